@@ -1,0 +1,62 @@
+"""Loaders, one per format, chosen by file suffix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ingest.loaders.base import Loaded, decode_text
+from ingest.loaders.html import load_html
+from ingest.loaders.markdown import load_markdown
+from ingest.loaders.pdf import load_pdf
+from ingest.loaders.text import load_txt
+from ingest.loaders.url import is_url, load_url, normalize_url
+from kb.errors import UnsupportedFormatError
+
+Loader = Callable[[bytes, str], Loaded]
+
+LOADERS: dict[str, Loader] = {
+    ".txt": load_txt,
+    ".text": load_txt,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".html": load_html,
+    ".htm": load_html,
+    ".pdf": load_pdf,
+}
+
+SUPPORTED_SUFFIXES = tuple(sorted(LOADERS))
+
+
+def loader_for(name: str) -> Loader:
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    try:
+        return LOADERS[suffix]
+    except KeyError:
+        raise UnsupportedFormatError(
+            name,
+            f"unsupported file type {suffix or '(no extension)'}",
+            "Supported: " + ", ".join(SUPPORTED_SUFFIXES) + ".",
+        ) from None
+
+
+def sniff_matches(name: str, data: bytes) -> bool:
+    """Whether the content agrees with the extension (uploads are checked by both)."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    head = data.lstrip()[:1024]
+    if suffix == "pdf":
+        return head.startswith(b"%PDF")
+    return not (head.startswith(b"%PDF") or b"\x00" in data[:4096])
+
+
+__all__ = [
+    "LOADERS",
+    "SUPPORTED_SUFFIXES",
+    "Loaded",
+    "Loader",
+    "decode_text",
+    "is_url",
+    "load_url",
+    "loader_for",
+    "normalize_url",
+    "sniff_matches",
+]

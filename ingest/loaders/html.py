@@ -1,0 +1,158 @@
+"""HTML news pages: only the article itself, via trafilatura (the best open-source main-content
+extractor; it drops navigation, cookie banners, footers, related links and subscription
+prompts). trafilatura is touched only in this module."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from ingest.loaders.base import Loaded, require_text
+from ingest.loaders.markdown import markdown_to_text
+from ingest.metadata import as_text, clean_title, parse_date, title_from_filename
+from kb.errors import LoadError
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_\-]+)", re.IGNORECASE)
+_META = re.compile(r"<meta\s+[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"([a-zA-Z:_-]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
+_JSON_LD = re.compile(
+    r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+_TIME = re.compile(r"<time[^>]+datetime=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_PUBLISHED_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+def decode_html(data: bytes, source: str) -> str:
+    if not data.strip():
+        raise LoadError(source, "empty file: there is no page to read")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(source, "binary data, not an HTML page (it contains NUL bytes)")
+    declared = _CHARSET.search(data[:4096])
+    for encoding in ("utf-8-sig", declared.group(1).decode("ascii", "ignore") if declared else ""):
+        if not encoding:
+            continue
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _meta_tags(html: str) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for tag in _META.findall(html[:200_000]):
+        attrs = {k.lower(): v[1:-1] for k, v in _ATTR.findall(tag)}
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if key and "content" in attrs and key not in tags:
+            tags[key] = attrs["content"]
+    return tags
+
+
+def _json_ld(html: str) -> list[dict]:
+    found: list[dict] = []
+    for block in _JSON_LD.findall(html[:500_000]):
+        try:
+            data = json.loads(block.strip())
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                found.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+    return found
+
+
+def _ld_author(value: object) -> str | None:
+    if isinstance(value, dict):
+        return as_text(value.get("name"))
+    if isinstance(value, list):
+        return as_text([_ld_author(v) for v in value])
+    return as_text(value)
+
+
+def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
+    import trafilatura
+
+    html = decode_html(data, source)
+    tags = _meta_tags(html)
+    ld = [d for d in _json_ld(html) if "headline" in d or "datePublished" in d]
+    try:
+        meta = trafilatura.extract_metadata(html, default_url=url)
+        body = trafilatura.extract(
+            html,
+            url=url,
+            output_format="markdown",
+            include_tables=True,
+            include_comments=False,
+            include_links=False,
+            include_images=False,
+            favor_precision=True,
+            deduplicate=False,
+        )
+    except Exception as exc:  # trafilatura raises many kinds on malformed markup
+        raise LoadError(source, f"the HTML page cannot be parsed: {exc}") from exc
+    text, h1 = markdown_to_text(body or "")
+    require_text(text, source, "page")
+
+    published = None
+    for key in _PUBLISHED_KEYS:
+        if published := parse_date(tags.get(key)):
+            break
+    if not published:
+        for item in ld:
+            if published := parse_date(item.get("datePublished")):
+                break
+    if not published and (m := _TIME.search(html)):
+        published = parse_date(m.group(1))
+    if not published and meta is not None:
+        published = parse_date(meta.date)
+
+    title = clean_title(
+        tags.get("og:title")
+        or next((d.get("headline") for d in ld if d.get("headline")), None)
+        or (meta.title if meta is not None else None)
+        or h1
+    )
+    if title and text.startswith(title):
+        text = text[len(title) :].lstrip()
+    publisher = as_text(tags.get("og:site_name")) or (
+        as_text(meta.sitename) if meta is not None else None
+    )
+    if not publisher:
+        for item in ld:
+            pub = item.get("publisher")
+            if publisher := (_ld_author(pub) if pub else None):
+                break
+    author = (
+        as_text(tags.get("author"))
+        or next((a for d in ld if (a := _ld_author(d.get("author")))), None)
+        or (as_text(meta.author) if meta is not None else None)
+    )
+    return Loaded(
+        title=title or title_from_filename(source),
+        text=text,
+        format="html",
+        published=published,
+        publisher=publisher,
+        author=author,
+        url=url or as_text(tags.get("og:url")),
+    )

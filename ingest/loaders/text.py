@@ -1,0 +1,49 @@
+"""Plain-text articles as people paste them: title on the first line, maybe a date line,
+then the body, often with no paragraph breaks and cut off mid-sentence."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.loaders.base import Loaded, decode_text, require_text
+from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
+
+_META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
+_HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the top
+
+
+def load_txt(data: bytes, source: str) -> Loaded:
+    raw = decode_text(data, source)
+    lines = [line.strip() for line in raw.split("\n")]
+    nonempty = [i for i, line in enumerate(lines) if line]
+    title = ""
+    published = publisher = author = url = None
+    used: set[int] = set()
+    if nonempty and len(lines[nonempty[0]]) <= 250:
+        title = clean_title(lines[nonempty[0]])
+        used.add(nonempty[0])
+    for i in nonempty[:_HEADER_LINES]:
+        if i in used or len(lines[i]) > 200:
+            continue
+        if (m := DATE_LINE.match(lines[i])) and (found := parse_date(m.group(1))):
+            published = published or found
+            used.add(i)
+        elif m := _META_LINE.match(lines[i]):
+            key, value = m.group(1).lower(), as_text(m.group(2))
+            if key in ("source", "publisher"):
+                publisher = value
+            elif key in ("by", "author"):
+                author = value
+            else:
+                url = value
+            used.add(i)
+    body = "\n\n".join(line for i, line in enumerate(lines) if line and i not in used)
+    return Loaded(
+        title=title or title_from_filename(source),
+        text=require_text(body, source),
+        format="txt",
+        published=published,
+        publisher=publisher,
+        author=author,
+        url=url,
+    )

@@ -1,0 +1,407 @@
+"""The ingest pipeline: files and URLs in, a consistent Chroma store and keyword index out.
+
+Per document the write order is: new chunks (tagged with the new content hash) -> registry
+record (makes them live) -> old chunks deleted. A crash at any point leaves either the old or
+the new version live plus orphans that `ChromaStore.repair` removes on the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunking import chunk_document
+from ingest.loaders import Loaded, load_url, loader_for
+from ingest.sources import Input, Skipped, discover, doc_id_for
+from kb.embedders import Embedder
+from kb.errors import KBError, LoadError
+from kb.keyword import KeywordIndex, index_text
+from kb.lock import WriteLock
+from kb.settings import Settings
+from kb.store import ChromaStore, DocRecord
+from kb.text import normalize
+from kb.types import Chunk, Document
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class FileResult:
+    source: str
+    status: str  # added | updated | unchanged | duplicate | removed | failed | skipped
+    chunks: int = 0
+    title: str = ""
+    error: str = ""
+    hint: str = ""
+    duplicate_of: str = ""
+
+    def to_json(self) -> dict:
+        out = {"source": self.source, "status": self.status, "chunks": self.chunks}
+        for key in ("title", "error", "hint", "duplicate_of"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        return out
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    chunks_added: int = 0
+    seconds: float = 0.0
+    repaired_chunks: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def to_json(self) -> dict:
+        return {
+            "documents": {
+                "added": self.count("added"),
+                "updated": self.count("updated"),
+                "unchanged": self.count("unchanged"),
+                "duplicates": self.count("duplicate"),
+                "removed": self.count("removed"),
+            },
+            "chunks_added": self.chunks_added,
+            "failed": [{"source": r.source, "error": r.error} for r in self.failed],
+            "skipped": [
+                {"source": r.source, "reason": r.error}
+                for r in self.results
+                if r.status == "skipped"
+            ],
+            "seconds": round(self.seconds, 3),
+            "repaired_chunks": self.repaired_chunks,
+            "files": [r.to_json() for r in self.results],
+        }
+
+
+@dataclass
+class _Pending:
+    item: Input
+    doc: Document
+    record: DocRecord
+    chunks: list[Chunk]
+    status: str
+
+
+def text_hash(text: str) -> str:
+    """Content hash of a document's text, blind to whitespace and case differences."""
+    return hashlib.sha256(" ".join(normalize(text).split()).encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Ingestor:
+    """Runs ingests against one store with one embedder (both built once by the caller)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChromaStore | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store or ChromaStore(settings)
+        self.progress = progress or (lambda stage, done, total: None)
+
+    def lock(self, on_wait: Callable[[], None] | None = None) -> WriteLock:
+        lock_dir = (
+            self.settings.keyword_dir()
+            if self.settings.chroma_url
+            else Path(self.settings.store_dir)
+        )
+        return WriteLock(Path(lock_dir) / "ingest.lock", on_wait=on_wait)
+
+    def run(
+        self,
+        inputs: list[str],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        on_wait: Callable[[], None] | None = None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        items, skipped, missing = discover(inputs, Path(self.settings.corpus_dir))
+        for s in missing:
+            report.results.append(
+                FileResult(s.source, "failed", error=s.reason, hint="Check the path.")
+            )
+        with self.lock(on_wait):
+            if rebuild:
+                self.store.reset()
+            self.store.ensure_manifest(
+                embedder=self.embedder.name,
+                dimension=self.embedder.dimension,
+                chunk_size=self.settings.chunk_size,
+                chunk_overlap=self.settings.chunk_overlap,
+            )
+            if self.store.interrupted:
+                report.repaired_chunks = self.store.repair()
+            self.registry = self.store.documents()
+            self.store.begin_write()
+            # A crash from here on leaves state "writing": the next run repairs, and readers
+            # rebuild the keyword index because its revision no longer matches.
+            if prune:
+                report.results.extend(self._prune())
+            self._process(items, report)
+            self._rebuild_keyword_index()
+            self.store.end_write(last_ingest=_now())
+        report.results.extend(FileResult(s.source, "skipped", error=s.reason) for s in skipped)
+        report.results.sort(key=lambda r: r.source)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # --- prune ---------------------------------------------------------------------------
+
+    def _prune(self) -> list[FileResult]:
+        results = []
+        gone = {
+            doc_id
+            for doc_id, rec in self.registry.items()
+            if rec.path and not Path(rec.path).exists()
+        }
+        # a duplicate whose original goes is dropped too, so its file is stored afresh
+        gone |= {d for d, rec in self.registry.items() if rec.duplicate_of in gone}
+        for doc_id in sorted(gone, key=lambda d: self.registry[d].source):
+            rec = self.registry.pop(doc_id)
+            self.store.delete_document(doc_id)
+            if not rec.path or not Path(rec.path).exists():
+                results.append(FileResult(rec.source, "removed", title=rec.title))
+        return results
+
+    # --- processing ----------------------------------------------------------------------
+
+    def _process(self, items: list[Input], report: IngestReport) -> None:
+        queue = list(items)
+        requeued: set[str] = set()
+        by_source = {i.source: i for i in items}
+        while queue:
+            pending: list[_Pending] = []
+            pending_chunks = 0
+            total = len(queue)
+            for done, item in enumerate(queue, start=1):
+                self.progress("files", done, total)
+                try:
+                    outcome = self._prepare(item)
+                except LoadError as exc:
+                    report.results.append(
+                        FileResult(item.source, "failed", error=exc.message, hint=exc.hint)
+                    )
+                    continue
+                if isinstance(outcome, FileResult):
+                    report.results.append(outcome)
+                    continue
+                pending.append(outcome)
+                pending_chunks += len(outcome.chunks)
+                if pending_chunks >= self.settings.embed_batch_size * 4:
+                    self._write(pending, report)
+                    pending, pending_chunks = [], 0
+            self._write(pending, report)
+            # duplicates whose original changed or went away are stored afresh
+            stale = [
+                by_source[rec.source]
+                for rec in self.registry.values()
+                if rec.status == "duplicate"
+                and rec.source in by_source
+                and rec.source not in requeued
+                and self._original_hash(rec) != rec.content_hash
+            ]
+            for item in stale:
+                requeued.add(item.source)
+                self.registry.pop(doc_id_for(item.source), None)
+                report.results = [r for r in report.results if r.source != item.source]
+            queue = stale
+
+    def _original_hash(self, rec: DocRecord) -> str | None:
+        original = self.registry.get(rec.duplicate_of)
+        return original.content_hash if original and original.status == "stored" else None
+
+    def _read(self, item: Input) -> tuple[Loaded, bytes]:
+        limit = int(self.settings.max_file_mb * 1_000_000)
+        if item.is_url:
+            return load_url(item.source, timeout=self.settings.fetch_timeout_s, max_bytes=limit)
+        assert item.path is not None
+        loader = loader_for(item.path.name)
+        try:
+            size = item.path.stat().st_size
+            if size > limit:
+                raise LoadError(
+                    item.source,
+                    f"file is {size / 1_000_000:.1f} MB, over the {self.settings.max_file_mb:g} "
+                    "MB limit",
+                    "Split it, or raise the limit with KB_MAX_FILE_MB.",
+                )
+            data = item.path.read_bytes()
+        except OSError as exc:
+            raise LoadError(
+                item.source,
+                f"cannot read the file: {exc.strerror or exc}",
+                "Check that the file exists and is readable.",
+            ) from exc
+        return _Lazy(loader, data, item.source), data  # type: ignore[return-value]
+
+    def _prepare(self, item: Input) -> _Pending | FileResult:
+        doc_id = doc_id_for(item.source)
+        loaded, data = self._read(item)
+        raw_hash = hashlib.sha256(data).hexdigest()
+        old = self.registry.get(doc_id)
+        path = str(item.path.resolve()) if item.path else ""
+        if old and old.path and path and old.path != path and Path(old.path).exists():
+            raise LoadError(
+                item.source,
+                f"another file already has the source name "
+                f"{item.source!r} in this store ({old.path})",
+                "Rename one of them, or ingest them into different stores.",
+            )
+        if (
+            old
+            and old.raw_hash == raw_hash
+            and (old.status == "stored" or self._original_hash(old) == old.content_hash)
+        ):
+            return FileResult(
+                item.source,
+                "unchanged",
+                chunks=old.chunks,
+                title=old.title,
+                duplicate_of=self._source_of(old.duplicate_of),
+            )
+        if isinstance(loaded, _Lazy):
+            loaded = loaded()
+        content_hash = text_hash(loaded.text)
+        doc = Document(
+            doc_id=doc_id,
+            source=item.source,
+            title=loaded.title,
+            text=loaded.text,
+            published=loaded.published,
+            publisher=loaded.publisher,
+            author=loaded.author,
+            url=loaded.url or (item.source if item.is_url else None),
+            format=loaded.format,
+            page_starts=loaded.page_starts,
+            content_hash=content_hash,
+        )
+        record = DocRecord(
+            doc_id=doc_id,
+            source=item.source,
+            title=doc.title,
+            content_hash=content_hash,
+            raw_hash=raw_hash,
+            published=doc.published,
+            publisher=doc.publisher,
+            author=doc.author,
+            url=doc.url,
+            format=doc.format,
+            path=path,
+            ingested_at=_now(),
+        )
+        original = next(
+            (
+                r
+                for r in self.registry.values()
+                if r.content_hash == content_hash and r.status == "stored" and r.doc_id != doc_id
+            ),
+            None,
+        )
+        if original is not None:
+            dup = DocRecord(
+                **{**record.__dict__, "status": "duplicate", "duplicate_of": original.doc_id}
+            )
+            if old and old.status == "stored":
+                self.store.delete_document(doc_id)
+            self.store.put_document(dup)
+            self.registry[doc_id] = dup
+            return FileResult(
+                item.source, "duplicate", title=doc.title, duplicate_of=original.source
+            )
+        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
+        record = DocRecord(**{**record.__dict__, "chunks": len(chunks)})
+        status = "updated" if old else "added"
+        # claim the content now so a second copy later in this run is seen as a duplicate
+        self.registry[doc_id] = record
+        return _Pending(item, doc, record, chunks, status)
+
+    def _source_of(self, doc_id: str) -> str:
+        rec = self.registry.get(doc_id)
+        return rec.source if rec else ""
+
+    def _write(self, pending: list[_Pending], report: IngestReport) -> None:
+        if not pending:
+            return
+        chunks = [c for p in pending for c in p.chunks]
+        self.progress("embedding", 0, len(chunks))
+        vectors = self.embed_chunks(chunks)
+        offset = 0
+        for p in pending:
+            n = len(p.chunks)
+            self.store.add_chunks(p.chunks, vectors[offset : offset + n])
+            offset += n
+            self.store.put_document(p.record)
+            self.store.delete_stale_chunks(p.doc.doc_id, p.doc.content_hash)
+            report.chunks_added += n
+            report.results.append(FileResult(p.item.source, p.status, chunks=n, title=p.doc.title))
+            self.progress("embedding", offset, len(chunks))
+
+    def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
+        texts = [index_text(c.title, c.text) for c in chunks]
+        return self.embedder.embed(texts)
+
+    def _rebuild_keyword_index(self) -> None:
+        index = KeywordIndex.build(self.store, self.store.revision)
+        index.save(self.settings.keyword_dir())
+
+
+class _Lazy:
+    """Parse only when needed: an unchanged file is recognised by its bytes alone."""
+
+    def __init__(self, loader: Callable[[bytes, str], Loaded], data: bytes, source: str) -> None:
+        self.loader, self.data, self.source = loader, data, source
+
+    def __call__(self) -> Loaded:
+        try:
+            return self.loader(self.data, self.source)
+        except KBError:
+            raise
+        except RecursionError as exc:
+            raise LoadError(self.source, "the document is nested too deeply to parse") from exc
+        except Exception as exc:  # a parser bug must not stop the batch
+            log.exception("loader crashed on %s", self.source)
+            raise LoadError(
+                self.source,
+                f"could not be parsed ({type(exc).__name__}: {exc})",
+                "Please report this file as a bug.",
+            ) from exc
+
+
+def ingest(
+    inputs: list[str],
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    prune: bool = False,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files, folders and URLs into the store the settings point at."""
+    return Ingestor(settings, embedder, progress=progress).run(inputs, prune=prune, rebuild=rebuild)
+
+
+__all__ = ["FileResult", "IngestReport", "Ingestor", "Skipped", "ingest", "text_hash"]

