@@ -1,0 +1,174 @@
+"""`python -m kb ask|stats ...`: the knowledge base from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from kb.cliargs import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_store_args,
+    build_settings,
+    report_error,
+)
+from kb.errors import KBError
+from kb.ingest_date import iso_date_arg
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m kb", description="Ask the knowledge base; inspect the store."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser(
+        "ask",
+        help="answer a question with citations",
+        description="Answer QUESTION, or with no QUESTION one question per "
+        "line from stdin (models are loaded once).",
+    )
+    ask.add_argument("question", nargs="?", help="the question (omit to read from stdin)")
+    add_store_args(ask)
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument(
+        "--mode",
+        choices=["extractive", "llm"],
+        help="extractive (default, offline) or llm (configured chat model)",
+    )
+    ask.add_argument("--k", type=int, help="chunks to retrieve (default 6)")
+    ask.add_argument(
+        "--since",
+        type=iso_date_arg,
+        metavar="DATE",
+        help="only sources published on or after DATE (YYYY-MM-DD)",
+    )
+    ask.add_argument(
+        "--until",
+        type=iso_date_arg,
+        metavar="DATE",
+        help="only sources published on or before DATE (YYYY-MM-DD)",
+    )
+    ask.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="only this source (repeatable), as shown by `stats`",
+    )
+    ask.add_argument(
+        "--publisher",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this publisher (repeatable)",
+    )
+    ask.add_argument(
+        "--history",
+        action="append",
+        default=[],
+        metavar="QUESTION",
+        help="an earlier question of the conversation (repeatable, oldest first)",
+    )
+
+    stats = sub.add_parser("stats", help="documents, chunks and sources in the store")
+    add_store_args(stats)
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser.parse_args(argv)
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.text)
+    if answer.citations:
+        print()
+        for c in answer.citations:
+            ch = c.chunk
+            page = f", p. {ch.page}" if ch.page else ""
+            date = ch.published or "undated"
+            print(
+                f"[{c.n}] {ch.title} ({ch.publisher or 'unknown publisher'}, {date}{page}) "
+                f"- {ch.source}"
+            )
+            print(f'    "{c.sentence}"')
+    elif answer.abstained and answer.nearest:
+        print("\nNearest sources:")
+        for hit in answer.nearest:
+            print(
+                f"  - {hit.chunk.title} ({hit.chunk.published or 'undated'}) - {hit.chunk.source}"
+            )
+    for w in answer.warnings:
+        print(f"note: {w}", file=sys.stderr)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from kb.engine import KnowledgeBase
+    from kb.retrieve import Filters
+
+    settings = build_settings(args)
+    kb = KnowledgeBase(settings)
+    filters = Filters(
+        since=args.since,
+        until=args.until,
+        sources=tuple(args.source),
+        publishers=tuple(args.publisher),
+    )
+    if args.question is not None:
+        questions = [args.question]
+        stream = False
+    else:
+        questions = (line.rstrip("\n") for line in sys.stdin)  # type: ignore[assignment]
+        stream = True
+    history = list(args.history)
+    for question in questions:
+        if stream and not question.strip():
+            continue
+        answer = kb.ask(question, history=history, filters=filters, k=args.k, mode=args.mode)
+        if args.json:
+            print(json.dumps(answer.to_json()), flush=True)
+        else:
+            _print_answer(answer)
+            if stream:
+                print("\n---", flush=True)
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from kb.engine import KnowledgeBase
+
+    kb = KnowledgeBase(build_settings(args))
+    stats = kb.stats()
+    if args.json:
+        print(json.dumps(stats))
+        return EXIT_OK
+    span = " to ".join(stats["date_range"]) if stats["date_range"] else "no dates"
+    print(
+        f"{stats['documents']} documents, {stats['chunks']} chunks ({span}); "
+        f"embedder {stats['embedder']}; store {stats['store']}"
+    )
+    print(f"last ingest: {stats['last_ingest'] or 'never'}")
+    for s in stats["sources"]:
+        print(
+            f"  {s['published'] or 'undated':10}  {s['chunks']:3} chunks  {s['source']}  "
+            f"- {s['title']}"
+        )
+    for d in stats["duplicates"]:
+        print(f"  duplicate: {d['source']} = {d['duplicate_of']}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return _ask(args) if args.command == "ask" else _stats(args)
+    except KBError as exc:
+        report_error(exc)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `python -m kb ask ... | head`
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""The knowledge base as one object: open a store once, then retrieve and ask many times.
+
+Thread-safe: the app shares one instance between sessions, the CLI answers a stream of
+questions with it, and the eval runs hundreds of questions through it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.answer.extractive import ExtractiveAnswerer
+from kb.embedders import Embedder, load_embedder
+from kb.errors import KBError, StoreBusyError
+from kb.keyword import KeywordIndex, load_or_build
+from kb.lock import WriteLock
+from kb.query import Question, parse_question
+from kb.retrieve import Filters, Retriever
+from kb.settings import Settings
+from kb.store import ChromaStore, DocRecord
+from kb.types import Answer, Hit
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
+
+
+def clean_question(text: str) -> tuple[str, list[str]]:
+    """The question with control characters removed and its length capped, plus warnings."""
+    warnings = []
+    cleaned = " ".join(_CONTROL.sub(" ", text or "").split())
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        warnings.append(
+            f"The question was {len(cleaned):,} characters long; only the first "
+            f"{MAX_QUESTION_CHARS:,} were read."
+        )
+        cleaned = cleaned[:MAX_QUESTION_CHARS]
+    return cleaned, warnings
+
+
+class KnowledgeBase:
+    """Retrieval and answering over one store."""
+
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or load_embedder(settings)
+        self.store = store or ChromaStore(settings)
+        self.store.check_readable(embedder=self.embedder.name)
+        self._lock = threading.RLock()
+        self._embed_lock = threading.Lock()
+        self._revision: int | None = None
+        self.keyword: KeywordIndex
+        self.documents: dict[str, DocRecord] = {}
+        self._repair_if_interrupted()
+        self.refresh()
+
+    # --- state ---------------------------------------------------------------------------
+
+    def _repair_if_interrupted(self) -> None:
+        if not self.store.interrupted:
+            return
+        lock_dir = (
+            self.settings.keyword_dir()
+            if self.settings.chroma_url
+            else Path(self.settings.store_dir)
+        )
+        try:
+            with WriteLock(Path(lock_dir) / "ingest.lock", timeout=0):
+                removed = self.store.repair()
+                self.store.end_write(last_ingest=self.store.manifest.get("last_ingest", ""))
+                log.warning("repaired an interrupted ingest: removed %d orphan chunks", removed)
+        except StoreBusyError:
+            pass  # an ingest is running right now; the live-version filter keeps reads right
+
+    def refresh(self, force: bool = False) -> None:
+        """Reload the registry and keyword index if the store changed since the last look."""
+        revision = self.store.revision
+        if not force and revision == self._revision:
+            return
+        with self._lock:
+            if not force and revision == self._revision:
+                return
+            self.documents = self.store.documents()
+            self.keyword = load_or_build(self.store, self.settings.keyword_dir())
+            live = {d: r.content_hash for d, r in self.documents.items() if r.status == "stored"}
+            self.retriever = Retriever(
+                self.store, self.keyword, self._embed_query, self.settings, live
+            )
+            self.extractive = ExtractiveAnswerer(
+                self.settings, self._embed_passages, self.keyword.idf
+            )
+            self._revision = revision
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        with self._embed_lock:
+            return self.embedder.embed([text], query=True)[0]
+
+    def _embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        with self._embed_lock:
+            return self.embedder.embed(list(texts))
+
+    # --- asking --------------------------------------------------------------------------
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+    ) -> list[Hit]:
+        self.refresh()
+        q = parse_question(clean_question(question)[0], list(history))
+        return self.retriever.search(q.search_text, k=k, filters=filters)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[str] = (),
+        filters: Filters | None = None,
+        k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer:
+        """Answer one question, with the earlier questions of the conversation as context."""
+        text, warnings = clean_question(question)
+        if not text or not re.search(r"\w", text):
+            return Answer(
+                question=question or "",
+                abstained=True,
+                text="Please type a question about the articles in the corpus.",
+                warnings=tuple(warnings),
+            )
+        self.refresh()
+        started = time.perf_counter()
+        q = parse_question(text, [clean_question(h)[0] for h in history])
+        vector = self._embed_query(q.search_text)
+        hits = self.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector)
+        retrieved = time.perf_counter()
+        mode = mode or self.settings.answer_mode
+        if mode == "llm":
+            answer = self._ask_llm(q, hits, vector)
+        else:
+            answer = self.extractive.answer(q, hits, vector)
+        done = time.perf_counter()
+        return _with(
+            answer,
+            question=text,
+            warnings=tuple(warnings) + answer.warnings,
+            timings={
+                "retrieve_ms": (retrieved - started) * 1000,
+                "answer_ms": (done - retrieved) * 1000,
+            },
+        )
+
+    def ask_stream(self, question: str, **kwargs: Any) -> Iterator[str | Answer]:
+        """Yield text pieces as they are produced, then the final `Answer`."""
+        mode = kwargs.pop("mode", None) or self.settings.answer_mode
+        if mode != "llm":
+            answer = self.ask(question, mode="extractive", **kwargs)
+            yield answer.text
+            yield answer
+            return
+        from kb.answer.llm import stream_llm_answer
+
+        yield from stream_llm_answer(self, question, **kwargs)
+
+    def _ask_llm(self, q: Question, hits: list[Hit], vector: np.ndarray) -> Answer:
+        from kb.answer.llm import LLMAnswerer
+
+        return LLMAnswerer.from_settings(self.settings).answer(q, hits, self.extractive, vector)
+
+    # --- stats ---------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        self.refresh()
+        stored = [r for r in self.documents.values() if r.status == "stored"]
+        manifest = self.store.manifest
+        dates = sorted(r.published for r in stored if r.published)
+        return {
+            "documents": len(stored),
+            "chunks": self.store.count(),
+            "embedder": self.embedder.name,
+            "store": self.store.location,
+            "date_range": [dates[0], dates[-1]] if dates else None,
+            "last_ingest": manifest.get("last_ingest") or None,
+            "duplicates": [
+                {"source": r.source, "duplicate_of": self.documents[r.duplicate_of].source}
+                for r in self.documents.values()
+                if r.status == "duplicate" and r.duplicate_of in self.documents
+            ],
+            "sources": [
+                {
+                    "source": r.source,
+                    "title": r.title,
+                    "published": r.published,
+                    "publisher": r.publisher,
+                    "chunks": r.chunks,
+                }
+                for r in sorted(stored, key=lambda r: r.source)
+            ],
+        }
+
+
+def _with(answer: Answer, **changes: Any) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, **changes)
+
+
+def open_knowledge_base(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+    """Open the store the settings point at; a KBError with a hint if it cannot be used."""
+    try:
+        return KnowledgeBase(settings, embedder)
+    except KBError:
+        raise

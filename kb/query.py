@@ -1,0 +1,191 @@
+"""Reading a question: its search terms, what it pins down (years, quarters, versions, names),
+what kind of answer it wants, and its parts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.text import STOPWORDS, content_terms, tokenize
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_QUARTER = re.compile(
+    r"\b(?:Q([1-4])|([1-4])(?:st|nd|rd|th) quarter|(first|second|third|fourth)"
+    r" quarter)\b",
+    re.IGNORECASE,
+)
+_ORDINAL_Q = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+# A name followed by a version: "Seedance 2.0", "Lumen-4", "GPT-4o", "Claude 3.5 Sonnet", "o3"
+_VERSIONED = re.compile(
+    r"\b([A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)[ \-]?((?:v|V)?\d+(?:\.\d+)*[a-z]?)\b"
+    r"|\b([a-z]\d{1,2})\b"
+)
+_PRONOUNS = re.compile(
+    r"\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|"
+    r"the company|the model|the firm|the deal|the same)\b",
+    re.IGNORECASE,
+)
+_WH = re.compile(
+    r"^\s*(how much|how many|how big|how large|how long|when|what year|what date|"
+    r"which year|who|which company|which vendor|which firm|why|where|what price|"
+    r"what percentage|by how much)\b",
+    re.IGNORECASE,
+)
+
+MONEY = re.compile(
+    r"(?:[$€£]\s?\d[\d,.]*\s*(?:[kmb]n?|million|billion|trillion)?\b)|"
+    r"\b\d[\d,.]*\s*(?:million|billion|trillion|dollars|euros|usd|eur)\b",
+    re.IGNORECASE,
+)
+PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent|per cent)", re.IGNORECASE)
+NUMBER = re.compile(r"\b\d[\d,.]*\b")
+DATE = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    terms: tuple[str, ...]  # content tokens of the question itself
+    context_terms: tuple[str, ...] = ()  # tokens carried over from earlier turns
+    years: tuple[str, ...] = ()
+    quarters: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()  # tokens like "2.0", "gpt-4o", "o3" that must match
+    expects: str = ""  # money | percent | number | date | entity | reason | ""
+    parts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def search_text(self) -> str:
+        return " ".join([self.text, *self.context_terms])
+
+
+_NOT_NAMES = {
+    "q",
+    "no",
+    "top",
+    "number",
+    "rank",
+    "ranked",
+    "page",
+    "table",
+    "about",
+    "over",
+    "under",
+    "than",
+    "series",
+    "fy",
+    "h",
+    "phase",
+    "tier",
+    "step",
+    "section",
+}
+
+
+def _versions(text: str) -> list[str]:
+    """Versioned names as "name version" ("seedance 2.0", "gpt 4o", "o3")."""
+    found: list[str] = []
+    for m in _VERSIONED.finditer(text):
+        if m.group(3):
+            found.append(m.group(3).lower())
+            continue
+        name, version = m.group(1), m.group(2)
+        last = name.split()[-1].split("-")[-1].lower()
+        if _YEAR.fullmatch(version) or last in STOPWORDS or last in _NOT_NAMES:
+            continue
+        found.append(f"{last} {version.lower()}")
+    return found
+
+
+def version_pattern(version: str) -> re.Pattern[str]:
+    """Regex finding a versioned name in normalised text, spaced or hyphenated."""
+    if " " not in version:
+        return re.compile(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)")
+    name, number = version.split(" ", 1)
+    return re.compile(rf"{re.escape(name)}[\s\-]?{re.escape(number)}(?![\w]|\.\d)")
+
+
+def expected_type(text: str) -> str:
+    lower = text.lower()
+    m = _WH.match(lower)
+    wh = m.group(1) if m else ""
+    if (
+        wh in ("how much", "what price", "by how much")
+        or re.search(
+            r"\b(price|cost|costs|charge|valuation|valued|raise|raised|revenue|funding|invest|"
+            r"spend|spending|fine|worth|discount)\b",
+            lower,
+        )
+        and wh not in ("when", "who", "which company", "which vendor", "why")
+    ):
+        if re.search(r"\b(percent|percentage|share|discount|cut)\b", lower):
+            return "percent_or_money"
+        return "money"
+    if wh == "what percentage":
+        return "percent"
+    if wh in ("how many", "how big", "how large", "how long"):
+        return "number"
+    if wh in ("when", "what year", "what date", "which year"):
+        return "date"
+    if wh in ("who", "which company", "which vendor", "which firm"):
+        return "entity"
+    if wh == "why":
+        return "reason"
+    return ""
+
+
+def split_parts(text: str) -> list[str]:
+    """A two-part question ("which company, and how much did it raise?") as its parts."""
+    pieces = re.split(
+        r"(?:,\s*|\s+)(?:and|also)\s+(?=(?:how|what|when|who|which|why|where|"
+        r"did|does|is|was)\b)|\?\s+(?=\S)",
+        text,
+        flags=re.IGNORECASE,
+    )
+    parts = [p.strip(" ?,") for p in pieces if p and len(p.strip(" ?,").split()) >= 2]
+    return parts if len(parts) > 1 else [text]
+
+
+def needs_context(text: str) -> bool:
+    """A follow-up that leans on the earlier turn ("and how much does it cost?")."""
+    words = text.split()
+    has_name = bool(re.search(r"\b[A-Z][a-zA-Z]+\b", " ".join(words[1:]))) or bool(_versions(text))
+    return (
+        bool(_PRONOUNS.search(text))
+        or (len(words) <= 6 and not has_name)
+        or (text.lower().startswith(("and ", "what about", "how about", "also")))
+    )
+
+
+def parse_question(text: str, history: list[str] | None = None) -> Question:
+    text = " ".join(text.split())
+    context: list[str] = []
+    if history and needs_context(text):
+        own = set(tokenize(text))
+        for earlier in reversed(history[-2:]):
+            context.extend(t for t in content_terms(earlier) if t not in own and t not in context)
+            if context:
+                break
+    quarters = []
+    for m in _QUARTER.finditer(text):
+        q = m.group(1) or m.group(2) or _ORDINAL_Q[m.group(3).lower()]
+        quarters.append(f"q{q}")
+    versions = _versions(text)
+    if history and needs_context(text):
+        for earlier in reversed(history[-2:]):
+            versions.extend(v for v in _versions(earlier) if v not in versions)
+            if versions:
+                break
+    return Question(
+        text=text,
+        terms=tuple(content_terms(text)),
+        context_terms=tuple(context),
+        years=tuple(dict.fromkeys(_YEAR.findall(text))),
+        quarters=tuple(dict.fromkeys(quarters)),
+        versions=tuple(dict.fromkeys(versions)),
+        expects=expected_type(text),
+        parts=tuple(split_parts(text)),
+    )
