@@ -1,0 +1,254 @@
+"""Ingest: every format, idempotence, updates, duplicates, prune, settings mismatch, bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ingest.pipeline import Ingestor
+from kb.errors import StoreMismatchError
+from kb.keyword import KeywordIndex
+from kb.settings import Settings
+from kb.store import ChromaStore
+from tests.conftest import DATA, ROOT
+
+BROKEN = DATA / "broken"
+
+
+def run(settings: Settings, embedder, inputs, **kw):
+    return Ingestor(settings, embedder).run([str(i) for i in inputs], **kw)
+
+
+def all_chunks(settings: Settings) -> list[tuple[str, str, dict]]:
+    store = ChromaStore(settings)
+    return [
+        (cid, text, meta)
+        for ids, texts, metas in store.iter_chunks()
+        for cid, text, meta in zip(ids, texts, metas, strict=False)
+    ]
+
+
+def test_mixed_folder_counts_then_everything_unchanged(settings, embedder, articles):
+    first = run(settings, embedder, [articles]).to_json()
+    assert first["documents"] == {
+        "added": 6,
+        "updated": 0,
+        "unchanged": 0,
+        "duplicates": 1,
+        "removed": 0,
+    }
+    assert first["failed"] == [] and first["chunks_added"] > 6
+    embedded = embedder.texts
+
+    second = run(settings, embedder, [articles]).to_json()
+    assert second["documents"]["unchanged"] == 7
+    assert second["chunks_added"] == 0
+    assert embedder.texts == embedded, "an unchanged corpus must compute no embeddings"
+
+
+def test_every_document_gets_title_date_publisher_and_source(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    docs = {d.source: d for d in ChromaStore(settings).documents().values()}
+    assert set(docs) == {
+        "kestrel-video-launch.txt",
+        "lumen-4-release.md",
+        "lumen-4-release-copy.md",
+        "northwind-funding.md",
+        "openjudge-arena-march.html",
+        "tessellate-chip.htm",
+        "halvard-report.pdf",
+    }
+    assert docs["kestrel-video-launch.txt"].published == "2026-03-02"
+    assert docs["lumen-4-release.md"].published == "2026-02-10"
+    assert docs["lumen-4-release.md"].url == "https://example.test/lumen-4"
+    assert docs["openjudge-arena-march.html"].published == "2026-03-20"
+    assert docs["tessellate-chip.htm"].published == "2026-04-05"
+    assert docs["halvard-report.pdf"].published == "2026-05-12"
+    for doc in docs.values():
+        assert doc.title and doc.title != doc.source
+    assert docs["openjudge-arena-march.html"].publisher
+
+
+def test_chunks_carry_metadata_offsets_and_pages(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    chunks = all_chunks(settings)
+    pdf_pages = {m["page"] for _, _, m in chunks if m["source"] == "halvard-report.pdf"}
+    assert pdf_pages == {1, 2}
+    for _, text, meta in chunks:
+        assert meta["end"] - meta["start"] == len(text)
+        assert meta["title"] and meta["source"]
+        assert len(text) <= Settings().chunk_size + 200
+
+
+def test_chunks_never_cut_inside_a_word_or_number(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    for _, text, _ in all_chunks(settings):
+        assert text == text.strip()
+        # a chunk starts at a sentence or line start and ends at a sentence end or line end
+        assert text[0].isupper() or text[0].isdigit() or text[0] in "\"'“$(#-*", text[:40]
+
+
+def test_html_page_chrome_never_reaches_the_index(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    html_text = " ".join(
+        t for _, t, m in all_chunks(settings) if m["source"].endswith((".html", ".htm"))
+    )
+    assert "OpenJudge" in html_text
+    for chrome in ("Accept all cookies", "Subscribe", "Related stories", "All rights reserved"):
+        assert chrome.lower() not in html_text.lower(), chrome
+
+
+def test_pdf_table_rows_come_out_as_readable_rows(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    pdf_text = "\n".join(t for _, t, m in all_chunks(settings) if m["source"].endswith(".pdf"))
+    rows = [line for line in pdf_text.split("\n") if "Kestrel Video 2.5" in line and "|" in line]
+    assert rows, pdf_text
+    assert "Rank: 1" in rows[0] or rows[0].startswith("1 |"), rows[0]
+
+
+def test_changed_file_replaces_all_its_old_chunks(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    path = articles / "northwind-funding.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Northwind", "Southwind"), encoding="utf-8")
+    report = run(settings, embedder, [articles]).to_json()
+    assert report["documents"]["updated"] == 1 and report["documents"]["unchanged"] == 6
+    texts = [t for _, t, m in all_chunks(settings) if m["source"] == "northwind-funding.md"]
+    assert texts and all("Northwind" not in t for t in texts)
+    index = KeywordIndex.load(settings.keyword_dir())
+    assert index is not None and sorted(index.ids) == sorted(c for c, _, _ in all_chunks(settings))
+
+
+def test_duplicate_is_stored_once_and_reported(settings, embedder, articles):
+    report = run(settings, embedder, [articles]).to_json()
+    dup = [f for f in report["files"] if f["status"] == "duplicate"]
+    assert len(dup) == 1 and {dup[0]["source"], dup[0]["duplicate_of"]} == {
+        "lumen-4-release.md",
+        "lumen-4-release-copy.md",
+    }
+    sources = {m["source"] for _, _, m in all_chunks(settings)}
+    assert len(sources & {"lumen-4-release.md", "lumen-4-release-copy.md"}) == 1
+
+
+def test_prune_removes_documents_whose_file_is_gone(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    (articles / "tessellate-chip.htm").unlink()
+    without_prune = run(settings, embedder, [articles]).to_json()
+    assert without_prune["documents"]["removed"] == 0
+    report = run(settings, embedder, [articles], prune=True).to_json()
+    assert report["documents"]["removed"] == 1
+    assert all(m["source"] != "tessellate-chip.htm" for _, _, m in all_chunks(settings))
+    index = KeywordIndex.load(settings.keyword_dir())
+    assert index is not None and "tessellate-chip.htm" not in index.sources
+
+
+def test_pruning_the_original_keeps_its_duplicate_searchable(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    original = [
+        d.source
+        for d in ChromaStore(settings).documents().values()
+        if d.status == "stored" and d.source.startswith("lumen-4-release")
+    ][0]
+    (articles / original).unlink()
+    report = run(settings, embedder, [articles], prune=True).to_json()
+    assert report["documents"]["removed"] == 1 and report["documents"]["added"] == 1
+    sources = {m["source"] for _, _, m in all_chunks(settings)}
+    assert ({"lumen-4-release.md", "lumen-4-release-copy.md"} - {original}) <= sources
+
+
+def test_store_refuses_other_chunk_settings_and_rebuild_fixes_it(settings, embedder, articles):
+    run(settings, embedder, [articles / "lumen-4-release.md"])
+    other = settings.model_copy(update={"chunk_size": 500})
+    with pytest.raises(StoreMismatchError) as err:
+        run(other, embedder, [articles / "lumen-4-release.md"])
+    assert "chunk_size" in err.value.message and "--rebuild" in err.value.hint
+    report = run(other, embedder, [articles / "lumen-4-release.md"], rebuild=True).to_json()
+    assert report["documents"]["added"] == 1
+    assert ChromaStore(other).manifest["chunk_size"] == 500
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("empty.txt", "empty"),
+        ("whitespace.md", "empty"),
+        ("junk.txt", "binary"),
+        ("truncated.pdf", "truncated"),
+        ("not-a-pdf.pdf", "not a pdf"),
+        ("latin1.txt", "not utf-8"),
+        ("slides.pptx", "unsupported file type"),
+    ],
+)
+def test_bad_file_is_reported_by_name_and_the_batch_goes_on(
+    settings, embedder, articles, name, reason
+):
+    shutil.copy(BROKEN / name, articles / name)
+    report = run(settings, embedder, [articles]).to_json()
+    problems = {f["source"]: f["error"] for f in report["failed"]}
+    problems.update({s["source"]: s["reason"] for s in report["skipped"]})
+    assert name in problems and reason in problems[name].lower(), problems
+    assert report["documents"]["added"] == 6
+    assert all(m["source"] != name for _, _, m in all_chunks(settings))
+
+
+def test_unreadable_and_oversized_files_are_reported(settings, embedder, articles, tmp_path):
+    (articles / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    small = settings.model_copy(update={"max_file_mb": 0.002})
+    report = run(small, embedder, [articles]).to_json()
+    errors = {f["source"]: f["error"] for f in report["failed"]}
+    assert "cannot read" in errors["gone.txt"]
+    assert any("over the" in e and "MB limit" in e for e in errors.values())
+
+
+def test_cli_json_is_one_object_and_exit_code_reports_failures(settings, articles):
+    shutil.copy(BROKEN / "truncated.pdf", articles / "truncated.pdf")
+    cmd = [
+        sys.executable,
+        "-m",
+        "ingest",
+        str(articles),
+        "--store",
+        str(settings.store_dir),
+        "--json",
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert set(report) >= {"documents", "chunks_added", "failed", "skipped", "seconds"}
+    assert report["failed"][0]["source"] == "truncated.pdf"
+
+    (articles / "truncated.pdf").unlink()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["chunks_added"] == 0
+
+
+def test_cli_usage_and_configuration_errors_exit_2(settings, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "ingest", "--store", str(tmp_path), "--chroma-url", "http://x"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest",
+            str(DATA / "articles"),
+            "--chroma-url",
+            "http://127.0.0.1:9",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "Cannot reach the Chroma server" in proc.stderr and "hint:" in proc.stderr

@@ -1,0 +1,213 @@
+"""Loaders on small real inputs: what a person would expect each format to yield."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import chunk_document
+from ingest.loaders import load_url, loader_for
+from ingest.loaders.html import load_html
+from ingest.loaders.markdown import load_markdown
+from ingest.loaders.pdf import load_pdf
+from ingest.loaders.text import load_txt
+from ingest.metadata import parse_date
+from kb.errors import LoadError, UnsupportedFormatError
+from kb.types import Document
+from tests.conftest import DATA
+
+RAW = (
+    "Kestrel rises to No. 2 as rivals fall away\n"
+    "Why this matters: a shift in the video market.\n"
+    "Published: 2026-07-21\n"
+    "Corvid Systems released Kestrel Video 2.5 on Monday with a 40% launch discount."
+    "The release arrives at a moment of upheaval.Rivals costing $52.7 billion to build "
+    "have stumbled.How Kestrel climbed the arenaKestrel first appeared in early April and was "
+    "subsequent"
+)
+
+
+def test_raw_txt_title_date_and_glued_sentences():
+    doc = load_txt(RAW.encode(), "raw.txt")
+    assert doc.title == "Kestrel rises to No. 2 as rivals fall away"
+    assert doc.published == "2026-07-21"
+    assert "Published" not in doc.text
+    assert doc.text.startswith("Why this matters")
+    full = Document("d", "raw.txt", doc.title, doc.text, content_hash="h" * 20)
+    chunks = chunk_document(full, size=200, overlap=0)
+    joined = [c.text for c in chunks]
+    assert any(t.endswith("discount.") for t in joined) or any(
+        "discount. The" not in t for t in joined
+    )
+    for chunk in chunks:
+        assert "$52." not in chunk.text[-4:] and not chunk.text.endswith("52")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-07-21", "2026-07-21"),
+        ("2026-07-21T09:00:00Z", "2026-07-21"),
+        ("July 21, 2026", "2026-07-21"),
+        ("21 July 2026", "2026-07-21"),
+        ("Jul. 21 2026", "2026-07-21"),
+        ("D:20240815000000Z", "2024-08-15"),
+        ("2026-02-30", None),
+        ("soon", None),
+    ],
+)
+def test_dates_in_the_shapes_articles_use(value, expected):
+    assert parse_date(value) == expected
+
+
+def test_markdown_front_matter_and_structure():
+    md = (
+        b'---\ntitle: "Lumen-4 ships"\ndate: 2026-02-10\nsource: Model Watch\n'
+        b"author: Dana Okafor\nurl: https://example.test/x\n---\n\n# Lumen-4 ships\n\n"
+        b"Intro with **bold** and a [link](https://x.test).\n\n## Prices\n\n"
+        b"| Model | Input |\n|---|---|\n| Lumen-4 | $3.00 |\n\n- first\n- second\n"
+    )
+    doc = load_markdown(md, "a.md")
+    assert (doc.title, doc.published, doc.publisher, doc.author, doc.url) == (
+        "Lumen-4 ships",
+        "2026-02-10",
+        "Model Watch",
+        "Dana Okafor",
+        "https://example.test/x",
+    )
+    assert "Intro with bold and a link." in doc.text
+    assert "\n\nPrices\n\n" in doc.text
+    assert "Lumen-4 | $3.00" in doc.text
+    assert "**" not in doc.text and "](" not in doc.text
+
+
+def test_markdown_bad_front_matter_is_a_clear_error():
+    with pytest.raises(LoadError, match="front matter"):
+        load_markdown(b"---\ntitle: [unclosed\n---\nBody text that is long enough.", "x.md")
+
+
+def test_html_reads_metadata_and_only_the_article():
+    page = (DATA / "articles" / "openjudge-arena-march.html").read_bytes()
+    doc = load_html(page, "openjudge-arena-march.html")
+    assert doc.published == "2026-03-20"
+    assert doc.title and doc.publisher and doc.author
+    assert "cookies" not in doc.text.lower()
+
+
+def _pdf(path: Path, pages: list[str], table: list[tuple[str, ...]] | None = None) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title("Quarterly chips report")
+    pdf.set_author("Compute Weekly")
+    pdf.set_creation_date(datetime(2026, 5, 12, tzinfo=UTC))
+    pdf.set_font("Helvetica", size=11)
+    for i, text in enumerate(pages):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+        if table and i == len(pages) - 1:
+            pdf.ln(4)
+            with pdf.table() as t:
+                for row in table:
+                    r = t.row()
+                    for cell in row:
+                        r.cell(cell)
+    pdf.output(str(path))
+    return path.read_bytes()
+
+
+def test_pdf_pages_metadata_and_table_rows(tmp_path):
+    data = _pdf(
+        tmp_path / "r.pdf",
+        [
+            "Published: 2026-05-12\n\nTessellate shipped the TX-9 accelerator this spring.",
+            "Second page prose about memory bandwidth and packaging.",
+        ],
+        [
+            ("Chip", "Vendor", "Memory"),
+            ("TX-9", "Tessellate", "192GB"),
+            ("TX-8 (previous generation, long name)", "Tessellate", "96GB"),
+        ],
+    )
+    doc = load_pdf(data, "r.pdf")
+    assert (doc.title, doc.author, doc.published) == (
+        "Quarterly chips report",
+        "Compute Weekly",
+        "2026-05-12",
+    )
+    assert len(doc.page_starts) == 2
+    second = doc.text[doc.page_starts[1] :]
+    assert "Chip: TX-9 | Vendor: Tessellate | Memory: 192GB" in second
+    assert "Chip: TX-8 (previous generation, long name) | Vendor: Tessellate" in second
+    full = Document(
+        "d",
+        "r.pdf",
+        doc.title,
+        doc.text,
+        format="pdf",
+        page_starts=doc.page_starts,
+        content_hash="h" * 20,
+    )
+    pages = {c.page for c in chunk_document(full)}
+    assert pages == {1, 2}
+
+
+def test_pdf_corrupt_and_truncated(tmp_path):
+    data = _pdf(tmp_path / "r.pdf", ["Some text on the page that is long enough to index."])
+    with pytest.raises(LoadError, match="truncated"):
+        load_pdf(data[: len(data) // 2], "r.pdf")
+    with pytest.raises(LoadError, match="not a PDF"):
+        load_pdf(b"hello, I am text", "r.pdf")
+    mangled = data[:200] + b"\x00garbage" * 50 + data[-300:]
+    with pytest.raises(LoadError):
+        load_pdf(mangled, "r.pdf")
+
+
+def test_unsupported_extension():
+    with pytest.raises(UnsupportedFormatError, match=".docx"):
+        loader_for("notes.docx")
+
+
+@pytest.fixture
+def page_server():
+    page = (DATA / "articles" / "openjudge-arena-march.html").read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path.startswith("/missing"):
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_url_is_fetched_and_read_as_html(page_server):
+    doc, _ = load_url(page_server + "/news/arena?utm_source=x#top", timeout=5, max_bytes=10**6)
+    assert doc.published == "2026-03-20" and "cookies" not in doc.text.lower()
+    with pytest.raises(LoadError, match="HTTP 404"):
+        load_url(page_server + "/missing", timeout=5, max_bytes=10**6)
+
+
+def test_url_ingest_uses_the_normalised_url_as_source(settings, embedder, page_server):
+    from ingest.pipeline import Ingestor
+    from kb.store import ChromaStore
+
+    report = Ingestor(settings, embedder).run([page_server + "/news/arena/?utm_source=x"])
+    assert report.to_json()["documents"]["added"] == 1
+    (doc,) = ChromaStore(settings).documents().values()
+    assert doc.source == page_server + "/news/arena"
