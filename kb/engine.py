@@ -97,7 +97,10 @@ class KnowledgeBase:
                 self.store, self.keyword, self._embed_query, self.settings, live
             )
             self.extractive = ExtractiveAnswerer(
-                self.settings, self._embed_passages, self.keyword.idf
+                self.settings,
+                self._embed_passages,
+                self.keyword.idf,
+                lambda t: self.keyword.doc_freq.get(t, 0),
             )
             self._revision = revision
 
@@ -131,8 +134,13 @@ class KnowledgeBase:
         filters: Filters | None = None,
         k: int | None = None,
         mode: str | None = None,
+        fallback: bool = True,
     ) -> Answer:
-        """Answer one question, with the earlier questions of the conversation as context."""
+        """Answer one question, with the earlier questions of the conversation as context.
+
+        In `llm` mode a failing model raises LLMError, unless `fallback` is set: then the
+        extractive answer comes back with the failure in its warnings.
+        """
         text, warnings = clean_question(question)
         if not text or not re.search(r"\w", text):
             return Answer(
@@ -149,7 +157,17 @@ class KnowledgeBase:
         retrieved = time.perf_counter()
         mode = mode or self.settings.answer_mode
         if mode == "llm":
-            answer = self._ask_llm(q, hits, vector)
+            try:
+                answer = self._ask_llm(q, hits, vector, history)
+            except KBError as exc:
+                if not fallback:
+                    raise
+                answer = self.extractive.answer(q, hits, vector)
+                answer = _with(
+                    answer,
+                    warnings=answer.warnings
+                    + (f"{exc.message} {exc.hint}".strip() + " Answered extractively instead.",),
+                )
         else:
             answer = self.extractive.answer(q, hits, vector)
         done = time.perf_counter()
@@ -175,10 +193,14 @@ class KnowledgeBase:
 
         yield from stream_llm_answer(self, question, **kwargs)
 
-    def _ask_llm(self, q: Question, hits: list[Hit], vector: np.ndarray) -> Answer:
+    def _ask_llm(
+        self, q: Question, hits: list[Hit], vector: np.ndarray, history: Sequence[str]
+    ) -> Answer:
         from kb.answer.llm import LLMAnswerer
 
-        return LLMAnswerer.from_settings(self.settings).answer(q, hits, self.extractive, vector)
+        return LLMAnswerer.from_settings(self.settings).answer(
+            q, hits, self.extractive, vector, history
+        )
 
     # --- stats ---------------------------------------------------------------------------
 

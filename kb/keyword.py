@@ -26,7 +26,7 @@ from kb.text import tokenize
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 1
+_FORMAT = 2  # bump when tokenisation changes: saved indexes are rebuilt
 
 
 def index_text(title: str, text: str) -> str:

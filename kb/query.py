@@ -4,6 +4,7 @@ what kind of answer it wants, and its parts."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kb.text import STOPWORDS, content_terms, tokenize
@@ -38,7 +39,16 @@ MONEY = re.compile(
     re.IGNORECASE,
 )
 PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent|per cent)", re.IGNORECASE)
-NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|dozen|half|double|twice"
+)
+NUMBER = re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.IGNORECASE)
+DURATION = re.compile(
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an)[\s-]+(?:second|minute|hour|day|week|month|year|"
+    r"quarter)s?\b|\buntil\b|\bthrough\b",
+    re.IGNORECASE,
+)
 DATE = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\b(?:19|20)\d\d\b",
@@ -108,25 +118,44 @@ def version_pattern(version: str) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(name)}[\s\-]?{re.escape(number)}(?![\w]|\.\d)")
 
 
+_MONEY_WORDS = re.compile(
+    r"\b(price|prices|priced|cost|costs|charge|charges|valuation|valued|raise|raised|raising|"
+    r"revenue|revenues|funding|fund|invest|invested|investment|spend|spent|spending|fine|fined|"
+    r"worth|pay|paid|paying|sales|sell|sold|salary|budget|capex|fee|fees)\b"
+)
+_PERCENT_WORDS = re.compile(
+    r"\b(percent|percentage|share|discount|cut|cuts|drop|fall|fell|"
+    r"growth|grew|rise|rose)\b"
+)
+_LEADING_FILLER = re.compile(r"^(?:and|so|but|also|ok|okay|then|well|now)[,\s]+", re.I)
+
+
 def expected_type(text: str) -> str:
-    lower = text.lower()
+    """The kind of answer a question wants: money, percent, number, duration, date, entity,
+    reason, or "" when it could be anything."""
+    lower = _LEADING_FILLER.sub("", text.lower().strip())
     m = _WH.match(lower)
     wh = m.group(1) if m else ""
-    if (
-        wh in ("how much", "what price", "by how much")
-        or re.search(
-            r"\b(price|cost|costs|charge|valuation|valued|raise|raised|revenue|funding|invest|"
-            r"spend|spending|fine|worth|discount)\b",
-            lower,
-        )
-        and wh not in ("when", "who", "which company", "which vendor", "why")
+    if wh == "how much":
+        rest = lower[m.end() :] if m else ""
+        if _MONEY_WORDS.search(lower) or re.match(
+            r"\s+(?:is|was|are|were|does|did|do|will|"
+            r"would|has|have)\b",
+            rest,
+        ):
+            return "percent_or_money" if _PERCENT_WORDS.search(lower) else "money"
+        return "number"  # "how much memory", "how much power"
+    if wh in ("what price", "by how much") or (
+        _MONEY_WORDS.search(lower)
+        and wh in ("", "how big", "how large")
+        and re.match(r"(what|how)\b", lower)
     ):
-        if re.search(r"\b(percent|percentage|share|discount|cut)\b", lower):
-            return "percent_or_money"
-        return "money"
+        return "percent_or_money" if _PERCENT_WORDS.search(lower) else "money"
     if wh == "what percentage":
         return "percent"
-    if wh in ("how many", "how big", "how large", "how long"):
+    if wh == "how long":
+        return "duration"
+    if wh in ("how many", "how big", "how large"):
         return "number"
     if wh in ("when", "what year", "what date", "which year"):
         return "date"
@@ -135,6 +164,21 @@ def expected_type(text: str) -> str:
     if wh == "why":
         return "reason"
     return ""
+
+
+_WH_NOUN = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+)?(company|companies|firm|vendor|model|models|"
+    r"product|chip|startup|lab|one|investor|country|year|month|date|day|"
+    r"version|price|amount|percentage|share|rank|position|place)\b",
+    re.IGNORECASE,
+)
+
+
+def answer_terms(text: str) -> list[str]:
+    """Content tokens the evidence should contain: the question's terms minus the noun that
+    only names the kind of answer ("which *company* released X?")."""
+    kinds = {tokenize(m.group(1))[0] for m in _WH_NOUN.finditer(text) if tokenize(m.group(1))}
+    return [t for t in tokenize(text) if t not in kinds]
 
 
 def split_parts(text: str) -> list[str]:
@@ -189,3 +233,53 @@ def parse_question(text: str, history: list[str] | None = None) -> Question:
         expects=expected_type(text),
         parts=tuple(split_parts(text)),
     )
+
+
+# Words a question and its answer often use differently. Each group is one concept for
+# evidence scoring (not for BM25): "ranks first" meets "took first place", "CEO" meets
+# "chief executive".
+_SYNONYM_GROUPS = [
+    "rank place spot position standing leaderboard top lead led",
+    "first 1 1st top lead led",
+    "second 2 2nd runner-up",
+    "third 3 3rd",
+    "fourth 4 4th",
+    "fifth 5 5th",
+    "price cost charge pric fee",
+    "cheap cheaper lower cut reduc slash",
+    "raise rais fund round invest investment",
+    "valuation valu worth",
+    "ceo chief executive",
+    "revenue sal",
+    "licence licens license",
+    "launch releas unveil introduc debut ship",
+    "buy acquir acquisition purchas",
+    "sue lawsuit su litigation",
+    "ban prohibit",
+    "parameter param",
+    "chip accelerator gpu",
+    "discontinu shut withdr paus shelv halt",
+]
+
+
+def _build_concepts() -> dict[str, str]:
+    concepts: dict[str, str] = {}
+    for group in _SYNONYM_GROUPS:
+        words = [w for raw in group.split() for w in (tokenize(raw, keep_stopwords=True) or [raw])]
+        head = words[0]
+        for w in words:
+            concepts.setdefault(w, head)
+    return concepts
+
+
+CONCEPTS = _build_concepts()
+
+
+def concepts_of(tokens: Iterable[str]) -> set[str]:
+    """Tokens with synonyms folded onto one concept each (the token itself is kept too)."""
+    out: set[str] = set()
+    for t in tokens:
+        out.add(t)
+        if t in CONCEPTS:
+            out.add("~" + CONCEPTS[t])
+    return out

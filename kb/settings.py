@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         description="Abstain when the best evidence sentence scores below this "
         "(tuned on the eval dev split).",
     )
+    dense_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of embedding similarity (vs word coverage) in the "
+        "evidence score (tuned on the eval dev split).",
+    )
     max_answer_sentences: int = Field(3, ge=1, le=6, description="Sentences in an answer.")
 
     # Optional LLM answering through LangChain chat models

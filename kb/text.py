@@ -59,6 +59,43 @@ _ABBREVIATIONS = {
     "cf",
 }
 
+# Words that start sentences but rarely follow an initial ("Series C. In 2024, ...").
+_SENTENCE_STARTERS = {
+    "in",
+    "the",
+    "a",
+    "an",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "but",
+    "and",
+    "on",
+    "at",
+    "for",
+    "he",
+    "she",
+    "they",
+    "we",
+    "as",
+    "after",
+    "before",
+    "when",
+    "while",
+    "by",
+    "with",
+    "from",
+    "there",
+    "analysts",
+    "investors",
+    "however",
+    "meanwhile",
+    "still",
+}
+
 # Candidate sentence boundaries: end punctuation (plus closing quotes/brackets) then either
 # whitespace, or directly a capitalised word (raw pasted articles glue paragraphs: "weeks.The").
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s+|(?=[A-Z][a-z]))")
@@ -78,7 +115,9 @@ def _is_boundary(text: str, end_punct: int, after: int) -> bool:
         if word in _ABBREVIATIONS:
             return False
         if len(word) == 1 and text[end_punct - 2 : end_punct - 1].isupper():
-            return False  # initials: "J. Smith", "U.S."
+            following = re.match(r"[A-Za-z]+", text[after:])
+            if not (following and following.group(0).lower() in _SENTENCE_STARTERS):
+                return False  # initials: "J. Smith", "U.S." (but "Series C. In 2024")
     return True
 
 
@@ -142,14 +181,24 @@ def normalize(text: str) -> str:
 
 
 def _stem(token: str) -> str:
-    """A light, predictable stemmer: plural and possessive endings only."""
-    if token.isalpha() and len(token) > 4:
-        if token.endswith("ies"):
-            return token[:-3] + "y"
-        if token.endswith("es") and token[-3] in "sxz":
-            return token[:-2]
-        if token.endswith("s") and not token.endswith("ss"):
-            return token[:-1]
+    """A light, predictable stemmer: plurals, -ed, -ing and a final -e, so that "paused",
+    "pauses", "pausing" and "pause" meet. Names and numbers pass through unchanged."""
+    if not token.isalpha() or len(token) <= 3:
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        token = token[:-3] + "y"
+    elif token.endswith(("sses", "xes", "zes", "ches", "shes")):
+        token = token[:-2]
+    elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    if token.endswith("ing") and len(token) > 5:
+        token = token[:-3]
+    elif token.endswith("ed") and len(token) > 4:
+        token = token[:-2]
+    if len(token) > 3 and token[-1] == token[-2] and token[-1] in "bdgmnprt":
+        token = token[:-1]  # "planned" -> "plann" -> "plan"
+    if token.endswith("e") and len(token) > 3:
+        token = token[:-1]
     return token
 
 

@@ -11,7 +11,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.query import DATE, MONEY, NUMBER, PERCENT, Question, version_pattern
+from kb.query import (
+    CONCEPTS,
+    DATE,
+    DURATION,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    Question,
+    answer_terms,
+    concepts_of,
+    version_pattern,
+)
 from kb.settings import Settings
 from kb.text import normalize, sentence_spans, tokenize
 from kb.types import Answer, Citation, Hit
@@ -23,7 +34,8 @@ _REASON = re.compile(
     r"in order to|citing|over|reason|led to|driven by|response to)\b",
     re.I,
 )
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9]+")
+_NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
+_HARD_TYPES = {"money", "percent", "percent_or_money", "number", "date", "duration"}
 
 
 @dataclass(frozen=True)
@@ -32,7 +44,9 @@ class Evidence:
     rank: int
     sentence: str
     start: int  # offset of the sentence inside the chunk text
-    tokens: frozenset[str]
+    tokens: frozenset[str]  # the sentence's tokens, synonyms folded in (kb.query.concepts_of)
+    context: frozenset[str]  # the sentence before it in the same chunk (who "it" is)
+    chunk_tokens: frozenset[str]  # the whole chunk with its title
     eligible: bool  # the chunk matches the question's years, quarters and versions
     missing: tuple[str, ...]  # specifiers the chunk lacks
 
@@ -46,11 +60,14 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
         return bool(PERCENT.search(sentence))
     if expects == "number":
         return bool(NUMBER.search(sentence))
+    if expects == "duration":
+        return bool(DURATION.search(sentence))
     if expects == "date":
         return bool(DATE.search(sentence))
     if expects == "entity":
+        # a name (run of capitalised words) none of whose words the question already names
         asked = set(tokenize(question))
-        return any(t.lower() not in asked for t in _CAPITALISED.findall(sentence[1:]))
+        return any(not set(tokenize(name)) & asked for name in _NAME.findall(sentence[1:]))
     if expects == "reason":
         return bool(_REASON.search(sentence))
     return True
@@ -69,47 +86,84 @@ def _specifier_gaps(question: Question, hit: Hit) -> tuple[str, ...]:
     return tuple(gaps)
 
 
+def _is_heading(sentence: str) -> bool:
+    """A title-like line (not a statement, a list item or a table row)."""
+    return (
+        len(sentence) < 90
+        and sentence[:1].isupper()
+        and not re.search(r"[.!?\"”):;]$", sentence)
+        and "$" not in sentence
+    )
+
+
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     out: list[Evidence] = []
     for rank, hit in enumerate(hits):
         gaps = _specifier_gaps(question, hit)
         text = hit.chunk.text
+        chunk_tokens = frozenset(concepts_of(tokenize(f"{hit.chunk.title} {text}")))
+        previous: frozenset[str] = frozenset(concepts_of(tokenize(hit.chunk.title)))
+        header = previous
         for a, b in sentence_spans(text):
             sentence = text[a:b].strip()
+            tokens = frozenset(concepts_of(tokenize(sentence)))
             is_row = " | " in sentence
-            if len(sentence) < 25 and not is_row:
-                continue
-            if not is_row and not re.search(r"[.!?\"”)]$", sentence) and len(sentence) < 90:
-                continue  # a heading or a caption, not a statement
-            out.append(
-                Evidence(
-                    hit,
-                    rank,
-                    sentence,
-                    a,
-                    frozenset(tokenize(sentence)),
-                    eligible=not gaps,
-                    missing=gaps,
+            if is_row:  # a table row's context is the caption above the table, not its neighbour
+                previous = header
+            else:
+                header = tokens
+            keep = (
+                is_row
+                or (len(sentence) >= 25 and not _is_heading(sentence))
+                or (sentence[:1].islower() and len(sentence) >= 12)
+            )  # list items
+            if keep:
+                out.append(
+                    Evidence(
+                        hit,
+                        rank,
+                        sentence,
+                        a,
+                        tokens,
+                        previous,
+                        chunk_tokens,
+                        eligible=not gaps,
+                        missing=gaps,
+                    )
                 )
-            )
+            previous = tokens
     return out
+
+
+def _matched(term: str, tokens: frozenset[str]) -> bool:
+    return term in tokens or ("~" + CONCEPTS[term] in tokens if term in CONCEPTS else False)
 
 
 class ExtractiveAnswerer:
     """Builds an `Answer` from retrieved hits without any generative model."""
 
     def __init__(
-        self, settings: Settings, embed_texts: EmbedTexts, idf: Callable[[str], float]
+        self,
+        settings: Settings,
+        embed_texts: EmbedTexts,
+        idf: Callable[[str], float],
+        doc_freq: Callable[[str], int] | None = None,
     ) -> None:
         self.settings = settings
         self.embed_texts = embed_texts
         self.idf = idf
+        self.doc_freq = doc_freq or (lambda t: 1)
+        self._synonyms: dict[str, list[str]] = {}
+        for word, concept in CONCEPTS.items():
+            self._synonyms.setdefault(concept, []).append(word)
 
-    def _weights(self, terms: Sequence[str], context: Sequence[str]) -> dict[str, float]:
-        weights = {t: self.idf(t) for t in terms}
-        for t in context:
-            weights.setdefault(t, 0.5 * self.idf(t))
-        return weights
+    def term_weight(self, term: str) -> float:
+        """idf, capped; a word found nowhere in the corpus (nor any synonym of it) is most
+        likely a typo or slang ("dosh"), so it weighs little instead of a lot."""
+        words = self._synonyms.get(CONCEPTS[term], [term]) if term in CONCEPTS else [term]
+        if not any(self.doc_freq(w) for w in words):
+            return 0.5
+        return min(self.idf(term), 8.0)
 
     def score(
         self,
@@ -119,25 +173,40 @@ class ExtractiveAnswerer:
         evidence: list[Evidence],
         sentence_vectors: np.ndarray,
     ) -> np.ndarray:
-        own = tokenize(part)
-        weights = self._weights(own, question.context_terms)
+        """Evidence score per sentence: embedding similarity to the question, plus how much of
+        the question (idf-weighted, synonyms folded) the sentence covers, with half credit for
+        words in the sentence before it and in the title, and how much its chunk covers;
+        sentences of the wrong kind (no amount for "how much") are penalised."""
+        others = [t for p in question.parts if p != part for t in answer_terms(p)]
+        weights = self._weights(answer_terms(part), [*question.context_terms, *others])
         total = sum(weights.values()) or 1.0
         expects = question.expects if len(question.parts) == 1 else _part_type(part)
         scores = np.zeros(len(evidence), dtype=np.float32)
         dense = sentence_vectors @ part_vector if len(evidence) else scores
         for i, ev in enumerate(evidence):
-            title_tokens = set(tokenize(ev.hit.chunk.title))
-            lexical = sum(w for t, w in weights.items() if t in ev.tokens)
-            lexical += 0.3 * sum(
-                w for t, w in weights.items() if t not in ev.tokens and t in title_tokens
+            own = near = in_chunk = 0.0
+            for term, weight in weights.items():
+                if _matched(term, ev.tokens):
+                    own += weight
+                elif _matched(term, ev.context):
+                    near += weight
+                if _matched(term, ev.chunk_tokens):
+                    in_chunk += weight
+            coverage = (own + 0.5 * near) / total
+            s = self.settings.dense_share * float(dense[i]) + (1 - self.settings.dense_share) * (
+                0.7 * coverage + 0.3 * in_chunk / total
             )
-            lexical /= total
-            s = 0.55 * float(dense[i]) + 0.45 * lexical
             if expects:
                 s += 0.08 if _type_ok(expects, ev.sentence, part) else -0.12
-            s += 0.03 / (1 + ev.rank)
+            s += 0.02 / (1 + ev.rank)
             scores[i] = s
         return scores
+
+    def _weights(self, terms: Sequence[str], context: Sequence[str]) -> dict[str, float]:
+        weights = {t: self.term_weight(t) for t in terms}
+        for t in context:
+            weights.setdefault(t, 0.5 * self.term_weight(t))
+        return weights
 
     def answer(self, question: Question, hits: Sequence[Hit], query_vector: np.ndarray) -> Answer:
         evidence = _candidates(question, hits)
@@ -151,36 +220,64 @@ class ExtractiveAnswerer:
         sentence_vectors = vectors[: len(eligible)]
         part_vectors = list(vectors[len(eligible) :]) if len(parts) > 1 else [query_vector]
 
-        chosen: list[tuple[Evidence, float]] = []
-        best_overall = -1.0
+        per_part: list[np.ndarray] = []
         for part, part_vector in zip(parts, part_vectors, strict=False):
             scores = self.score(question, part, part_vector, eligible, sentence_vectors)
-            order = np.argsort(-scores)
-            best = float(scores[order[0]])
-            best_overall = max(best_overall, best)
-            if best < self.settings.min_evidence:
-                continue
-            for i in order:
-                ev = eligible[int(i)]
-                if all(ev.sentence != c.sentence for c, _ in chosen):
-                    chosen.append((ev, float(scores[int(i)])))
-                    break
-            # One more sentence for a single-part question when it adds what the first lacks.
-            if len(parts) == 1 and len(order) > 1:
-                first = chosen[-1][0] if chosen else None
-                asked = {t for t in tokenize(part) if self.idf(t) > 1.0}
-                uncovered = asked - (first.tokens if first else set())
-                for i in order[1:6]:
-                    ev = eligible[int(i)]
-                    s = float(scores[int(i)])
-                    if s < max(self.settings.min_evidence, 0.85 * best):
-                        break
-                    if uncovered & ev.tokens and ev.sentence != (first.sentence if first else ""):
-                        chosen.append((ev, s))
-                        break
+            expects = question.expects if len(parts) == 1 else _part_type(part)
+            if expects in _HARD_TYPES:  # "how much" is never answered without an amount
+                for i, ev in enumerate(eligible):
+                    if not _type_ok(expects, ev.sentence, part):
+                        scores[i] = -1.0
+            per_part.append(scores)
+        best_overall = max(float(s.max()) for s in per_part)
+        chosen = self._choose(per_part, eligible)
+        if len(parts) == 1 and chosen:
+            chosen += self._complement(parts[0], chosen[0], per_part[0], eligible)
         if not chosen:
             return self._abstain(question, hits, evidence, best=best_overall)
         return self._compose(question, chosen[: self.settings.max_answer_sentences])
+
+    def _choose(
+        self, per_part: list[np.ndarray], eligible: list[Evidence]
+    ) -> list[tuple[Evidence, float]]:
+        """One sentence per part, all different, maximising the total score (parts whose best
+        evidence is too weak are left out)."""
+        floor = self.settings.min_evidence
+        tops = [[int(i) for i in np.argsort(-s)[:5] if s[int(i)] >= floor] for s in per_part]
+        best: tuple[float, list[int | None]] = (-1.0, [])
+        from itertools import product
+
+        options = [t or [None] for t in tops]
+        for combo in product(*options):
+            picked = [i for i in combo if i is not None]
+            if len({eligible[i].sentence for i in picked}) < len(picked):
+                continue
+            total = sum(float(per_part[p][i]) for p, i in enumerate(combo) if i is not None)
+            if total > best[0]:
+                best = (total, list(combo))
+        out: list[tuple[Evidence, float]] = []
+        for p, i in enumerate(best[1]):
+            if i is not None and all(eligible[i].sentence != e.sentence for e, _ in out):
+                out.append((eligible[i], float(per_part[p][i])))
+        return out
+
+    def _complement(
+        self, part: str, first: tuple[Evidence, float], scores: np.ndarray, eligible: list[Evidence]
+    ) -> list[tuple[Evidence, float]]:
+        """A second sentence for a one-part question, when it states asked-about words the
+        first leaves out and scores nearly as well."""
+        ev0, best = first
+        asked = [t for t in answer_terms(part) if self.term_weight(t) > 1.0]
+        uncovered = [t for t in asked if not _matched(t, ev0.tokens)]
+        if not uncovered:
+            return []
+        for i in np.argsort(-scores)[1:6]:
+            ev, s = eligible[int(i)], float(scores[int(i)])
+            if s < max(self.settings.min_evidence, 0.85 * best):
+                break
+            if ev.sentence != ev0.sentence and any(_matched(t, ev.tokens) for t in uncovered):
+                return [(ev, s)]
+        return []
 
     def _compose(self, question: Question, chosen: list[tuple[Evidence, float]]) -> Answer:
         numbers: dict[str, int] = {}
@@ -191,7 +288,7 @@ class ExtractiveAnswerer:
             if cid not in numbers:
                 numbers[cid] = len(numbers) + 1
                 citations.append(Citation(numbers[cid], ev.hit.chunk, ev.sentence, ev.start, score))
-            sentences.append(f"{_tidy(ev.sentence)} [{numbers[cid]}]")
+            sentences.append(f"{_tidy(_with_list(ev))} [{numbers[cid]}]")
         dates = sorted({c.chunk.published for c in citations if c.chunk.published})
         as_of = dates[-1] if dates else None
         text = " ".join(sentences)
@@ -234,6 +331,24 @@ def _part_type(part: str) -> str:
     from kb.query import expected_type
 
     return expected_type(part)
+
+
+def _with_list(ev: Evidence) -> str:
+    """A sentence that introduces a list ("three changes:") or is a list item, with the list
+    items that follow it in the chunk, as one sentence."""
+    text = ev.hit.chunk.text
+    items: list[str] = []
+    intro = ev.sentence.rstrip().endswith(":")
+    for a, b in sentence_spans(text, ev.start + len(ev.sentence)):
+        line = text[a:b].strip()
+        if not (line[:1].islower() or line.startswith(("-", "*", "•"))) or len(items) >= 6:
+            break
+        items.append(line.lstrip("-*• ").rstrip(".;"))
+    if not items:
+        return ev.sentence
+    if intro:
+        return ev.sentence.rstrip() + " " + "; ".join(items) + "."
+    return ev.sentence.rstrip(".;") + "; " + "; ".join(items) + "."
 
 
 def _tidy(sentence: str) -> str:
