@@ -1,0 +1,61 @@
+"""Does a passage support a sentence? Used to flag LLM sentences and to score faithfulness.
+
+Offline and cheap: every number in the sentence must occur in the passage, and enough of the
+sentence's content words must too (or the two must be close in embedding space). The eval
+reports how often this judgement agrees with hand labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from kb.text import normalize, tokenize
+
+EmbedTexts = Callable[[Sequence[str]], np.ndarray]
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CITATION = re.compile(r"\s*\[(\d+)\]")
+
+MIN_OVERLAP = 0.5
+MIN_SIMILARITY = 0.6
+
+
+def numbers_in(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def strip_citations(sentence: str) -> str:
+    return _CITATION.sub("", sentence).strip()
+
+
+def support_score(sentence: str, passage: str, similarity: float | None = None) -> float:
+    """0..1: share of the sentence's content words found in the passage, blended with the
+    embedding similarity when given; 0 when a number in the sentence is not in the passage."""
+    claim = strip_citations(sentence)
+    if numbers_in(claim) - numbers_in(passage):
+        return 0.0
+    words = set(tokenize(claim))
+    if not words:
+        return 1.0
+    overlap = len(words & set(tokenize(passage))) / len(words)
+    if similarity is None:
+        return overlap
+    return max(overlap, 0.5 * overlap + 0.5 * similarity)
+
+
+def supports(sentence: str, passage: str, similarity: float | None = None) -> bool:
+    if normalize(strip_citations(sentence)) in normalize(passage):
+        return True
+    return support_score(sentence, passage, similarity) >= MIN_OVERLAP
+
+
+def similarities(pairs: Sequence[tuple[str, str]], embed: EmbedTexts) -> list[float]:
+    """Cosine similarity of each (sentence, passage) pair."""
+    if not pairs:
+        return []
+    vectors = embed([strip_citations(s) for s, _ in pairs] + [p for _, p in pairs])
+    n = len(pairs)
+    return [float(vectors[i] @ vectors[n + i]) for i in range(n)]
