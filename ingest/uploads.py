@@ -1,0 +1,101 @@
+"""Saving files uploaded in the browser into the corpus folder, safely.
+
+Names are sanitised (no path parts, no NUL or control characters, no reserved device names,
+a bounded length), the type is checked by content as well as by extension, the size is
+capped, nothing is ever written outside the corpus folder, and an existing file is never
+overwritten: identical content is recognised, different content gets a new name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.loaders import SUPPORTED_SUFFIXES, sniff_matches
+
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
+MAX_NAME = 120
+
+
+@dataclass(frozen=True)
+class SavedUpload:
+    original_name: str
+    path: Path | None  # where it was saved (None when refused)
+    status: str  # saved | same | refused
+    reason: str = ""
+
+
+def safe_filename(name: str) -> str:
+    """A plain file name that cannot escape a folder or name a device."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\x00", "").replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name)
+    name = re.sub(r"[^\w.\- ]", "_", name).strip()
+    name = re.sub(r"\s+", "-", name)
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not re.fullmatch(r"[A-Za-z0-9]{1,10}", suffix):
+        stem, suffix = name, ""
+    stem = stem.strip(".-_ ") or "upload"
+    if stem.lower() in _RESERVED:
+        stem = f"{stem}-file"
+    suffix = suffix.lower()
+    stem = stem[: MAX_NAME - len(suffix) - 1]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def save_upload(corpus_dir: Path, name: str, data: bytes, max_mb: float) -> SavedUpload:
+    """Save one uploaded file into `corpus_dir` (uploads/ subfolder); refuse with a reason."""
+    clean = safe_filename(name)
+    suffix = "." + clean.rsplit(".", 1)[-1] if "." in clean else ""
+    if suffix not in SUPPORTED_SUFFIXES:
+        return SavedUpload(
+            name,
+            None,
+            "refused",
+            f"unsupported file type {suffix or '(none)'}; use " + ", ".join(SUPPORTED_SUFFIXES),
+        )
+    if len(data) > max_mb * 1_000_000:
+        return SavedUpload(
+            name,
+            None,
+            "refused",
+            f"file is {len(data) / 1_000_000:.1f} MB, over the {max_mb:g} MB limit",
+        )
+    if not data.strip():
+        return SavedUpload(name, None, "refused", "empty file")
+    if not sniff_matches(clean, data):
+        return SavedUpload(name, None, "refused", f"the content does not look like a {suffix} file")
+    folder = (Path(corpus_dir) / "uploads").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = (folder / clean).resolve()
+    if target.parent != folder:  # belt and braces: never outside the corpus folder
+        return SavedUpload(name, None, "refused", "unsafe file name")
+    stem, ext = target.stem, target.suffix
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        for n in range(1, 1000):
+            if n > 1:
+                target = folder / f"{stem}-{n}{ext}"
+            if target.exists() and target.read_bytes() == data:
+                return SavedUpload(name, target, "same", "already in the corpus")
+            try:
+                os.link(tmp, target)  # fails if the name exists: never overwrites
+            except FileExistsError:
+                continue
+            return SavedUpload(name, target, "saved")
+        return SavedUpload(name, None, "refused", "too many files with this name")
+    finally:
+        os.unlink(tmp)

@@ -1,0 +1,151 @@
+"""The app in a real browser: `streamlit run app.py` on loopback, driven by Playwright in
+Debian's headless Chromium. Screenshots land in tests/artifacts/ (look at them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DATA, ROOT, free_port
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+NEW_ARTICLE = """Quillfeather Robotics raises $77 million for warehouse models
+Published: 2026-06-02
+Quillfeather Robotics said on Tuesday that it had raised $77 million in a Series B round led \
+by Harbor Lane Ventures. The company builds vision-language models that plan pick-and-place \
+work in warehouses. Quillfeather Robotics said the money would pay for a larger training \
+cluster and for pilots with three logistics firms in Europe."""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make browser installs it)")
+    root = tmp_path_factory.mktemp("browser")
+    corpus = root / "corpus"
+    shutil.copytree(DATA / "articles", corpus)
+    env = {
+        **os.environ,
+        "KB_STORE_DIR": str(root / "store"),
+        "KB_CORPUS_DIR": str(corpus),
+        "HF_HUB_OFFLINE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/_stcore/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_placeholder("Ask about AI vendors")
+    box.fill(question)
+    box.press("Enter")
+
+
+def last_answer(page):
+    return page.locator('[data-testid="stChatMessage"]').last
+
+
+def test_ask_see_sources_upload_and_ask_again(app_url, browser, tmp_path):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
+
+    ask(page, "Which model ranks first on the OpenJudge Arena?")
+    card = last_answer(page).locator('[data-testid="stExpander"]').first
+    card.wait_for(timeout=60_000)
+    assert "[1]" in card.inner_text()
+    answer_text = last_answer(page).locator('[data-testid="stMarkdownContainer"]').first
+    assert "Lumen-4" in answer_text.inner_text() and "first" in answer_text.inner_text()
+    card.click()
+    page.locator("mark").first.wait_for(timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "answer-with-source.png"), full_page=True)
+
+    article = tmp_path / "quillfeather-series-b.txt"
+    article.write_text(NEW_ARTICLE, encoding="utf-8")
+    page.get_by_text("Add articles").click()
+    page.locator('input[type="file"]').set_input_files(str(article))
+    page.get_by_role("button", name="Add to the corpus").click()
+    page.get_by_text("quillfeather-series-b.txt").first.wait_for(timeout=120_000)
+    assert "added" in page.locator('[data-testid="stSidebar"]').inner_text()
+    page.screenshot(path=str(ARTIFACTS / "after-upload.png"), full_page=True)
+
+    ask(page, "Who led Quillfeather Robotics' Series B round?")
+    page.get_by_text("Harbor Lane Ventures").first.wait_for(timeout=60_000)
+    text = last_answer(page).inner_text()
+    assert "Harbor Lane Ventures" in text and "[1]" in text
+    page.screenshot(path=str(ARTIFACTS / "answer-about-upload.png"), full_page=True)
+    page.close()
