@@ -403,19 +403,6 @@ st.caption(
     f"{stats['documents']} articles · answers quote their sources with dates · "
     f"{'LLM mode' if mode == 'llm' else 'extractive mode: no LLM, fully offline'}"
 )
-actions = st.columns([1, 1, 6])
-if state.messages:
-    actions[0].download_button(
-        "Export",
-        conversation_markdown(),
-        file_name="conversation.md",
-        mime="text/markdown",
-        key="export",
-    )
-    if actions[1].button("Clear", key="clear"):
-        state.messages = []
-        st.rerun()
-
 for message in state.messages:
     with st.chat_message(message["role"]):
         if message["role"] == "user":
@@ -433,3 +420,17 @@ if not state.messages:
 question = st.chat_input("Ask about AI vendors, models, rankings, prices...")
 if question:
     ask(question, mode, filters)
+
+if state.messages:
+    actions = st.columns([1, 1, 8])
+    actions[0].download_button(
+        "Export",
+        conversation_markdown(),
+        file_name="conversation.md",
+        mime="text/markdown",
+        key="export",
+        help="Download the conversation with its sources as Markdown",
+    )
+    if actions[1].button("Clear", key="clear", help="Start a new conversation"):
+        state.messages = []
+        st.rerun()

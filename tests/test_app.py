@@ -1,0 +1,110 @@
+"""The app's logic through Streamlit's AppTest: asking, citations, abstention, filters, mode
+switch, empty store, errors."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.llm_standin import StandInLLM
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app_env(monkeypatch, fixture_store):
+    monkeypatch.setenv("KB_STORE_DIR", str(fixture_store.store_dir))
+    monkeypatch.setenv("KB_CORPUS_DIR", str(fixture_store.corpus_dir))
+    monkeypatch.delenv("KB_CHROMA_URL", raising=False)
+    return fixture_store
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def assistant_markdown(at: AppTest) -> str:
+    messages = [m for m in at.chat_message if m.name == "assistant"]
+    return "\n".join(md.value for md in messages[-1].markdown)
+
+
+def test_sidebar_shows_counts_and_dates(app_env):
+    at = start()
+    assert [m.value for m in at.sidebar.metric] == ["6", "13"] or at.sidebar.metric[0].value == "6"
+    assert any("Covers 2026-02-10 to 2026-05-12" in c.value for c in at.sidebar.caption)
+
+
+def test_answer_has_numbered_source_cards_with_highlight(app_env):
+    at = ask(start(), "How much memory does the TX-9 have?")
+    text = assistant_markdown(at)
+    assert "288 gigabytes" in text and "\\[1\\]" in text
+    card = at.expander[0]
+    assert card.label.startswith("[1] Tessellate ships TX-9") and "2026-04-05" in card.label
+    assert any("<mark>" in md.value and "288 gigabytes" in md.value for md in card.markdown)
+    assert any("As of 2026-04-05" in c.value for c in at.caption)
+
+
+def test_abstention_is_polite_and_offers_nearest_sources(app_env):
+    at = ask(start(), "How much does Lumen-5 cost?")
+    assert "The corpus does not say" in at.info[0].value
+    assert "Nearest sources" in assistant_markdown(at)
+
+
+def test_follow_up_uses_the_earlier_question(app_env):
+    at = ask(start(), "What is Lumen-4?")
+    at = ask(at, "How much does it cost per million input tokens?")
+    assert "$2.40" in assistant_markdown(at).replace("\\", "")
+
+
+def test_source_filter_restricts_citations(app_env):
+    at = start()
+    at.sidebar.multiselect[0].select("tessellate-chip.htm").run()
+    at = ask(at, "Which model ranks first on the OpenJudge Arena?")
+    labels = [e.label for e in at.expander if e.label.startswith("[")]
+    assert all("Tessellate" in label for label in labels)
+
+
+def test_llm_mode_answers_through_the_configured_server_and_falls_back(app_env):
+    with StandInLLM() as llm:
+        llm.enqueue("The TX-9 carries 288 gigabytes of high-bandwidth memory. [1]")
+        at = start()
+        at.sidebar.radio[0].set_value("LLM").run()
+        at.sidebar.text_input(key="llm_base_url").input(llm.url).run()
+        at.sidebar.text_input(key="llm_model").input("standin").run()
+        at = ask(at, "How much memory does the TX-9 have?")
+        assert llm.requests and "288 gigabytes" in assistant_markdown(at)
+        llm.fail_with = 500
+        at = ask(at, "How much memory does the TX-9 have?")
+        assert any("Answered extractively instead" in w.value for w in at.warning)
+        assert "288 gigabytes" in assistant_markdown(at)
+
+
+def test_export_and_clear(app_env):
+    at = ask(start(), "How much memory does the TX-9 have?")
+    assert at.button(key="clear") is not None
+    at.button(key="clear").click().run()
+    assert not [m for m in at.chat_message]
+
+
+def test_empty_store_shows_the_start_screen(monkeypatch, tmp_path):
+    monkeypatch.setenv("KB_STORE_DIR", str(tmp_path / "empty"))
+    at = start()
+    assert any("knowledge base is empty" in h.value for h in at.subheader)
+    assert at.button(key="ingest_corpus").label == "Ingest the starter corpus"
+
+
+def test_unreachable_server_is_a_readable_error_not_a_trace(monkeypatch, tmp_path):
+    monkeypatch.setenv("KB_CHROMA_URL", "http://127.0.0.1:9")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert "Cannot reach the Chroma server" in at.error[0].value
+    assert "How to fix it" in at.error[0].value
