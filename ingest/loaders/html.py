@@ -4,6 +4,7 @@ prompts). trafilatura is touched only in this module."""
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -53,19 +54,19 @@ def decode_html(data: bytes, source: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _meta_tags(html: str) -> dict[str, str]:
+def _meta_tags(page: str) -> dict[str, str]:
     tags: dict[str, str] = {}
-    for tag in _META.findall(html[:200_000]):
-        attrs = {k.lower(): v[1:-1] for k, v in _ATTR.findall(tag)}
+    for tag in _META.findall(page[:200_000]):
+        attrs = {k.lower(): html.unescape(v[1:-1]) for k, v in _ATTR.findall(tag)}
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
         if key and "content" in attrs and key not in tags:
             tags[key] = attrs["content"]
     return tags
 
 
-def _json_ld(html: str) -> list[dict]:
+def _json_ld(page: str) -> list[dict]:
     found: list[dict] = []
-    for block in _JSON_LD.findall(html[:500_000]):
+    for block in _JSON_LD.findall(page[:500_000]):
         try:
             data = json.loads(block.strip())
         except ValueError:
@@ -92,13 +93,13 @@ def _ld_author(value: object) -> str | None:
 def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
     import trafilatura
 
-    html = decode_html(data, source)
-    tags = _meta_tags(html)
-    ld = [d for d in _json_ld(html) if "headline" in d or "datePublished" in d]
+    page = decode_html(data, source)
+    tags = _meta_tags(page)
+    ld = [d for d in _json_ld(page) if "headline" in d or "datePublished" in d]
     try:
-        meta = trafilatura.extract_metadata(html, default_url=url)
+        meta = trafilatura.extract_metadata(page, default_url=url)
         body = trafilatura.extract(
-            html,
+            page,
             url=url,
             output_format="markdown",
             include_tables=True,
@@ -121,7 +122,7 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
         for item in ld:
             if published := parse_date(item.get("datePublished")):
                 break
-    if not published and (m := _TIME.search(html)):
+    if not published and (m := _TIME.search(page)):
         published = parse_date(m.group(1))
     if not published and meta is not None:
         published = parse_date(meta.date)

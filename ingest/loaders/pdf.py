@@ -60,6 +60,9 @@ def _join_prose(lines: list[str]) -> list[str]:
     text = ""
     for line in lines:
         part = line.strip()
+        if text and (DATE_LINE.match(part) or _PUBLISHER_LINE.match(part)):
+            blocks.append(text)  # a metadata line never continues the title above it
+            text = ""
         if text.endswith("-") and text[-2:-1].isalpha() and part[:1].islower():
             text = text[:-1] + part
         else:
