@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kb.text import STOPWORDS, content_terms, tokenize
+from kb.text import STOPWORDS, content_terms, normalize, tokenize
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _QUARTER = re.compile(
@@ -20,7 +20,65 @@ _ORDINAL_Q = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 _VERSIONED = re.compile(
     r"\b([A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)[ \-]?((?:v|V)?\d+(?:\.\d+)*[a-z]?)\b"
     r"|\b([a-z]\d{1,2})\b"
+    r"|\b([A-Z]{1,4}\d{2,4}[A-Z]{0,2})\b"  # chip and model codes: H100, MI400X, B200
 )
+_NAME_WORD = re.compile(r"\b[A-Z][\w\-]*")
+_NOT_NAME = {
+    "tell",
+    "give",
+    "list",
+    "name",
+    "explain",
+    "describe",
+    "is",
+    "are",
+    "was",
+    "were",
+    "did",
+    "does",
+    "do",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "which",
+    "what",
+    "who",
+    "how",
+    "when",
+    "where",
+    "why",
+    "and",
+    "wat",
+    "whats",
+    "show",
+    "compare",
+    "according",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "ai",
+    "api",
+    "ceo",
+    "us",
+    "eu",
+    "uk",
+    "series",
+}
 _PRONOUNS = re.compile(
     r"\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|"
     r"the company|the model|the firm|the deal|the same)\b",
@@ -64,6 +122,9 @@ class Question:
     years: tuple[str, ...] = ()
     quarters: tuple[str, ...] = ()
     versions: tuple[str, ...] = ()  # tokens like "2.0", "gpt-4o", "o3" that must match
+    names: tuple[str, ...] = ()  # tokens of capitalised names the evidence must mention
+    rounds: tuple[str, ...] = ()  # funding rounds ("series d") the sentence must be about
+    history: tuple[str, ...] = ()  # earlier questions of the conversation
     expects: str = ""  # money | percent | number | date | entity | reason | ""
     parts: tuple[str, ...] = field(default_factory=tuple)
 
@@ -99,8 +160,10 @@ def _versions(text: str) -> list[str]:
     """Versioned names as "name version" ("seedance 2.0", "gpt 4o", "o3")."""
     found: list[str] = []
     for m in _VERSIONED.finditer(text):
-        if m.group(3):
-            found.append(m.group(3).lower())
+        if m.group(3) or m.group(4):
+            code = (m.group(3) or m.group(4)).lower()
+            if not _YEAR.fullmatch(code):
+                found.append(code)
             continue
         name, version = m.group(1), m.group(2)
         last = name.split()[-1].split("-")[-1].lower()
@@ -204,6 +267,16 @@ def needs_context(text: str) -> bool:
     )
 
 
+def names_of(text: str) -> list[str]:
+    """Tokens of the capitalised names in a question ("OpenAI's board" -> "openai")."""
+    out: list[str] = []
+    for word in _NAME_WORD.findall(text):
+        for token in tokenize(word):
+            if token not in _NOT_NAME and token.isalpha() and token not in out:
+                out.append(token)
+    return out
+
+
 def parse_question(text: str, history: list[str] | None = None) -> Question:
     text = " ".join(text.split())
     context: list[str] = []
@@ -223,9 +296,16 @@ def parse_question(text: str, history: list[str] | None = None) -> Question:
             versions.extend(v for v in _versions(earlier) if v not in versions)
             if versions:
                 break
+    rounds = [f"series {m.lower()}" for m in re.findall(r"\bSeries ([A-K])\b", text, re.I)]
+    names = names_of(text)
+    if not names and history and needs_context(text):
+        names = names_of(history[-1])
     return Question(
         text=text,
         terms=tuple(content_terms(text)),
+        names=tuple(names),
+        rounds=tuple(dict.fromkeys(rounds)),
+        history=tuple(history or ()),
         context_terms=tuple(context),
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
         quarters=tuple(dict.fromkeys(quarters)),
@@ -283,3 +363,21 @@ def concepts_of(tokens: Iterable[str]) -> set[str]:
         if t in CONCEPTS:
             out.add("~" + CONCEPTS[t])
     return out
+
+
+_AMOUNT = re.compile(
+    r"[$€£]\s?\d[\d,.]*\s*(?:billion|million|trillion|bn|m|k)?|\b\d+(?:[.,]\d+)+"
+    r"\s*(?:billion|million|trillion|%|percent)?|\b\d+\s*(?:%|percent)"
+)
+
+
+def exact_phrases(text: str) -> list[re.Pattern[str]]:
+    """Patterns for the parts of a query that must match literally: amounts, versioned names
+    and model codes."""
+    patterns = [version_pattern(v) for v in _versions(text)]
+    for m in _AMOUNT.finditer(text):
+        phrase = normalize(m.group(0).strip())
+        patterns.append(
+            re.compile(r"(?<![\w.])" + re.escape(phrase).replace(r"\ ", r"\s*") + r"(?![\d])")
+        )
+    return patterns

@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 
 from kb.keyword import KeywordIndex
+from kb.query import exact_phrases
 from kb.settings import Settings
 from kb.store import ChromaStore, published_ord
-from kb.text import tokenize
+from kb.text import normalize, tokenize
 from kb.types import Chunk, Hit
 
 
@@ -116,6 +117,15 @@ class Retriever:
         for rank, (cid, _) in enumerate(keyword, start=1):
             keyword_rank[cid] = rank
             scores[cid] = scores.get(cid, 0.0) + settings.keyword_weight / (settings.rrf_k + rank)
+
+        # Exact phrases ("$52.7 billion", "Seedance 2.0", "H100") must win where embeddings
+        # blur them: a chunk containing one counts as if ranked first on one more path.
+        phrases = exact_phrases(query)
+        if phrases:
+            bonus = settings.keyword_weight / (settings.rrf_k + 1)
+            for cid in scores:
+                text = normalize(f"{by_id[cid].title} {by_id[cid].text}")
+                scores[cid] += bonus * sum(1 for p in phrases if p.search(text))
 
         ranked = sorted(scores, key=lambda cid: -scores[cid])
         hits: list[Hit] = []

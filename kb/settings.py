@@ -75,14 +75,14 @@ class Settings(BaseSettings):
         "extractive", description="`extractive` (offline, no LLM) or `llm`."
     )
     min_evidence: float = Field(
-        0.45,
+        0.55,
         ge=0,
         le=1,
         description="Abstain when the best evidence sentence scores below this "
         "(tuned on the eval dev split).",
     )
     dense_share: float = Field(
-        0.5,
+        0.3,
         ge=0,
         le=1,
         description="Share of embedding similarity (vs word coverage) in the "

@@ -21,6 +21,7 @@ from kb.query import (
     Question,
     answer_terms,
     concepts_of,
+    parse_question,
     version_pattern,
 )
 from kb.settings import Settings
@@ -47,8 +48,7 @@ class Evidence:
     tokens: frozenset[str]  # the sentence's tokens, synonyms folded in (kb.query.concepts_of)
     context: frozenset[str]  # the sentence before it in the same chunk (who "it" is)
     chunk_tokens: frozenset[str]  # the whole chunk with its title
-    eligible: bool  # the chunk matches the question's years, quarters and versions
-    missing: tuple[str, ...]  # specifiers the chunk lacks
+    context_text: str  # the sentence before it (or a table's caption)
 
 
 def _type_ok(expects: str, sentence: str, question: str) -> bool:
@@ -73,16 +73,26 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
     return True
 
 
-def _specifier_gaps(question: Question, hit: Hit) -> tuple[str, ...]:
-    chunk = hit.chunk
+def specifier_gaps(
+    spec: Question, ev: Evidence, doc_tokens: frozenset[str], known: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """What the question pins down that this evidence does not match: a version the chunk
+    never names, a year neither the sentence (with its context) nor the article's date has,
+    a quarter, or a name (known to the corpus) that its article never mentions."""
+    chunk = ev.hit.chunk
     text = normalize(f"{chunk.title}\n{chunk.text}")
-    gaps = [v for v in question.versions if not version_pattern(v).search(text)]
+    gaps = [v for v in spec.versions if not version_pattern(v).search(text)]
+    local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
-    gaps += [y for y in question.years if y not in text and y != year_of_doc]
-    for q in question.quarters:
+    gaps += [
+        y for y in spec.years if y != year_of_doc and not re.search(rf"(?<!\d){y}(?!\d)", local)
+    ]
+    for q in spec.quarters:
         ordinal = {"q1": "first", "q2": "second", "q3": "third", "q4": "fourth"}[q]
         if q not in text and f"{ordinal} quarter" not in text and f"{q[1]}q" not in text:
             gaps.append(q.upper())
+    gaps += [n for n in spec.names if known(n) and n not in doc_tokens]
+    gaps += [r.title() for r in spec.rounds if r not in local]  # "Series C" is not "Series D"
     return tuple(gaps)
 
 
@@ -99,19 +109,19 @@ def _is_heading(sentence: str) -> bool:
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     out: list[Evidence] = []
     for rank, hit in enumerate(hits):
-        gaps = _specifier_gaps(question, hit)
         text = hit.chunk.text
         chunk_tokens = frozenset(concepts_of(tokenize(f"{hit.chunk.title} {text}")))
         previous: frozenset[str] = frozenset(concepts_of(tokenize(hit.chunk.title)))
-        header = previous
+        previous_text = hit.chunk.title
+        header, header_text = previous, previous_text
         for a, b in sentence_spans(text):
             sentence = text[a:b].strip()
             tokens = frozenset(concepts_of(tokenize(sentence)))
             is_row = " | " in sentence
             if is_row:  # a table row's context is the caption above the table, not its neighbour
-                previous = header
+                previous, previous_text = header, header_text
             else:
-                header = tokens
+                header, header_text = tokens, sentence
             keep = (
                 is_row
                 or (len(sentence) >= 25 and not _is_heading(sentence))
@@ -127,11 +137,10 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                         tokens,
                         previous,
                         chunk_tokens,
-                        eligible=not gaps,
-                        missing=gaps,
+                        previous_text,
                     )
                 )
-            previous = tokens
+            previous, previous_text = tokens, sentence
     return out
 
 
@@ -192,7 +201,8 @@ class ExtractiveAnswerer:
                     near += weight
                 if _matched(term, ev.chunk_tokens):
                     in_chunk += weight
-            coverage = (own + 0.5 * near) / total
+            # a table row's caption is its real context ("prices per million tokens")
+            coverage = (own + (1.0 if " | " in ev.sentence else 0.5) * near) / total
             s = self.settings.dense_share * float(dense[i]) + (1 - self.settings.dense_share) * (
                 0.7 * coverage + 0.3 * in_chunk / total
             )
@@ -209,32 +219,46 @@ class ExtractiveAnswerer:
         return weights
 
     def answer(self, question: Question, hits: Sequence[Hit], query_vector: np.ndarray) -> Answer:
-        evidence = _candidates(question, hits)
-        eligible = [e for e in evidence if e.eligible]
-        if not eligible:
-            return self._abstain(question, hits, evidence)
         parts = list(question.parts)
-        vectors = self.embed_texts(
-            [e.sentence for e in eligible] + (parts if len(parts) > 1 else [])
+        specs = (
+            [question]
+            if len(parts) == 1
+            else [_part_spec(question, p, first=i == 0) for i, p in enumerate(parts)]
         )
-        sentence_vectors = vectors[: len(eligible)]
-        part_vectors = list(vectors[len(eligible) :]) if len(parts) > 1 else [query_vector]
+        evidence = _candidates(question, hits)
+        doc_tokens: dict[str, set[str]] = {}
+        for ev in evidence:
+            doc_tokens.setdefault(ev.hit.chunk.doc_id, set()).update(ev.chunk_tokens)
+        frozen = {d: frozenset(t) for d, t in doc_tokens.items()}
+        known = lambda t: self.doc_freq(t) > 0  # noqa: E731 - names the corpus knows
+        gaps = [
+            [specifier_gaps(spec, ev, frozen[ev.hit.chunk.doc_id], known) for ev in evidence]
+            for spec in specs
+        ]
+        if not evidence or all(all(g) for g in gaps):
+            missing = sorted({x for per in gaps for g in per for x in g})
+            return self._abstain(question, hits, missing)
+        vectors = self.embed_texts(
+            [e.sentence for e in evidence] + (parts if len(parts) > 1 else [])
+        )
+        sentence_vectors = vectors[: len(evidence)]
+        part_vectors = list(vectors[len(evidence) :]) if len(parts) > 1 else [query_vector]
 
         per_part: list[np.ndarray] = []
-        for part, part_vector in zip(parts, part_vectors, strict=False):
-            scores = self.score(question, part, part_vector, eligible, sentence_vectors)
+        for p, (part, part_vector) in enumerate(zip(parts, part_vectors, strict=False)):
+            scores = self.score(question, part, part_vector, evidence, sentence_vectors)
             expects = question.expects if len(parts) == 1 else _part_type(part)
-            if expects in _HARD_TYPES:  # "how much" is never answered without an amount
-                for i, ev in enumerate(eligible):
-                    if not _type_ok(expects, ev.sentence, part):
-                        scores[i] = -1.0
+            for i, ev in enumerate(evidence):
+                if gaps[p][i]:  # about another year, version or name than the one asked
+                    scores[i] = -1.0
+                elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
+                    scores[i] = -1.0  # "how much" is never answered without an amount
             per_part.append(scores)
-        best_overall = max(float(s.max()) for s in per_part)
-        chosen = self._choose(per_part, eligible)
+        chosen = self._choose(per_part, evidence)
         if len(parts) == 1 and chosen:
-            chosen += self._complement(parts[0], chosen[0], per_part[0], eligible)
+            chosen += self._complement(parts[0], chosen[0], per_part[0], evidence)
         if not chosen:
-            return self._abstain(question, hits, evidence, best=best_overall)
+            return self._abstain(question, hits, [])
         return self._compose(question, chosen[: self.settings.max_answer_sentences])
 
     def _choose(
@@ -302,24 +326,34 @@ class ExtractiveAnswerer:
             as_of=as_of,
         )
 
-    def _abstain(
-        self,
-        question: Question,
-        hits: Sequence[Hit],
-        evidence: list[Evidence],
-        best: float | None = None,
-    ) -> Answer:
-        gaps = sorted({g for e in evidence for g in e.missing})
+    def _abstain(self, question: Question, hits: Sequence[Hit], missing: list[str]) -> Answer:
         text = f'The corpus does not say. None of the articles answers "{question.text}"'
-        if gaps and not any(e.eligible for e in evidence):
+        if missing:
             text += (
                 " — the closest articles are not about "
-                + ", ".join(_display(g) for g in gaps)
+                + ", ".join(_display(g) for g in missing)
                 + "."
             )
         else:
             text += "."
         return Answer(question=question.text, text=text, abstained=True, nearest=tuple(hits[:3]))
+
+
+def _part_spec(question: Question, part: str, first: bool) -> Question:
+    """What one part of a multi-part question pins down. A later part that names nothing
+    ("and what was the valuation?") is about what the question named before it."""
+    from dataclasses import replace
+
+    spec = parse_question(part, list(question.history))
+    if not first and not (spec.names or spec.versions):
+        spec = replace(
+            spec,
+            names=question.names,
+            versions=question.versions,
+            years=question.years or spec.years,
+            rounds=question.rounds,
+        )
+    return spec
 
 
 def _display(specifier: str) -> str:

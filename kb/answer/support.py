@@ -31,11 +31,47 @@ def strip_citations(sentence: str) -> str:
     return _CITATION.sub("", sentence).strip()
 
 
+_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+
+
+def names_in(text: str) -> set[str]:
+    """Capitalised words that are not common words ("The", "It"): names, mostly."""
+    from kb.text import STOPWORDS
+
+    return {
+        m.group(0).lower()
+        for m in _NAME.finditer(text.replace("\u2019", "'").replace("'s ", " "))
+        if m.group(0).lower() not in STOPWORDS and m.group(0).lower() not in _COMMON_STARTS
+    }
+
+
+_COMMON_STARTS = {
+    "before",
+    "after",
+    "since",
+    "during",
+    "yes",
+    "no",
+    "according",
+    "however",
+    "meanwhile",
+    "today",
+    "now",
+    "in",
+    "on",
+    "at",
+}
+
+
 def support_score(sentence: str, passage: str, similarity: float | None = None) -> float:
     """0..1: share of the sentence's content words found in the passage, blended with the
-    embedding similarity when given; 0 when a number in the sentence is not in the passage."""
+    embedding similarity when given; 0 when a number or a name in the sentence is not in the
+    passage."""
     claim = strip_citations(sentence)
     if numbers_in(claim) - numbers_in(passage):
+        return 0.0
+    lowered = passage.lower()
+    if any(name not in lowered for name in names_in(claim)):
         return 0.0
     words = set(tokenize(claim))
     if not words:

@@ -1,0 +1,163 @@
+"""Answers over articles nobody here has seen (the fictional fixtures), in every format:
+names, numbers, table rows, reasons, lists, follow-ups, and questions the articles do not
+answer. Tests run the real retrieval and the real extractive answerer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kb.retrieve import Filters
+from tests.conftest import ROOT
+
+
+def body(answer) -> str:
+    return answer.text.split("\n\nAs of")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "source"),
+    [
+        ("How much does Lumen-4 cost per million input tokens?", "$2.40", "lumen-4-release"),
+        (
+            "What score did Reel-3 get on the OpenJudge video leaderboard?",
+            "1,203",
+            "halvard-report.pdf",
+        ),
+        ("Why did Lumen-4's price fall?", "TX-9", "lumen-4-release"),
+        ("What are the headline changes in Lumen-4?", "Lumen-4 Mini", "lumen-4-release"),
+        ("How much memory does the TX-9 carry?", "288 gigabytes", "tessellate-chip.htm"),
+        ("How much did Northwind Labs raise in 2024?", "$410 million", "northwind-funding.md"),
+        (
+            "Which model took first place on the OpenJudge Arena text leaderboard?",
+            "Lumen-4",
+            "openjudge-arena-march.html",
+        ),
+        ("How much will Corvid spend on data centres?", "$4.2 billion", "kestrel-video-launch.txt"),
+    ],
+)
+def test_answers_quote_the_right_article(fixture_kb, question, expected, source):
+    answer = fixture_kb.ask(question)
+    assert not answer.abstained, answer.text
+    assert expected in body(answer)
+    assert answer.citations[0].chunk.source.startswith(source)
+    assert "[1]" in answer.text and answer.as_of == answer.citations[0].chunk.published
+
+
+def test_table_row_answer_cites_the_pdf_page(fixture_kb):
+    answer = fixture_kb.ask("What score did Reel-3 get on the OpenJudge video leaderboard?")
+    assert answer.citations[0].chunk.page == 2
+    assert "Rank: 4 | Model: Reel-3" in answer.citations[0].sentence
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does Lumen-5 cost?",  # a version the corpus does not have
+        "How much did Northwind Labs raise in 2025?",  # a year it does not cover
+        "What is the context window of Kestrel Video 3.0?",
+        "How much did Pinecrest Media pay for Reel-3's licence in Q3 2025?",
+    ],
+)
+def test_near_misses_are_declined(fixture_kb, question):
+    answer = fixture_kb.ask(question)
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("The corpus does not say") and answer.nearest
+
+
+def test_follow_up_is_about_the_earlier_subject(fixture_kb):
+    answer = fixture_kb.ask(
+        "How much does it cost per million output tokens?", history=["What is Lumen-4?"]
+    )
+    assert "$9.60" in body(answer)
+
+
+def test_two_part_question_gets_a_sentence_per_part(fixture_kb):
+    answer = fixture_kb.ask("Who led Northwind's Series D round, and what was the valuation?")
+    text = body(answer)
+    assert "Calder Peak Capital" in text and "$18.5 billion" in text
+
+
+def test_exact_names_and_amounts_match_through_keyword_search(fixture_kb):
+    hits = fixture_kb.retrieve("$4.2 billion")
+    assert hits[0].chunk.source == "kestrel-video-launch.txt" and hits[0].keyword_rank == 1
+    hits = fixture_kb.retrieve("Kestrel Video 2.0")
+    assert any("Kestrel Video 2.0" in h.chunk.text for h in hits[:2])
+
+
+def test_filters_restrict_sources_and_dates(fixture_kb):
+    hits = fixture_kb.retrieve("Lumen-4", filters=Filters(sources=("tessellate-chip.htm",)))
+    assert hits and {h.chunk.source for h in hits} == {"tessellate-chip.htm"}
+    hits = fixture_kb.retrieve("leaderboard", filters=Filters(since="2026-04-01"))
+    assert hits and all(h.chunk.published >= "2026-04-01" for h in hits)
+    hits = fixture_kb.retrieve("leaderboard", filters=Filters(until="2026-02-28"))
+    assert all(h.chunk.published <= "2026-02-28" for h in hits)
+
+
+def test_one_long_article_cannot_take_every_slot(fixture_kb):
+    hits = fixture_kb.retrieve("Northwind Labs Lumen-4 price revenue funding", k=6)
+    per_doc = {}
+    for h in hits:
+        per_doc[h.chunk.doc_id] = per_doc.get(h.chunk.doc_id, 0) + 1
+    assert max(per_doc.values()) <= fixture_kb.settings.max_chunks_per_doc
+
+
+def test_keyword_index_rebuilds_itself_when_missing(fixture_store, real_embedder):
+    import shutil
+
+    from kb.engine import KnowledgeBase
+
+    shutil.rmtree(fixture_store.keyword_dir())
+    kb = KnowledgeBase(fixture_store, real_embedder)
+    assert kb.keyword.size == kb.store.count()
+    assert fixture_store.keyword_dir().exists()
+
+
+def test_cli_json_and_stdin_batch(fixture_store):
+    cmd = [sys.executable, "-m", "kb", "ask", "--store", str(fixture_store.store_dir), "--json"]
+    one = subprocess.run(
+        [*cmd, "How much memory does the TX-9 carry?"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert one.returncode == 0, one.stderr
+    data = json.loads(one.stdout)
+    assert set(data) >= {"question", "answer", "abstained", "citations", "timings"}
+    assert set(data["citations"][0]) >= {
+        "n",
+        "source",
+        "title",
+        "published",
+        "page",
+        "text",
+        "score",
+    }
+    assert set(data["timings"]) == {"retrieve_ms", "answer_ms"}
+    batch = subprocess.run(
+        cmd,
+        input="How much does Lumen-4 cost?\n\nHow much does Lumen-5 cost?\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    lines = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [line["abstained"] for line in lines] == [False, True]
+
+
+def test_cli_stats_json(fixture_store):
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb", "stats", "--store", str(fixture_store.store_dir), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    stats = json.loads(proc.stdout)
+    assert stats["documents"] == 6 and stats["embedder"] == "all-MiniLM-L6-v2"
+    assert {"source", "title", "published", "chunks"} <= set(stats["sources"][0])
