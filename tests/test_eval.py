@@ -1,0 +1,137 @@
+"""The eval suite: metric arithmetic, the question schema, and `python -m eval` end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from eval.metrics import aggregate, fact_stated, retrieval_scores, score_answer
+from eval.questions import GOLDEN, GoldenQuestion, load_questions
+from kb.errors import ConfigError
+from tests.conftest import DATA, ROOT
+
+
+def test_retrieval_scores_by_document():
+    s = retrieval_scores(["a", "b", "c"], ["b"])
+    assert s["hit@1"] == 0 and s["hit@5"] == 1 and s["mrr@10"] == 0.5
+    assert s["ndcg@10"] == pytest.approx(1 / __import__("math").log2(3))
+    assert retrieval_scores(["a", "b"], ["b", "z"])["recall@5"] == 0.5
+
+
+def test_facts_match_any_accepted_phrasing_ignoring_case_and_space():
+    assert fact_stated(["35%", "35 percent"], "It grew 35  Percent.")
+    assert not fact_stated(["$52.7 billion"], "about $52 billion")
+
+
+def answer(text: str, abstained: bool = False, passage: str = "", source: str = "a.md"):
+    cites = (
+        []
+        if abstained
+        else [
+            {
+                "n": 1,
+                "source": source,
+                "title": "t",
+                "published": None,
+                "page": None,
+                "text": text,
+                "passage": passage,
+                "score": 1.0,
+            }
+        ]
+    )
+    return {
+        "answer": text,
+        "abstained": abstained,
+        "citations": cites,
+        "timings": {"retrieve_ms": 5.0, "answer_ms": 10.0},
+    }
+
+
+def test_scoring_counts_facts_citations_and_abstentions():
+    q = GoldenQuestion("q1", "How much?", (("$2",), ("Thrive",)), ("a.md",), True, "numbers")
+    good = score_answer(
+        q, answer("It raised $2 from Thrive. [1]", passage="It raised $2 from Thrive."), ["a.md"]
+    )
+    assert (good.facts_stated, good.facts_cited, good.citations_supported) == (2, 2, 1)
+    wrong_cite = score_answer(
+        q, answer("It raised $2 from Thrive. [1]", passage="Unrelated."), ["b.md"]
+    )
+    assert wrong_cite.facts_cited == 0 and wrong_cite.citations_supported == 0
+    unanswerable = GoldenQuestion("q2", "Who?", (), (), False, "unanswerable")
+    declined = score_answer(unanswerable, answer("The corpus does not say.", True), [])
+    m = aggregate([good, wrong_cite, declined])
+    assert m["abstention_recall"] == 1.0 and m["abstention_precision"] == 1.0
+    assert m["false_abstention_rate"] == 0.0 and m["exact_answer_rate"] == 1.0
+    assert m["citation_precision"] == 0.5 and m["hit@1"] == 0.5
+
+
+def test_golden_set_meets_its_brief():
+    questions = load_questions(GOLDEN)
+    assert len(questions) >= 100
+    assert sum(not q.answerable for q in questions) / len(questions) >= 0.15
+    assert {q.split for q in questions} == {"dev", "test"}
+    cats = {q.category for q in questions}
+    assert {
+        "vendor",
+        "numbers",
+        "table",
+        "temporal",
+        "multi_doc",
+        "follow_up",
+        "reworded",
+        "unanswerable",
+    } <= cats
+    corpus = {p.name for p in (ROOT / "corpus").iterdir()}
+    assert all(s in corpus for q in questions for s in q.sources)
+
+
+def test_bad_question_file_names_the_line(tmp_path):
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": "a", "question": "x", "facts": [["y"]], "answerable": true}\n{oops\n')
+    with pytest.raises(ConfigError, match=r"q.jsonl:2"):
+        load_questions(bad, require_split=False)
+
+
+def test_quick_eval_writes_reports_and_compares_with_the_baseline(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "eval", "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["meta"]["split"] == "all" and report["meta"]["quick"] is True
+    assert set(report["meta"]["by_split"]) == {"dev", "test"}
+    assert report["baseline_diff"] and "unanswerable" in report["by_category"]
+    html = (tmp_path / "report.html").read_text()
+    assert "<svg" in html and "Failed questions" in html
+    assert "split: **all**" in (tmp_path / "report.md").read_text()
+
+
+def test_bring_your_own_questions_and_documents(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eval",
+            "--questions",
+            str(DATA / "questions.jsonl"),
+            "--docs",
+            str(DATA / "articles"),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    overall = json.loads((tmp_path / "report.json").read_text())["overall"]
+    assert overall["questions"] == 17 and overall["hit@5"] >= 0.8
