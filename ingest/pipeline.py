@@ -23,7 +23,7 @@ from ingest.sources import Input, Skipped, discover, doc_id_for
 from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
 from kb.keyword import KeywordIndex, index_text
-from kb.lock import WriteLock
+from kb.lock import WriteLock, lock_path
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
 from kb.text import normalize
@@ -122,12 +122,7 @@ class Ingestor:
         self.progress = progress or (lambda stage, done, total: None)
 
     def lock(self, on_wait: Callable[[], None] | None = None) -> WriteLock:
-        lock_dir = (
-            self.settings.keyword_dir()
-            if self.settings.chroma_url
-            else Path(self.settings.store_dir)
-        )
-        return WriteLock(Path(lock_dir) / "ingest.lock", on_wait=on_wait)
+        return WriteLock(lock_path(self.settings), on_wait=on_wait)
 
     def run(
         self,
@@ -162,8 +157,8 @@ class Ingestor:
             if prune:
                 report.results.extend(self._prune())
             self._process(items, report)
-            self._rebuild_keyword_index()
-            self.store.end_write(last_ingest=_now())
+            revision = self.store.end_write(last_ingest=_now())
+            self._rebuild_keyword_index(revision)
         report.results.extend(FileResult(s.source, "skipped", error=s.reason) for s in skipped)
         report.results.sort(key=lambda r: r.source)
         report.seconds = time.perf_counter() - started
@@ -364,8 +359,8 @@ class Ingestor:
         texts = [index_text(c.title, c.text) for c in chunks]
         return self.embedder.embed(texts)
 
-    def _rebuild_keyword_index(self) -> None:
-        index = KeywordIndex.build(self.store, self.store.revision)
+    def _rebuild_keyword_index(self, revision: int) -> None:
+        index = KeywordIndex.build(self.store, revision)
         index.save(self.settings.keyword_dir())
 
 

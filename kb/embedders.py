@@ -98,10 +98,12 @@ def load_embedder(settings: Settings) -> Embedder:
     if settings.embed_backend != "torch":
         from kb.onnx_embedder import OnnxEmbedder
 
+        int8 = settings.embed_backend == "onnx-int8"
+        # int8 vectors differ slightly from fp32 ones, so a store records which it holds
         return OnnxEmbedder.from_model(
             path,
-            name,
-            quantize=settings.embed_backend == "onnx-int8",
+            f"{name}@int8" if int8 else name,
+            quantize=int8,
             batch_size=settings.embed_batch_size,
         )
     return SentenceTransformerEmbedder(path, name, batch_size=settings.embed_batch_size)

@@ -11,7 +11,6 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ from kb.answer.extractive import ExtractiveAnswerer
 from kb.embedders import Embedder, load_embedder
 from kb.errors import KBError, StoreBusyError
 from kb.keyword import KeywordIndex, load_or_build
-from kb.lock import WriteLock
+from kb.lock import WriteLock, lock_path
 from kb.query import Question, parse_question
 from kb.retrieve import Filters, Retriever
 from kb.settings import Settings
@@ -69,13 +68,8 @@ class KnowledgeBase:
     def _repair_if_interrupted(self) -> None:
         if not self.store.interrupted:
             return
-        lock_dir = (
-            self.settings.keyword_dir()
-            if self.settings.chroma_url
-            else Path(self.settings.store_dir)
-        )
         try:
-            with WriteLock(Path(lock_dir) / "ingest.lock", timeout=0):
+            with WriteLock(lock_path(self.settings), timeout=0):
                 removed = self.store.repair()
                 self.store.end_write(last_ingest=self.store.manifest.get("last_ingest", ""))
                 log.warning("repaired an interrupted ingest: removed %d orphan chunks", removed)
@@ -91,7 +85,9 @@ class KnowledgeBase:
             if not force and revision == self._revision:
                 return
             self.documents = self.store.documents()
-            self.keyword = load_or_build(self.store, self.settings.keyword_dir())
+            self.keyword = load_or_build(
+                self.store, self.settings.keyword_dir(), lock_path(self.settings)
+            )
             live = {d: r.content_hash for d, r in self.documents.items() if r.status == "stored"}
             self.retriever = Retriever(
                 self.store, self.keyword, self._embed_query, self.settings, live

@@ -215,8 +215,15 @@ class KeywordIndex:
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
-def load_or_build(store: ChromaStore, directory: Path) -> KeywordIndex:
-    """The keyword index for the store's current revision: loaded if fresh, else rebuilt."""
+def load_or_build(
+    store: ChromaStore, directory: Path, lock_path: Path | None = None
+) -> KeywordIndex:
+    """The keyword index for the store's current revision: loaded if fresh, else rebuilt from
+    Chroma. A rebuilt index is saved only when no ingest holds `lock_path` (the writer saves
+    its own at the end), so a reader never races a writer on disk."""
+    from kb.errors import StoreBusyError
+    from kb.lock import WriteLock
+
     revision = store.revision
     index = KeywordIndex.load(directory)
     if index is not None and index.revision == revision and index.size == store.count():
@@ -224,7 +231,13 @@ def load_or_build(store: ChromaStore, directory: Path) -> KeywordIndex:
     log.info("rebuilding the keyword index from Chroma (revision %s)", revision)
     index = KeywordIndex.build(store, revision)
     try:
-        index.save(directory)
+        if lock_path is None:
+            index.save(directory)
+        else:
+            with WriteLock(lock_path, timeout=0):
+                index.save(directory)
+    except StoreBusyError:
+        pass  # an ingest is running; it will save the index for its final revision
     except OSError as exc:  # a read-only store still answers; it rebuilds next time
         log.warning("could not save the keyword index to %s: %s", directory, exc)
     return index

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from kb.errors import StoreBusyError
+from kb.settings import Settings
 
 
 class WriteLock:
@@ -62,3 +63,10 @@ class WriteLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def lock_path(settings: Settings) -> Path:
+    """The write lock of the store the settings point at (beside it, or beside the keyword
+    index cache for a Chroma server)."""
+    folder = settings.keyword_dir() if settings.chroma_url else Path(settings.store_dir)
+    return Path(folder) / "ingest.lock"

@@ -42,7 +42,10 @@ class Settings(BaseSettings):
         "package), or a sentence-transformers model directory or name.",
     )
     embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch", description="Inference backend for the embedder."
+        "onnx-int8",
+        description="Inference backend: onnx-int8 (default: fastest, and within a point of "
+        "torch on the eval dev split's retrieval metrics), onnx (fp32, same vectors as torch) "
+        "or torch (sentence-transformers).",
     )
     embed_batch_size: int = Field(64, ge=1, description="Texts per embedding batch.")
 

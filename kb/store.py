@@ -261,11 +261,14 @@ class ChromaStore:
         self._write_manifest(manifest)
         return int(manifest["revision"])
 
-    def end_write(self, *, last_ingest: str) -> None:
+    def end_write(self, *, last_ingest: str) -> int:
+        """Mark the write finished under a new revision (readers notice and reload); returns it."""
         manifest = self.manifest
+        manifest["revision"] = int(manifest.get("revision", 0)) + 1
         manifest["state"] = "clean"
         manifest["last_ingest"] = last_ingest
         self._write_manifest(manifest)
+        return int(manifest["revision"])
 
     @property
     def interrupted(self) -> bool:

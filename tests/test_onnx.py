@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.embedders import resolve_model
+from kb.embedders import load_embedder, resolve_model
 from kb.onnx_embedder import OnnxEmbedder, cached_onnx
 from kb.settings import Settings
 from tests.conftest import DATA
@@ -28,8 +28,14 @@ def onnx_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("onnx-cache")
 
 
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return load_embedder(Settings(embed_backend="torch"))
+
+
 @pytest.mark.parametrize(("int8", "min_mean_cosine"), [(False, 0.999), (True, 0.97)])
-def test_onnx_vectors_match_torch(real_embedder, texts, onnx_cache, int8, min_mean_cosine):
+def test_onnx_vectors_match_torch(torch_embedder, texts, onnx_cache, int8, min_mean_cosine):
+    real_embedder = torch_embedder
     name, path = resolve_model(Settings().embedder)
     model = cached_onnx(Path(path), int8=int8, cache_dir=onnx_cache)
     assert model.exists() and model.parent.parent == onnx_cache
