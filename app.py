@@ -165,17 +165,17 @@ def sidebar_corpus(kb: Any) -> dict[str, Any]:
 
 
 def show_ingest_results(results: dict[str, Any]) -> None:
-    icons = {
-        "added": "✅",
-        "updated": "🔄",
-        "unchanged": "➖",
-        "duplicate": "♊",
-        "failed": "❌",
-        "skipped": "⏭️",
-        "removed": "🗑️",
+    labels = {
+        "added": ":green[added]",
+        "updated": ":blue[updated]",
+        "unchanged": ":gray[unchanged]",
+        "duplicate": ":orange[duplicate]",
+        "failed": ":red[failed]",
+        "skipped": ":gray[skipped]",
+        "removed": ":gray[removed]",
     }
     for f in results.get("files", []):
-        line = f"{icons.get(f['status'], '')} **{md_escape(f['source'])}**: {f['status']}"
+        line = f"**{md_escape(f['source'])}**: {labels.get(f['status'], f['status'])}"
         if f.get("duplicate_of"):
             line += f" of {md_escape(f['duplicate_of'])}"
         if f.get("error"):
@@ -263,7 +263,7 @@ def render_sources(answer: dict[str, Any]) -> None:
         if c.get("page"):
             meta.append(f"page {c['page']}")
         label = f"[{c['n']}] {c['title']} · " + " · ".join(meta)
-        with st.expander(label, expanded=False):
+        with st.expander(label, expanded=c["n"] == 1):  # the first source open
             st.markdown(
                 f"<blockquote class='kb-quote'>“{html_text(c.get('text'))}”</blockquote>",
                 unsafe_allow_html=True,

@@ -130,8 +130,7 @@ def test_ask_see_sources_upload_and_ask_again(app_url, browser, tmp_path):
     assert "[1]" in card.inner_text()
     answer_text = last_answer(page).locator('[data-testid="stMarkdownContainer"]').first
     assert "Lumen-4" in answer_text.inner_text() and "first" in answer_text.inner_text()
-    card.click()
-    page.locator("mark").first.wait_for(timeout=10_000)
+    page.locator("mark").first.wait_for(timeout=10_000)  # the first card opens by itself
     page.screenshot(path=str(ARTIFACTS / "answer-with-source.png"), full_page=True)
 
     article = tmp_path / "quillfeather-series-b.txt"
@@ -148,4 +147,32 @@ def test_ask_see_sources_upload_and_ask_again(app_url, browser, tmp_path):
     text = last_answer(page).inner_text()
     assert "Harbor Lane Ventures" in text and "[1]" in text
     page.screenshot(path=str(ARTIFACTS / "answer-about-upload.png"), full_page=True)
+    page.close()
+
+
+HOSTILE = """Lumen tooling notes
+Published: 2026-06-03
+Northwind Labs published Lumen-4 tooling notes <script>window.__pwned = 1; alert('xss')</script>
+<img src=x onerror="window.__pwned = 2; alert(2)"> and said the Quillpen debugger ships in July."""
+
+
+def test_article_markup_is_shown_as_text_and_runs_nothing(app_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(app_url)
+    page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
+    article = tmp_path / "lumen-tooling-notes.txt"
+    article.write_text(HOSTILE, encoding="utf-8")
+    page.get_by_text("Add articles").click()
+    page.locator('input[type="file"]').set_input_files(str(article))
+    page.get_by_role("button", name="Add to the corpus").click()
+    page.get_by_text("lumen-tooling-notes.txt").first.wait_for(timeout=120_000)
+    ask(page, "When does the Quillpen debugger ship?")
+    card = last_answer(page).locator('[data-testid="stExpander"]').first
+    card.wait_for(timeout=60_000)
+    page.get_by_text("<script>", exact=False).first.wait_for(timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "markup-as-text.png"), full_page=True)
+    assert dialogs == []
+    assert page.evaluate("window.__pwned === undefined")
     page.close()
