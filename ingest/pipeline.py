@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,7 @@ from kb.types import Chunk, Document
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+_PREFETCH = 8  # files parsed ahead of the one being embedded
 
 
 @dataclass
@@ -192,13 +196,11 @@ class Ingestor:
             pending: list[_Pending] = []
             pending_chunks = 0
             total = len(queue)
-            for done, item in enumerate(queue, start=1):
+            for done, (item, outcome) in enumerate(self._prepared(queue), start=1):
                 self.progress("files", done, total)
-                try:
-                    outcome = self._prepare(item)
-                except LoadError as exc:
+                if isinstance(outcome, LoadError):
                     report.results.append(
-                        FileResult(item.source, "failed", error=exc.message, hint=exc.hint)
+                        FileResult(item.source, "failed", error=outcome.message, hint=outcome.hint)
                     )
                     continue
                 if isinstance(outcome, FileResult):
@@ -224,6 +226,31 @@ class Ingestor:
                 self.registry.pop(doc_id_for(item.source), None)
                 report.results = [r for r in report.results if r.source != item.source]
             queue = stale
+
+    def _prepared(
+        self, queue: list[Input]
+    ) -> Iterator[tuple[Input, _Pending | FileResult | LoadError]]:
+        """Each item with its parsed and chunked outcome, in order. Parsing runs a few files
+        ahead in a worker thread, so it overlaps with embedding (ONNX Runtime and torch release
+        the GIL); the window is bounded, so memory stays flat however large the corpus."""
+
+        def prepare(item: Input) -> _Pending | FileResult | LoadError:
+            try:
+                return self._prepare(item)
+            except LoadError as exc:
+                return exc
+
+        items = iter(queue)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-parse") as pool:
+            window: deque[tuple[Input, Future]] = deque(
+                (item, pool.submit(prepare, item)) for item in islice(items, _PREFETCH)
+            )
+            while window:
+                item, future = window.popleft()
+                following = next(items, None)
+                if following is not None:
+                    window.append((following, pool.submit(prepare, following)))
+                yield item, future.result()
 
     def _original_hash(self, rec: DocRecord) -> str | None:
         original = self.registry.get(rec.duplicate_of)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,8 @@ import pytest
 from ingest.pipeline import Ingestor
 from kb.engine import KnowledgeBase
 from kb.settings import Settings
-from tests.conftest import free_port
+from kb.store import ChromaStore
+from tests.conftest import ROOT, free_port
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +61,79 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, embedder, article
     answer = kb.ask("Which model ranks first on the OpenJudge Arena?")
     assert not answer.abstained
     assert answer.citations[0].chunk.source == "openjudge-arena-march.html"
+
+
+def start_chroma(path, port):
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/api/v2/heartbeat", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    pytest.fail("chroma run did not start")
+
+
+def test_server_going_away_mid_ingest_is_a_clear_error_and_loses_nothing(tmp_path):
+    from tests.test_reliability import CORPUS, consistent
+
+    docs = tmp_path / "docs"  # enough documents that the ingest is surely still running
+    docs.mkdir()
+    sources = sorted(CORPUS.glob("*.md"))
+    for i in range(200):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        (docs / f"copy-{i:03d}.md").write_text(f"{text}\n\nEdition {i} of this note.\n")
+    data, port = tmp_path / "server-data", free_port()
+    server, url = start_chroma(data, port)
+    env_store = tmp_path / "local"
+    cmd = [sys.executable, "-m", "ingest", str(docs), "--chroma-url", url, "--quiet"]
+    ingest = subprocess.Popen(
+        [*cmd, "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KB_STORE_DIR": str(env_store)},
+    )
+    settings = Settings(chroma_url=url, store_dir=env_store)
+    deadline = time.time() + 120
+    while time.time() < deadline and ingest.poll() is None:
+        try:
+            if ChromaStore(settings).documents():
+                break  # some documents are stored: the ingest is half-way
+        except Exception:  # noqa: BLE001 - collections not created yet
+            pass
+        time.sleep(0.2)
+    assert ingest.poll() is None, "the ingest finished before the server could be stopped"
+    stored_before = len(ChromaStore(settings).documents())
+    server.kill()
+    server.wait()
+    _, err = ingest.communicate(timeout=300)
+    assert ingest.returncode == 2, err
+    assert "Chroma server" in err and "hint:" in err
+
+    server, url = start_chroma(data, port)  # back on the same data
+    try:
+        assert len(ChromaStore(settings).documents()) >= stored_before  # nothing was lost
+        rerun = subprocess.run(
+            cmd,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "KB_STORE_DIR": str(env_store)},
+        )
+        assert rerun.returncode == 0, rerun.stderr
+        consistent(settings)
+        assert len(ChromaStore(settings).documents()) == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
