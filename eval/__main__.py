@@ -17,7 +17,7 @@ from pathlib import Path
 from eval.judge import JUDGE_DESCRIPTION, judge_agreement
 from eval.metrics import aggregate, by_category
 from eval.questions import GOLDEN, load_questions
-from eval.report import TOLERANCE, compare, fmt, write_reports
+from eval.report import compare, fmt, tolerance_for, write_reports
 from kb.cliargs import EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error
 from kb.errors import ConfigError, KBError
 
@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
 
     key = baseline_key(args)
     baselines = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    diff = {} if own_set else compare(overall, baselines.get(key))
+    tolerance = tolerance_for(sum(1 for r in rows if r.answerable))
+    diff = {} if own_set else compare(overall, baselines.get(key), tolerance)
     meta = {
         "split": args.split,
         "mode": args.mode,
@@ -176,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if regressed:
         print(
-            f"FAILED: {', '.join(regressed)} fell by more than {TOLERANCE} against the "
+            f"FAILED: {', '.join(regressed)} fell by more than {tolerance:.3f} against the "
             f"baseline ({key}).",
             file=sys.stderr,
         )

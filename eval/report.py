@@ -56,7 +56,15 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-def compare(current: dict[str, Any], baseline: dict[str, Any] | None) -> dict[str, Any]:
+def tolerance_for(answerable: int) -> float:
+    """The fall that counts as a regression: 0.03, or one question and a half's worth on a
+    small set (on the 30 answerable questions of --quick, one flipped answer is noise)."""
+    return max(TOLERANCE, 1.5 / max(1, answerable))
+
+
+def compare(
+    current: dict[str, Any], baseline: dict[str, Any] | None, tolerance: float = TOLERANCE
+) -> dict[str, Any]:
     """Per headline metric: baseline, current, change, and whether it regressed."""
     if not baseline:
         return {}
@@ -66,7 +74,7 @@ def compare(current: dict[str, Any], baseline: dict[str, Any] | None) -> dict[st
         if before is None or now is None:
             continue
         change = now - before
-        worse = change > TOLERANCE if key in LOWER_IS_BETTER else change < -TOLERANCE
+        worse = change > tolerance if key in LOWER_IS_BETTER else change < -tolerance
         out[key] = {"baseline": before, "current": now, "change": change, "regressed": worse}
     return out
 

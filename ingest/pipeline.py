@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _PREFETCH = 8  # files parsed ahead of the one being embedded
+_WRITE_BATCH = 256  # chunks embedded and stored together (bounds memory on huge corpora)
 
 
 @dataclass
@@ -208,7 +209,7 @@ class Ingestor:
                     continue
                 pending.append(outcome)
                 pending_chunks += len(outcome.chunks)
-                if pending_chunks >= self.settings.embed_batch_size * 4:
+                if pending_chunks >= _WRITE_BATCH:
                     self._write(pending, report)
                     pending, pending_chunks = [], 0
             self._write(pending, report)
@@ -366,21 +367,24 @@ class Ingestor:
         return rec.source if rec else ""
 
     def _write(self, pending: list[_Pending], report: IngestReport) -> None:
+        """Embed a batch of documents and store them: all their chunks first, then their
+        registry records (which make the new chunks live), then any old version's chunks go.
+        A crash anywhere in between leaves the old version live and orphans to repair."""
         if not pending:
             return
         chunks = [c for p in pending for c in p.chunks]
         self.progress("embedding", 0, len(chunks))
         vectors = self.embed_chunks(chunks)
-        offset = 0
+        self.store.add_chunks(chunks, vectors)
+        self.store.put_documents([p.record for p in pending])
         for p in pending:
-            n = len(p.chunks)
-            self.store.add_chunks(p.chunks, vectors[offset : offset + n])
-            offset += n
-            self.store.put_document(p.record)
-            self.store.delete_stale_chunks(p.doc.doc_id, p.doc.content_hash)
-            report.chunks_added += n
-            report.results.append(FileResult(p.item.source, p.status, chunks=n, title=p.doc.title))
-            self.progress("embedding", offset, len(chunks))
+            if p.status == "updated":  # a new document has no older chunks to delete
+                self.store.delete_stale_chunks(p.doc.doc_id, p.doc.content_hash)
+            report.chunks_added += len(p.chunks)
+            report.results.append(
+                FileResult(p.item.source, p.status, chunks=len(p.chunks), title=p.doc.title)
+            )
+        self.progress("embedding", len(chunks), len(chunks))
 
     def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
         texts = [index_text(c.title, c.text) for c in chunks]

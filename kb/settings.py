@@ -47,7 +47,12 @@ class Settings(BaseSettings):
         "torch on the eval dev split's retrieval metrics), onnx (fp32, same vectors as torch) "
         "or torch (sentence-transformers).",
     )
-    embed_batch_size: int = Field(64, ge=1, description="Texts per embedding batch.")
+    embed_batch_size: int = Field(
+        8,
+        ge=1,
+        description="Texts per embedding batch; small length-sorted batches are "
+        "fastest on a CPU (measured: 8 beats 64 by nearly 2x with ONNX).",
+    )
 
     # Chunking
     chunk_size: int = Field(

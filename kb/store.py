@@ -297,15 +297,20 @@ class ChromaStore:
         }
 
     def put_document(self, record: DocRecord) -> None:
-        try:
-            self._docs.upsert(
-                ids=[record.doc_id],
-                embeddings=[_PLACEHOLDER_VECTOR],
-                documents=[record.title],
-                metadatas=[record.to_metadata()],
-            )
-        except Exception as exc:
-            raise self._unavailable(exc) from exc
+        self.put_documents([record])
+
+    def put_documents(self, records: Sequence[DocRecord]) -> None:
+        for i in range(0, len(records), self._max_batch):
+            part = records[i : i + self._max_batch]
+            try:
+                self._docs.upsert(
+                    ids=[r.doc_id for r in part],
+                    embeddings=[_PLACEHOLDER_VECTOR] * len(part),
+                    documents=[r.title for r in part],
+                    metadatas=[r.to_metadata() for r in part],
+                )
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document: registry first (its chunks stop being live), then chunks."""
