@@ -71,21 +71,28 @@ def test_kill_9_mid_ingest_then_rerun_leaves_a_consistent_store(tmp_path, kill_a
 
 
 def test_two_ingests_at_once_take_turns(tmp_path):
+    from kb.lock import WriteLock, lock_path
+
     store = tmp_path / "store"
-    procs = [
-        subprocess.Popen(
-            ingest_cmd(store),
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    settings = Settings(store_dir=store, chroma_url=None)
+    # Hold the store's lock as a running ingest would, so both start while it is taken.
+    with WriteLock(lock_path(settings)):
+        procs = [
+            subprocess.Popen(
+                ingest_cmd(store),
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        time.sleep(8)
+        assert all(p.poll() is None for p in procs), "an ingest ran while the store was locked"
     outputs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
-    assert any("waiting for another ingest" in err for _, err in outputs)
-    consistent(Settings(store_dir=store, chroma_url=None))
+    assert all("waiting for another ingest" in err for _, err in outputs)
+    consistent(settings)
 
 
 def test_questions_keep_being_answered_during_an_ingest(tmp_path, real_embedder):
