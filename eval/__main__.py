@@ -17,7 +17,7 @@ from pathlib import Path
 from eval.judge import JUDGE_DESCRIPTION, judge_agreement
 from eval.metrics import aggregate, by_category
 from eval.questions import GOLDEN, load_questions
-from eval.report import compare, fmt, tolerance_for, write_reports
+from eval.report import HEADLINE, compare, fmt, tolerance_for, write_reports
 from kb.cliargs import EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error
 from kb.errors import ConfigError, KBError
 
@@ -155,23 +155,7 @@ def run(args: argparse.Namespace) -> int:
                 f"({d['change']:+.3f}){'  REGRESSED' if d['regressed'] else ''}"
             )
     if args.update_baseline and not own_set:
-        baselines[key] = {
-            k: overall[k]
-            for k in overall
-            if k in diff
-            or k
-            in (
-                "hit@5",
-                "mrr@10",
-                "fact_recall",
-                "exact_answer_rate",
-                "citation_precision",
-                "citation_recall",
-                "faithfulness",
-                "abstention_recall",
-                "false_abstention_rate",
-            )
-        }
+        baselines[key] = {k: overall[k] for k in HEADLINE if overall.get(k) is not None}
         BASELINE.write_text(json.dumps(baselines, indent=2, sort_keys=True) + "\n")
         print(f"Baseline {key} updated in {BASELINE}")
         return EXIT_OK

@@ -82,3 +82,20 @@ def fixture_kb(fixture_store, real_embedder):
     from kb.engine import KnowledgeBase
 
     return KnowledgeBase(fixture_store, real_embedder)
+
+
+def wait_for_http(url: str, proc, seconds: float = 90) -> bool:  # noqa: ANN001
+    """Poll `url` until it answers 200 (True) or `proc` dies or time runs out (False)."""
+    import time
+
+    import httpx
+
+    deadline = time.time() + seconds
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    return False

@@ -7,13 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import DATA, ROOT, free_port
+from tests.conftest import DATA, ROOT, free_port, wait_for_http
 
 pytestmark = pytest.mark.browser
 
@@ -71,14 +69,7 @@ def app_url(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + "/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
+    if not wait_for_http(url + "/_stcore/health", proc):
         proc.kill()
         pytest.fail("streamlit did not start")
     yield url

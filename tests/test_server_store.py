@@ -3,45 +3,23 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ingest.pipeline import Ingestor
 from kb.engine import KnowledgeBase
 from kb.settings import Settings
 from kb.store import ChromaStore
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, wait_for_http
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    chroma = Path(sys.executable).parent / "chroma"
-    if not chroma.exists():
-        chroma = Path(shutil.which("chroma") or "chroma")
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + "/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start")
+    proc, url = start_chroma(tmp_path_factory.mktemp("chroma-server"), free_port())
     yield url, proc
     proc.terminate()
     proc.wait(timeout=20)
@@ -71,13 +49,8 @@ def start_chroma(path, port):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + "/api/v2/heartbeat", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.3)
+    if wait_for_http(url + "/api/v2/heartbeat", proc, 60):
+        return proc, url
     proc.kill()
     pytest.fail("chroma run did not start")
 
