@@ -161,7 +161,21 @@ def sidebar_corpus(kb: Any) -> dict[str, Any]:
         key="sources",
         format_func=lambda s: f"{titles.get(s, s)[:60]} ({s})",
     )
-    return {"since": since, "until": until, "sources": tuple(chosen)}
+    entity_names = [e["name"] for e in kb.entities()]
+    about = st.sidebar.multiselect(
+        "Only passages about",
+        entity_names,
+        key="entities",
+        help="Vendors, models and leaderboards recognised in the articles",
+    )
+    st.sidebar.header("Explore")
+    st.sidebar.selectbox(
+        "Timeline of",
+        ["(none)", *entity_names],
+        key="timeline_entity",
+        help="Dated events about one vendor, model or leaderboard",
+    )
+    return {"since": since, "until": until, "sources": tuple(chosen), "entities": tuple(about)}
 
 
 def show_ingest_results(results: dict[str, Any]) -> None:
@@ -310,7 +324,12 @@ def ask(question: str, mode: str, filters: dict[str, Any]) -> None:
     state.messages.append({"role": "user", "content": question, "answer": None})
     with st.chat_message("user"):
         st.text(question)
-    f = Filters(since=filters["since"], until=filters["until"], sources=filters["sources"])
+    f = Filters(
+        since=filters["since"],
+        until=filters["until"],
+        sources=filters["sources"],
+        entities=filters["entities"],
+    )
     with st.chat_message("assistant"):
         try:
             if mode == "llm":
@@ -342,6 +361,16 @@ def ask(question: str, mode: str, filters: dict[str, Any]) -> None:
         data = answer_json(answer)
         render_answer(data)
     state.messages.append({"role": "assistant", "content": answer.text, "answer": data})
+
+
+def render_timeline(timeline: dict[str, Any]) -> None:
+    """An entity's dated events, oldest first, each with its source."""
+    with st.expander(
+        f"Timeline of {timeline['entity']} ({len(timeline['events'])} events)", expanded=True
+    ):
+        for event in timeline["events"]:
+            st.markdown(f"**{event['date'] or 'undated'}** — {md_escape(event['text'])}")
+            st.caption(f"{event['title']} · {event['source']}")
 
 
 def conversation_markdown() -> str:
@@ -403,6 +432,9 @@ st.caption(
     f"{stats['documents']} articles · answers quote their sources with dates · "
     f"{'LLM mode' if mode == 'llm' else 'extractive mode: no LLM, fully offline'}"
 )
+if state.get("timeline_entity", "(none)") != "(none)":
+    render_timeline(kb.timeline(state.timeline_entity))
+
 for message in state.messages:
     with st.chat_message(message["role"]):
         if message["role"] == "user":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.entities import find_entities, tag
 from kb.text import sentence_spans
 from kb.types import Chunk, Document
 
@@ -95,6 +96,9 @@ def chunk_document(doc: Document, size: int = 800, overlap: int = 150) -> list[C
                 publisher=doc.publisher,
                 page=group[0].page,
                 content_hash=doc.content_hash,
+                entities=tuple(
+                    tag(e) for e in find_entities(f"{doc.title}\n{doc.text[start:end]}")
+                ),
             )
         )
     return chunks

@@ -1,4 +1,4 @@
-"""`python -m kb ask|stats ...`: the knowledge base from the command line."""
+"""`python -m kb ask|stats|entities|timeline ...`: the knowledge base from the command line."""
 
 from __future__ import annotations
 
@@ -73,6 +73,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="QUESTION",
         help="an earlier question of the conversation (repeatable, oldest first)",
     )
+
+    ask.add_argument(
+        "--entity",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only passages that mention this vendor, model or leaderboard "
+        "(repeatable; see `entities`)",
+    )
+
+    entities = sub.add_parser("entities", help="vendors, models and leaderboards in the corpus")
+    add_store_args(entities)
+    entities.add_argument("--json", action="store_true", help="print one JSON object")
+
+    timeline = sub.add_parser("timeline", help="dated events about one entity, oldest first")
+    timeline.add_argument("entity", help="a vendor, model or leaderboard, e.g. Sora")
+    add_store_args(timeline)
+    timeline.add_argument("--json", action="store_true", help="print one JSON object")
 
     stats = sub.add_parser("stats", help="documents, chunks and sources in the store")
     add_store_args(stats)
@@ -159,10 +177,40 @@ def _stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _entities(args: argparse.Namespace) -> int:
+    from kb.engine import KnowledgeBase
+
+    rows = KnowledgeBase(build_settings(args)).entities()
+    if args.json:
+        print(json.dumps({"entities": rows}))
+        return EXIT_OK
+    for r in rows:
+        print(f"{r['documents']:4} docs {r['chunks']:5} chunks  {r['kind']:11}  {r['name']}")
+    return EXIT_OK
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    from kb.engine import KnowledgeBase
+
+    data = KnowledgeBase(build_settings(args)).timeline(args.entity)
+    if args.json:
+        print(json.dumps(data))
+        return EXIT_OK
+    print(f"Timeline of {data['entity']} ({len(data['events'])} events)")
+    for e in data["events"]:
+        print(
+            f"{e['date'] or 'undated':10}  {e['text']}\n            - {e['title']} ({e['source']})"
+        )
+    return EXIT_OK
+
+
+COMMANDS = {"ask": _ask, "stats": _stats, "entities": _entities, "timeline": _timeline}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        return _ask(args) if args.command == "ask" else _stats(args)
+        return COMMANDS[args.command](args)
     except KBError as exc:
         report_error(exc)
         return EXIT_USAGE

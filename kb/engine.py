@@ -17,6 +17,7 @@ import numpy as np
 
 from kb.answer.extractive import ExtractiveAnswerer
 from kb.embedders import Embedder, load_embedder
+from kb.entities import entity_key, mentions, stored_keys, untag
 from kb.errors import KBError, StoreBusyError
 from kb.keyword import KeywordIndex, load_or_build
 from kb.lock import WriteLock, lock_path
@@ -24,11 +25,18 @@ from kb.query import Question, parse_question
 from kb.retrieve import Filters, Retriever
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
+from kb.text import sentence_spans
 from kb.types import Answer, Hit
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+# "July 9, 2025" or "9 July 2025": a sentence that states the date of what it reports
+DATE_IN_TEXT = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{4}\b",
+    re.IGNORECASE,
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 
 
@@ -197,6 +205,70 @@ class KnowledgeBase:
         return LLMAnswerer.from_settings(self.settings).answer(
             q, hits, self.extractive, vector, history
         )
+
+    # --- entities and timelines -------------------------------------------------------------
+
+    def entities(self) -> list[dict[str, Any]]:
+        """Every recognised vendor, model and leaderboard, with how many chunks and documents
+        mention it, most mentioned first."""
+        self.refresh()
+        table: dict[str, dict[str, Any]] = {}
+        for i, stored in enumerate(self.keyword.entities):
+            if self.retriever.live.get(self.keyword.doc_ids[i]) != self.keyword.content_hashes[i]:
+                continue
+            for item in filter(None, stored.split("|")):
+                entity = untag(item)
+                row = table.setdefault(
+                    entity.key,
+                    {"name": entity.name, "kind": entity.kind, "chunks": 0, "documents": set()},
+                )
+                row["chunks"] += 1
+                row["documents"].add(self.keyword.doc_ids[i])
+        rows = [{**r, "documents": len(r["documents"])} for r in table.values()]
+        return sorted(rows, key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))
+
+    def timeline(self, name: str) -> dict[str, Any]:
+        """Dated events about an entity across the corpus, oldest first, each with its
+        source: the sentences that mention it, dated by the date they state or else by their
+        article's publication date."""
+        from ingest.metadata import parse_date
+
+        self.refresh()
+        key = entity_key(name)
+        known = {e["name"]: e for e in self.entities() if entity_key(e["name"]) == key}
+        if not known:
+            raise KBError(
+                f"No entity named {name!r} in the corpus.",
+                "List them with `python -m kb entities`.",
+            )
+        display = next(iter(known))
+        ids = [
+            cid
+            for cid, stored in zip(self.keyword.ids, self.keyword.entities, strict=False)
+            if key in stored_keys(stored.split("|"))
+        ]
+        events: dict[str, dict[str, Any]] = {}
+        for chunk in self.store.get_chunks(ids):
+            if self.retriever.live.get(chunk.doc_id) != chunk.content_hash:
+                continue
+            for a, b in sentence_spans(chunk.text):
+                sentence = " ".join(chunk.text[a:b].split())
+                if len(sentence) < 25 or not mentions(display, sentence):
+                    continue
+                stated = parse_date(sentence) if DATE_IN_TEXT.search(sentence) else None
+                date = stated or chunk.published or ""
+                events.setdefault(
+                    sentence.lower(),
+                    {
+                        "date": date,
+                        "text": sentence,
+                        "source": chunk.source,
+                        "title": chunk.title,
+                        "published": chunk.published,
+                    },
+                )
+        ordered = sorted(events.values(), key=lambda e: (e["date"] or "9999", e["source"]))
+        return {"entity": display, "events": ordered}
 
     # --- stats ---------------------------------------------------------------------------
 

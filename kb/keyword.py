@@ -192,9 +192,13 @@ class KeywordIndex:
             wanted_p = {p.lower() for p in publishers}
             keep &= np.fromiter((p.lower() in wanted_p for p in self.publishers), bool, self.size)
         if entities:
-            wanted_e = set(entities)
+            from kb.entities import entity_key, stored_keys
+
+            wanted_e = {entity_key(e) for e in entities}
             keep &= np.fromiter(
-                (bool(wanted_e & set(e.split("|"))) for e in self.entities), bool, self.size
+                (bool(wanted_e & stored_keys(e.split("|"))) for e in self.entities),
+                bool,
+                self.size,
             )
         return keep
 

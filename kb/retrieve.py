@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from kb.entities import entity_key, stored_keys
 from kb.keyword import KeywordIndex
 from kb.query import exact_phrases
 from kb.settings import Settings
@@ -47,7 +48,9 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def accepts(self, chunk: Chunk) -> bool:
-        return not self.entities or bool(set(self.entities) & set(chunk.entities))
+        if not self.entities:
+            return True
+        return bool({entity_key(e) for e in self.entities} & stored_keys(chunk.entities))
 
 
 class Retriever:

@@ -29,7 +29,7 @@ from kb.types import Chunk
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: chunks carry recognised entities
 _DOCS_SUFFIX = "-docs"
 _PLACEHOLDER_VECTOR = [1.0]  # the registry needs no embedding; Chroma requires one
 

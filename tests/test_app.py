@@ -108,3 +108,14 @@ def test_unreachable_server_is_a_readable_error_not_a_trace(monkeypatch, tmp_pat
     assert not at.exception
     assert "Cannot reach the Chroma server" in at.error[0].value
     assert "How to fix it" in at.error[0].value
+
+
+def test_entity_filter_and_timeline(app_env):
+    at = start()
+    at.sidebar.multiselect(key="entities").select("TX-9").run()
+    at = ask(at, "What is the price?")
+    labels = [e.label for e in at.expander if e.label.startswith("[")]
+    assert labels and all("Tessellate" in label or "Lumen" in label for label in labels)
+    at.sidebar.selectbox(key="timeline_entity").select("Kestrel Video 2.5").run()
+    timeline = [e for e in at.expander if e.label.startswith("Timeline of Kestrel Video 2.5")]
+    assert timeline and any("2026-03-02" in md.value for md in timeline[0].markdown)
