@@ -81,7 +81,12 @@ def _summary(report: dict) -> str:
     ]
     for f in report["files"]:
         if f["status"] == "duplicate":
-            lines.append(f"  duplicate  {f['source']} (same text as {f.get('duplicate_of')})")
+            same = (
+                f"{f['similarity']:.0%} the same text as"
+                if f.get("similarity", 1) < 1
+                else "same text as"
+            )
+            lines.append(f"  duplicate  {f['source']} ({same} {f.get('duplicate_of')})")
     for f in report["files"]:
         if f["status"] == "failed":
             hint = f" ({f['hint']})" if f.get("hint") else ""

@@ -27,6 +27,7 @@ from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
 from kb.keyword import KeywordIndex, index_text
 from kb.lock import WriteLock, lock_path
+from kb.neardup import signature, similarity
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
 from kb.text import normalize
@@ -48,10 +49,11 @@ class FileResult:
     error: str = ""
     hint: str = ""
     duplicate_of: str = ""
+    similarity: float = 0.0  # for near-duplicates: estimated share of shared text
 
     def to_json(self) -> dict:
         out = {"source": self.source, "status": self.status, "chunks": self.chunks}
-        for key in ("title", "error", "hint", "duplicate_of"):
+        for key in ("title", "error", "hint", "duplicate_of", "similarity"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         return out
@@ -220,7 +222,7 @@ class Ingestor:
                 if rec.status == "duplicate"
                 and rec.source in by_source
                 and rec.source not in requeued
-                and self._original_hash(rec) != rec.content_hash
+                and self._original_hash(rec) != (rec.original_hash or rec.content_hash)
             ]
             for item in stale:
                 requeued.add(item.source)
@@ -297,7 +299,10 @@ class Ingestor:
         if (
             old
             and old.raw_hash == raw_hash
-            and (old.status == "stored" or self._original_hash(old) == old.content_hash)
+            and (
+                old.status == "stored"
+                or self._original_hash(old) == (old.original_hash or old.content_hash)
+            )
         ):
             return FileResult(
                 item.source,
@@ -344,16 +349,30 @@ class Ingestor:
             ),
             None,
         )
+        similar = 1.0
+        minhash = signature(doc.text)
+        if original is None:
+            original, similar = self._near_duplicate(doc_id, minhash)
+        record = DocRecord(**{**record.__dict__, "minhash": minhash})
         if original is not None:
             dup = DocRecord(
-                **{**record.__dict__, "status": "duplicate", "duplicate_of": original.doc_id}
+                **{
+                    **record.__dict__,
+                    "status": "duplicate",
+                    "duplicate_of": original.doc_id,
+                    "original_hash": original.content_hash,
+                }
             )
             if old and old.status == "stored":
                 self.store.delete_document(doc_id)
             self.store.put_document(dup)
             self.registry[doc_id] = dup
             return FileResult(
-                item.source, "duplicate", title=doc.title, duplicate_of=original.source
+                item.source,
+                "duplicate",
+                title=doc.title,
+                duplicate_of=original.source,
+                similarity=round(similar, 3),
             )
         chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
         record = DocRecord(**{**record.__dict__, "chunks": len(chunks)})
@@ -361,6 +380,20 @@ class Ingestor:
         # claim the content now so a second copy later in this run is seen as a duplicate
         self.registry[doc_id] = record
         return _Pending(item, doc, record, chunks, status)
+
+    def _near_duplicate(self, doc_id: str, minhash: str) -> tuple[DocRecord | None, float]:
+        """The stored document this text is a lightly edited copy of (syndication), if any."""
+        threshold = self.settings.near_duplicate_threshold
+        if threshold > 1 or len(minhash) == 0:
+            return None, 0.0
+        best: tuple[DocRecord | None, float] = (None, 0.0)
+        for rec in self.registry.values():
+            if rec.status != "stored" or rec.doc_id == doc_id or not rec.minhash:
+                continue
+            score = similarity(minhash, rec.minhash)
+            if score >= threshold and score > best[1]:
+                best = (rec, score)
+        return best
 
     def _source_of(self, doc_id: str) -> str:
         rec = self.registry.get(doc_id)

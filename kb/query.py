@@ -230,18 +230,23 @@ def expected_type(text: str) -> str:
 
 
 _WH_NOUN = re.compile(
-    r"\b(?:which|what)\s+(?:\w+\s+)?(company|companies|firm|vendor|model|models|"
+    r"\b(?:which|what)\s+(?:\w+\s+)?(company|companies|firm|vendor|model|models|chatbot|"
     r"product|chip|startup|lab|one|investor|country|year|month|date|day|"
     r"version|price|amount|percentage|share|rank|position|place)\b",
     re.IGNORECASE,
 )
 
 
+# Words that say *when* the answer should hold, not what it should contain
+_TIME_CUES = {"now", "currently", "current", "latest", "newest", "recent", "still", "today",
+              "presently"}
+
+
 def answer_terms(text: str) -> list[str]:
     """Content tokens the evidence should contain: the question's terms minus the noun that
     only names the kind of answer ("which *company* released X?")."""
     kinds = {tokenize(m.group(1))[0] for m in _WH_NOUN.finditer(text) if tokenize(m.group(1))}
-    return [t for t in tokenize(text) if t not in kinds]
+    return [t for t in tokenize(text) if t not in kinds and t not in _TIME_CUES]
 
 
 def split_parts(text: str) -> list[str]:

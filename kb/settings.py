@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     )
 
     # Ingest limits
+    near_duplicate_threshold: float = Field(
+        0.8,
+        ge=0,
+        le=2,
+        description="Estimated share of shared text (MinHash over 4-word "
+        "shingles) above which a new article is stored as a duplicate of an earlier one; "
+        "above 1 turns near-duplicate detection off.",
+    )
     max_file_mb: float = Field(25.0, gt=0, description="Largest file or upload accepted, in MB.")
     fetch_timeout_s: float = Field(20.0, gt=0, description="Timeout for fetching a URL.")
 

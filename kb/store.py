@@ -53,6 +53,8 @@ class DocRecord:
     status: str = "stored"  # "stored" or "duplicate"
     duplicate_of: str = ""
     ingested_at: str = ""
+    minhash: str = ""  # MinHash signature of the text, for near-duplicate detection
+    original_hash: str = ""  # for a duplicate: the content hash of the original it matched
 
     def to_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "doc_id"}

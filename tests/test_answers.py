@@ -161,3 +161,25 @@ def test_cli_stats_json(fixture_store):
     stats = json.loads(proc.stdout)
     assert stats["documents"] == 6 and stats["embedder"].startswith("all-MiniLM-L6-v2")
     assert {"source", "title", "published", "chunks"} <= set(stats["sources"][0])
+
+
+def test_now_questions_prefer_the_newest_article(tmp_path, real_embedder):
+    from ingest.pipeline import Ingestor
+    from kb.engine import KnowledgeBase
+    from kb.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for date, leader in (("2025-03-01", "Quartzline 3"), ("2026-01-15", "Ember-7")):
+        (corpus / f"arena-{date}.txt").write_text(
+            f"Glass Arena update\nPublished: {date}\n{leader} leads the Glass Arena leaderboard "
+            f"this month, according to the arena's maintainers, with the highest score of any "
+            f"chatbot tested so far.",
+            encoding="utf-8",
+        )
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    Ingestor(settings, real_embedder).run([str(corpus)])
+    kb = KnowledgeBase(settings, real_embedder)
+    answer = kb.ask("Which chatbot leads the Glass Arena leaderboard now?")
+    assert "Ember-7" in body(answer).split("[1]")[0], answer.text
+    assert answer.as_of == "2026-01-15"

@@ -252,3 +252,23 @@ def test_cli_usage_and_configuration_errors_exit_2(settings, tmp_path):
     )
     assert proc.returncode == 2
     assert "Cannot reach the Chroma server" in proc.stderr and "hint:" in proc.stderr
+
+
+def test_lightly_edited_copy_is_stored_once_as_a_near_duplicate(settings, embedder, articles):
+    original = (articles / "northwind-funding.md").read_text(encoding="utf-8")
+    syndicated = original.replace("Ledger Street", "Wire Desk").replace(
+        "the company said on Wednesday", "the startup announced on Wednesday"
+    )
+    (articles / "northwind-funding-syndicated.md").write_text(syndicated, encoding="utf-8")
+    report = run(settings, embedder, [articles]).to_json()
+    pair = {"northwind-funding.md", "northwind-funding-syndicated.md"}
+    (dup,) = [f for f in report["files"] if f["source"] in pair and f["status"] == "duplicate"]
+    assert dup["duplicate_of"] == (pair - {dup["source"]}).pop()
+    assert 0.8 <= dup["similarity"] < 1
+    sources = {m["source"] for _, _, m in all_chunks(settings)}
+    assert dup["source"] not in sources and dup["duplicate_of"] in sources
+    # other articles about the same company are not duplicates
+    duplicates = {f["source"] for f in report["files"] if f["status"] == "duplicate"}
+    assert duplicates - {dup["source"]} <= {"lumen-4-release.md", "lumen-4-release-copy.md"}
+    again = run(settings, embedder, [articles]).to_json()
+    assert again["documents"]["unchanged"] == 8 and again["chunks_added"] == 0

@@ -74,7 +74,7 @@ def test_server_going_away_mid_ingest_is_a_clear_error_and_loses_nothing(tmp_pat
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "KB_STORE_DIR": str(env_store)},
+        env={**os.environ, "KB_STORE_DIR": str(env_store), "KB_NEAR_DUPLICATE_THRESHOLD": "1.5"},
     )
     settings = Settings(chroma_url=url, store_dir=env_store)
     deadline = time.time() + 120
@@ -102,7 +102,11 @@ def test_server_going_away_mid_ingest_is_a_clear_error_and_loses_nothing(tmp_pat
             capture_output=True,
             text=True,
             timeout=600,
-            env={**os.environ, "KB_STORE_DIR": str(env_store)},
+            env={
+                **os.environ,
+                "KB_STORE_DIR": str(env_store),
+                "KB_NEAR_DUPLICATE_THRESHOLD": "1.5",
+            },
         )
         assert rerun.returncode == 0, rerun.stderr
         consistent(settings)

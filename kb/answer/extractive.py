@@ -144,6 +144,22 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     return out
 
 
+_NOW = re.compile(
+    r"\b(now|currently|current|latest|newest|most recent|still|today|these days|"
+    r"at the moment|as of now)\b",
+    re.IGNORECASE,
+)
+
+
+def _recency(evidence: Sequence[Evidence]) -> list[float]:
+    """0 for the oldest article among the candidates, 1 for the newest (undated: 0)."""
+    dates = sorted({e.hit.chunk.published for e in evidence if e.hit.chunk.published})
+    if len(dates) < 2:
+        return [0.0] * len(evidence)
+    rank = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
+    return [rank.get(e.hit.chunk.published or "", 0.0) for e in evidence]
+
+
 def _matched(term: str, tokens: frozenset[str]) -> bool:
     return term in tokens or ("~" + CONCEPTS[term] in tokens if term in CONCEPTS else False)
 
@@ -192,6 +208,8 @@ class ExtractiveAnswerer:
         expects = question.expects if len(question.parts) == 1 else _part_type(part)
         scores = np.zeros(len(evidence), dtype=np.float32)
         dense = sentence_vectors @ part_vector if len(evidence) else scores
+        # "now", "currently", "latest", "still": the newest evidence wins a close call
+        recency = _recency(evidence) if _NOW.search(part) else None
         for i, ev in enumerate(evidence):
             own = near = in_chunk = 0.0
             for term, weight in weights.items():
@@ -209,6 +227,8 @@ class ExtractiveAnswerer:
             if expects:
                 s += 0.08 if _type_ok(expects, ev.sentence, part) else -0.12
             s += 0.02 / (1 + ev.rank)
+            if recency is not None:
+                s += 0.1 * recency[i]
             scores[i] = s
         return scores
 

@@ -1,0 +1,56 @@
+"""Near-duplicate detection: MinHash over word shingles, so that syndicated or lightly edited
+copies of one story are recognised at ingest and stored once."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from kb.text import normalize
+
+PERMUTATIONS = 64
+SHINGLE = 4  # words per shingle
+THRESHOLD = 0.8  # estimated Jaccard similarity above which two texts are one story
+
+_rng = np.random.default_rng(20261124)
+_A = _rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_B = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+
+
+def _shingle_hashes(text: str) -> np.ndarray:
+    words = normalize(text).split()
+    if len(words) < SHINGLE:
+        words = words + [""] * (SHINGLE - len(words))
+    grams = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    return np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
+            for g in grams
+        ),
+        dtype=np.uint64,
+        count=len(grams),
+    )
+
+
+MIN_SHINGLES = 60  # shorter texts share too much boilerplate to call them copies
+
+
+def signature(text: str) -> str:
+    """A MinHash signature (multiply-shift hashing), as hex for storing in metadata; empty for
+    texts too short to judge."""
+    x = _shingle_hashes(text)
+    if len(x) < MIN_SHINGLES:
+        return ""
+    with np.errstate(over="ignore"):
+        hashed = (_A[:, None] * x[None, :] + _B[:, None]) >> np.uint64(32)
+    return hashed.min(axis=1).astype(np.uint32).tobytes().hex()
+
+
+def similarity(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    sa = np.frombuffer(bytes.fromhex(a), dtype=np.uint32)
+    sb = np.frombuffer(bytes.fromhex(b), dtype=np.uint32)
+    return float((sa == sb).mean())
