@@ -101,16 +101,19 @@ def run_ingest(paths: list[str], label: str) -> None:
     state.ingest_results = report.to_json()
 
 
-def sidebar_corpus(kb: Any) -> dict[str, Any]:
-    stats = kb.stats()
-    st.sidebar.header("Corpus")
-    cols = st.sidebar.columns(2)
+def show_counts(box: Any, stats: dict[str, Any]) -> None:
+    cols = box.columns(2)
     cols[0].metric("Documents", stats["documents"])
     cols[1].metric("Chunks", stats["chunks"])
     if stats["date_range"]:
-        st.sidebar.caption(f"Covers {stats['date_range'][0]} to {stats['date_range'][1]}")
+        box.caption(f"Covers {stats['date_range'][0]} to {stats['date_range'][1]}")
     if stats["last_ingest"]:
-        st.sidebar.caption(f"Last ingest: {stats['last_ingest'].replace('T', ' ')}")
+        box.caption(f"Last ingest: {stats['last_ingest'].replace('T', ' ')}")
+
+
+def sidebar_corpus(kb: Any) -> dict[str, Any]:
+    st.sidebar.header("Corpus")
+    counts = st.sidebar.container()  # filled after any upload below, so counts are current
 
     with st.sidebar.expander("Add articles", expanded=False):
         settings = base_settings()
@@ -144,6 +147,8 @@ def sidebar_corpus(kb: Any) -> dict[str, Any]:
         if state.ingest_results:
             show_ingest_results(state.ingest_results)
 
+    stats = kb.stats()
+    show_counts(counts, stats)
     st.sidebar.header("Filters")
     sources = [s["source"] for s in stats["sources"]]
     titles = {s["source"]: s["title"] for s in stats["sources"]}
