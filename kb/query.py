@@ -238,8 +238,17 @@ _WH_NOUN = re.compile(
 
 
 # Words that say *when* the answer should hold, not what it should contain
-_TIME_CUES = {"now", "currently", "current", "latest", "newest", "recent", "still", "today",
-              "presently"}
+_TIME_CUES = {
+    "now",
+    "currently",
+    "current",
+    "latest",
+    "newest",
+    "recent",
+    "still",
+    "today",
+    "presently",
+}
 
 
 def answer_terms(text: str) -> list[str]:
