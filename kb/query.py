@@ -124,6 +124,7 @@ class Question:
     versions: tuple[str, ...] = ()  # tokens like "2.0", "gpt-4o", "o3" that must match
     names: tuple[str, ...] = ()  # tokens of capitalised names the evidence must mention
     rounds: tuple[str, ...] = ()  # funding rounds ("series d") the sentence must be about
+    months: tuple[tuple[int, str], ...] = ()  # ("in May 2024") -> ((5, "2024"),)
     history: tuple[str, ...] = ()  # earlier questions of the conversation
     expects: str = ""  # money | percent | number | date | entity | reason | ""
     parts: tuple[str, ...] = field(default_factory=tuple)
@@ -237,6 +238,16 @@ _WH_NOUN = re.compile(
 )
 
 
+_MONTH_ABBREVIATIONS = "jan feb mar apr may jun jul aug sep oct nov dec"
+MONTHS = {m: i for i, m in enumerate(_MONTH_ABBREVIATIONS.split(), start=1)}
+_MONTH_YEAR = re.compile(
+    r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+    r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?)\.?\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+MONTH_NAMES = {i: name for name, i in MONTHS.items()}
+
 # Words that say *when* the answer should hold, not what it should contain
 _TIME_CUES = {
     "now",
@@ -311,6 +322,7 @@ def parse_question(text: str, history: list[str] | None = None) -> Question:
             if versions:
                 break
     rounds = [f"series {m.lower()}" for m in re.findall(r"\bSeries ([A-K])\b", text, re.I)]
+    months = [(MONTHS[m.group(1).lower()[:3]], m.group(2)) for m in _MONTH_YEAR.finditer(text)]
     names = names_of(text)
     if not names and history and needs_context(text):
         names = names_of(history[-1])
@@ -319,6 +331,7 @@ def parse_question(text: str, history: list[str] | None = None) -> Question:
         terms=tuple(content_terms(text)),
         names=tuple(names),
         rounds=tuple(dict.fromkeys(rounds)),
+        months=tuple(dict.fromkeys(months)),
         history=tuple(history or ()),
         context_terms=tuple(context),
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
@@ -352,7 +365,7 @@ _SYNONYM_GROUPS = [
     "ban prohibit",
     "parameter param",
     "chip accelerator gpu",
-    "discontinu shut withdr paus shelv halt",
+    "discontinu shut withdr paus shelv halt availabl retir unavailabl",
 ]
 
 
@@ -389,6 +402,8 @@ def exact_phrases(text: str) -> list[re.Pattern[str]]:
     """Patterns for the parts of a query that must match literally: amounts, versioned names
     and model codes."""
     patterns = [version_pattern(v) for v in _versions(text)]
+    for m in _MONTH_YEAR.finditer(text):  # "May 2024" must find the row that says it
+        patterns.append(re.compile(rf"\b{m.group(1)[:3].lower()}[a-z]*\.?\s+{m.group(2)}\b"))
     for m in _AMOUNT.finditer(text):
         phrase = normalize(m.group(0).strip())
         patterns.append(

@@ -4,7 +4,6 @@ Debian's headless Chromium. Screenshots land in tests/artifacts/ (look at them).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -131,8 +130,11 @@ def test_ask_see_sources_upload_and_ask_again(app_url, browser, tmp_path):
     page.locator('input[type="file"]').set_input_files(str(article))
     page.get_by_role("button", name="Add to the corpus").click()
     page.get_by_text("quillfeather-series-b.txt").first.wait_for(timeout=120_000)
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "added" in sidebar and re.search(r"Documents\s+7\b", sidebar), sidebar
+    page.wait_for_function(  # the counts above the upload box include the new article
+        "() => document.querySelector('[data-testid=\"stMetricValue\"]')?.innerText === '7'",
+        timeout=60_000,
+    )
+    assert "added" in page.locator('[data-testid="stSidebar"]').inner_text()
     page.screenshot(path=str(ARTIFACTS / "after-upload.png"), full_page=True)
 
     ask(page, "Who led Quillfeather Robotics' Series B round?")

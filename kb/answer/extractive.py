@@ -16,6 +16,7 @@ from kb.query import (
     DATE,
     DURATION,
     MONEY,
+    MONTH_NAMES,
     NUMBER,
     PERCENT,
     Question,
@@ -93,6 +94,13 @@ def specifier_gaps(
             gaps.append(q.upper())
     gaps += [n for n in spec.names if known(n) and n not in doc_tokens]
     gaps += [r.title() for r in spec.rounds if r not in local]  # "Series C" is not "Series D"
+    for month, year in spec.months:  # "in May 2024": evidence from then, not from the autumn
+        dated_then = (chunk.published or "").startswith(f"{year}-{month:02d}")
+        said_then = re.search(
+            rf"\b{MONTH_NAMES[month]}[a-z]*\.?,?\s+(?:\d{{1,2}},?\s+)?{year}", local
+        )
+        if not (dated_then or said_then):
+            gaps.append(f"{MONTH_NAMES[month].title()} {year}")
     return tuple(gaps)
 
 
@@ -149,6 +157,19 @@ _NOW = re.compile(
     r"at the moment|as of now)\b",
     re.IGNORECASE,
 )
+
+
+def _prefer_newest(scores: np.ndarray, evidence: Sequence[Evidence], floor: float) -> np.ndarray:
+    """For "now", "still", "latest" questions: of the evidence that answers nearly as well as
+    the best (within 0.15), the newest article's wins."""
+    best = float(scores.max()) if len(scores) else -1.0
+    close = [i for i, s in enumerate(scores) if s >= max(floor, best - 0.15)]
+    if len(close) < 2:
+        return scores
+    newest = max(close, key=lambda i: (evidence[i].hit.chunk.published or "", float(scores[i])))
+    boosted = scores.copy()
+    boosted[newest] = best + 0.01
+    return boosted
 
 
 def _recency(evidence: Sequence[Evidence]) -> list[float]:
@@ -274,6 +295,8 @@ class ExtractiveAnswerer:
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
             per_part.append(scores)
+        if len(parts) == 1 and _NOW.search(question.text):
+            per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
         chosen = self._choose(per_part, evidence)
         if len(parts) == 1 and chosen:
             chosen += self._complement(parts[0], chosen[0], per_part[0], evidence)
