@@ -212,6 +212,9 @@ class KnowledgeBase:
         """Every recognised vendor, model and leaderboard, with how many chunks and documents
         mention it, most mentioned first."""
         self.refresh()
+        cached = getattr(self, "_entities_cache", None)
+        if cached and cached[0] == self._revision:
+            return cached[1]  # the app asks on every rerun; recount only after an ingest
         table: dict[str, dict[str, Any]] = {}
         for i, stored in enumerate(self.keyword.entities):
             if self.retriever.live.get(self.keyword.doc_ids[i]) != self.keyword.content_hashes[i]:
@@ -225,7 +228,9 @@ class KnowledgeBase:
                 row["chunks"] += 1
                 row["documents"].add(self.keyword.doc_ids[i])
         rows = [{**r, "documents": len(r["documents"])} for r in table.values()]
-        return sorted(rows, key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))
+        rows.sort(key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))
+        self._entities_cache = (self._revision, rows)
+        return rows
 
     def timeline(self, name: str) -> dict[str, Any]:
         """Dated events about an entity across the corpus, oldest first, each with its
