@@ -132,6 +132,7 @@ def _ask(args: argparse.Namespace) -> int:
         until=args.until,
         sources=tuple(args.source),
         publishers=tuple(args.publisher),
+        entities=tuple(args.entity),
     )
     if args.question is not None:
         questions = [args.question]

@@ -98,3 +98,20 @@ def test_corpus_timeline_shows_a_story_developing(tmp_path):
         timeout=300,
     )
     assert unknown.returncode == 2 and "python -m kb entities" in unknown.stderr
+
+
+def test_ask_entity_flag_restricts_the_answer_sources(fixture_store):
+    def ask(*extra: str) -> dict:
+        proc = subprocess.run(
+            [sys.executable, "-m", "kb", "ask", "What does it cost?", "--json", *extra]
+            + ["--store", str(fixture_store.store_dir)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+        return json.loads(proc.stdout)
+
+    answer = ask("--entity", "TX-9")
+    assert answer["citations"]
+    assert all("TX-9" in c["passage"] or "TX-9" in c["title"] for c in answer["citations"])
