@@ -27,7 +27,7 @@ from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
 from kb.keyword import KeywordIndex, index_text
 from kb.lock import WriteLock, lock_path
-from kb.neardup import signature, similarity
+from kb.neardup import NearDuplicateIndex, signature
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
 from kb.text import normalize
@@ -127,6 +127,7 @@ class Ingestor:
         self.embedder = embedder
         self.store = store or ChromaStore(settings)
         self.progress = progress or (lambda stage, done, total: None)
+        self._lsh: NearDuplicateIndex | None = None  # built on first use from the registry
 
     def lock(self, on_wait: Callable[[], None] | None = None) -> WriteLock:
         return WriteLock(lock_path(self.settings), on_wait=on_wait)
@@ -158,6 +159,7 @@ class Ingestor:
             if self.store.interrupted:
                 report.repaired_chunks = self.store.repair()
             self.registry = self.store.documents()
+            self._lsh = None
             self.store.begin_write()
             # A crash from here on leaves state "writing": the next run repairs, and readers
             # rebuild the keyword index because its revision no longer matches.
@@ -379,21 +381,26 @@ class Ingestor:
         status = "updated" if old else "added"
         # claim the content now so a second copy later in this run is seen as a duplicate
         self.registry[doc_id] = record
+        if self._lsh is not None:
+            self._lsh.add(doc_id, minhash)
         return _Pending(item, doc, record, chunks, status)
 
     def _near_duplicate(self, doc_id: str, minhash: str) -> tuple[DocRecord | None, float]:
-        """The stored document this text is a lightly edited copy of (syndication), if any."""
+        """The stored document this text is a lightly edited copy of (syndication), if any.
+        An LSH index over the stored signatures keeps this linear in the corpus size."""
         threshold = self.settings.near_duplicate_threshold
         if threshold > 1 or len(minhash) == 0:
             return None, 0.0
-        best: tuple[DocRecord | None, float] = (None, 0.0)
-        for rec in self.registry.values():
-            if rec.status != "stored" or rec.doc_id == doc_id or not rec.minhash:
-                continue
-            score = similarity(minhash, rec.minhash)
-            if score >= threshold and score > best[1]:
-                best = (rec, score)
-        return best
+        if self._lsh is None:
+            self._lsh = NearDuplicateIndex()
+            for rec in self.registry.values():
+                if rec.status == "stored":
+                    self._lsh.add(rec.doc_id, rec.minhash)
+        for key, score in self._lsh.matches(minhash, threshold, exclude=doc_id):
+            rec = self.registry.get(key)  # the index may hold records pruned since
+            if rec is not None and rec.status == "stored" and rec.minhash:
+                return rec, score
+        return None, 0.0
 
     def _source_of(self, doc_id: str) -> str:
         rec = self.registry.get(doc_id)

@@ -54,3 +54,42 @@ def similarity(a: str, b: str) -> float:
     sa = np.frombuffer(bytes.fromhex(a), dtype=np.uint32)
     sb = np.frombuffer(bytes.fromhex(b), dtype=np.uint32)
     return float((sa == sb).mean())
+
+
+BANDS = 16  # LSH bands of PERMUTATIONS // BANDS rows: pairs at 0.8 share a band with p > 0.999
+
+
+def _bands(sig: str) -> list[str]:
+    width = len(sig) // BANDS
+    return [f"{i}:{sig[i * width : (i + 1) * width]}" for i in range(BANDS)]
+
+
+class NearDuplicateIndex:
+    """Locality-sensitive hashing over MinHash signatures: finds the stored texts that may be
+    copies of a new one without comparing it with every document (ingest stays linear)."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[str, set[str]] = {}
+        self._signatures: dict[str, str] = {}
+
+    def add(self, key: str, sig: str) -> None:
+        if not sig:
+            return
+        self.remove(key)
+        self._signatures[key] = sig
+        for band in _bands(sig):
+            self._buckets.setdefault(band, set()).add(key)
+
+    def remove(self, key: str) -> None:
+        old = self._signatures.pop(key, None)
+        if old:
+            for band in _bands(old):
+                self._buckets.get(band, set()).discard(key)
+
+    def matches(self, sig: str, threshold: float, exclude: str = "") -> list[tuple[str, float]]:
+        """Stored texts at or above `threshold` similarity, most similar first."""
+        if not sig:
+            return []
+        candidates = set().union(*(self._buckets.get(band, set()) for band in _bands(sig)))
+        scored = [(key, similarity(sig, self._signatures[key])) for key in candidates - {exclude}]
+        return sorted([(k, v) for k, v in scored if v >= threshold], key=lambda kv: (-kv[1], kv[0]))

@@ -272,3 +272,26 @@ def test_lightly_edited_copy_is_stored_once_as_a_near_duplicate(settings, embedd
     assert duplicates - {dup["source"]} <= {"lumen-4-release.md", "lumen-4-release-copy.md"}
     again = run(settings, embedder, [articles]).to_json()
     assert again["documents"]["unchanged"] == 8 and again["chunks_added"] == 0
+
+
+def test_near_duplicate_index_finds_copies_among_many_without_false_matches():
+    import random
+
+    from kb.neardup import NearDuplicateIndex, signature, similarity
+
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    texts = {f"doc{i}": " ".join(rng.choices(vocabulary, k=300)) for i in range(1500)}
+    index = NearDuplicateIndex()
+    for key, text in texts.items():
+        index.add(key, signature(text))
+    words = texts["doc42"].split()
+    edited = " ".join(words[:140] + ["inserted", "by", "the", "wire", "desk"] + words[140:])
+    sig = signature(edited)
+    (match,) = index.matches(sig, 0.8)
+    assert match[0] == "doc42"
+    assert match[1] == pytest.approx(similarity(sig, signature(texts["doc42"])))
+    assert index.matches(signature(" ".join(rng.choices(vocabulary, k=300))), 0.8) == []
+    index.remove("doc42")
+    assert index.matches(sig, 0.8) == []
+    assert index.matches(sig, 0.8, exclude="doc42") == []
