@@ -171,9 +171,13 @@ def entity_key(name: str) -> str:
     return re.sub(r"[\s\-]+", "", name.strip().lower())
 
 
-def _alias_patterns(table: dict[str, tuple[str, ...]]) -> list[tuple[re.Pattern[str], str]]:
+def _alias_patterns(
+    table: dict[str, tuple[str, ...]],
+) -> list[tuple[str, re.Pattern[str], str]]:
+    """(alias, whole-word pattern, canonical name); the plain alias is a cheap substring test
+    run before the regex, which keeps entity tagging fast at ingest."""
     return [
-        (re.compile(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])"), canonical)
+        (alias, re.compile(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])"), canonical)
         for canonical, aliases in table.items()
         for alias in sorted(aliases, key=len, reverse=True)
     ]
@@ -183,6 +187,7 @@ _VENDOR_PATTERNS = _alias_patterns(VENDORS)
 # Rankings named like "OpenJudge Arena", "Artificial Analysis Intelligence Index"
 _BOARD_SHAPE = re.compile(r"\b(?:[A-Z][\w\-]*\s){1,3}(?:Arena|Leaderboard|Index)\b")
 _BOARD_PATTERNS = _alias_patterns(LEADERBOARDS)
+_PRODUCT_PATTERNS = _alias_patterns({p: (p,) for p in _PRODUCTS})
 
 
 def _model_name(name: str, version: str | None) -> str:
@@ -205,8 +210,8 @@ def find_entities(text: str) -> list[Entity]:
     def add(entity: Entity) -> None:
         found.setdefault(entity.key, entity)
 
-    for pattern, canonical in _BOARD_PATTERNS:
-        if pattern.search(text):
+    for alias, pattern, canonical in _BOARD_PATTERNS:
+        if alias in text and pattern.search(text):
             add(Entity(canonical, "leaderboard"))
     for m in _BOARD_SHAPE.finditer(text):
         name = m.group(0)
@@ -214,8 +219,8 @@ def find_entities(text: str) -> list[Entity]:
             entity_key(a) in entity_key(name) for aliases in LEADERBOARDS.values() for a in aliases
         ) and name.split()[0] not in ("The", "A", "An", "Its"):
             add(Entity(name, "leaderboard"))
-    for pattern, canonical in _VENDOR_PATTERNS:
-        if pattern.search(text):
+    for alias, pattern, canonical in _VENDOR_PATTERNS:
+        if alias in text and pattern.search(text):
             add(Entity(canonical, "vendor"))
     spans: list[tuple[int, int]] = []
     matches = [m for shape in _MODEL_SHAPES for m in shape.finditer(text)]
@@ -229,8 +234,8 @@ def find_entities(text: str) -> list[Entity]:
             continue
         spans.append((m.start(), m.end()))
         add(Entity(_model_name(name, version), "model"))
-    for product in _PRODUCTS:
-        if re.search(r"(?<![\w-])" + re.escape(product) + r"(?![\w-])", text):
+    for product, pattern, _ in _PRODUCT_PATTERNS:
+        if product in text and pattern.search(text):
             add(Entity(product, "model"))
     return list(found.values())
 
