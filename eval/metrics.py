@@ -37,8 +37,10 @@ def answer_sentences(answer_text: str) -> list[tuple[str, list[int]]]:
     claim)."""
     body = answer_text.split("\n\nAs of ")[0]
     out = []
-    for m in re.finditer(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)", body, re.DOTALL):
-        out.append((m.group(1).strip(), [int(n) for n in _CITE.findall(m.group(2))]))
+    # "claim. [1]" (quoted sentences) and "claim [1]." / "claim [1]; next" (composed ones)
+    for m in re.finditer(r"(.+?)((?:\s*\[\d+\])+)[.;,:!?]?(?=\s|$)", body, re.DOTALL):
+        claim = m.group(1).strip().lstrip(".;,: ").strip()
+        out.append((claim, [int(n) for n in _CITE.findall(m.group(2))]))
     return out
 
 
@@ -116,13 +118,21 @@ def score_answer(q: Any, answer: dict[str, Any], ranked_docs: list[str]) -> Scor
     for sentence, numbers in claims:
         passages = [by_n[n]["passage"] for n in numbers if n in by_n]
         scored.sentences_total += 1
-        ok = any(supports(sentence, p) for p in passages)
+        # a claim citing several passages ("row [1][2]" with the table's caption) may need them
+        # together; each citation's own support is scored below
+        jointly = len(passages) > 1 and supports(sentence, "\n".join(passages))
+        ok = any(supports(sentence, p) for p in passages) or jointly
         scored.sentences_supported += int(ok)
-        for n in numbers:
-            if n in by_n:
-                scored.citations_total += 1
-                scored.citations_supported += int(supports(sentence, by_n[n]["passage"]))
-                scored.citations_gold_source += int(by_n[n]["source"] in q.sources)
+        cited = [n for n in numbers if n in by_n]
+        for n in cited:
+            scored.citations_total += 1
+            alone = supports(sentence, by_n[n]["passage"])
+            # in a jointly supported claim, a citation counts when the others fall short without it
+            needed = jointly and not supports(
+                sentence, "\n".join(by_n[m]["passage"] for m in cited if m != n)
+            )
+            scored.citations_supported += int(alone or needed)
+            scored.citations_gold_source += int(by_n[n]["source"] in q.sources)
     scored.facts_total = len(q.facts)
     for fact in q.facts:
         if not fact_stated(fact, text):

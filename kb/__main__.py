@@ -1,4 +1,5 @@
-"""`python -m kb ask|stats|entities|timeline ...`: the knowledge base from the command line."""
+"""`python -m kb ask|stats|entities|timeline|rankings ...`: the knowledge base on the command
+line."""
 
 from __future__ import annotations
 
@@ -91,6 +92,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     timeline.add_argument("entity", help="a vendor, model or leaderboard, e.g. Sora")
     add_store_args(timeline)
     timeline.add_argument("--json", action="store_true", help="print one JSON object")
+
+    rankings = sub.add_parser(
+        "rankings", help="leaderboard standings in the corpus, newest first, with sources"
+    )
+    rankings.add_argument(
+        "entity", nargs="?", help="a model, model family, vendor or leaderboard, e.g. Gemini"
+    )
+    rankings.add_argument("--leaderboard", metavar="NAME", help="only this leaderboard")
+    add_store_args(rankings)
+    rankings.add_argument("--json", action="store_true", help="print one JSON object")
 
     stats = sub.add_parser("stats", help="documents, chunks and sources in the store")
     add_store_args(stats)
@@ -205,7 +216,30 @@ def _timeline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"ask": _ask, "stats": _stats, "entities": _entities, "timeline": _timeline}
+def _rankings(args: argparse.Namespace) -> int:
+    from kb.engine import KnowledgeBase
+
+    data = KnowledgeBase(build_settings(args)).rankings(args.entity, args.leaderboard)
+    if args.json:
+        print(json.dumps(data))
+        return EXIT_OK
+    print(f"{len(data['rankings'])} standings, newest first")
+    for r in data["rankings"]:
+        board = r["leaderboard"] + (f" ({r['category']})" if r["category"] else "")
+        rank = f"No. {r['rank']}" if r["rank"] else "ranked"
+        score = f", score {r['score']:g}" if r["score"] else ""
+        print(f"{r['date'] or 'undated':10}  {rank:6} {r['model']} on {board}{score}")
+        print(f"            - {r['title']} ({r['source']})")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "ask": _ask,
+    "stats": _stats,
+    "entities": _entities,
+    "timeline": _timeline,
+    "rankings": _rankings,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

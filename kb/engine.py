@@ -22,11 +22,12 @@ from kb.errors import KBError, StoreBusyError
 from kb.keyword import KeywordIndex, load_or_build
 from kb.lock import WriteLock, lock_path
 from kb.query import Question, parse_question
+from kb.rankings import RankingFact, board_key, extract_rankings, history
 from kb.retrieve import Filters, Retriever
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
 from kb.text import sentence_spans
-from kb.types import Answer, Hit
+from kb.types import Answer, Chunk, Hit
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class KnowledgeBase:
                     + (f"{exc.message} {exc.hint}".strip() + " Answered extractively instead.",),
                 )
         else:
-            answer = self.extractive.answer(q, hits, vector)
+            answer = self._ranking_answer(q, filters) or self.extractive.answer(q, hits, vector)
         done = time.perf_counter()
         return _with(
             answer,
@@ -206,7 +207,67 @@ class KnowledgeBase:
             q, hits, self.extractive, vector, history
         )
 
+    def _ranking_answer(self, q: Question, filters: Filters | None) -> Answer | None:
+        """Leaderboard questions ("who leads X now?", "how did Y's rank change?") answered
+        from the ranking facts, newest first with what each standing replaced."""
+        from kb.answer.rankings import ranking_answer
+
+        facts = self.ranking_facts()
+        if filters:
+            facts = [f for f in facts if _accepts(filters, f.chunk)]
+        return ranking_answer(q, facts)
+
     # --- entities and timelines -------------------------------------------------------------
+
+    def ranking_facts(self) -> list[RankingFact]:
+        """Every ranking fact in the live corpus (from documents that name a leaderboard),
+        extracted once per store revision."""
+        self.refresh()
+        cached = getattr(self, "_rankings_cache", None)
+        if cached and cached[0] == self._revision:
+            return cached[1]
+        docs = {
+            d
+            for d, stored in zip(self.keyword.doc_ids, self.keyword.entities, strict=False)
+            if "leaderboard:" in stored
+        }
+        ids = [c for c, d in zip(self.keyword.ids, self.keyword.doc_ids, strict=False) if d in docs]
+        by_doc: dict[str, list] = {}
+        for chunk in self.store.get_chunks(ids):
+            if self.retriever.live.get(chunk.doc_id) == chunk.content_hash:
+                by_doc.setdefault(chunk.doc_id, []).append(chunk)
+        facts: list[RankingFact] = []
+        for doc_id in sorted(by_doc):
+            facts.extend(extract_rankings(sorted(by_doc[doc_id], key=lambda c: c.index)))
+        self._rankings_cache = (self._revision, facts)
+        return facts
+
+    def rankings(self, entity: str | None = None, leaderboard: str | None = None) -> dict:
+        """Ranking facts, newest first, about an entity (model, its family, vendor or
+        leaderboard) and/or on one leaderboard."""
+        facts = self.ranking_facts()
+        if (
+            entity
+            and not leaderboard
+            and any(entity_key(f.leaderboard) == board_key(entity) for f in facts)
+        ):
+            entity, leaderboard = None, entity  # `kb rankings "Chatbot Arena"`
+        if leaderboard:
+            key = board_key(leaderboard)
+            facts = [f for f in facts if entity_key(f.leaderboard) == key]
+        if entity:
+            facts = history(facts, entity_key(entity))
+        if (entity or leaderboard) and not facts:
+            raise KBError(
+                f"No ranking facts about {entity or leaderboard!r} in the corpus.",
+                "List what has rankings with `python -m kb rankings`.",
+            )
+        ordered = sorted(facts, key=lambda f: (f.date, f.chunk.published or ""), reverse=True)
+        return {
+            "entity": entity,
+            "leaderboard": leaderboard,
+            "rankings": [f.to_json() for f in ordered],
+        }
 
     def entities(self) -> list[dict[str, Any]]:
         """Every recognised vendor, model and leaderboard, with how many chunks and documents
@@ -231,6 +292,31 @@ class KnowledgeBase:
         rows.sort(key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))
         self._entities_cache = (self._revision, rows)
         return rows
+
+    def entity_documents(self, name: str) -> list[dict[str, Any]]:
+        """The articles that mention an entity, newest first, with how many of their passages
+        do."""
+        self.refresh()
+        key = entity_key(name)
+        counts: dict[str, int] = {}
+        for i, stored in enumerate(self.keyword.entities):
+            doc_id = self.keyword.doc_ids[i]
+            if self.retriever.live.get(doc_id) != self.keyword.content_hashes[i]:
+                continue
+            if key in stored_keys(stored.split("|")):
+                counts[doc_id] = counts.get(doc_id, 0) + 1
+        rows = [
+            {
+                "source": rec.source,
+                "title": rec.title,
+                "published": rec.published,
+                "publisher": rec.publisher,
+                "passages": counts[doc_id],
+            }
+            for doc_id, rec in self.documents.items()
+            if doc_id in counts and rec.status == "stored"
+        ]
+        return sorted(rows, key=lambda r: (r["published"] or "", r["source"]), reverse=True)
 
     def timeline(self, name: str) -> dict[str, Any]:
         """Dated events about an entity across the corpus, oldest first, each with its
@@ -305,6 +391,20 @@ class KnowledgeBase:
                 for r in sorted(stored, key=lambda r: r.source)
             ],
         }
+
+
+def _accepts(filters: Filters, chunk: Chunk) -> bool:
+    """Whether a chunk passes the date, source, publisher and entity filters."""
+    published = chunk.published or ""
+    if filters.since and (not published or published < filters.since):
+        return False
+    if filters.until and (not published or published > filters.until):
+        return False
+    if filters.sources and chunk.source not in filters.sources:
+        return False
+    if filters.publishers and chunk.publisher not in filters.publishers:
+        return False
+    return filters.accepts(chunk)
 
 
 def _with(answer: Answer, **changes: Any) -> Answer:

@@ -121,6 +121,10 @@ _PRODUCTS = (
     "Happy Horse",
 )
 _NOT_MODELS = {
+    "Video",
+    "Image",
+    "Audio",
+    "Text",
     "January",
     "February",
     "March",
@@ -190,17 +194,15 @@ _BOARD_PATTERNS = _alias_patterns(LEADERBOARDS)
 _PRODUCT_PATTERNS = _alias_patterns({p: (p,) for p in _PRODUCTS})
 
 
-def _model_name(name: str, version: str | None) -> str:
+def _model_name(name: str, version: str | None, written: str = "") -> str:
+    """Family plus version, joined as the family spells it ("GPT-4o", "Gemini 2.5 Pro") or,
+    for other names, as the text wrote it ("Reel-3", "Kestrel Video 2.5")."""
     if not version:
         return name
-    joiner = (
-        "-"
-        if re.fullmatch(r"GPT|gpt-oss|DeepSeek|Qwen", name)
-        or "." not in version
-        and name in ("GPT", "Lumen")
-        else " "
+    hyphen = bool(re.fullmatch(r"GPT|gpt-oss|DeepSeek|Qwen", name)) or (
+        written[len(name) : len(name) + 1] == "-" and name not in MODEL_FAMILIES
     )
-    return f"{name}{joiner}{version}"
+    return f"{name}{'-' if hyphen else ' '}{version}"
 
 
 def find_entities(text: str) -> list[Entity]:
@@ -233,7 +235,7 @@ def find_entities(text: str) -> list[Entity]:
         if name.split()[0] in _NOT_MODELS or (name in VENDORS and not version):
             continue
         spans.append((m.start(), m.end()))
-        add(Entity(_model_name(name, version), "model"))
+        add(Entity(_model_name(name, version, m.group(0)), "model"))
     for product, pattern, _ in _PRODUCT_PATTERNS:
         if product in text and pattern.search(text):
             add(Entity(product, "model"))

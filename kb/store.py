@@ -381,16 +381,18 @@ class ChromaStore:
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         if not ids:
             return []
-        try:
-            result = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
-        except Exception as exc:
-            raise self._unavailable(exc) from exc
-        by_id = {
-            cid: chunk_from_record(cid, text or "", meta or {})
+        by_id: dict[str, Chunk] = {}
+        for start in range(0, len(ids), 5000):  # bounded requests on large stores
+            try:
+                result = self._chunks.get(
+                    ids=list(ids[start : start + 5000]), include=["documents", "metadatas"]
+                )
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
             for cid, text, meta in zip(
                 result["ids"], result["documents"], result["metadatas"], strict=False
-            )
-        }
+            ):
+                by_id[cid] = chunk_from_record(cid, text or "", meta or {})
         return [by_id[i] for i in ids if i in by_id]
 
     def iter_chunks(

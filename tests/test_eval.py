@@ -135,3 +135,17 @@ def test_bring_your_own_questions_and_documents(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     overall = json.loads((tmp_path / "report.json").read_text())["overall"]
     assert overall["questions"] == 17 and overall["hit@5"] >= 0.8
+
+
+def test_claims_with_marker_before_punctuation_and_joint_citations():
+    from eval.metrics import answer_sentences
+
+    text = "As of 2025-04-10, X leads LMArena (text) [1][2]; in February 2025 it was Y [3].\n\nAs"
+    assert answer_sentences(text) == [
+        ("As of 2025-04-10, X leads LMArena (text)", [1, 2]),
+        ("in February 2025 it was Y", [3]),
+    ]
+    assert answer_sentences("A quoted sentence. [1] Another one. [2]") == [
+        ("A quoted sentence.", [1]),
+        ("Another one.", [2]),
+    ]

@@ -1,0 +1,198 @@
+"""Answers from ranking facts: "Who leads LMArena now?", "Who led it in May 2024?", "How did
+Kestrel Video 2.5's rank change?". Newest first, each standing cited, and what it replaced.
+
+Only questions of those shapes are answered here, and only when the corpus holds ranking facts
+for them; anything else goes to the extractive answerer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kb.entities import entity_key, find_entities
+from kb.query import Question
+from kb.rankings import RankingFact, category_of, display_date, history, leaders
+from kb.types import Answer, Citation
+
+_RANK_WORDS = re.compile(r"\b(?:rank\w*|place[ds]?|position\w*|standing\w*|No\.\s?\d)", re.I)
+_CHANGE = re.compile(
+    r"\b(?:chang\w*|histor\w*|over time|mov\w*|evolv\w*|trend\w*|rise|rose|fall|fell|drop\w*|"
+    r"climb\w*|progress\w*)\b",
+    re.I,
+)
+_LEADER = re.compile(
+    r"\b(?:lead|leads|led|leading|leader|top|tops|topped|first place|No\.\s?1|number one|#1)\b",
+    re.I,
+)
+_WHO = re.compile(r"^\s*(?:who|which|what)\b", re.I)
+
+
+def _asked_period(question: Question) -> str | None:
+    if question.months:
+        month, year = question.months[0]
+        return f"{year}-{month:02d}"
+    if question.years:
+        return question.years[0]
+    return None
+
+
+def _cite(
+    facts: Sequence[RankingFact], named: Sequence[bool]
+) -> tuple[dict[int, str], list[Citation]]:
+    """Citation markers per fact: its own sentence or row, plus the sentence that named the
+    leaderboard when the row does not (a table caption)."""
+    markers: dict[int, str] = {}
+    citations: list[Citation] = []
+    by_text: dict[tuple[str, str], int] = {}
+
+    def number(chunk, text: str, start: int) -> int:  # noqa: ANN001
+        key = (chunk.chunk_id, text)
+        if key not in by_text:
+            by_text[key] = len(citations) + 1
+            citations.append(Citation(by_text[key], chunk, text, start, 1.0))
+        return by_text[key]
+
+    for i, f in enumerate(facts):
+        refs = [number(f.chunk, f.text, f.start)]
+        if f.context is not None and named[i]:
+            refs.append(number(*f.context))
+        markers[i] = "".join(f"[{n}]" for n in dict.fromkeys(refs))
+    return markers, citations
+
+
+def _as_of(date: str) -> str:
+    shown = display_date(date)
+    return "As of " + shown.removeprefix("on ").removeprefix("in ")
+
+
+def _rank(f: RankingFact) -> str:
+    return f"No. {f.rank}" if f.rank else "ranked"
+
+
+def _answer(question: Question, text: str, used: Sequence[RankingFact]) -> Answer:
+    # a claim that names the leaderboard also cites where the document named it
+    claims = {i: text.split(f"[[{i}]]")[0].rsplit("[[", 1)[-1] for i in range(len(used))}
+    named = [used[i].leaderboard in claims[i] for i in range(len(used))]
+    markers, citations = _cite(used, named)
+    for i in range(len(used)):
+        text = text.replace(f"[[{i}]]", markers[i])
+    dates = sorted({c.chunk.published for c in citations if c.chunk.published})
+    as_of = dates[-1] if dates else None
+    if as_of:
+        text += f"\n\nAs of {as_of} (date of the newest source cited)."
+    return Answer(
+        question=question.text, text=text, abstained=False, citations=tuple(citations), as_of=as_of
+    )
+
+
+def _changes(facts: list[RankingFact], limit: int = 5) -> list[RankingFact]:
+    """Newest first, keeping a standing only where it differs from the newer one kept."""
+    kept: list[RankingFact] = []
+    for f in facts:
+        if kept and (entity_key(f.model), f.rank) == (entity_key(kept[-1].model), kept[-1].rank):
+            continue
+        kept.append(f)
+        if len(kept) == limit:
+            break
+    return kept
+
+
+def leader_answer(question: Question, facts: Sequence[RankingFact], board: str) -> Answer | None:
+    category = category_of(question.text)
+    pool = [f for f in facts if category is None or f.category in (None, category)]
+    period = _asked_period(question)
+    standings = leaders(pool, board, until=period)
+    # of standings on one date, the one that names its board reads best
+    standings.sort(key=lambda f: (f.date, f.category is not None), reverse=True)
+    if not standings:
+        return None
+    if period and len(period) == 4 and not question.months:
+        in_year = [f for f in standings if f.date.startswith(period)]
+        if in_year:  # "Who led it in 2024?": every leader that year, newest first
+            used = _changes(in_year, limit=6)
+            parts = [f"{display_date(f.date)}, {f.model} [[{i}]]" for i, f in enumerate(used)]
+            text = f"No. 1 on {used[0].board} in {period}, newest first: " + "; ".join(parts) + "."
+            return _answer(question, text, used)
+    newest = standings[0]
+    used = [newest]
+    if period and not newest.date.startswith(period):
+        text = (
+            f"The sources give no standing for {display_date(period).removeprefix('in ')} "
+            f"itself; the newest before it: {display_date(newest.date)} {newest.model} led "
+            f"{newest.board} [[0]]."
+        )
+    elif period:
+        when = display_date(newest.date)
+        text = f"{when[:1].upper()}{when[1:]}, {newest.model} led {newest.board} [[0]]."
+    else:
+        text = f"{_as_of(newest.date)}, {newest.model} leads {newest.board} [[0]]"
+    previous = next(
+        (f for f in standings[1:] if entity_key(f.model) != entity_key(newest.model)), None
+    )
+    if previous is not None:
+        used.append(previous)
+        if period:
+            text += f" Before it, {display_date(previous.date)}, {previous.model} led [[1]]."
+        else:
+            text += f"; {display_date(previous.date)} it was {previous.model} [[1]]."
+    elif not period:
+        text += "."
+    return _answer(question, text, used)
+
+
+def history_answer(
+    question: Question, facts: Sequence[RankingFact], name: str, board: str | None
+) -> Answer | None:
+    found = history(facts, entity_key(name), board)
+    if not found:
+        return None
+    boards: dict[str, list[RankingFact]] = {}
+    for f in found:
+        boards.setdefault(f.leaderboard, []).append(f)
+    used: list[RankingFact] = []
+    lines = []
+    for board_name, items in boards.items():
+        kept = _changes(items)
+        categories = {f.category for f in kept if f.category}
+        label = f"{board_name} ({categories.pop()})" if len(categories) == 1 else board_name
+        parts = []
+        for j, f in enumerate(kept):
+            i = len(used)
+            used.append(f)
+            subject = f.model if j == 0 or f.model != kept[j - 1].model else "it"
+            where = f" ({f.category} board)" if len(categories) > 1 and f.category else ""
+            if j == 0:
+                parts.append(f"{_as_of(f.date)}, {subject} is {_rank(f)}{where} [[{i}]]")
+            else:
+                parts.append(f"{display_date(f.date)} {subject} was {_rank(f)}{where} [[{i}]]")
+        lines.append(f"On {label}: " + "; ".join(parts) + ".")
+    text = "\n".join(lines)
+    if len(found) > len(used):
+        text += (
+            f"\n\n{len(found)} standings in the sources; repeated ones are left out. The sources "
+            "only record these moments, not the whole history."
+        )
+    else:
+        text += "\n\nThe sources only record these moments, not the whole history."
+    return _answer(question, text, used)
+
+
+def ranking_answer(question: Question, facts: Sequence[RankingFact]) -> Answer | None:
+    """An answer from ranking facts, or None when the question is not of a ranking shape or the
+    corpus has no facts for it."""
+    if not facts:
+        return None
+    found = find_entities(question.text)
+    boards = [e.name for e in found if e.kind == "leaderboard"]
+    subjects = [e.name for e in found if e.kind == "model"] or [
+        e.name for e in found if e.kind == "vendor"
+    ]
+    text = question.text
+    if subjects and _RANK_WORDS.search(text) and _CHANGE.search(text):
+        return history_answer(question, facts, subjects[0], boards[0] if boards else None)
+    if boards and not subjects and _WHO.search(text) and _LEADER.search(text):
+        return leader_answer(question, facts, boards[0])
+    return None
+
+
+__all__ = ["history_answer", "leader_answer", "ranking_answer"]

@@ -1,0 +1,475 @@
+"""Ranking facts: who stood where on which leaderboard, when, according to which source.
+
+Extracted offline from two shapes of text:
+- table rows as the PDF loader writes them ("Period: May 2024 | Leader: GPT-4o | Vendor:
+  OpenAI"), when the table has a rank or leader column;
+- prose that puts a model at a place on a leaderboard ("Gemini 2.5 Pro took first place on the
+  LMArena text leaderboard", "HappyHorse climbs to No. 2"). "It" and "the model" refer to the
+  last model named before; a sentence without a leaderboard name refers to the last one the
+  document named (or its first, for the title).
+
+A fact is dated by the date its sentence states ("As of April 10, 2025", "in early April"),
+else by its article's publication date. Nothing here guesses beyond what the text says: a
+sentence where two models "traded places" yields no fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from kb.entities import VENDORS, entity_key, find_entities
+from kb.text import sentence_spans
+from kb.types import Chunk
+
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES.split())}  # noqa: SIM905
+_MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_ORDINALS = {
+    "first": 1,
+    "top": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+_ORD = r"(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top)"
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+# Phrases that put the subject at a place; each yields the rank through a named group or `one`.
+_RANK_PHRASES = [
+    re.compile(
+        r"\b(?:took|taken|takes|take|claimed|claims|went straight to|won|wins|holds?|held|"
+        r"reached|peaked at|debuted in|debuts in|moved into|rose to|rises to|climbs? to|climbed "
+        r"to|fell to|falls? to|dropped to|slipped to|sits? in|sat in|is in|was in)\s+(?:the\s+)?"
+        + _ORD
+        + r"\s+(?:place|spot|position)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\bNo\.\s?(?P<num>\d{1,2})\b"),
+    re.compile(r"(?<![\w&])#(?P<num>\d{1,2})\b"),
+    re.compile(r"\bnumber (?P<word>one|two|three|four|five)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:ranked|was|is|came|finished|placed)\s+" + _ORD.replace("|top", "") + r"\b", re.I
+    ),
+    re.compile(r"\b" + _ORD.replace("|top", "") + r"[- ]place\b(?![- ]?d\b)", re.I),
+    re.compile(r"\b(?P<one>top spot|top position|topped|tops|top of the (?:board|leaderboard))\b"),
+    re.compile(r"\b(?P<one>leads|led|leading)\b"),
+]
+# "text board", "video leaderboard", "text-to-video rankings": which board of an arena
+_CATEGORY = re.compile(
+    r"\b(text-to-video|image-to-video|text-to-image|text|video|image|vision|coding|webdev|"
+    r"mathematics|maths?)\s+(?:board|leaderboard|rankings?|arena)\b",
+    re.IGNORECASE,
+)
+_VIDEO_BOARDS = re.compile(r"\b(text-to-video|image-to-video)\b", re.IGNORECASE)
+_UNCLEAR = re.compile(r"\btraded\b|\btied\b|\bshared\b|\bnot\b|\bnever\b", re.I)
+_CLAUSES = re.compile(r",\s+(?:and|while|whereas)\s+|;\s+")
+_PRONOUN_SUBJECT = re.compile(r"^(?:It|The model|The new model|This model)\b")
+_PRONOUN = re.compile(r"\b(?:it|the (?:new )?model)\b", re.IGNORECASE)
+_SCORE = re.compile(
+    r"\b(?:score|Elo|rating)\s+(?:of\s+)?(?P<a>\d{1,2},?\d{3}(?:\.\d+)?)\b"
+    r"|\b(?P<b>\d{1,2},?\d{3}(?:\.\d+)?)\s+(?:points|Elo)\b",
+    re.IGNORECASE,
+)
+_ROW = re.compile(r"^\s*[\w .#/()-]{1,30}:\s*[^|]+(?:\|\s*[\w .#/()-]{1,30}:\s*[^|]*)+$")
+_MODEL_KEYS = ("model", "leader", "name", "top model", "no. 1")
+_RANK_KEYS = ("rank", "position", "place", "#")
+_VENDOR_KEYS = ("vendor", "developer", "company", "lab", "organisation", "organization")
+_DATE_KEYS = ("period", "date", "as of", "month", "when")
+_SCORE_KEYS = ("score", "elo", "rating", "arena score")
+
+# The vendor behind each model family, for "how did Google do on the arena?"
+FAMILY_VENDOR = {
+    "gpt": "OpenAI",
+    "chatgpt": "OpenAI",
+    "sora": "OpenAI",
+    "o1": "OpenAI",
+    "o3": "OpenAI",
+    "o4": "OpenAI",
+    "claude": "Anthropic",
+    "gemini": "Google",
+    "gemma": "Google",
+    "veo": "Google",
+    "imagen": "Google",
+    "bard": "Google",
+    "llama": "Meta",
+    "qwen": "Alibaba",
+    "wan": "Alibaba",
+    "happyhorse": "Alibaba",
+    "grok": "xAI",
+    "kling": "Kuaishou",
+    "seedance": "ByteDance",
+    "doubao": "ByteDance",
+    "deepseek": "DeepSeek",
+    "mistral": "Mistral AI",
+    "mixtral": "Mistral AI",
+    "ernie": "Baidu",
+    "hailuo": "MiniMax",
+    "copilot": "Microsoft",
+}
+
+
+@dataclass(frozen=True)
+class RankingFact:
+    leaderboard: str
+    model: str
+    rank: int | None
+    date: str  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    chunk: Chunk
+    text: str  # the sentence or table row that states it
+    start: int  # offset of `text` in chunk.text, -1 for the title
+    vendor: str | None = None
+    score: float | None = None
+    category: str | None = None  # the arena's board: "text", "video", "mathematics"...
+    # where the document named the leaderboard, when `text` itself does not (a table caption)
+    context: tuple[Chunk, str, int] | None = None
+
+    @property
+    def board(self) -> str:
+        """The leaderboard as people say it: "LMArena (text)"."""
+        return f"{self.leaderboard} ({self.category})" if self.category else self.leaderboard
+
+    def to_json(self) -> dict:
+        return {
+            "leaderboard": self.leaderboard,
+            "category": self.category,
+            "model": self.model,
+            "vendor": self.vendor,
+            "rank": self.rank,
+            "score": self.score,
+            "date": self.date,
+            "text": self.text,
+            "source": self.chunk.source,
+            "title": self.chunk.title,
+            "published": self.chunk.published,
+            "page": self.chunk.page,
+        }
+
+    def about(self, key: str) -> bool:
+        """Whether the fact is about the entity with this key: the model or its family
+        ("gemini" covers "Gemini 2.5 Pro"), its vendor, or the leaderboard."""
+        model = entity_key(self.model)
+        return bool(key) and (
+            model == key
+            or model.startswith(key)
+            or entity_key(self.vendor or "") == key
+            or entity_key(self.leaderboard) == key
+        )
+
+
+def vendor_of(model: str) -> str | None:
+    key = entity_key(model)
+    for family, vendor in sorted(FAMILY_VENDOR.items(), key=lambda kv: -len(kv[0])):
+        if key.startswith(family):
+            return vendor
+    return None
+
+
+def display_date(date: str) -> str:
+    """ "2025-04-10" -> "on 2025-04-10"; "2025-02" -> "in February 2025"; "2023" -> "in 2023"."""
+    if len(date) == 10:
+        return f"on {date}"
+    if len(date) == 7:
+        year, month = date.split("-")
+        return f"in {list(_MONTHS)[int(month) - 1].capitalize()} {year}"
+    return f"in {date}" if date else "undated"
+
+
+def stated_date(text: str, published: str | None) -> str | None:
+    """The date a sentence states, to the precision it states it; a month without a year is
+    read in the publication year (and the year before, if the month is still to come)."""
+    full = re.search(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", text, re.I)
+    if full and (month := _month(full[1])):
+        return f"{full[3]}-{month:02d}-{int(full[2]):02d}"
+    day_first = re.search(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(\d{{4}})\b", text, re.I)
+    if day_first and (month := _month(day_first[2])):
+        return f"{day_first[3]}-{month:02d}-{int(day_first[1]):02d}"
+    month_year = re.search(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", text, re.I)
+    if month_year and (month := _month(month_year[1])):
+        return f"{month_year[2]}-{month:02d}"
+    if relative := _relative_year(text, published):
+        return relative
+    bare = re.search(
+        rf"\b(?:in|since|by|early|late|mid-?)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE})\b",
+        text,
+        re.I,
+    )
+    if bare and published and (month := _month(bare[1])):
+        year = int(published[:4])
+        if month > int(published[5:7]):
+            year -= 1
+        return f"{year}-{month:02d}"
+    return None
+
+
+def _relative_year(text: str, published: str | None) -> str | None:
+    """ "last autumn", "last year" in an article: the year before its publication."""
+    if published and re.search(
+        r"\blast (?:year|spring|summer|autumn|fall|winter)\b|\ba year (?:ago|earlier)\b", text, re.I
+    ):
+        return str(int(published[:4]) - 1)
+    return None
+
+
+def _month(word: str) -> int | None:
+    word = word.lower().rstrip(".")
+    return next((n for name, n in _MONTHS.items() if name.startswith(word[:3])), None)
+
+
+def _period_date(value: str) -> str | None:
+    """A table's period cell: "May 2024", "Late March 2024", "Nov-Dec 2024", "2023"."""
+    found = re.search(rf"\b({_MONTH_RE})(?:\s*[-/–]\s*{_MONTH_RE})?\s+(\d{{4}})\b", value, re.I)
+    if found and (month := _month(found[1])):
+        return f"{found[2]}-{month:02d}"
+    year = re.search(r"\b(19|20)\d{2}\b", value)
+    return year.group(0) if year else None
+
+
+def _rank_of(match: re.Match[str]) -> int:
+    groups = match.groupdict()
+    if groups.get("num"):
+        return int(groups["num"])
+    if groups.get("ord"):
+        return _ORDINALS[groups["ord"].lower()]
+    if groups.get("word"):
+        return _WORDS[groups["word"].lower()]
+    return 1
+
+
+def _score(text: str) -> float | None:
+    m = _SCORE.search(text)
+    if not m:
+        return None
+    return float((m["a"] or m["b"]).replace(",", ""))
+
+
+def _leaderboards(text: str) -> list[str]:
+    return [e.name for e in find_entities(text) if e.kind == "leaderboard"]
+
+
+def _models(text: str) -> list[tuple[int, str]]:
+    """(offset, name) of the models a text names, in order."""
+    out = []
+    for e in find_entities(text):
+        if e.kind != "model" or e.name in VENDORS:
+            continue
+        spelled = re.search(
+            r"(?<![\w-])" + r"[\s\-]?".join(map(re.escape, e.name.replace("-", " ").split())),
+            text,
+        )
+        if spelled:
+            out.append((spelled.start(), e.name))
+    return sorted(out)
+
+
+def category_of(text: str, leaderboard: str = "") -> str | None:
+    """The one board of an arena a text is about ("video"), None if none or several."""
+    words = {m.group(1).lower() for m in _CATEGORY.finditer(text)}
+    words |= {m.group(1).lower() for m in _VIDEO_BOARDS.finditer(text)}
+    words = {"mathematics" if w.startswith("math") else w for w in words}
+    words = {w for w in words if w not in leaderboard.lower()}  # "WebDev Arena board"
+    return words.pop() if len(words) == 1 else None
+
+
+def _row_fact(
+    line: str, chunk: Chunk, start: int, board: str | None, category: str | None, when: str | None
+) -> RankingFact | None:
+    cells = {}
+    for cell in line.split("|"):
+        key, _, value = cell.partition(":")
+        cells[key.strip().lower()] = value.strip()
+    model = next((cells[k] for k in _MODEL_KEYS if cells.get(k)), None)
+    rank_cell = next((cells[k] for k in _RANK_KEYS if cells.get(k)), None)
+    if not board or not model or (rank_cell is None and "leader" not in cells):
+        return None
+    rank = int(re.sub(r"\D", "", rank_cell) or 0) if rank_cell else 1
+    date = next((_period_date(cells[k]) for k in _DATE_KEYS if cells.get(k)), None)
+    score_cell = next((cells[k] for k in _SCORE_KEYS if cells.get(k)), None)
+    score = (
+        float(score_cell.replace(",", ""))
+        if score_cell and re.fullmatch(r"[\d,.]+", score_cell)
+        else None
+    )
+    return RankingFact(
+        leaderboard=board,
+        model=model,
+        rank=rank or None,
+        date=date or when or chunk.published or "",
+        chunk=chunk,
+        text=line.strip(),
+        start=start,
+        vendor=next((cells[k] for k in _VENDOR_KEYS if cells.get(k)), None) or vendor_of(model),
+        score=score,
+        category=category,
+    )
+
+
+@dataclass
+class _Context:
+    """What a document has named so far: the leaderboard, its board, the last model."""
+
+    board: str | None = None
+    category: str | None = None
+    model: str | None = None
+    date: str | None = None  # a table caption's date ("video leaderboard, May 2026")
+    named_in: tuple[Chunk, str, int] | None = None  # the sentence that named the board
+
+
+def _prose_facts(
+    sentence: str, previous: str, chunk: Chunk, start: int, ctx: _Context
+) -> list[RankingFact]:
+    if _UNCLEAR.search(sentence):
+        return []
+    boards = _leaderboards(sentence)
+    board = boards[0] if boards else ctx.board
+    if not board:
+        return []
+    ranking_words = bool(boards or re.search(r"leaderboard|arena|ranking|board", sentence, re.I))
+    category = category_of(sentence, board) or ctx.category
+    facts = []
+    subject = ctx.model
+    for clause in _CLAUSES.split(sentence):
+        opens_with_pronoun = bool(_PRONOUN_SUBJECT.match(clause))
+        for pattern in _RANK_PHRASES:
+            match = pattern.search(clause)
+            if not match:
+                continue
+            pronoun = opens_with_pronoun or bool(_PRONOUN.search(clause[: match.start()]))
+            if match.groupdict().get("one") and not ranking_words:
+                break  # "leads" or "topped" with no ranking in sight is about something else
+            before = [name for offset, name in _models(clause) if offset < match.start()]
+            model = before[-1] if before else (subject if pronoun else None)
+            if not model:
+                break
+            # the date of this statement: up to the end of its phrase ("As of April 10, 2025,
+            # X leads the board" / "X has led the board since April"), not a later aside
+            comma = clause.find(",", match.end())
+            phrase = clause if comma < 0 else clause[:comma]
+            date = stated_date(phrase, chunk.published)
+            if not date and opens_with_pronoun:
+                date = stated_date(previous, chunk.published)
+            facts.append(
+                RankingFact(
+                    leaderboard=board,
+                    model=model,
+                    rank=_rank_of(match),
+                    date=date or chunk.published or "",
+                    chunk=chunk,
+                    text=sentence,
+                    start=start,
+                    vendor=vendor_of(model),
+                    score=_score(clause),
+                    category=category_of(clause, board) or category,
+                )
+            )
+            subject = model
+            break
+    return facts
+
+
+def extract_rankings(chunks: Sequence[Chunk]) -> list[RankingFact]:
+    """Ranking facts stated in one document's chunks (given in order), title included."""
+    if not chunks:
+        return []
+    first_board = next((b for c in chunks for b in _leaderboards(c.text)), None)
+    first_named = next(
+        (
+            (c, " ".join(c.text[a:b].split()), a)
+            for c in chunks
+            for a, b in sentence_spans(c.text)
+            if _leaderboards(c.text[a:b])
+        ),
+        None,
+    )
+    facts = [
+        f if _leaderboards(f.text) or first_named is None else replace(f, context=first_named)
+        for f in _prose_facts(chunks[0].title, "", chunks[0], -1, _Context(board=first_board))
+    ]
+    ctx = _Context()
+    seen = {(f.text, f.model) for f in facts}
+    for chunk in chunks:
+        previous = ""
+        for a, b in sentence_spans(chunk.text):
+            sentence = " ".join(chunk.text[a:b].split())
+            named = _leaderboards(sentence)
+            here = _Context(
+                ctx.board or first_board, ctx.category, ctx.model, ctx.date, ctx.named_in
+            )
+            if "|" in sentence and _ROW.match(sentence):
+                row = _row_fact(sentence, chunk, a, here.board, here.category, here.date)
+                found = [row] if row else []
+            else:
+                found = _prose_facts(sentence, previous, chunk, a, here)
+            if named:
+                ctx.board = named[0]
+                ctx.category = category_of(sentence)
+                ctx.date = stated_date(sentence, chunk.published)
+                ctx.named_in = (chunk, sentence, a)
+            elif category_of(sentence):
+                ctx.category = category_of(sentence)
+            for fact in found:
+                if not _leaderboards(fact.text) and here.named_in is not None:
+                    fact = replace(fact, context=here.named_in)
+                if (fact.text, fact.model) not in seen:  # overlapping chunks repeat sentences
+                    seen.add((fact.text, fact.model))
+                    facts.append(fact)
+            models = _models(sentence)
+            if found:
+                ctx.model = found[-1].model
+            elif models:
+                ctx.model = models[-1][1]
+            previous = sentence
+    return facts
+
+
+def board_key(name: str) -> str:
+    """A leaderboard's key under any of its names ("Chatbot Arena" -> LMArena's)."""
+    named = [e.name for e in find_entities(name) if e.kind == "leaderboard"]
+    return entity_key(named[0] if named else name)
+
+
+def history(facts: Iterable[RankingFact], key: str, board: str | None = None) -> list[RankingFact]:
+    """The facts about an entity (and leaderboard), newest first."""
+    wanted = [
+        f
+        for f in facts
+        if f.about(key) and (board is None or entity_key(f.leaderboard) == board_key(board))
+    ]
+    return sorted(wanted, key=lambda f: (f.date, f.chunk.published or ""), reverse=True)
+
+
+def leaders(
+    facts: Iterable[RankingFact], board: str, until: str | None = None
+) -> list[RankingFact]:
+    """No. 1 facts on a leaderboard, newest first; with `until` ("2024-05"), only those dated
+    up to the end of that period."""
+    key = board_key(board)
+    out = [
+        f
+        for f in facts
+        if f.rank == 1
+        and entity_key(f.leaderboard) == key
+        and (until is None or f.date[: len(until)] <= until)
+    ]
+    return sorted(out, key=lambda f: (f.date, f.chunk.published or ""), reverse=True)
+
+
+__all__ = [
+    "RankingFact",
+    "board_key",
+    "display_date",
+    "extract_rankings",
+    "history",
+    "leaders",
+    "stated_date",
+    "vendor_of",
+]

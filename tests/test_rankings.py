@@ -1,0 +1,123 @@
+"""Ranking facts from prose and PDF tables, rank-history and leader answers, `kb rankings`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from kb.rankings import extract_rankings, stated_date
+from kb.types import Chunk
+from tests.conftest import ROOT
+
+
+def chunk(text: str, title: str = "A report", published: str = "2026-03-20") -> Chunk:
+    return Chunk("c0", "d0", 0, text, 0, len(text), "report.md", title, published=published)
+
+
+def facts_of(text: str, title: str = "A report", published: str = "2026-03-20"):
+    return [
+        (f.model, f.rank, f.date, f.leaderboard, f.category, f.score)
+        for f in extract_rankings([chunk(text, title, published)])
+    ]
+
+
+def test_prose_places_pronouns_dates_and_scores():
+    text = (
+        "Northwind Labs' Lumen-4 has taken first place on the OpenJudge Arena text leaderboard, "
+        "displacing Halvard Atlas 1.5, which had held the top spot since December.\n"
+        "Halvard Atlas 1.5 fell to second place with 1,388 points.\n"
+        "Kestrel Video 2.0 first appeared in late January. It went straight to No. 3 on the "
+        "video board.\n"
+        "The previous version, Reel-3, had peaked at ninth place in the same arena last autumn."
+    )
+    assert facts_of(text) == [
+        ("Lumen-4", 1, "2026-03-20", "OpenJudge Arena", "text", None),
+        ("Halvard Atlas 1.5", 2, "2026-03-20", "OpenJudge Arena", "text", 1388.0),
+        ("Kestrel Video 2.0", 3, "2026-01", "OpenJudge Arena", "video", None),
+        ("Reel-3", 9, "2025", "OpenJudge Arena", "video", None),
+    ]
+
+
+def test_no_fact_without_a_leaderboard_a_model_or_a_clear_place():
+    assert facts_of("Lumen-4 leads the market for legal assistants.") == []
+    assert facts_of("Lumen-4 and Kestrel Video 2.5 traded places at the top of LMArena.") == []
+    assert facts_of("OpenAI held the top spot on LMArena until the spring.") == []  # no model
+    assert facts_of("Lumen-4 did not reach first place on LMArena.") == []
+
+
+def test_table_rows_take_the_caption_board_and_date():
+    text = (
+        "OpenJudge Arena video leaderboard, May 2026\n"
+        "Rank: 1 | Model: Kestrel Video 2.5 | Vendor: Corvid Systems | Score: 1,297\n"
+        "Rank: 2 | Model: Vistaframe | Vendor: Northwind Labs | Score: 1,284\n"
+        "Model: Lumen-4 | Input price: $3 | Output price: $12"
+    )
+    assert facts_of(text) == [
+        ("Kestrel Video 2.5", 1, "2026-05", "OpenJudge Arena", "video", 1297.0),
+        ("Vistaframe", 2, "2026-05", "OpenJudge Arena", "video", 1284.0),
+    ]
+
+
+def test_stated_dates_at_their_precision():
+    assert stated_date("As of April 10, 2025, X leads", None) == "2025-04-10"
+    assert stated_date("in May 2024", None) == "2024-05"
+    assert stated_date("since December", "2026-03-20") == "2025-12"
+    assert stated_date("in early April", "2026-05-04") == "2026-04"
+    assert stated_date("no date here", "2026-05-04") is None
+
+
+def test_rank_history_answer_leads_with_newest_and_cites_each(fixture_kb):
+    answer = fixture_kb.ask("How did Kestrel Video 2.5's rank on the OpenJudge Arena change?")
+    assert not answer.abstained
+    first = answer.text.split("\n")[0]
+    assert first.startswith("On OpenJudge Arena")
+    assert "As of May 2026, Kestrel Video 2.5 is No. 1 [1]" in first
+    assert "was No. 2 [" in first
+    assert first.index("No. 1") < first.index("No. 2")
+    cited = {c.chunk.source for c in answer.citations}
+    assert {"halvard-report.pdf", "kestrel-video-launch.txt"} <= cited
+    assert all(c.sentence in c.chunk.text or c.sentence == c.chunk.title for c in answer.citations)
+
+
+def test_leader_now_says_what_it_replaced(fixture_kb):
+    answer = fixture_kb.ask("Who leads the OpenJudge Arena video board now?")
+    assert answer.text.startswith("As of May 2026, Kestrel Video 2.5 leads OpenJudge Arena")
+    text = fixture_kb.ask("Who leads the OpenJudge Arena text leaderboard now?").text
+    assert "Lumen-4 leads OpenJudge Arena (text) [1]" in text
+
+
+def test_ordinary_questions_do_not_take_the_ranking_path(fixture_kb):
+    answer = fixture_kb.ask("How much does Lumen-4 cost per million output tokens?")
+    assert "leads" not in answer.text and "No. 1" not in answer.text
+
+
+def test_rankings_command_on_the_corpus(tmp_path):
+    store = tmp_path / "store"
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "--store", str(store), "--quiet"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+
+    def kb(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "kb", *args, "--store", str(store)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+
+    data = json.loads(kb("rankings", "--leaderboard", "Chatbot Arena", "--json").stdout)
+    leaders = [(r["date"], r["model"]) for r in data["rankings"] if r["rank"] == 1]
+    assert ("2024-05", "GPT-4o") in leaders and ("2023", "GPT-4") in leaders
+    assert [d for d, _ in leaders] == sorted((d for d, _ in leaders), reverse=True)
+    assert set(data["rankings"][0]) >= {"leaderboard", "model", "rank", "date", "source", "text"}
+    answer = json.loads(kb("ask", "Who led the Chatbot Arena in May 2024?", "--json").stdout)
+    assert answer["answer"].startswith("In May 2024, GPT-4o led LMArena")
+    assert answer["citations"][0]["source"] == "chatbot-arena-leaders-2023-2025.pdf"
+    missing = kb("rankings", "Lumen-4")
+    assert missing.returncode == 2 and "python -m kb rankings" in missing.stderr
