@@ -175,10 +175,11 @@ def sidebar_corpus(kb: Any) -> dict[str, Any]:
     )
     st.sidebar.header("Explore")
     st.sidebar.selectbox(
-        "Timeline of",
+        "Page of",
         ["(none)", *entity_names],
         key="timeline_entity",
-        help="Dated events about one vendor, model or leaderboard",
+        help="One vendor, model or leaderboard: its timeline, its ranking history and the "
+        "articles that mention it",
     )
     return {"since": since, "until": until, "sources": tuple(chosen), "entities": tuple(about)}
 
@@ -370,12 +371,103 @@ def ask(question: str, mode: str, filters: dict[str, Any]) -> None:
 
 def render_timeline(timeline: dict[str, Any]) -> None:
     """An entity's dated events, oldest first, each with its source."""
-    with st.expander(
-        f"Timeline of {timeline['entity']} ({len(timeline['events'])} events)", expanded=True
-    ):
-        for event in timeline["events"]:
-            st.markdown(f"**{event['date'] or 'undated'}** — {md_escape(event['text'])}")
-            st.caption(f"{event['title']} · {event['source']}")
+    if not timeline["events"]:
+        st.caption("No dated events.")
+    for event in timeline["events"]:
+        st.markdown(f"**{event['date'] or 'undated'}** — {md_escape(event['text'])}")
+        st.caption(f"{event['title']} · {event['source']}")
+
+
+def _chart_date(date: str) -> str:
+    """ "2025-03" -> "2025-03-01", "2023" -> "2023-01-01": a point on the time axis."""
+    return (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10]
+
+
+def render_rankings(rankings: list[dict[str, Any]]) -> None:
+    """Rank over time (No. 1 at the top), one line per model and board, then the table."""
+    import altair as alt
+    import pandas as pd
+
+    if not rankings:
+        st.caption("No ranking facts about it in the articles.")
+        return
+    rows = [
+        {
+            "date": _chart_date(r["date"]),
+            "as stated": r["date"],
+            "rank": r["rank"],
+            "series": f"{r['model']} · {r['leaderboard']}",
+            "source": r["source"],
+        }
+        for r in rankings
+        if r["rank"] and r["date"]
+    ]
+    if rows:
+        chart = (
+            alt.Chart(pd.DataFrame(rows))
+            .mark_line(point=alt.OverlayMarkDef(size=80))
+            .encode(
+                x=alt.X("date:T", title="date"),
+                y=alt.Y(
+                    "rank:Q",
+                    title="rank",
+                    scale=alt.Scale(reverse=True, domainMin=1),
+                    axis=alt.Axis(tickMinStep=1, format="d"),
+                ),
+                color=alt.Color(
+                    "series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=500)
+                ),
+                tooltip=["series", "rank", "as stated", "source"],
+            )
+            .properties(height=260)
+        )
+        st.altair_chart(chart, width="stretch")
+    for r in rankings:
+        board = r["leaderboard"] + (f" ({r['category']})" if r["category"] else "")
+        rank = f"No. {r['rank']}" if r["rank"] else "ranked"
+        st.markdown(
+            f"**{r['date'] or 'undated'}** — {md_escape(r['model'])} {rank} on {md_escape(board)}"
+        )
+        st.caption(f"“{r['text'][:200]}” · {r['title']} · {r['source']}")
+
+
+def render_entity_page(kb: Any, name: str) -> None:
+    """One vendor, model or leaderboard: timeline, ranking history, articles."""
+    from kb.entities import entity_key
+
+    row = next((e for e in kb.entities() if entity_key(e["name"]) == entity_key(name)), None)
+    kind = row["kind"] if row else "entity"
+    st.subheader(f"{name} · {kind}")
+    try:
+        rankings = kb.rankings(name)["rankings"]
+    except KBError:
+        rankings = []
+    documents = kb.entity_documents(name)
+    timeline = kb.timeline(name)
+    tabs = st.tabs(
+        [
+            f"Timeline ({len(timeline['events'])})",
+            f"Ranking history ({len(rankings)})",
+            f"Articles ({len(documents)})",
+        ]
+    )
+    with tabs[0]:
+        render_timeline(timeline)
+    with tabs[1]:
+        render_rankings(rankings)
+    with tabs[2]:
+        for d in documents:
+            st.markdown(
+                f"**{md_escape(d['title'])}** — {d['published'] or 'undated'} · "
+                f"{md_escape(d['publisher'] or 'unknown publisher')} · {d['passages']} passages"
+            )
+            st.caption(d["source"])
+    st.button(
+        "Close the page",
+        key="close_entity",
+        on_click=lambda: state.update(timeline_entity="(none)"),
+    )
+    st.divider()
 
 
 def conversation_markdown() -> str:
@@ -438,7 +530,7 @@ st.caption(
     f"{'LLM mode' if mode == 'llm' else 'extractive mode: no LLM, fully offline'}"
 )
 if state.get("timeline_entity", "(none)") != "(none)":
-    render_timeline(kb.timeline(state.timeline_entity))
+    render_entity_page(kb, state.timeline_entity)
 
 for message in state.messages:
     with st.chat_message(message["role"]):
@@ -450,8 +542,8 @@ for message in state.messages:
 if not state.messages:
     st.markdown(
         "**Try asking:** *Which company released Happy Horse 1.1?* · "
-        "*How much did OpenAI cut o3 prices?* · *Who led the Chatbot Arena in May "
-        "2024?*"
+        "*How much did OpenAI cut o3 prices?* · *Who leads the Chatbot Arena now?* · "
+        "*How did HappyHorse's ranking change?*"
     )
 
 question = st.chat_input("Ask about AI vendors, models, rankings, prices...")

@@ -3,6 +3,8 @@ switch, empty store, errors."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -117,5 +119,19 @@ def test_entity_filter_and_timeline(app_env):
     labels = [e.label for e in at.expander if e.label.startswith("[")]
     assert labels and all("Tessellate" in label or "Lumen" in label for label in labels)
     at.sidebar.selectbox(key="timeline_entity").select("Kestrel Video 2.5").run()
-    timeline = [e for e in at.expander if e.label.startswith("Timeline of Kestrel Video 2.5")]
-    assert timeline and any("2026-03-02" in md.value for md in timeline[0].markdown)
+    assert not at.exception
+    assert at.subheader[0].value == "Kestrel Video 2.5 · model"
+    timeline, rankings, articles = at.tabs
+    assert timeline.label.startswith("Timeline (")
+    assert any("2026-03-02" in md.value for md in timeline.markdown)
+    # ranking history: the chart and its standings, newest first (No. 1 in May 2026)
+    assert rankings.label.startswith("Ranking history (")
+    assert "No. 1 on OpenJudge Arena" in rankings.markdown[0].value
+    assert any("No. 2 on OpenJudge Arena" in md.value for md in rankings.markdown)
+    (chart,) = rankings.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["encoding"]["y"]["scale"]["reverse"] is True  # No. 1 at the top
+    sources = " ".join(c.value for c in articles.caption)
+    assert "kestrel-video-launch.txt" in sources and "halvard-report.pdf" in sources
+    at.button(key="close_entity").click().run()
+    assert not at.subheader and at.sidebar.selectbox(key="timeline_entity").value == "(none)"

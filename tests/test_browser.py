@@ -171,3 +171,21 @@ def test_article_markup_is_shown_as_text_and_runs_nothing(app_url, browser, tmp_
     assert dialogs == []
     assert page.evaluate("window.__pwned === undefined")
     page.close()
+
+
+def test_entity_page_draws_the_ranking_history(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(app_url)
+    page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
+    page.get_by_text("Page of").first.wait_for(timeout=60_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Page of").click()
+    page.get_by_role("option", name="Kestrel Video 2.5").click()
+    page.get_by_text("Kestrel Video 2.5 · model").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Ranking history").click()
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for(timeout=60_000)
+    page.locator("canvas, svg.marks").first.wait_for(timeout=60_000)
+    assert page.get_by_text("No. 1 on OpenJudge Arena").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "entity-ranking-history.png"), full_page=True)
+    page.close()
