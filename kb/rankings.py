@@ -132,6 +132,19 @@ class RankingFact:
     category: str | None = None  # the arena's board: "text", "video", "mathematics"...
     # where the document named the leaderboard, when `text` itself does not (a table caption)
     context: tuple[Chunk, str, int] | None = None
+    # where the document named the model, when `text` calls it "it" or "the model"
+    subject_context: tuple[Chunk, str, int] | None = None
+    period: str | None = None  # the date as the source wrote it ("Nov-Dec 2024"), for rows
+
+    @property
+    def when(self) -> str:
+        """ "in Nov-Dec 2024" as the table says, else "on 2025-04-10" / "in February 2025"."""
+        if not self.period:
+            return display_date(self.date)
+        first, _, rest = self.period.partition(" ")
+        if first.lower() in ("late", "early", "mid", "mid-"):  # "in late March 2024"
+            return f"in {first.lower()} {rest}"
+        return f"in {self.period}"
 
     @property
     def board(self) -> str:
@@ -292,7 +305,8 @@ def _row_fact(
     if not board or not model or (rank_cell is None and "leader" not in cells):
         return None
     rank = int(re.sub(r"\D", "", rank_cell) or 0) if rank_cell else 1
-    date = next((_period_date(cells[k]) for k in _DATE_KEYS if cells.get(k)), None)
+    period = next((cells[k] for k in _DATE_KEYS if cells.get(k)), None)
+    date = _period_date(period) if period else None
     score_cell = next((cells[k] for k in _SCORE_KEYS if cells.get(k)), None)
     score = (
         float(score_cell.replace(",", ""))
@@ -310,6 +324,7 @@ def _row_fact(
         vendor=next((cells[k] for k in _VENDOR_KEYS if cells.get(k)), None) or vendor_of(model),
         score=score,
         category=category,
+        period=period if date else None,
     )
 
 
@@ -322,6 +337,7 @@ class _Context:
     model: str | None = None
     date: str | None = None  # a table caption's date ("video leaderboard, May 2026")
     named_in: tuple[Chunk, str, int] | None = None  # the sentence that named the board
+    model_named_in: tuple[Chunk, str, int] | None = None  # ... and the model
 
 
 def _prose_facts(
@@ -419,6 +435,9 @@ def extract_rankings(chunks: Sequence[Chunk]) -> list[RankingFact]:
             for fact in found:
                 if not _leaderboards(fact.text) and here.named_in is not None:
                     fact = replace(fact, context=here.named_in)
+                pronoun = entity_key(fact.model) not in entity_key(fact.text)
+                if pronoun and ctx.model_named_in is not None:
+                    fact = replace(fact, subject_context=ctx.model_named_in)
                 if (fact.text, fact.model) not in seen:  # overlapping chunks repeat sentences
                     seen.add((fact.text, fact.model))
                     facts.append(fact)
@@ -427,6 +446,8 @@ def extract_rankings(chunks: Sequence[Chunk]) -> list[RankingFact]:
                 ctx.model = found[-1].model
             elif models:
                 ctx.model = models[-1][1]
+            if models:
+                ctx.model_named_in = (chunk, sentence, a)
             previous = sentence
     return facts
 

@@ -119,5 +119,36 @@ def test_rankings_command_on_the_corpus(tmp_path):
     answer = json.loads(kb("ask", "Who led the Chatbot Arena in May 2024?", "--json").stdout)
     assert answer["answer"].startswith("In May 2024, GPT-4o led LMArena")
     assert answer["citations"][0]["source"] == "chatbot-arena-leaders-2023-2025.pdf"
+    # a status that changed: the newest first, then what it replaced, both cited
+    status = json.loads(kb("ask", "Is Sora still available?", "--json").stdout)
+    first, second = status["answer"].split("\n\n")[:2]
+    assert first.startswith("As of 2026-05-04: OpenAI has discontinued Sora")
+    assert second.startswith("Earlier, as of 2024-12-10:") and "available" in second
+    assert [c["published"] for c in status["citations"]] == ["2026-05-04", "2024-12-10"]
     missing = kb("rankings", "Lumen-4")
     assert missing.returncode == 2 and "python -m kb rankings" in missing.stderr
+
+
+def test_a_leader_later_seen_lower_is_not_called_the_leader():
+    from kb.answer.rankings import ranking_answer
+    from kb.query import parse_question
+
+    older = Chunk(
+        "a",
+        "da",
+        0,
+        "Lumen-4 took first place on the OpenJudge Arena.",
+        0,
+        48,
+        "a.md",
+        "A",
+        published="2026-04-10",
+    )
+    newer_text = "Lumen-4 fell to No. 3 on the OpenJudge Arena after the update."
+    newer = Chunk("b", "db", 0, newer_text, 0, len(newer_text), "b.md", "B", published="2026-05-04")
+    facts = extract_rankings([older]) + extract_rankings([newer])
+    answer = ranking_answer(parse_question("Who leads the OpenJudge Arena now?"), facts)
+    assert answer is not None
+    assert "Lumen-4 led OpenJudge Arena [1]" in answer.text
+    assert "on 2026-05-04 Lumen-4 was No. 3 [2]" in answer.text
+    assert "do not say which model took the top place" in answer.text

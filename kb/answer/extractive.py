@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kb.answer.support import numbers_in
 from kb.query import (
     CONCEPTS,
     DATE,
@@ -172,6 +173,33 @@ def _prefer_newest(scores: np.ndarray, evidence: Sequence[Evidence], floor: floa
     return boosted
 
 
+def _changes_over_time(question: Question) -> bool:
+    """Questions about a value that moves (the current price, whether something is still
+    offered), not pinned to a time: "now", "still", "latest", or an amount with no date."""
+    if question.years or question.months or question.quarters:
+        return False
+    if _NOW.search(question.text):
+        return True
+    return question.expects in ("money", "percent_or_money") and bool(
+        _PRICE_WORDS.search(question.text)
+    )
+
+
+def _subject(text: str) -> str | None:
+    """The first model (else vendor) a text names, as an entity key."""
+    from kb.entities import find_entities
+
+    found = find_entities(text)
+    first = next((e for e in found if e.kind == "model"), None) or next(
+        (e for e in found if e.kind == "vendor"), None
+    )
+    return first.key if first else None
+
+
+_COMPARES = re.compile(r"\b(?:than|against|compared|same as|level with|versus|vs)\b", re.I)
+_PRICE_WORDS = re.compile(r"\b(?:cost|costs|price|prices|priced|charge|charges)\b", re.I)
+
+
 def _recency(evidence: Sequence[Evidence]) -> list[float]:
     """0 for the oldest article among the candidates, 1 for the newest (undated: 0)."""
     dates = sorted({e.hit.chunk.published for e in evidence if e.hit.chunk.published})
@@ -298,11 +326,73 @@ class ExtractiveAnswerer:
         if len(parts) == 1 and _NOW.search(question.text):
             per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
         chosen = self._choose(per_part, evidence)
+        if len(parts) == 1 and chosen and _changes_over_time(question):
+            earlier = self._earlier(question, chosen[0], per_part[0], evidence)
+            if earlier is not None:
+                return self._compose_change(question, chosen[0], earlier)
         if len(parts) == 1 and chosen:
             chosen += self._complement(parts[0], chosen[0], per_part[0], evidence)
         if not chosen:
             return self._abstain(question, hits, [])
         return self._compose(question, chosen[: self.settings.max_answer_sentences])
+
+    def _earlier(
+        self,
+        question: Question,
+        newest: tuple[Evidence, float],
+        scores: np.ndarray,
+        evidence: list[Evidence],
+    ) -> tuple[Evidence, float] | None:
+        """For a value that changes over time (a price, a status), the best answer from an
+        older article that states something else: what the newest answer replaced."""
+        ev0, best = newest
+        date0 = ev0.hit.chunk.published or ""
+        amounts0 = numbers_in(ev0.sentence)
+        subject = _subject(question.text)
+        if subject is None or _subject(ev0.sentence) != subject:
+            return None
+        found: list[tuple[str, float, Evidence]] = []
+        for i in np.argsort(-scores)[1:8]:
+            ev, s = evidence[int(i)], float(scores[int(i)])
+            if s < max(self.settings.min_evidence, 0.85 * best):
+                break
+            date = ev.hit.chunk.published or ""
+            if (
+                not date
+                or not date0
+                or date >= date0
+                or ev.hit.chunk.doc_id == ev0.hit.chunk.doc_id
+            ):
+                continue
+            if _subject(ev.sentence) != subject:
+                continue  # "GPT-4.1 is cheaper than GPT-4o" is not about GPT-4o's price
+            amounts = numbers_in(ev.sentence)
+            if question.expects in ("money", "percent_or_money") and (
+                amounts <= amounts0 or _COMPARES.search(ev.sentence)
+            ):
+                continue  # no new figures, or figures of something it is compared with
+            found.append((date, s, ev))
+        if not found:
+            return None
+        _, s, ev = max(found, key=lambda f: (f[0], f[1]))  # the state just before the newest
+        return ev, s
+
+    def _compose_change(
+        self, question: Question, newest: tuple[Evidence, float], earlier: tuple[Evidence, float]
+    ) -> Answer:
+        """ "As of D1: <newest> [1]  Earlier, as of D0: <older> [2]": both cited, newest first."""
+        (ev1, s1), (ev0, s0) = newest, earlier
+        c1 = Citation(1, ev1.hit.chunk, ev1.sentence, ev1.start, s1)
+        c0 = Citation(2, ev0.hit.chunk, ev0.sentence, ev0.start, s0)
+        text = (
+            f"As of {ev1.hit.chunk.published}: {_tidy(_with_list(ev1))} [1]\n\n"
+            f"Earlier, as of {ev0.hit.chunk.published}: {_tidy(_with_list(ev0))} [2]"
+        )
+        as_of = ev1.hit.chunk.published
+        text += f"\n\nAs of {as_of} (date of the newest source cited)."
+        return Answer(
+            question=question.text, text=text, abstained=False, citations=(c1, c0), as_of=as_of
+        )
 
     def _choose(
         self, per_part: list[np.ndarray], eligible: list[Evidence]

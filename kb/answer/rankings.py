@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 from kb.entities import entity_key, find_entities
 from kb.query import Question
-from kb.rankings import RankingFact, category_of, display_date, history, leaders
+from kb.rankings import (
+    RankingFact,
+    board_key,
+    category_of,
+    display_date,
+    history,
+    leaders,
+)
 from kb.types import Answer, Citation
 
 _RANK_WORDS = re.compile(r"\b(?:rank\w*|place[ds]?|position\w*|standing\w*|No\.\s?\d)", re.I)
@@ -56,8 +63,16 @@ def _cite(
         refs = [number(f.chunk, f.text, f.start)]
         if f.context is not None and named[i]:
             refs.append(number(*f.context))
+        if f.subject_context is not None:
+            refs.append(number(*f.subject_context))
         markers[i] = "".join(f"[{n}]" for n in dict.fromkeys(refs))
     return markers, citations
+
+
+def _same_model(a: str, b: str) -> bool:
+    """ "HappyHorse" and "Happy Horse 1.1" are one model as far as a headline goes."""
+    ka, kb = entity_key(a), entity_key(b)
+    return ka.startswith(kb) or kb.startswith(ka)
 
 
 def _as_of(date: str) -> str:
@@ -110,19 +125,37 @@ def leader_answer(question: Question, facts: Sequence[RankingFact], board: str) 
         in_year = [f for f in standings if f.date.startswith(period)]
         if in_year:  # "Who led it in 2024?": every leader that year, newest first
             used = _changes(in_year, limit=6)
-            parts = [f"{display_date(f.date)}, {f.model} [[{i}]]" for i, f in enumerate(used)]
+            parts = [f"{f.when}, {f.model} [[{i}]]" for i, f in enumerate(used)]
             text = f"No. 1 on {used[0].board} in {period}, newest first: " + "; ".join(parts) + "."
             return _answer(question, text, used)
     newest = standings[0]
+    if not period:
+        # a newer standing that puts this leader lower: say so, and do not claim a leader
+        later = [
+            f
+            for f in pool
+            if board_key(board) == entity_key(f.leaderboard)
+            and f.date > newest.date
+            and f.rank not in (None, 1)
+            and _same_model(f.model, newest.model)
+        ]
+        if later:
+            drop = max(later, key=lambda f: f.date)
+            text = (
+                f"{_as_of(newest.date)}, {newest.model} led {newest.board} [[0]]; "
+                f"{drop.when} {drop.model} was {_rank(drop)} [[1]]. The sources "
+                "do not say which model took the top place."
+            )
+            return _answer(question, text, [newest, drop])
     used = [newest]
     if period and not newest.date.startswith(period):
         text = (
             f"The sources give no standing for {display_date(period).removeprefix('in ')} "
-            f"itself; the newest before it: {display_date(newest.date)} {newest.model} led "
+            f"itself; the newest before it: {newest.when} {newest.model} led "
             f"{newest.board} [[0]]."
         )
     elif period:
-        when = display_date(newest.date)
+        when = newest.when
         text = f"{when[:1].upper()}{when[1:]}, {newest.model} led {newest.board} [[0]]."
     else:
         text = f"{_as_of(newest.date)}, {newest.model} leads {newest.board} [[0]]"
@@ -132,9 +165,9 @@ def leader_answer(question: Question, facts: Sequence[RankingFact], board: str) 
     if previous is not None:
         used.append(previous)
         if period:
-            text += f" Before it, {display_date(previous.date)}, {previous.model} led [[1]]."
+            text += f" Before it, {previous.when}, {previous.model} led [[1]]."
         else:
-            text += f"; {display_date(previous.date)} it was {previous.model} [[1]]."
+            text += f"; {previous.when} it was {previous.model} [[1]]."
     elif not period:
         text += "."
     return _answer(question, text, used)
@@ -164,7 +197,7 @@ def history_answer(
             if j == 0:
                 parts.append(f"{_as_of(f.date)}, {subject} is {_rank(f)}{where} [[{i}]]")
             else:
-                parts.append(f"{display_date(f.date)} {subject} was {_rank(f)}{where} [[{i}]]")
+                parts.append(f"{f.when} {subject} was {_rank(f)}{where} [[{i}]]")
         lines.append(f"On {label}: " + "; ".join(parts) + ".")
     text = "\n".join(lines)
     if len(found) > len(used):
