@@ -17,7 +17,7 @@ import numpy as np
 
 from kb.answer.extractive import ExtractiveAnswerer
 from kb.embedders import Embedder, load_embedder
-from kb.entities import entity_key, mentions, stored_keys, untag
+from kb.entities import entity_key, find_entities, mentions, stored_keys, untag
 from kb.errors import KBError, StoreBusyError
 from kb.keyword import KeywordIndex, load_or_build
 from kb.lock import WriteLock, lock_path
@@ -156,7 +156,7 @@ class KnowledgeBase:
             )
         self.refresh()
         started = time.perf_counter()
-        q = parse_question(text, [clean_question(h)[0] for h in history])
+        q = parse_question(_with_subject(text, filters), [clean_question(h)[0] for h in history])
         vector = self._embed_query(q.search_text)
         hits = self.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector)
         retrieved = time.perf_counter()
@@ -391,6 +391,18 @@ class KnowledgeBase:
                 for r in sorted(stored, key=lambda r: r.source)
             ],
         }
+
+
+def _with_subject(question: str, filters: Filters | None) -> str:
+    """ "What does it cost?" asked about one entity (the filter) is a question about it: the
+    entity names join the question, so answers must name them too."""
+    if not filters or not filters.entities:
+        return question
+    named = {e.key for e in find_entities(question)}
+    missing = [e for e in filters.entities if entity_key(e) not in named]
+    if not missing:
+        return question
+    return f"{question.rstrip(' ?.!')} ({', '.join(missing)})?"
 
 
 def _accepts(filters: Filters, chunk: Chunk) -> bool:
