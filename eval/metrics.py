@@ -20,6 +20,7 @@ from typing import Any
 from kb.answer.support import strip_citations, supports
 
 _CITE = re.compile(r"\[(\d+)\]")
+_DATE_LABEL = re.compile(r"^(?:Earlier, )?[Aa]s of \d{4}-\d{2}-\d{2}: ")
 
 
 def _norm(text: str) -> str:
@@ -32,6 +33,14 @@ def fact_stated(phrasings: Sequence[str], text: str) -> bool:
     return any(_norm(p) in haystack for p in phrasings)
 
 
+def evidence(citation: dict) -> str:
+    """What a reader sees of a cited source: its title, its date and the passage. A claim may
+    rest on the title ("... climbs to No. 2") or date it by the source ("As of 2026-05-04")."""
+    return (
+        f"{citation.get('title') or ''}\n{citation.get('published') or ''}\n{citation['passage']}"
+    )
+
+
 def answer_sentences(answer_text: str) -> list[tuple[str, list[int]]]:
     """(sentence, cited numbers) for each cited claim of an answer (the 'As of' line is not a
     claim)."""
@@ -40,6 +49,8 @@ def answer_sentences(answer_text: str) -> list[tuple[str, list[int]]]:
     # "claim. [1]" (quoted sentences) and "claim [1]." / "claim [1]; next" (composed ones)
     for m in re.finditer(r"(.+?)((?:\s*\[\d+\])+)[.;,:!?]?(?=\s|$)", body, re.DOTALL):
         claim = m.group(1).strip().lstrip(".;,: ").strip()
+        # "As of 2026-05-04: <quote>" labels a quote with its source's date; not a claim
+        claim = _DATE_LABEL.sub("", claim)
         out.append((claim, [int(n) for n in _CITE.findall(m.group(2))]))
     return out
 
@@ -116,7 +127,7 @@ def score_answer(q: Any, answer: dict[str, Any], ranked_docs: list[str]) -> Scor
         return scored
     claims = answer_sentences(text)
     for sentence, numbers in claims:
-        passages = [by_n[n]["passage"] for n in numbers if n in by_n]
+        passages = [evidence(by_n[n]) for n in numbers if n in by_n]
         scored.sentences_total += 1
         # a claim citing several passages ("row [1][2]" with the table's caption) may need them
         # together; each citation's own support is scored below
@@ -126,10 +137,10 @@ def score_answer(q: Any, answer: dict[str, Any], ranked_docs: list[str]) -> Scor
         cited = [n for n in numbers if n in by_n]
         for n in cited:
             scored.citations_total += 1
-            alone = supports(sentence, by_n[n]["passage"])
+            alone = supports(sentence, evidence(by_n[n]))
             # in a jointly supported claim, a citation counts when the others fall short without it
             needed = jointly and not supports(
-                sentence, "\n".join(by_n[m]["passage"] for m in cited if m != n)
+                sentence, "\n".join(evidence(by_n[m]) for m in cited if m != n)
             )
             scored.citations_supported += int(alone or needed)
             scored.citations_gold_source += int(by_n[n]["source"] in q.sources)
@@ -140,7 +151,7 @@ def score_answer(q: Any, answer: dict[str, Any], ranked_docs: list[str]) -> Scor
         scored.facts_stated += 1
         for sentence, numbers in claims:
             if fact_stated(fact, sentence) and any(
-                n in by_n and fact_stated(fact, by_n[n]["passage"]) for n in numbers
+                n in by_n and fact_stated(fact, evidence(by_n[n])) for n in numbers
             ):
                 scored.facts_cited += 1
                 break

@@ -18,8 +18,9 @@ CATEGORIES = (
     "follow_up",
     "reworded",
     "unanswerable",
-    "entity",
-    "ranking",
+    "time_change",  # "now"/"still" questions about a value that changed: newest + what it replaced
+    "entity",  # asked with an entity filter (`entities` in the question file)
+    "ranking",  # leaderboard leaders and rank histories
 )
 
 
@@ -33,6 +34,7 @@ class GoldenQuestion:
     category: str
     split: str | None = None
     history: tuple[str, ...] = field(default_factory=tuple)
+    entities: tuple[str, ...] = field(default_factory=tuple)  # ask only about these
 
 
 def load_questions(path: Path, *, require_split: bool = True) -> list[GoldenQuestion]:
@@ -68,6 +70,9 @@ def load_questions(path: Path, *, require_split: bool = True) -> list[GoldenQues
         split = raw.get("split")
         if require_split and split not in ("dev", "test"):
             problems.append("'split' must be 'dev' or 'test'")
+        entities = raw.get("entities", [])
+        if not isinstance(entities, list) or not all(isinstance(e, str) for e in entities):
+            problems.append("'entities' must be a list of strings")
         if raw.get("answerable") and not facts:
             problems.append("an answerable question needs at least one fact")
         if raw.get("id") in seen:
@@ -87,6 +92,7 @@ def load_questions(path: Path, *, require_split: bool = True) -> list[GoldenQues
                 category=raw.get("category") or "uncategorised",
                 split=split,
                 history=tuple(raw.get("history") or ()),
+                entities=tuple(entities),
             )
         )
     if not questions:

@@ -11,6 +11,7 @@ from eval.metrics import Scored, score_answer
 from eval.questions import GoldenQuestion
 from kb.embedders import Embedder
 from kb.engine import KnowledgeBase
+from kb.retrieve import Filters
 from kb.settings import Settings
 
 
@@ -49,9 +50,10 @@ def run_questions(
     rows = []
     for i, q in enumerate(questions, start=1):
         q = replace(q, sources=tuple(alias.get(s, s) for s in q.sources))
-        hits = kb.retrieve(q.question, k=10, history=q.history)
+        filters = Filters(entities=q.entities) if q.entities else None
+        hits = kb.retrieve(q.question, k=10, history=q.history, filters=filters)
         ranked = list(dict.fromkeys(h.chunk.source for h in hits))
-        answer = kb.ask(q.question, history=q.history, mode=mode, fallback=False)
+        answer = kb.ask(q.question, history=q.history, mode=mode, fallback=False, filters=filters)
         rows.append(score_answer(q, answer.to_json(), ranked))
         if progress:
             progress(i, len(questions))

@@ -27,6 +27,23 @@ def numbers_in(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
+_ORDINALS = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.IGNORECASE
+)
+_ORDINAL_VALUE = {
+    w: str(i + 1)
+    for i, w in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+        + ("tenth",)
+    )
+}
+
+
+def stated_numbers(text: str) -> set[str]:
+    """Numbers a passage states, in digits or as ordinals ("second place" states 2)."""
+    return numbers_in(text) | {_ORDINAL_VALUE[m.lower()] for m in _ORDINALS.findall(text)}
+
+
 def strip_citations(sentence: str) -> str:
     return _CITATION.sub("", sentence).strip()
 
@@ -68,7 +85,7 @@ def support_score(sentence: str, passage: str, similarity: float | None = None) 
     embedding similarity when given; 0 when a number or a name in the sentence is not in the
     passage."""
     claim = strip_citations(sentence)
-    if numbers_in(claim) - numbers_in(passage):
+    if numbers_in(claim) - stated_numbers(passage):
         return 0.0
     lowered = passage.lower()
     if any(name not in lowered for name in names_in(claim)):
