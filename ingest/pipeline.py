@@ -28,6 +28,7 @@ from kb.errors import KBError, LoadError
 from kb.keyword import KeywordIndex, index_text
 from kb.lock import WriteLock, lock_path
 from kb.neardup import NearDuplicateIndex, signature
+from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
 from kb.text import normalize
@@ -377,7 +378,10 @@ class Ingestor:
                 similarity=round(similar, 3),
             )
         chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
-        record = DocRecord(**{**record.__dict__, "chunks": len(chunks)})
+        facts = extract_rankings(chunks) if names_a_leaderboard(chunks) else []
+        record = DocRecord(
+            **{**record.__dict__, "chunks": len(chunks), "rankings": facts_to_json(facts)}
+        )
         status = "updated" if old else "added"
         # claim the content now so a second copy later in this run is seen as a duplicate
         self.registry[doc_id] = record

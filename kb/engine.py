@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,13 @@ from kb.errors import KBError, StoreBusyError
 from kb.keyword import KeywordIndex, load_or_build
 from kb.lock import WriteLock, lock_path
 from kb.query import Question, parse_question
-from kb.rankings import RankingFact, board_key, extract_rankings, history
+from kb.rankings import (
+    RankingFact,
+    board_key,
+    extract_rankings,
+    facts_from_json,
+    history,
+)
 from kb.retrieve import Filters, Retriever
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
@@ -214,33 +221,63 @@ class KnowledgeBase:
 
         facts = self.ranking_facts()
         if filters:
-            facts = [f for f in facts if _accepts(filters, f.chunk)]
-        return ranking_answer(q, facts)
+            facts = [f for f in facts if _accepts_fact(filters, f)]
+        answer = ranking_answer(q, facts)
+        return self._with_passages(answer) if answer else None
 
     # --- entities and timelines -------------------------------------------------------------
 
     def ranking_facts(self) -> list[RankingFact]:
-        """Every ranking fact in the live corpus (from documents that name a leaderboard),
-        extracted once per store revision."""
+        """Every ranking fact in the live corpus, newest store revision. Extracted at ingest
+        and kept in each document's registry record; documents stored before that are read
+        from their chunks once per revision."""
         self.refresh()
         cached = getattr(self, "_rankings_cache", None)
         if cached and cached[0] == self._revision:
             return cached[1]
-        docs = {
+        facts: list[RankingFact] = []
+        older: set[str] = set()
+        for doc_id in sorted(self.documents):
+            rec = self.documents[doc_id]
+            if rec.status != "stored":
+                continue
+            if rec.rankings:
+                facts.extend(facts_from_json(rec.rankings, _record_chunk(rec)))
+            else:
+                older.add(doc_id)
+        facts.extend(self._extract_from_chunks(older))
+        self._rankings_cache = (self._revision, facts)
+        return facts
+
+    def _extract_from_chunks(self, doc_ids: set[str]) -> list[RankingFact]:
+        """Ranking facts of documents ingested before extraction moved to ingest."""
+        named = {
             d
             for d, stored in zip(self.keyword.doc_ids, self.keyword.entities, strict=False)
-            if "leaderboard:" in stored
+            if d in doc_ids and "leaderboard:" in stored
         }
-        ids = [c for c, d in zip(self.keyword.ids, self.keyword.doc_ids, strict=False) if d in docs]
-        by_doc: dict[str, list] = {}
+        ids = [
+            c for c, d in zip(self.keyword.ids, self.keyword.doc_ids, strict=False) if d in named
+        ]
+        by_doc: dict[str, list[Chunk]] = {}
         for chunk in self.store.get_chunks(ids):
             if self.retriever.live.get(chunk.doc_id) == chunk.content_hash:
                 by_doc.setdefault(chunk.doc_id, []).append(chunk)
         facts: list[RankingFact] = []
         for doc_id in sorted(by_doc):
             facts.extend(extract_rankings(sorted(by_doc[doc_id], key=lambda c: c.index)))
-        self._rankings_cache = (self._revision, facts)
         return facts
+
+    def _with_passages(self, answer: Answer) -> Answer:
+        """Citations of facts read from the registry point at stand-in chunks: fetch them."""
+        wanted = [c.chunk.chunk_id for c in answer.citations if not c.chunk.text]
+        if not wanted:
+            return answer
+        real = {c.chunk_id: c for c in self.store.get_chunks(wanted)}
+        citations = tuple(
+            replace(c, chunk=real.get(c.chunk.chunk_id, c.chunk)) for c in answer.citations
+        )
+        return _with(answer, citations=citations)
 
     def rankings(self, entity: str | None = None, leaderboard: str | None = None) -> dict:
         """Ranking facts, newest first, about an entity (model, its family, vendor or
@@ -403,6 +440,32 @@ def _with_subject(question: str, filters: Filters | None) -> str:
     if not missing:
         return question
     return f"{question.rstrip(' ?.!')} ({', '.join(missing)})?"
+
+
+def _record_chunk(rec: DocRecord) -> Chunk:
+    """A stand-in chunk with a document's metadata and no text."""
+    return Chunk(
+        chunk_id="",
+        doc_id=rec.doc_id,
+        index=0,
+        text="",
+        start=0,
+        end=0,
+        source=rec.source,
+        title=rec.title,
+        published=rec.published,
+        publisher=rec.publisher,
+        content_hash=rec.content_hash,
+    )
+
+
+def _accepts_fact(filters: Filters, fact: RankingFact) -> bool:
+    """The date, source and publisher filters on the fact's article; an entity filter on what
+    the fact is about."""
+    unfiltered = Filters(filters.since, filters.until, filters.sources, filters.publishers)
+    if not _accepts(unfiltered, fact.chunk):
+        return False
+    return not filters.entities or any(fact.about(entity_key(e)) for e in filters.entities)
 
 
 def _accepts(filters: Filters, chunk: Chunk) -> bool:

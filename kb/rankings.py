@@ -15,6 +15,7 @@ sentence where two models "traded places" yields no fact.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -452,6 +453,70 @@ def extract_rankings(chunks: Sequence[Chunk]) -> list[RankingFact]:
     return facts
 
 
+def _ref(chunk: Chunk, sentence: str, start: int) -> list:
+    return [chunk.chunk_id, chunk.index, chunk.page, sentence, start]
+
+
+def facts_to_json(facts: Sequence[RankingFact]) -> str:
+    """A document's facts for its registry record, with their chunks by id (not text)."""
+    return json.dumps(
+        [
+            {
+                "leaderboard": f.leaderboard,
+                "category": f.category,
+                "model": f.model,
+                "vendor": f.vendor,
+                "rank": f.rank,
+                "score": f.score,
+                "date": f.date,
+                "period": f.period,
+                "at": _ref(f.chunk, f.text, f.start),
+                "context": _ref(*f.context) if f.context else None,
+                "subject": _ref(*f.subject_context) if f.subject_context else None,
+            }
+            for f in facts
+        ],
+        separators=(",", ":"),
+    )
+
+
+def facts_from_json(data: str, doc: Chunk) -> list[RankingFact]:
+    """Facts from a registry record. Their chunks are stand-ins carrying the document's
+    metadata and no text; `Chunk.text == ""` marks them for fetching before citing."""
+
+    def stub(ref: list) -> tuple[Chunk, str, int]:
+        chunk_id, index, page, sentence, start = ref
+        return replace(doc, chunk_id=chunk_id, index=index, page=page), sentence, start
+
+    facts = []
+    for raw in json.loads(data or "[]"):
+        chunk, text, start = stub(raw["at"])
+        facts.append(
+            RankingFact(
+                leaderboard=raw["leaderboard"],
+                model=raw["model"],
+                rank=raw["rank"],
+                date=raw["date"],
+                chunk=chunk,
+                text=text,
+                start=start,
+                vendor=raw["vendor"],
+                score=raw["score"],
+                category=raw["category"],
+                context=stub(raw["context"]) if raw.get("context") else None,
+                subject_context=stub(raw["subject"]) if raw.get("subject") else None,
+                period=raw.get("period"),
+            )
+        )
+    return facts
+
+
+def names_a_leaderboard(chunks: Sequence[Chunk]) -> bool:
+    """Whether any chunk was tagged with a leaderboard at ingest (else there is nothing to
+    extract)."""
+    return any(tag.startswith("leaderboard:") for c in chunks for tag in c.entities)
+
+
 def board_key(name: str) -> str:
     """A leaderboard's key under any of its names ("Chatbot Arena" -> LMArena's)."""
     named = [e.name for e in find_entities(name) if e.kind == "leaderboard"]
@@ -489,6 +554,9 @@ __all__ = [
     "board_key",
     "display_date",
     "extract_rankings",
+    "facts_from_json",
+    "facts_to_json",
+    "names_a_leaderboard",
     "history",
     "leaders",
     "stated_date",

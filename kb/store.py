@@ -55,6 +55,7 @@ class DocRecord:
     ingested_at: str = ""
     minhash: str = ""  # MinHash signature of the text, for near-duplicate detection
     original_hash: str = ""  # for a duplicate: the content hash of the original it matched
+    rankings: str = ""  # its ranking facts as JSON ("" when stored before they were extracted)
 
     def to_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "doc_id"}
@@ -382,10 +383,11 @@ class ChromaStore:
         if not ids:
             return []
         by_id: dict[str, Chunk] = {}
-        for start in range(0, len(ids), 5000):  # bounded requests on large stores
+        unique = list(dict.fromkeys(ids))  # Chroma refuses repeated ids
+        for start in range(0, len(unique), 5000):  # bounded requests on large stores
             try:
                 result = self._chunks.get(
-                    ids=list(ids[start : start + 5000]), include=["documents", "metadatas"]
+                    ids=unique[start : start + 5000], include=["documents", "metadatas"]
                 )
             except Exception as exc:
                 raise self._unavailable(exc) from exc

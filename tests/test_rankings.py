@@ -152,3 +152,32 @@ def test_a_leader_later_seen_lower_is_not_called_the_leader():
     assert "Lumen-4 led OpenJudge Arena [1]" in answer.text
     assert "on 2026-05-04 Lumen-4 was No. 3 [2]" in answer.text
     assert "do not say which model took the top place" in answer.text
+
+
+def test_facts_are_kept_at_ingest_and_older_records_still_answer(settings, real_embedder, articles):
+    from dataclasses import replace
+
+    from ingest.pipeline import Ingestor
+    from kb.engine import KnowledgeBase
+    from kb.store import ChromaStore
+
+    Ingestor(settings, real_embedder).run([str(articles)])
+    store = ChromaStore(settings)
+    records = {r.source: r for r in store.documents().values()}
+    stored = json.loads(records["halvard-report.pdf"].rankings)
+    assert {(f["model"], f["rank"]) for f in stored} >= {
+        ("Kestrel Video 2.5", 1),
+        ("Vistaframe", 2),
+    }
+    assert json.loads(records["northwind-funding.md"].rankings) == []
+
+    def ask() -> str:
+        kb = KnowledgeBase(settings, real_embedder)
+        answer = kb.ask("How did Kestrel Video 2.5's rank on the OpenJudge Arena change?")
+        assert all(c.chunk.text and c.sentence for c in answer.citations)  # real passages
+        return answer.text
+
+    from_registry = ask()
+    # a record written before facts were kept at ingest has none: they come from its chunks
+    store.put_document(replace(records["halvard-report.pdf"], rankings=""))
+    assert ask() == from_registry
