@@ -211,3 +211,22 @@ def test_url_ingest_uses_the_normalised_url_as_source(settings, embedder, page_s
     assert report.to_json()["documents"]["added"] == 1
     (doc,) = ChromaStore(settings).documents().values()
     assert doc.source == page_server + "/news/arena"
+
+
+def test_pasted_text_gets_back_the_breaks_after_glued_subheadings():
+    from ingest.loaders.text import load_txt
+
+    body = (
+        "Lumen-4 is out. "
+        * 20
+        + "Northwind sells it through AWS.How Lumen climbed to the top of the boardLumen-4 "
+        "first surfaced in March on the OpenJudge Arena, ahead of DeepSeek, ByteDance and "
+        "the iPhone maker's models.What comes nextAnalysts expect a price cut."
+    )
+    loaded = load_txt(f"Lumen-4 arrives\nPublished: 2026-03-02\n{body}".encode(), "lumen.txt")
+    assert "top of the board\n\nLumen-4 first surfaced" in loaded.text
+    assert "What comes next\n\nAnalysts expect" in loaded.text
+    for word in ("DeepSeek", "ByteDance", "iPhone", "OpenJudge"):
+        assert word in loaded.text
+    short = load_txt(b"A title\nA short line about the boardLumen.", "short.txt")
+    assert "boardLumen" in short.text  # only run-on pastes are mended

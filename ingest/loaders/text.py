@@ -10,6 +10,11 @@ from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_f
 
 _META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
 _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the top
+# Pasted web articles lose their line breaks, gluing each subheading to the sentence after it:
+# "... to the top of the boardHappyHorse first surfaced". A lower-case word running straight
+# into a capitalised one marks the seam ("DeepSeek", "ByteDance", "iPhone" start otherwise).
+_GLUED_HEADING = re.compile(r"(?<=\s)([a-z]{2,})(?=[A-Z][a-z])")
+_RUN_ON = 400  # only lines this long (a paste without paragraph breaks) are mended
 
 
 def load_txt(data: bytes, source: str) -> Loaded:
@@ -37,7 +42,7 @@ def load_txt(data: bytes, source: str) -> Loaded:
             else:
                 url = value
             used.add(i)
-    body = "\n\n".join(line for i, line in enumerate(lines) if line and i not in used)
+    body = "\n\n".join(_unglue(line) for i, line in enumerate(lines) if line and i not in used)
     return Loaded(
         title=title or title_from_filename(source),
         text=require_text(body, source),
@@ -47,3 +52,10 @@ def load_txt(data: bytes, source: str) -> Loaded:
         author=author,
         url=url,
     )
+
+
+def _unglue(line: str) -> str:
+    """Put back the paragraph break after a subheading that a paste glued to its text."""
+    if len(line) < _RUN_ON:
+        return line
+    return _GLUED_HEADING.sub(lambda m: m.group(1) + "\n\n", line)
