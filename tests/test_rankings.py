@@ -181,3 +181,18 @@ def test_facts_are_kept_at_ingest_and_older_records_still_answer(settings, real_
     # a record written before facts were kept at ingest has none: they come from its chunks
     store.put_document(replace(records["halvard-report.pdf"], rankings=""))
     assert ask() == from_registry
+
+
+def test_qualified_leader_questions_are_left_to_the_extractive_answer():
+    from kb.answer.rankings import ranking_answer
+    from kb.query import parse_question
+
+    text = "Lumen-4 took first place on the OpenJudge Arena."
+    facts = extract_rankings([Chunk("a", "d", 0, text, 0, len(text), "a.md", "A", "2026-04-10")])
+    assert ranking_answer(parse_question("Who leads the OpenJudge Arena?"), facts) is not None
+    for question in (
+        "Which model was the first non-Northwind No. 1 on the OpenJudge Arena?",
+        "When did Lumen-4 first lead the OpenJudge Arena?",
+        "Which model led the OpenJudge Arena the longest?",
+    ):
+        assert ranking_answer(parse_question(question), facts) is None, question

@@ -31,6 +31,12 @@ _LEADER = re.compile(
     r"\b(?:lead|leads|led|leading|leader|top|tops|topped|first place|No\.\s?1|number one|#1)\b",
     re.I,
 )
+# words that make a "who led" question about something else than the standing at a time
+_QUALIFIED = re.compile(
+    r"\b(?:first|last|only|ever|non-\w+|before|after|second|third|runner-up|longest|most|"
+    r"how many|how long|when)\b",
+    re.I,
+)
 _WHO = re.compile(r"^\s*(?:who|which|what)\b", re.I)
 
 
@@ -224,6 +230,8 @@ def ranking_answer(question: Question, facts: Sequence[RankingFact]) -> Answer |
     if subjects and _RANK_WORDS.search(text) and _CHANGE.search(text):
         return history_answer(question, facts, subjects[0], boards[0] if boards else None)
     if boards and not subjects and _WHO.search(text) and _LEADER.search(text):
+        if _QUALIFIED.search(text):
+            return None  # "the first non-OpenAI No. 1" is not "who leads"
         return leader_answer(question, facts, boards[0])
     return None
 
