@@ -217,8 +217,10 @@ class KnowledgeBase:
     def _ranking_answer(self, q: Question, filters: Filters | None) -> Answer | None:
         """Leaderboard questions ("who leads X now?", "how did Y's rank change?") answered
         from the ranking facts, newest first with what each standing replaced."""
-        from kb.answer.rankings import ranking_answer
+        from kb.answer.rankings import asks_about_rankings, ranking_answer
 
+        if not asks_about_rankings(q.text):
+            return None  # most questions: no need to look at the facts at all
         facts = self.ranking_facts()
         if filters:
             facts = [f for f in facts if _accepts_fact(filters, f)]
@@ -462,24 +464,11 @@ def _record_chunk(rec: DocRecord) -> Chunk:
 def _accepts_fact(filters: Filters, fact: RankingFact) -> bool:
     """The date, source and publisher filters on the fact's article; an entity filter on what
     the fact is about."""
-    unfiltered = Filters(filters.since, filters.until, filters.sources, filters.publishers)
-    if not _accepts(unfiltered, fact.chunk):
+    if not Filters(filters.since, filters.until, filters.sources, filters.publishers).admits(
+        fact.chunk
+    ):
         return False
     return not filters.entities or any(fact.about(entity_key(e)) for e in filters.entities)
-
-
-def _accepts(filters: Filters, chunk: Chunk) -> bool:
-    """Whether a chunk passes the date, source, publisher and entity filters."""
-    published = chunk.published or ""
-    if filters.since and (not published or published < filters.since):
-        return False
-    if filters.until and (not published or published > filters.until):
-        return False
-    if filters.sources and chunk.source not in filters.sources:
-        return False
-    if filters.publishers and chunk.publisher not in filters.publishers:
-        return False
-    return filters.accepts(chunk)
 
 
 def _with(answer: Answer, **changes: Any) -> Answer:

@@ -47,6 +47,20 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def admits(self, chunk: Chunk) -> bool:
+        """All the filters, checked on one chunk in Python (what `where()` and `accepts()`
+        do together in retrieval)."""
+        published = chunk.published or ""
+        if self.since and (not published or published < self.since):
+            return False
+        if self.until and (not published or published > self.until):
+            return False
+        if self.sources and chunk.source not in self.sources:
+            return False
+        if self.publishers and chunk.publisher not in self.publishers:
+            return False
+        return self.accepts(chunk)
+
     def accepts(self, chunk: Chunk) -> bool:
         if not self.entities:
             return True

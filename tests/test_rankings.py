@@ -196,3 +196,21 @@ def test_qualified_leader_questions_are_left_to_the_extractive_answer():
         "Which model led the OpenJudge Arena the longest?",
     ):
         assert ranking_answer(parse_question(question), facts) is None, question
+
+
+def test_filters_apply_to_ranking_answers(fixture_kb):
+    from kb.retrieve import Filters
+
+    everything = fixture_kb.ask("Who leads the OpenJudge Arena now?")
+    assert "Kestrel Video 2.5 leads" in everything.text
+    march = fixture_kb.ask(
+        "Who leads the OpenJudge Arena now?",
+        filters=Filters(sources=("openjudge-arena-march.html",)),
+    )
+    assert "Lumen-4 leads" in march.text
+    assert {c.chunk.source for c in march.citations} == {"openjudge-arena-march.html"}
+    before_may = fixture_kb.ask(
+        "How did Kestrel Video 2.5's rank change?", filters=Filters(until="2026-04-30")
+    )
+    assert all(c.chunk.published <= "2026-04-30" for c in before_may.citations)
+    assert "No. 2" in before_may.text

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.answer.support import numbers_in
+from kb.entities import find_entities
 from kb.query import (
     CONCEPTS,
     DATE,
@@ -187,8 +188,6 @@ def _changes_over_time(question: Question) -> bool:
 
 def _subject(text: str) -> str | None:
     """The first model (else vendor) a text names, as an entity key."""
-    from kb.entities import find_entities
-
     found = find_entities(text)
     first = next((e for e in found if e.kind == "model"), None) or next(
         (e for e in found if e.kind == "vendor"), None

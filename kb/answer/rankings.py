@@ -216,10 +216,18 @@ def history_answer(
     return _answer(question, text, used)
 
 
+def asks_about_rankings(text: str) -> bool:
+    """A cheap first look: could this be a leader or rank-history question?"""
+    return bool(
+        (_RANK_WORDS.search(text) and _CHANGE.search(text))
+        or (_WHO.search(text) and _LEADER.search(text))
+    )
+
+
 def ranking_answer(question: Question, facts: Sequence[RankingFact]) -> Answer | None:
     """An answer from ranking facts, or None when the question is not of a ranking shape or the
     corpus has no facts for it."""
-    if not facts:
+    if not facts or not asks_about_rankings(question.text):
         return None
     found = find_entities(question.text)
     boards = [e.name for e in found if e.kind == "leaderboard"]
@@ -236,4 +244,4 @@ def ranking_answer(question: Question, facts: Sequence[RankingFact]) -> Answer |
     return None
 
 
-__all__ = ["history_answer", "leader_answer", "ranking_answer"]
+__all__ = ["asks_about_rankings", "history_answer", "leader_answer", "ranking_answer"]
