@@ -84,7 +84,17 @@ def test_golden_set_meets_its_brief():
         "follow_up",
         "reworded",
         "unanswerable",
+        "time_change",
+        "entity",
+        "ranking",
     } <= cats
+    # the time, entity and ranking categories are scored on held-out questions too
+    for category in ("time_change", "entity", "ranking"):
+        assert {q.split for q in questions if q.category == category} == {"dev", "test"}
+    assert all(q.entities for q in questions if q.category == "entity")
+    # no question is asked in both splits
+    dev = {q.question.lower() for q in questions if q.split == "dev"}
+    assert not dev & {q.question.lower() for q in questions if q.split == "test"}
     corpus = {p.name for p in (ROOT / "corpus").iterdir()}
     assert all(s in corpus for q in questions for s in q.sources)
 
