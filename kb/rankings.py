@@ -15,19 +15,17 @@ sentence where two models "traded places" yields no fact.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kb.entities import VENDORS, entity_key, find_entities
+from kb.query import MONTHS
 from kb.text import sentence_spans
 from kb.types import Chunk
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-_MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES.split())}  # noqa: SIM905
 _MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _ORDINALS = {
     "first": 1,
@@ -194,7 +192,7 @@ def display_date(date: str) -> str:
         return f"on {date}"
     if len(date) == 7:
         year, month = date.split("-")
-        return f"in {list(_MONTHS)[int(month) - 1].capitalize()} {year}"
+        return f"in {calendar.month_name[int(month)]} {year}"
     return f"in {date}" if date else "undated"
 
 
@@ -236,7 +234,7 @@ def _relative_year(text: str, published: str | None) -> str | None:
 
 def _month(word: str) -> int | None:
     word = word.lower().rstrip(".")
-    return next((n for name, n in _MONTHS.items() if name.startswith(word[:3])), None)
+    return MONTHS.get(word[:3])
 
 
 def _period_date(value: str) -> str | None:
