@@ -84,6 +84,38 @@ def fixture_kb(fixture_store, real_embedder):
     return KnowledgeBase(fixture_store, real_embedder)
 
 
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory) -> Path:
+    """corpus/ ingested once per session through the command line, as a user does it.
+    Tests must not write to it."""
+    import subprocess
+    import sys
+
+    store = tmp_path_factory.mktemp("corpus-store") / "store"
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "--store", str(store), "--quiet"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return store
+
+
+def run_kb(store: Path, *args: str):  # noqa: ANN201
+    """`python -m kb ARGS --store STORE`, its output captured as text."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "kb", *args, "--store", str(store)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
 def wait_for_http(url: str, proc, seconds: float = 90) -> bool:  # noqa: ANN001
     """Poll `url` until it answers 200 (True) or `proc` dies or time runs out (False)."""
     import time

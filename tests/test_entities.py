@@ -8,7 +8,7 @@ import sys
 
 from kb.entities import entity_key, find_entities
 from kb.retrieve import Filters
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_kb
 
 
 def names(text: str) -> dict[str, str]:
@@ -62,22 +62,8 @@ def test_entity_filter_restricts_retrieval(fixture_kb):
     assert hits and all("TX-9" in h.chunk.text or "TX-9" in h.chunk.title for h in hits)
 
 
-def test_corpus_timeline_shows_a_story_developing(tmp_path):
-    store = tmp_path / "store"
-    subprocess.run(
-        [sys.executable, "-m", "ingest", "--store", str(store), "--quiet"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "kb", "timeline", "Sora", "--store", str(store), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+def test_corpus_timeline_shows_a_story_developing(corpus_store):
+    proc = run_kb(corpus_store, "timeline", "Sora", "--json")
     data = json.loads(proc.stdout)
     assert data["entity"] == "Sora" and set(data["events"][0]) == {
         "date",
@@ -90,13 +76,7 @@ def test_corpus_timeline_shows_a_story_developing(tmp_path):
     first_preview = next(i for i, t in enumerate(texts) if "February 15, 2024" in t)
     discontinued = next(i for i, t in enumerate(texts) if "discontinued Sora" in t)
     assert first_preview < discontinued
-    unknown = subprocess.run(
-        [sys.executable, "-m", "kb", "timeline", "Sora 9", "--store", str(store)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    unknown = run_kb(corpus_store, "timeline", "Sora 9")
     assert unknown.returncode == 2 and "python -m kb entities" in unknown.stderr
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from kb.rankings import extract_rankings, stated_date
 from kb.types import Chunk
-from tests.conftest import ROOT
+from tests.conftest import run_kb
 
 
 def chunk(text: str, title: str = "A report", published: str = "2026-03-20") -> Chunk:
@@ -92,24 +91,9 @@ def test_ordinary_questions_do_not_take_the_ranking_path(fixture_kb):
     assert "leads" not in answer.text and "No. 1" not in answer.text
 
 
-def test_rankings_command_on_the_corpus(tmp_path):
-    store = tmp_path / "store"
-    subprocess.run(
-        [sys.executable, "-m", "ingest", "--store", str(store), "--quiet"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-
+def test_rankings_command_on_the_corpus(corpus_store):
     def kb(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "kb", *args, "--store", str(store)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=300,
-        )
+        return run_kb(corpus_store, *args)
 
     data = json.loads(kb("rankings", "--leaderboard", "Chatbot Arena", "--json").stdout)
     leaders = [(r["date"], r["model"]) for r in data["rankings"] if r["rank"] == 1]
