@@ -25,7 +25,7 @@ from ingest.loaders import Loaded, load_url, loader_for
 from ingest.sources import Input, Skipped, discover, doc_id_for
 from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
-from kb.keyword import KeywordIndex, index_text
+from kb.keyword import KeywordIndex, KeywordRows, index_text
 from kb.lock import WriteLock, lock_path
 from kb.neardup import NearDuplicateIndex, signature
 from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
@@ -129,6 +129,9 @@ class Ingestor:
         self.store = store or ChromaStore(settings)
         self.progress = progress or (lambda stage, done, total: None)
         self._lsh: NearDuplicateIndex | None = None  # built on first use from the registry
+        # the keyword index this run updates, and the rows of the chunks it writes
+        self._keyword_base: KeywordIndex | None = None
+        self._keyword_rows: KeywordRows | None = None
 
     def lock(self, on_wait: Callable[[], None] | None = None) -> WriteLock:
         return WriteLock(lock_path(self.settings), on_wait=on_wait)
@@ -161,6 +164,7 @@ class Ingestor:
                 report.repaired_chunks = self.store.repair()
             self.registry = self.store.documents()
             self._lsh = None
+            self._start_keyword_update()
             self.store.begin_write()
             # A crash from here on leaves state "writing": the next run repairs, and readers
             # rebuild the keyword index because its revision no longer matches.
@@ -420,6 +424,8 @@ class Ingestor:
         self.progress("embedding", 0, len(chunks))
         vectors = self.embed_chunks(chunks)
         self.store.add_chunks(chunks, vectors)
+        if self._keyword_rows is not None:
+            self._keyword_rows.add_chunks(chunks)
         self.store.put_documents([p.record for p in pending])
         for p in pending:
             if p.status == "updated":  # a new document has no older chunks to delete
@@ -434,8 +440,31 @@ class Ingestor:
         texts = [index_text(c.title, c.text) for c in chunks]
         return self.embedder.embed(texts)
 
+    def _start_keyword_update(self) -> None:
+        """Take the keyword index of the store as it is now, to update rather than rebuild."""
+        self._keyword_base = self._keyword_rows = None
+        revision, count = self.store.revision, self.store.count()
+        if count == 0:
+            base: KeywordIndex | None = KeywordIndex.empty(revision)
+        else:
+            base = KeywordIndex.load(self.settings.keyword_dir(), with_tokens=True)
+        if base is not None and base.revision == revision and base.size == count:
+            self._keyword_base = base
+            self._keyword_rows = base.rows_for_update()
+
     def _rebuild_keyword_index(self, revision: int) -> None:
-        index = KeywordIndex.build(self.store, revision)
+        """Bring the keyword index to `revision`: updated with this run's chunks when the
+        index the run started from is intact, else rebuilt from Chroma."""
+        index = None
+        if self._keyword_base is not None and self._keyword_rows is not None:
+            index = KeywordIndex.updated(
+                self._keyword_base, self._keyword_rows, self.store.chunk_ids(), revision
+            )
+            if index is None:
+                log.info("keyword index update did not match Chroma; rebuilding it")
+        if index is None:
+            index = KeywordIndex.build(self.store, revision)
+        self._keyword_base = self._keyword_rows = None
         index.save(self.settings.keyword_dir())
 
 

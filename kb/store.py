@@ -417,6 +417,18 @@ class ChromaStore:
             if len(ids) < batch:
                 return
 
+    def chunk_ids(self, *, batch: int = 5000) -> list[str]:
+        """The ids of all chunks."""
+        ids: list[str] = []
+        while True:
+            try:
+                page = self._chunks.get(include=[], limit=batch, offset=len(ids))["ids"]
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
+            ids.extend(page)
+            if len(page) < batch:
+                return ids
+
     def repair(self) -> int:
         """Delete chunks that no registry record makes live (left by an interrupted write)."""
         live = {

@@ -1,0 +1,119 @@
+"""The keyword index an ingest updates is the index a full rebuild from Chroma would make."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ingest.pipeline import Ingestor
+from kb.keyword import KeywordIndex
+from kb.settings import Settings
+from kb.store import ChromaStore
+from kb.text import tokenize
+
+QUERIES = [
+    "Northwind funding round",
+    "Kestrel Video 2.5 rank",
+    "chip export price",
+    "Southwind investors",
+    "arena leaderboard",
+]
+
+
+def run(settings: Settings, embedder, inputs, **kw):
+    return Ingestor(settings, embedder).run([str(i) for i in inputs], **kw)
+
+
+def rows_by_id(index: KeywordIndex) -> dict[str, tuple]:
+    return {
+        cid: (
+            index.doc_ids[i],
+            index.sources[i],
+            index.publishers[i],
+            int(index.published[i]),
+            index.content_hashes[i],
+            index.entities[i],
+        )
+        for i, cid in enumerate(index.ids)
+    }
+
+
+def scores_by_id(index: KeywordIndex, query: str) -> dict[str, float]:
+    return dict(index.search(tokenize(query), n=index.size))
+
+
+def assert_same_index(updated: KeywordIndex, rebuilt: KeywordIndex) -> None:
+    assert sorted(updated.ids) == sorted(rebuilt.ids)
+    assert rows_by_id(updated) == rows_by_id(rebuilt)
+    assert updated.doc_freq == rebuilt.doc_freq
+    for query in QUERIES:
+        got, want = scores_by_id(updated, query), scores_by_id(rebuilt, query)
+        assert got.keys() == want.keys(), query
+        assert np.allclose([got[k] for k in want], list(want.values()), rtol=1e-5), query
+
+
+@pytest.fixture
+def no_full_rebuild(monkeypatch):
+    """Fail if an ingest falls back to re-tokenising the whole store."""
+
+    def refuse(cls, store, revision=None):  # noqa: ANN001, ANN202
+        pytest.fail("the ingest rebuilt the keyword index instead of updating it")
+
+    monkeypatch.setattr(KeywordIndex, "build", classmethod(refuse))
+    return monkeypatch
+
+
+def test_updates_match_a_full_rebuild_after_adds_edits_and_prunes(
+    settings, embedder, articles, no_full_rebuild
+):
+    spare = articles.parent / "spare"
+    spare.mkdir()
+    (articles / "tessellate-chip.htm").rename(spare / "tessellate-chip.htm")
+    run(settings, embedder, [articles])  # first ingest: from the empty index
+    path = articles / "northwind-funding.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Northwind", "Southwind"), "utf-8")
+    (spare / "tessellate-chip.htm").rename(articles / "tessellate-chip.htm")
+    report = run(settings, embedder, [articles]).to_json()
+    assert report["documents"]["updated"] == 1 and report["documents"]["added"] == 1
+    # new date and publisher, same text: the same chunk ids with new metadata
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("date: 2026-03-12", "date: 2026-03-19")
+        .replace('source: "Ledger Street"', 'source: "Ledger Weekly"'),
+        "utf-8",
+    )
+    assert run(settings, embedder, [articles]).to_json()["documents"]["updated"] == 1
+    (articles / "halvard-report.pdf").unlink()
+    assert run(settings, embedder, [articles], prune=True).to_json()["documents"]["removed"] == 1
+    no_full_rebuild.undo()
+
+    store = ChromaStore(settings)
+    updated = KeywordIndex.load(settings.keyword_dir(), with_tokens=True)
+    assert updated is not None and updated.revision == store.revision
+    rebuilt = KeywordIndex.build(store)
+    assert_same_index(updated, rebuilt)
+    assert "southwind" in updated.doc_freq
+    assert "halvard-report.pdf" not in updated.sources
+    rows = zip(updated.sources, updated.publishers, strict=True)
+    assert {publisher for source, publisher in rows if source == path.name} == {"Ledger Weekly"}
+
+
+def test_an_index_without_token_rows_is_rebuilt_in_full(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    (settings.keyword_dir() / "tokens.npy").unlink()
+    path = articles / "northwind-funding.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nA late correction.\n", "utf-8")
+    run(settings, embedder, [articles])
+    index = KeywordIndex.load(settings.keyword_dir(), with_tokens=True)
+    assert index is not None and index.tokens is not None
+    assert_same_index(index, KeywordIndex.build(ChromaStore(settings)))
+
+
+def test_an_update_that_disagrees_with_chroma_is_refused():
+    base = KeywordIndex.empty(revision=1)
+    rows = base.rows_for_update()
+    rows.add("doc:abc:0000", "Acme ships a video model", {"doc_id": "doc", "source": "a.md"})
+    assert KeywordIndex.updated(base, rows, ["doc:abc:0000"], revision=2) is not None
+    # a chunk Chroma does not hold, or a Chroma chunk the index would miss: no update
+    assert KeywordIndex.updated(base, rows, [], revision=2) is None
+    assert KeywordIndex.updated(base, rows, ["doc:abc:0000", "other:0"], revision=2) is None
