@@ -119,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.json:
                 print("The store already holds documents; nothing to do.")
             return EXIT_OK
-        embedder = load_embedder(settings)
+        embedder = load_embedder(
+            settings, on_export=None if args.json else lambda line: print(line, file=sys.stderr)
+        )
         ingestor = Ingestor(settings, embedder, progress=update)
         report = ingestor.run(
             args.paths,

@@ -9,7 +9,7 @@ sentence-transformers is touched only in this module.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -66,6 +66,9 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         try:
             self._model = SentenceTransformer(model_path, device="cpu")
@@ -92,8 +95,9 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """Build the embedder the settings ask for."""
+def load_embedder(settings: Settings, on_export: Callable[[str], None] | None = None) -> Embedder:
+    """Build the embedder the settings ask for; `on_export` hears about the ONNX backend's
+    one-off export, so a command can say why its first run pauses."""
     name, path = resolve_model(settings.embedder)
     if settings.embed_backend != "torch":
         from kb.onnx_embedder import OnnxEmbedder
@@ -105,5 +109,6 @@ def load_embedder(settings: Settings) -> Embedder:
             f"{name}@int8" if int8 else name,
             quantize=int8,
             batch_size=settings.embed_batch_size,
+            on_export=on_export,
         )
     return SentenceTransformerEmbedder(path, name, batch_size=settings.embed_batch_size)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +39,9 @@ def export_onnx(model_path: Path, target: Path) -> None:
     """Export the transformer of a sentence-transformers model directory to ONNX (fp32)."""
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager")
     model.eval()
     tokenizer = AutoTokenizer.from_pretrained(str(model_path))
@@ -59,7 +63,10 @@ def export_onnx(model_path: Path, target: Path) -> None:
     )
     axes = {0: "batch", 1: "tokens"}
     tmp = target.with_suffix(".tmp")
-    with torch.no_grad():
+    # the tracer's warnings are about shapes the export handles (dynamic axes); the vectors
+    # are checked against sentence-transformers in tests/test_onnx.py
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             Encoder(model),
             (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
@@ -82,26 +89,49 @@ def quantize(fp32: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = target.with_suffix(".tmp")
-    # Per-channel int8 on the MatMul weights keeps cosine similarity to fp32 near 0.985;
+    # quantize_dynamic warns through the root logger, which would also switch on default
+    # logging for every library in the process: a handler of our own keeps it quiet
+    root, quiet = logging.getLogger(), logging.NullHandler()
+    level = root.level
+    root.addHandler(quiet)
+    root.setLevel(logging.ERROR)
+    # Per-channel int8 on the MatMul weights keeps cosine similarity to fp32 above 0.99;
     # per-tensor quantization of every op drops it to about 0.92.
-    quantize_dynamic(
-        str(fp32),
-        str(tmp),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=["MatMul"],
-    )
+    try:
+        quantize_dynamic(
+            str(fp32),
+            str(tmp),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul"],
+        )
+    finally:
+        root.removeHandler(quiet)
+        root.setLevel(level)
     os.replace(tmp, target)
 
 
-def cached_onnx(model_path: Path, *, int8: bool, cache_dir: Path = DEFAULT_CACHE) -> Path:
-    """The ONNX file for this model, exporting (and quantizing) it on first use."""
+def cached_onnx(
+    model_path: Path,
+    *,
+    int8: bool,
+    cache_dir: Path = DEFAULT_CACHE,
+    on_export: Callable[[str], None] | None = None,
+    name: str | None = None,
+) -> Path:
+    """The ONNX file for this model, exporting (and quantizing) it on first use; `on_export`
+    hears a line before that one-off work starts."""
     folder = cache_dir / f"{model_path.name}-{_fingerprint(model_path)}"
     fp32 = folder / "model.onnx"
     wanted = folder / ("model-int8pc.onnx" if int8 else "model.onnx")
     if wanted.exists():
         return wanted
     folder.mkdir(parents=True, exist_ok=True)
+    if on_export is not None:
+        on_export(
+            f"Preparing the ONNX Runtime copy of {name or model_path.name} from its local weights "
+            f"(once per machine, cached in {folder})..."
+        )
     with WriteLock(folder / "export.lock", timeout=900):
         try:
             if not fp32.exists():
@@ -151,7 +181,13 @@ class OnnxEmbedder:
 
     @classmethod
     def from_model(
-        cls, model_path: str, name: str, *, quantize: bool, batch_size: int = 64
+        cls,
+        model_path: str,
+        name: str,
+        *,
+        quantize: bool,
+        batch_size: int = 64,
+        on_export: Callable[[str], None] | None = None,
     ) -> OnnxEmbedder:
         path = Path(model_path)
         if not (path / "tokenizer.json").exists():
@@ -160,7 +196,10 @@ class OnnxEmbedder:
                 "Use KB_EMBED_BACKEND=torch for hub model names.",
             )
         cache = Path(os.environ.get("KB_ONNX_CACHE", DEFAULT_CACHE))
-        return cls(cached_onnx(path, int8=quantize, cache_dir=cache), path, name, batch_size)
+        onnx_path = cached_onnx(
+            path, int8=quantize, cache_dir=cache, on_export=on_export, name=name
+        )
+        return cls(onnx_path, path, name, batch_size)
 
     def embed(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
         if not texts:

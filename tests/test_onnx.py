@@ -54,3 +54,16 @@ def test_export_is_cached_and_reused(onnx_cache):
     stamp = first.stat().st_mtime_ns
     assert cached_onnx(Path(path), int8=False, cache_dir=onnx_cache) == first
     assert first.stat().st_mtime_ns == stamp
+
+
+def test_first_export_is_announced_once_and_leaves_logging_alone(tmp_path):
+    import logging
+
+    name, path = resolve_model(Settings().embedder)
+    handlers = list(logging.getLogger().handlers)
+    heard: list[str] = []
+    cached_onnx(Path(path), int8=True, cache_dir=tmp_path, on_export=heard.append, name=name)
+    cached_onnx(Path(path), int8=True, cache_dir=tmp_path, on_export=heard.append, name=name)
+    assert len(heard) == 1 and name in heard[0] and str(tmp_path) in heard[0]
+    # quantization warns through the root logger; that must not configure logging for all
+    assert logging.getLogger().handlers == handlers
