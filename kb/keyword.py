@@ -19,7 +19,6 @@ import math
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from kb.types import Chunk
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 3  # bump when tokenisation or the files change: saved indexes are rebuilt
+_FORMAT = 4  # bump when tokenisation or the files change: saved indexes are rebuilt
 _EMPTY = ""  # the token of a chunk with no tokens (vocabulary id 0)
 
 
@@ -51,7 +50,8 @@ def index_text(title: str, text: str) -> str:
 
 @dataclass
 class KeywordRows:
-    """Chunk rows of a keyword index under construction: ids, filter fields and token ids."""
+    """Chunk rows of a keyword index under construction: ids, filter fields and, per chunk,
+    its distinct token ids (sorted), how often each occurs, and its length in tokens."""
 
     vocab: dict[str, int] = field(default_factory=lambda: {_EMPTY: 0})
     ids: list[str] = field(default_factory=list)
@@ -61,19 +61,29 @@ class KeywordRows:
     published: list[int] = field(default_factory=list)
     content_hashes: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
-    tokens: list[np.ndarray] = field(default_factory=list)  # int32 vocabulary ids per chunk
+    terms: list[np.ndarray] = field(default_factory=list)  # int32
+    counts: list[np.ndarray] = field(default_factory=list)  # int32
+    lengths: list[int] = field(default_factory=list)
 
     def add(self, chunk_id: str, text: str, meta: dict[str, Any]) -> None:
         """A chunk as Chroma stores it: its text and metadata."""
         words = tokenize(index_text(meta.get("title", ""), text or ""))
-        ids = [self.vocab.setdefault(w, len(self.vocab)) for w in words]
-        self._append(chunk_id, meta, np.asarray(ids or [0], dtype=np.int32))
+        ids = [self.vocab.setdefault(w, len(self.vocab)) for w in words] or [0]
+        terms, counts = np.unique(np.asarray(ids, dtype=np.int32), return_counts=True)
+        self._append(chunk_id, meta, terms, counts.astype(np.int32), len(ids))
 
     def add_chunks(self, chunks: Iterable[Chunk]) -> None:
         for chunk in chunks:
             self.add(chunk.chunk_id, chunk.text, chunk_metadata(chunk))
 
-    def _append(self, chunk_id: str, meta: dict[str, Any], tokens: np.ndarray) -> None:
+    def _append(
+        self,
+        chunk_id: str,
+        meta: dict[str, Any],
+        terms: np.ndarray,
+        counts: np.ndarray,
+        length: int,
+    ) -> None:
         self.ids.append(chunk_id)
         self.doc_ids.append(meta.get("doc_id", ""))
         self.sources.append(meta.get("source", ""))
@@ -81,10 +91,54 @@ class KeywordRows:
         self.published.append(int(meta.get("published_ord") or 0))
         self.content_hashes.append(meta.get("content_hash", ""))
         self.entities.append(meta.get("entities", "") or "")
-        self.tokens.append(tokens)
+        self.terms.append(terms)
+        self.counts.append(counts)
+        self.lengths.append(int(length))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def bm25_retriever(
+    vocab: dict[str, int],
+    terms: np.ndarray,
+    counts: np.ndarray,
+    offsets: np.ndarray,
+    lengths: np.ndarray,
+) -> Any:
+    """A bm25s retriever over chunks given as term counts (chunk i's distinct token ids are
+    terms[offsets[i]:offsets[i+1]]), its BM25 matrix computed in a few array operations.
+
+    bm25s builds the same matrix (its default Lucene variant, k1=1.5, b=0.75) with a Python
+    loop over every chunk's token list, which took most of an ingest into a large store; its
+    query scoring, saving and loading are used as they are. Tests check both give the same
+    scores."""
+    import scipy.sparse
+
+    retriever = _bm25s().BM25()
+    k1, b = retriever.k1, retriever.b
+    n_docs, n_vocab = len(lengths), len(vocab)
+    doc_freq = np.bincount(terms, minlength=n_vocab)
+    idf = np.zeros(n_vocab, dtype=np.float64)
+    seen = doc_freq > 0
+    idf[seen] = np.log(1 + (n_docs - doc_freq[seen] + 0.5) / (doc_freq[seen] + 0.5))
+    doc_len = np.repeat(lengths.astype(np.float64), np.diff(offsets))
+    tf = counts.astype(np.float64)
+    tfc = tf / (k1 * ((1 - b) + b * doc_len / max(float(lengths.mean()), 1e-9)) + tf)
+    by_doc = scipy.sparse.csr_matrix(
+        ((idf[terms] * tfc).astype(np.float32), terms, offsets), shape=(n_docs, n_vocab)
+    )
+    by_term = by_doc.tocsc()
+    retriever.scores = {
+        "data": by_term.data.astype(np.float32),
+        "indices": by_term.indices.astype(np.int32),
+        "indptr": by_term.indptr,
+        "num_docs": n_docs,
+    }
+    retriever.vocab_dict = dict(vocab)
+    retriever.unique_token_ids_set = set(vocab.values())
+    retriever.nonoccurrence_array = None
+    return retriever
 
 
 @dataclass
@@ -101,9 +155,12 @@ class KeywordIndex:
     entities: list[str]
     doc_freq: dict[str, int]
     retriever: Any  # bm25s.BM25 or None when empty
+    # the token rows an ingest updates the index from (see KeywordRows); readers skip them
     vocab: list[str] = field(default_factory=list)  # token of each vocabulary id
-    tokens: np.ndarray | None = None  # every chunk's token ids, one after another
-    offsets: np.ndarray | None = None  # chunk i's tokens are tokens[offsets[i]:offsets[i+1]]
+    terms: np.ndarray | None = None  # chunk i's distinct token ids: terms[offsets[i]:offsets[i+1]]
+    counts: np.ndarray | None = None  # how often each of those occurs
+    offsets: np.ndarray | None = None
+    lengths: np.ndarray | None = None  # chunk lengths in tokens
 
     @property
     def size(self) -> int:
@@ -113,7 +170,7 @@ class KeywordIndex:
 
     @classmethod
     def empty(cls, revision: int = 0) -> KeywordIndex:
-        return cls._assemble(KeywordRows(), revision, {})
+        return cls._assemble(KeywordRows(), revision)
 
     @classmethod
     def build(cls, store: ChromaStore, revision: int | None = None) -> KeywordIndex:
@@ -123,11 +180,7 @@ class KeywordIndex:
         for page_ids, texts, metas in store.iter_chunks():
             for chunk_id, text, meta in zip(page_ids, texts, metas, strict=False):
                 rows.add(chunk_id, text, meta or {})
-        doc_freq: Counter[str] = Counter()
-        words = list(rows.vocab)
-        for tokens in rows.tokens:
-            doc_freq.update(words[t] for t in np.unique(tokens) if t)
-        return cls._assemble(rows, revision, dict(doc_freq))
+        return cls._assemble(rows, revision)
 
     @classmethod
     def updated(
@@ -139,8 +192,10 @@ class KeywordIndex:
     ) -> KeywordIndex | None:
         """`previous` with the chunks gone from Chroma dropped and `added` (tokenised against
         `previous.vocab`) put in; None unless the result holds exactly Chroma's `live_ids`."""
-        if previous.tokens is None or previous.offsets is None:
+        old = (previous.terms, previous.counts, previous.offsets, previous.lengths)
+        if any(part is None for part in old):
             return None
+        terms, counts, offsets, lengths = old  # type: ignore[misc]
         live = set(live_ids)
         new_at = {cid: i for i, cid in enumerate(added.ids)}  # a later copy of an id wins
         if len(live) != len(live_ids) or not set(new_at) <= live:
@@ -148,9 +203,7 @@ class KeywordIndex:
         keep = [i for i, cid in enumerate(previous.ids) if cid in live and cid not in new_at]
         if len(keep) + len(new_at) != len(live):
             return None
-        kept_set = set(keep)
         rows = KeywordRows(vocab=added.vocab)
-        tokens, offsets = previous.tokens, previous.offsets
         for i in keep:
             meta = {
                 "doc_id": previous.doc_ids[i],
@@ -160,7 +213,8 @@ class KeywordIndex:
                 "content_hash": previous.content_hashes[i],
                 "entities": previous.entities[i],
             }
-            rows._append(previous.ids[i], meta, tokens[offsets[i] : offsets[i + 1]])
+            span = slice(offsets[i], offsets[i + 1])
+            rows._append(previous.ids[i], meta, terms[span], counts[span], lengths[i])
         for i in sorted(new_at.values()):
             meta = {
                 "doc_id": added.doc_ids[i],
@@ -170,37 +224,24 @@ class KeywordIndex:
                 "content_hash": added.content_hashes[i],
                 "entities": added.entities[i],
             }
-            rows._append(added.ids[i], meta, added.tokens[i])
-        # document frequencies: the previous ones, less the rows that went, plus the new rows
-        words = list(added.vocab)
-        doc_freq: Counter[str] = Counter(previous.doc_freq)
-        for i in range(previous.size):
-            if i not in kept_set:
-                gone = np.unique(tokens[offsets[i] : offsets[i + 1]])
-                doc_freq.subtract(words[t] for t in gone if t)
-        for i in new_at.values():
-            doc_freq.update(words[t] for t in np.unique(added.tokens[i]) if t)
-        return cls._assemble(rows, revision, {w: n for w, n in doc_freq.items() if n > 0})
+            rows._append(added.ids[i], meta, added.terms[i], added.counts[i], added.lengths[i])
+        return cls._assemble(rows, revision)
 
     def rows_for_update(self) -> KeywordRows:
         """An empty row set that tokenises new chunks against this index's vocabulary."""
         return KeywordRows(vocab={w: i for i, w in enumerate(self.vocab)} or {_EMPTY: 0})
 
     @classmethod
-    def _assemble(cls, rows: KeywordRows, revision: int, doc_freq: dict[str, int]) -> KeywordIndex:
-        bm25s = _bm25s()
-        lengths = np.fromiter((len(t) for t in rows.tokens), np.int64, len(rows))
-        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        tokens = np.concatenate(rows.tokens) if rows.tokens else np.zeros(0, np.int32)
-        retriever = None
-        if rows.ids:
-            retriever = bm25s.BM25()
-            retriever.index(
-                ([t.tolist() for t in rows.tokens], dict(rows.vocab)),
-                create_empty_token=False,
-                show_progress=False,
-            )
+    def _assemble(cls, rows: KeywordRows, revision: int) -> KeywordIndex:
+        n = len(rows)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in rows.terms], out=offsets[1:])
+        terms = np.concatenate(rows.terms) if n else np.zeros(0, np.int32)
+        counts = np.concatenate(rows.counts) if n else np.zeros(0, np.int32)
+        lengths = np.asarray(rows.lengths, dtype=np.int64)
+        words = list(rows.vocab)
+        frequency = np.bincount(terms, minlength=len(words))
+        doc_freq = {words[t]: int(frequency[t]) for t in np.flatnonzero(frequency) if t != 0}
         return cls(
             revision=revision,
             ids=rows.ids,
@@ -211,13 +252,17 @@ class KeywordIndex:
             content_hashes=rows.content_hashes,
             entities=rows.entities,
             doc_freq=doc_freq,
-            retriever=retriever,
-            vocab=list(rows.vocab),
-            tokens=tokens.astype(np.int32, copy=False),
+            retriever=bm25_retriever(rows.vocab, terms, counts, offsets, lengths) if n else None,
+            vocab=words,
+            terms=terms.astype(np.int32, copy=False),
+            counts=counts.astype(np.int32, copy=False),
             offsets=offsets,
+            lengths=lengths,
         )
 
     # --- persistence ----------------------------------------------------------------------
+
+    _ROW_FILES = ("terms", "counts", "offsets", "lengths")
 
     def save(self, directory: Path) -> None:
         """Write to a temporary folder, then swap it in, so a reader never sees half an index."""
@@ -238,10 +283,10 @@ class KeywordIndex:
                 "doc_freq": self.doc_freq,
             }
             (tmp / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
-            if self.tokens is not None and self.offsets is not None:
+            if all(getattr(self, name) is not None for name in self._ROW_FILES):
                 (tmp / "vocab.json").write_text(json.dumps(self.vocab), encoding="utf-8")
-                np.save(tmp / "tokens.npy", self.tokens)
-                np.save(tmp / "offsets.npy", self.offsets)
+                for name in self._ROW_FILES:
+                    np.save(tmp / f"{name}.npy", getattr(self, name))
             if self.retriever is not None:
                 self.retriever.save(str(tmp / "bm25"))
             old = directory.with_name(directory.name + ".old")
@@ -267,12 +312,14 @@ class KeywordIndex:
             retriever = None
             if meta["ids"]:
                 retriever = bm25s.BM25.load(str(directory / "bm25"))
-            vocab, tokens, offsets = [], None, None
+            vocab: list[str] = []
+            rows: dict[str, np.ndarray | None] = dict.fromkeys(cls._ROW_FILES)
             if with_tokens:
                 vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
-                tokens = np.load(directory / "tokens.npy")
-                offsets = np.load(directory / "offsets.npy")
-                if len(offsets) != len(meta["ids"]) + 1 or offsets[-1] != len(tokens):
+                rows = {name: np.load(directory / f"{name}.npy") for name in cls._ROW_FILES}
+                offsets = rows["offsets"]
+                assert offsets is not None and rows["terms"] is not None
+                if len(offsets) != len(meta["ids"]) + 1 or offsets[-1] != len(rows["terms"]):
                     raise ValueError("token rows do not match the chunk list")
             return cls(
                 revision=int(meta["revision"]),
@@ -286,8 +333,7 @@ class KeywordIndex:
                 doc_freq={k: int(v) for k, v in meta["doc_freq"].items()},
                 retriever=retriever,
                 vocab=vocab,
-                tokens=tokens,
-                offsets=offsets,
+                **rows,
             )
         except Exception as exc:  # missing, truncated or from another version: rebuild
             log.info("keyword index at %s not usable (%s); it will be rebuilt", directory, exc)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import Ingestor
-from kb.keyword import KeywordIndex
+from kb.keyword import KeywordIndex, index_text
 from kb.settings import Settings
 from kb.store import ChromaStore
 from kb.text import tokenize
@@ -100,12 +100,12 @@ def test_updates_match_a_full_rebuild_after_adds_edits_and_prunes(
 
 def test_an_index_without_token_rows_is_rebuilt_in_full(settings, embedder, articles):
     run(settings, embedder, [articles])
-    (settings.keyword_dir() / "tokens.npy").unlink()
+    (settings.keyword_dir() / "terms.npy").unlink()
     path = articles / "northwind-funding.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n\nA late correction.\n", "utf-8")
     run(settings, embedder, [articles])
     index = KeywordIndex.load(settings.keyword_dir(), with_tokens=True)
-    assert index is not None and index.tokens is not None
+    assert index is not None and index.terms is not None
     assert_same_index(index, KeywordIndex.build(ChromaStore(settings)))
 
 
@@ -117,3 +117,28 @@ def test_an_update_that_disagrees_with_chroma_is_refused():
     # a chunk Chroma does not hold, or a Chroma chunk the index would miss: no update
     assert KeywordIndex.updated(base, rows, [], revision=2) is None
     assert KeywordIndex.updated(base, rows, ["doc:abc:0000", "other:0"], revision=2) is None
+
+
+def test_our_bm25_matrix_scores_as_bm25s_own_index(settings, embedder, articles):
+    """The vectorised BM25 matrix against bm25s building one from the same token lists."""
+    import bm25s
+
+    run(settings, embedder, [articles])
+    ours = KeywordIndex.load(settings.keyword_dir(), with_tokens=True)
+    assert ours is not None and ours.size > 5
+    store = ChromaStore(settings)
+    texts = {
+        cid: index_text(meta.get("title", ""), text)
+        for ids, page, metas in store.iter_chunks()
+        for cid, text, meta in zip(ids, page, metas, strict=True)
+    }
+    corpus = [tokenize(texts[cid]) or [""] for cid in ours.ids]
+    reference = bm25s.BM25()
+    reference.index(corpus, show_progress=False)
+    for query in QUERIES:
+        tokens = [t for t in tokenize(query) if t in ours.doc_freq]
+        assert tokens, query
+        want = reference.get_scores(tokens)
+        got = ours.retriever.get_scores(tokens)
+        assert np.allclose(got, want, rtol=1e-5, atol=1e-6), query
+        assert (want > 0).any(), query
