@@ -3,6 +3,11 @@
 Per document the write order is: new chunks (tagged with the new content hash) -> registry
 record (makes them live) -> old chunks deleted. A crash at any point leaves either the old or
 the new version live plus orphans that `ChromaStore.repair` removes on the next run.
+
+Old versions' chunks are deleted at the end of the run, after the store has moved to a new
+revision: a reader that took its view of the registry before a document switched versions
+still finds that version's chunks, and any reader that looks after the deletions start sees
+the new revision and reloads the registry first.
 """
 
 from __future__ import annotations
@@ -132,6 +137,8 @@ class Ingestor:
         # the keyword index this run updates, and the rows of the chunks it writes
         self._keyword_base: KeywordIndex | None = None
         self._keyword_rows: KeywordRows | None = None
+        # updated documents: doc_id -> the live content hash; older chunks go at the end
+        self._stale: dict[str, str] = {}
 
     def lock(self, on_wait: Callable[[], None] | None = None) -> WriteLock:
         return WriteLock(lock_path(self.settings), on_wait=on_wait)
@@ -170,7 +177,12 @@ class Ingestor:
             # rebuild the keyword index because its revision no longer matches.
             if prune:
                 report.results.extend(self._prune())
+            self._stale = {}
             self._process(items, report)
+            if self._stale:
+                self.store.begin_write()  # readers reload the registry before chunks go
+                for doc_id, content_hash in self._stale.items():
+                    self.store.delete_stale_chunks(doc_id, content_hash)
             revision = self.store.end_write(last_ingest=_now())
             self._rebuild_keyword_index(revision)
         report.results.extend(FileResult(s.source, "skipped", error=s.reason) for s in skipped)
@@ -416,8 +428,9 @@ class Ingestor:
 
     def _write(self, pending: list[_Pending], report: IngestReport) -> None:
         """Embed a batch of documents and store them: all their chunks first, then their
-        registry records (which make the new chunks live), then any old version's chunks go.
-        A crash anywhere in between leaves the old version live and orphans to repair."""
+        registry records (which make the new chunks live); any old version's chunks go at the
+        end of the run. A crash anywhere in between leaves the old version live and orphans
+        to repair."""
         if not pending:
             return
         chunks = [c for p in pending for c in p.chunks]
@@ -429,7 +442,7 @@ class Ingestor:
         self.store.put_documents([p.record for p in pending])
         for p in pending:
             if p.status == "updated":  # a new document has no older chunks to delete
-                self.store.delete_stale_chunks(p.doc.doc_id, p.doc.content_hash)
+                self._stale[p.doc.doc_id] = p.doc.content_hash
             report.chunks_added += len(p.chunks)
             report.results.append(
                 FileResult(p.item.source, p.status, chunks=len(p.chunks), title=p.doc.title)

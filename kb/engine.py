@@ -39,6 +39,7 @@ from kb.types import Answer, Chunk, Hit
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+_VIEW_TRIES = 5  # views loaded again while an ingest keeps moving the store on
 # "July 9, 2025" or "9 July 2025": a sentence that states the date of what it reports
 DATE_IN_TEXT = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b"
@@ -74,6 +75,7 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._embed_lock = threading.Lock()
         self._revision: int | None = None
+        self._writing = False  # the view was loaded while an ingest was writing
         self.keyword: KeywordIndex
         self.documents: dict[str, DocRecord] = {}
         self._repair_if_interrupted()
@@ -93,28 +95,40 @@ class KnowledgeBase:
             pass  # an ingest is running right now; the live-version filter keeps reads right
 
     def refresh(self, force: bool = False) -> None:
-        """Reload the registry and keyword index if the store changed since the last look."""
-        revision = self.store.revision
-        if not force and revision == self._revision:
+        """Reload the registry and keyword index if the store changed since the last look.
+
+        While an ingest runs (state "writing") the store may move to a new revision while the
+        view is being loaded; the view is then loaded again, so the registry and the keyword
+        index always come from one revision."""
+        manifest = self.store.manifest
+        if not force and int(manifest.get("revision", 0)) == self._revision:
             return
         with self._lock:
-            if not force and revision == self._revision:
-                return
-            self.documents = self.store.documents()
-            self.keyword = load_or_build(
-                self.store, self.settings.keyword_dir(), lock_path(self.settings)
-            )
-            live = {d: r.content_hash for d, r in self.documents.items() if r.status == "stored"}
-            self.retriever = Retriever(
-                self.store, self.keyword, self._embed_query, self.settings, live
-            )
-            self.extractive = ExtractiveAnswerer(
-                self.settings,
-                self._embed_passages,
-                self.keyword.idf,
-                lambda t: self.keyword.doc_freq.get(t, 0),
-            )
-            self._revision = revision
+            for _ in range(_VIEW_TRIES):
+                revision = int(manifest.get("revision", 0))
+                if not force and revision == self._revision:
+                    return
+                self._load_view(revision, writing=manifest.get("state") == "writing")
+                force = False
+                if not self._writing:
+                    return
+                manifest = self.store.manifest
+
+    def _load_view(self, revision: int, *, writing: bool) -> None:
+        self.documents = self.store.documents()
+        self.keyword = load_or_build(
+            self.store, self.settings.keyword_dir(), lock_path(self.settings)
+        )
+        live = {d: r.content_hash for d, r in self.documents.items() if r.status == "stored"}
+        self.retriever = Retriever(self.store, self.keyword, self._embed_query, self.settings, live)
+        self.extractive = ExtractiveAnswerer(
+            self.settings,
+            self._embed_passages,
+            self.keyword.idf,
+            lambda t: self.keyword.doc_freq.get(t, 0),
+        )
+        self._revision = revision
+        self._writing = writing
 
     def _embed_query(self, text: str) -> np.ndarray:
         with self._embed_lock:
@@ -161,11 +175,16 @@ class KnowledgeBase:
                 text="Please type a question about the articles in the corpus.",
                 warnings=tuple(warnings),
             )
-        self.refresh()
         started = time.perf_counter()
         q = parse_question(_with_subject(text, filters), [clean_question(h)[0] for h in history])
         vector = self._embed_query(q.search_text)
-        hits = self.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector)
+        for _ in range(_VIEW_TRIES):
+            self.refresh()
+            hits = self.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector)
+            # an ingest deletes old versions' chunks only after moving to a new revision:
+            # a search that saw no revision change saw no chunk of its view go
+            if not self._writing or self.store.revision == self._revision:
+                break
         retrieved = time.perf_counter()
         mode = mode or self.settings.answer_mode
         if mode == "llm":
