@@ -156,10 +156,25 @@ def cold_start(store: Path, backend: str) -> float:
     return total
 
 
+def store_sizes(text: str) -> list[str]:
+    labels = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in labels if s not in SIZES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown size {', '.join(unknown)}: choose from {', '.join(SIZES)}"
+        )
+    return labels
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--sizes", default="1k,10k,100k", help="store sizes, e.g. 1k,10k")
+    parser.add_argument(
+        "--sizes",
+        default="1k,10k,100k",
+        type=store_sizes,
+        help="store sizes to measure, from 1k, 10k, 100k (e.g. 1k,10k)",
+    )
     parser.add_argument("--backend", help="embedding backend (default: the settings')")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -224,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         result["retrieve_p50_ms"], result["retrieve_p95_ms"], result["answer_p50_ms"] = {}, {}, {}
         result["scaled_ingest_chunks_per_s"] = {}
         result["add_one_doc_s"] = {}
-        for label in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+        for label in args.sizes:
             n = SIZES[label]
             folder = work / f"scaled-{label}"
             scaled_corpus(folder, n, per_doc)
