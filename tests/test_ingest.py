@@ -295,3 +295,30 @@ def test_near_duplicate_index_finds_copies_among_many_without_false_matches():
     index.remove("doc42")
     assert index.matches(sig, 0.8) == []
     assert index.matches(sig, 0.8, exclude="doc42") == []
+
+
+def test_registry_records_written_before_packing_are_still_read(settings, embedder, articles):
+    from kb.store import _PLACEHOLDER_VECTOR, DocRecord
+
+    run(settings, embedder, [articles])
+    store = ChromaStore(settings)
+    packed = store.documents()
+    old = DocRecord(
+        doc_id="old-style",
+        source="old.md",
+        title="An article stored by an earlier version",
+        content_hash="c0ffee",
+        published="2025-01-02",
+        chunks=0,
+    )
+    # the earlier layout: every field a metadata key, the title as the text
+    store._docs.upsert(
+        ids=[old.doc_id],
+        embeddings=[_PLACEHOLDER_VECTOR],
+        documents=[old.title],
+        metadatas=[old.to_metadata()],
+    )
+    records = store.documents()
+    assert records["old-style"] == old
+    assert {k: v for k, v in records.items() if k != "old-style"} == packed
+    assert all(r.title and r.content_hash for r in packed.values())
