@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         # scaled stores repeat the Markdown articles, so size them by those articles' chunks
         md_chunks = [c for c in chunks if c.source.endswith(".md")]
         sources_md = sorted({c.source for c in md_chunks})
-        md_docs = len({c.source for c in md_chunks})
+        md_docs = len(sources_md)
         per_doc = len(md_chunks) / max(1, md_docs)
         result["store_chunks"] = {}
         result["retrieve_p50_ms"], result["retrieve_p95_ms"], result["answer_p50_ms"] = {}, {}, {}

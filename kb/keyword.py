@@ -99,6 +99,18 @@ class KeywordRows:
         return len(self.ids)
 
 
+def _row_meta(table: KeywordRows | KeywordIndex, i: int) -> dict[str, Any]:
+    """Chunk i's filter fields, in Chroma's metadata names (both row tables keep them)."""
+    return {
+        "doc_id": table.doc_ids[i],
+        "source": table.sources[i],
+        "publisher": table.publishers[i],
+        "published_ord": int(table.published[i]),
+        "content_hash": table.content_hashes[i],
+        "entities": table.entities[i],
+    }
+
+
 def bm25_retriever(
     vocab: dict[str, int],
     terms: np.ndarray,
@@ -205,25 +217,11 @@ class KeywordIndex:
             return None
         rows = KeywordRows(vocab=added.vocab)
         for i in keep:
-            meta = {
-                "doc_id": previous.doc_ids[i],
-                "source": previous.sources[i],
-                "publisher": previous.publishers[i],
-                "published_ord": int(previous.published[i]),
-                "content_hash": previous.content_hashes[i],
-                "entities": previous.entities[i],
-            }
             span = slice(offsets[i], offsets[i + 1])
+            meta = _row_meta(previous, i)
             rows._append(previous.ids[i], meta, terms[span], counts[span], lengths[i])
         for i in sorted(new_at.values()):
-            meta = {
-                "doc_id": added.doc_ids[i],
-                "source": added.sources[i],
-                "publisher": added.publishers[i],
-                "published_ord": added.published[i],
-                "content_hash": added.content_hashes[i],
-                "entities": added.entities[i],
-            }
+            meta = _row_meta(added, i)
             rows._append(added.ids[i], meta, added.terms[i], added.counts[i], added.lengths[i])
         return cls._assemble(rows, revision)
 
