@@ -43,6 +43,7 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: install browser lint
 	$(BIN)/python -m pytest -q

@@ -417,9 +417,9 @@ class Ingestor:
                 if rec.status == "stored":
                     self._lsh.add(rec.doc_id, rec.minhash)
         for key, score in self._lsh.matches(minhash, threshold, exclude=doc_id):
-            rec = self.registry.get(key)  # the index may hold records pruned since
-            if rec is not None and rec.status == "stored" and rec.minhash:
-                return rec, score
+            match = self.registry.get(key)  # the index may hold records pruned since
+            if match is not None and match.status == "stored" and match.minhash:
+                return match, score
         return None, 0.0
 
     def _source_of(self, doc_id: str) -> str:

@@ -79,7 +79,7 @@ class SentenceTransformerEmbedder:
                 "unset to use the bundled all-MiniLM-L6-v2.",
             ) from exc
         self.name = name
-        self.dimension = int(self._model.get_embedding_dimension())
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:

@@ -6,6 +6,7 @@ environment itself.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Literal
 
@@ -132,8 +133,6 @@ class Settings(BaseSettings):
     def keyword_dir(self) -> Path:
         """Where the BM25 index lives: beside the embedded store, or a cache per server."""
         if self.chroma_url:
-            import hashlib
-
             tag = hashlib.sha1(f"{self.chroma_url}|{self.collection}".encode()).hexdigest()[:12]
             return self.store_dir / "server-indexes" / tag
         return self.store_dir / "keyword"

@@ -448,7 +448,7 @@ class ChromaStore:
             chunk_id
             for ids, _, metas in self.iter_chunks(include_text=False)
             for chunk_id, meta in zip(ids, metas, strict=False)
-            if live.get((meta or {}).get("doc_id")) != (meta or {}).get("content_hash")
+            if live.get(str((meta or {}).get("doc_id"))) != (meta or {}).get("content_hash")
         ]
         for i in range(0, len(orphans), self._max_batch):
             try:

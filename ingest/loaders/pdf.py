@@ -154,7 +154,7 @@ def load_pdf(data: bytes, source: str) -> Loaded:
                 "Save an unencrypted copy and ingest that.",
             )
         layouts = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: dict = dict(reader.metadata or {})
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:

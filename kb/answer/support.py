@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from kb.text import normalize, tokenize
+from kb.text import STOPWORDS, normalize, tokenize
 
 EmbedTexts = Callable[[Sequence[str]], np.ndarray]
 
@@ -20,7 +20,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CITATION = re.compile(r"\s*\[(\d+)\]")
 
 MIN_OVERLAP = 0.5
-MIN_SIMILARITY = 0.6
 
 
 def numbers_in(text: str) -> set[str]:
@@ -53,8 +52,6 @@ _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 
 def names_in(text: str) -> set[str]:
     """Capitalised words that are not common words ("The", "It"): names, mostly."""
-    from kb.text import STOPWORDS
-
     return {
         m.group(0).lower()
         for m in _NAME.finditer(text.replace("\u2019", "'").replace("'s ", " "))
