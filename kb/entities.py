@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kb.vocabulary import NOT_MODEL_WORDS
+
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
     "Google": ("Google", "Google DeepMind", "DeepMind", "Alphabet"),
@@ -120,43 +122,6 @@ _PRODUCTS = (
     "HappyHorse",
     "Happy Horse",
 )
-_NOT_MODELS = {
-    "Video",
-    "Image",
-    "Audio",
-    "Text",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Series",
-    "Table",
-    "Page",
-    "Published",
-    "Edition",
-    "Section",
-    "Period",
-    "Rank",
-    "Score",
-    "Figure",
-    "Step",
-    "Phase",
-    "Version",
-    "Fiscal",
-    "Model",
-    "Tier",
-    "Top",
-    "Article",
-    "Category",
-}
 
 
 @dataclass(frozen=True)
@@ -232,7 +197,7 @@ def find_entities(text: str) -> list[Entity]:
             continue  # "Claude 3.5" inside "Claude 3.5 Sonnet"
         name = m.group("name")
         version = m.groupdict().get("version")
-        if name.split()[0] in _NOT_MODELS or (name in VENDORS and not version):
+        if name.split()[0] in NOT_MODEL_WORDS or (name in VENDORS and not version):
             continue
         spans.append((m.start(), m.end()))
         add(Entity(_model_name(name, version, m.group(0)), "model"))

@@ -1,0 +1,114 @@
+"""The one date reader: publication dates in metadata, and the dates sentences state.
+
+Dates are ISO strings at the precision the text gives them: "2025-04-10", "2025-04" or
+"2025". Ingest (publication dates), timelines and ranking facts all read dates here, so one
+event has one date wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+
+from kb.vocabulary import MONTH_RE, month_number
+
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_MONTH_FIRST = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
+_PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})(\d{2})")
+
+DATE_IN_TEXT = re.compile(
+    rf"\b{MONTH_RE}\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{MONTH_RE}\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+"""A full date written out ("July 9, 2025", "9 July 2025")."""
+
+
+def _valid(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(value: object) -> str | None:
+    """An ISO day (YYYY-MM-DD) from a date, a datetime or a common written form, else None.
+
+    For metadata (a "Published:" line, an HTML meta tag, a PDF's creation date)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return None
+    if m := _PDF_DATE.match(text):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if m := _ISO.search(text):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if (m := _MONTH_FIRST.search(text)) and (month := month_number(m[1])):
+        return _valid(int(m[3]), month, int(m[2]))
+    if (m := _DAY_FIRST.search(text)) and (month := month_number(m[2])):
+        return _valid(int(m[3]), month, int(m[1]))
+    return None
+
+
+def stated_date(text: str, published: str | None) -> str | None:
+    """The date a sentence states, to the precision it states it ("As of April 10, 2025" ->
+    2025-04-10, "in May 2024" -> 2024-05, "last autumn" -> the year before publication); a
+    month without a year is read in the publication year (the year before, if that month is
+    still to come). None when the sentence states no date."""
+    full = re.search(rf"\b({MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", text, re.I)
+    if full and (month := month_number(full[1])):
+        return _valid(int(full[3]), month, int(full[2])) or f"{full[3]}-{month:02d}"
+    day_first = re.search(rf"\b(\d{{1,2}})\s+({MONTH_RE})\s+(\d{{4}})\b", text, re.I)
+    if day_first and (month := month_number(day_first[2])):
+        return _valid(int(day_first[3]), month, int(day_first[1])) or f"{day_first[3]}-{month:02d}"
+    month_year = re.search(rf"\b({MONTH_RE})\s+(\d{{4}})\b", text, re.I)
+    if month_year and (month := month_number(month_year[1])):
+        return f"{month_year[2]}-{month:02d}"
+    if relative := _relative_year(text, published):
+        return relative
+    bare = re.search(
+        rf"\b(?:in|since|by|early|late|mid-?)\s+(?:early\s+|late\s+|mid-?)?({MONTH_RE})(?!\w)",
+        text,
+        re.I,
+    )
+    if bare and published and (month := month_number(bare[1])):
+        year = int(published[:4])
+        if month > int(published[5:7] or 12):
+            year -= 1
+        return f"{year}-{month:02d}"
+    return None
+
+
+def _relative_year(text: str, published: str | None) -> str | None:
+    """ "last autumn", "last year" in an article: the year before its publication."""
+    if published and re.search(
+        r"\blast (?:year|spring|summer|autumn|fall|winter)\b|\ba year (?:ago|earlier)\b", text, re.I
+    ):
+        return str(int(published[:4]) - 1)
+    return None
+
+
+def period_date(value: str) -> str | None:
+    """A table's period cell: "May 2024", "Late March 2024", "Nov-Dec 2024" -> "2024-05" ...,
+    "2023" -> "2023"."""
+    found = re.search(rf"\b({MONTH_RE})(?:\s*[-/–]\s*{MONTH_RE})?\s+(\d{{4}})\b", value, re.I)
+    if found and (month := month_number(found[1])):
+        return f"{found[2]}-{month:02d}"
+    year = re.search(r"\b(19|20)\d{2}\b", value)
+    return year.group(0) if year else None
+
+
+def display_date(value: str) -> str:
+    """ "2025-04-10" -> "on 2025-04-10"; "2025-02" -> "in February 2025"; "2023" -> "in 2023"."""
+    if len(value) == 10:
+        return f"on {value}"
+    if len(value) == 7:
+        year, month = value.split("-")
+        return f"in {calendar.month_name[int(month)]} {year}"
+    return f"in {value}" if value else "undated"
