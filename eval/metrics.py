@@ -10,7 +10,6 @@ the sentence must occur in the cited passage, or the two must be close in embedd
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,9 +17,6 @@ from statistics import median
 from typing import Any
 
 from kb.answer.support import strip_citations, supports
-
-_CITE = re.compile(r"\[(\d+)\]")
-_DATE_LABEL = re.compile(r"^(?:Earlier, )?[Aa]s of \d{4}-\d{2}-\d{2}: ")
 
 
 def _norm(text: str) -> str:
@@ -39,20 +35,6 @@ def evidence(citation: dict) -> str:
     return (
         f"{citation.get('title') or ''}\n{citation.get('published') or ''}\n{citation['passage']}"
     )
-
-
-def answer_sentences(answer_text: str) -> list[tuple[str, list[int]]]:
-    """(sentence, cited numbers) for each cited claim of an answer (the 'As of' line is not a
-    claim)."""
-    body = answer_text.split("\n\nAs of ")[0]
-    out = []
-    # "claim. [1]" (quoted sentences) and "claim [1]." / "claim [1]; next" (composed ones)
-    for m in re.finditer(r"(.+?)((?:\s*\[\d+\])+)[.;,:!?]?(?=\s|$)", body, re.DOTALL):
-        claim = m.group(1).strip().lstrip(".;,: ").strip()
-        # "As of 2026-05-04: <quote>" labels a quote with its source's date; not a claim
-        claim = _DATE_LABEL.sub("", claim)
-        out.append((claim, [int(n) for n in _CITE.findall(m.group(2))]))
-    return out
 
 
 def retrieval_scores(ranked_docs: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
@@ -125,7 +107,8 @@ def score_answer(q: Any, answer: dict[str, Any], ranked_docs: list[str]) -> Scor
     if answer["abstained"]:
         scored.facts_total = len(q.facts)
         return scored
-    claims = answer_sentences(text)
+    # the answer's own claims, each with the citations behind it
+    claims = [(c["text"], list(c["citations"])) for c in answer.get("claims", [])]
     for sentence, numbers in claims:
         passages = [evidence(by_n[n]) for n in numbers if n in by_n]
         scored.sentences_total += 1

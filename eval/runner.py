@@ -11,7 +11,7 @@ from eval.metrics import Scored, score_answer
 from eval.questions import GoldenQuestion
 from kb.embedders import Embedder
 from kb.engine import KnowledgeBase
-from kb.retrieve import Filters
+from kb.filters import Filters
 from kb.settings import Settings
 
 

@@ -1,6 +1,6 @@
 """kb: a local-first knowledge base over AI-market articles, with cited answers."""
 
-from kb.engine import KnowledgeBase, open_knowledge_base
+from kb.engine import KnowledgeBase
 from kb.errors import (
     ConfigError,
     KBError,
@@ -9,14 +9,15 @@ from kb.errors import (
     StoreMismatchError,
     StoreUnavailableError,
 )
-from kb.retrieve import Filters
+from kb.filters import Filters
 from kb.settings import Settings
-from kb.types import Answer, Chunk, Citation, Document, Hit
+from kb.types import Answer, Chunk, Citation, Claim, Document, Hit
 
 __all__ = [
     "Answer",
     "Chunk",
     "Citation",
+    "Claim",
     "ConfigError",
     "Document",
     "Filters",
@@ -28,5 +29,4 @@ __all__ = [
     "Settings",
     "StoreMismatchError",
     "StoreUnavailableError",
-    "open_knowledge_base",
 ]

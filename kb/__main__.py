@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from kb.cliargs import (
     EXIT_FAILED,
@@ -14,10 +13,14 @@ from kb.cliargs import (
     EXIT_USAGE,
     add_store_args,
     build_settings,
+    iso_date_arg,
     report_error,
 )
+from kb.engine import KnowledgeBase
 from kb.errors import KBError
-from kb.ingest_date import iso_date_arg
+from kb.filters import Filters
+from kb.render import answer_text, board_label, citation_line, standing
+from kb.types import Answer
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -109,18 +112,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _print_answer(answer: Any) -> None:
-    print(answer.text)
+def _print_answer(answer: Answer) -> None:
+    print(answer_text(answer))
     if answer.citations:
         print()
         for c in answer.citations:
-            ch = c.chunk
-            page = f", p. {ch.page}" if ch.page else ""
-            date = ch.published or "undated"
-            print(
-                f"[{c.n}] {ch.title} ({ch.publisher or 'unknown publisher'}, {date}{page}) "
-                f"- {ch.source}"
-            )
+            print(citation_line(c))
             print(f'    "{c.sentence}"')
     elif answer.abstained and answer.nearest:
         print("\nNearest sources:")
@@ -133,11 +130,7 @@ def _print_answer(answer: Any) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from kb.engine import KnowledgeBase
-    from kb.retrieve import Filters
-
-    settings = build_settings(args)
-    kb = KnowledgeBase(settings)
+    kb = KnowledgeBase(build_settings(args))
     filters = Filters(
         since=args.since,
         until=args.until,
@@ -166,70 +159,71 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from kb.engine import KnowledgeBase
-
-    kb = KnowledgeBase(build_settings(args))
-    stats = kb.stats()
+    stats = KnowledgeBase(build_settings(args)).stats()
     if args.json:
-        print(json.dumps(stats))
+        print(json.dumps(stats.to_json()))
         return EXIT_OK
-    span = " to ".join(stats["date_range"]) if stats["date_range"] else "no dates"
+    span = " to ".join(stats.date_range) if stats.date_range else "no dates"
     print(
-        f"{stats['documents']} documents, {stats['chunks']} chunks ({span}); "
-        f"embedder {stats['embedder']}; store {stats['store']}"
+        f"{stats.documents} documents, {stats.chunks} chunks ({span}); "
+        f"embedder {stats.embedder}; store {stats.store}"
     )
-    print(f"last ingest: {stats['last_ingest'] or 'never'}")
-    for s in stats["sources"]:
-        print(
-            f"  {s['published'] or 'undated':10}  {s['chunks']:3} chunks  {s['source']}  "
-            f"- {s['title']}"
-        )
-    for d in stats["duplicates"]:
-        print(f"  duplicate: {d['source']} = {d['duplicate_of']}")
+    print(f"last ingest: {stats.last_ingest or 'never'}")
+    for s in stats.sources:
+        print(f"  {s.published or 'undated':10}  {s.chunks:3} chunks  {s.source}  - {s.title}")
+    for source, original in stats.duplicates:
+        print(f"  duplicate: {source} = {original}")
     return EXIT_OK
 
 
 def _entities(args: argparse.Namespace) -> int:
-    from kb.engine import KnowledgeBase
-
     rows = KnowledgeBase(build_settings(args)).entities()
     if args.json:
-        print(json.dumps({"entities": rows}))
+        print(json.dumps({"entities": [r.to_json() for r in rows]}))
         return EXIT_OK
     for r in rows:
-        print(f"{r['documents']:4} docs {r['chunks']:5} chunks  {r['kind']:11}  {r['name']}")
+        print(f"{r.documents:4} docs {r.chunks:5} chunks  {r.kind:11}  {r.name}")
     return EXIT_OK
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from kb.engine import KnowledgeBase
-
-    data = KnowledgeBase(build_settings(args)).timeline(args.entity)
-    if args.json:
-        print(json.dumps(data))
-        return EXIT_OK
-    print(f"Timeline of {data['entity']} ({len(data['events'])} events)")
-    for e in data["events"]:
-        print(
-            f"{e['date'] or 'undated':10}  {e['text']}\n            - {e['title']} ({e['source']})"
+    timeline = KnowledgeBase(build_settings(args)).timeline(args.entity)
+    if not timeline.events and not timeline.undated:
+        raise KBError(
+            f"No entity named {args.entity!r} in the corpus.",
+            "List them with `python -m kb entities`.",
         )
+    if args.json:
+        print(json.dumps(timeline.to_json()))
+        return EXIT_OK
+    print(f"Timeline of {timeline.entity} ({len(timeline.events)} dated events)")
+    for e in timeline.events:
+        print(f"{e.date:10}  {e.text}\n            - {e.title} ({e.source})")
+    if timeline.undated:
+        print(f"\nUndated ({len(timeline.undated)})")
+        for e in timeline.undated:
+            print(f"{'undated':10}  {e.text}\n            - {e.title} ({e.source})")
     return EXIT_OK
 
 
 def _rankings(args: argparse.Namespace) -> int:
-    from kb.engine import KnowledgeBase
-
-    data = KnowledgeBase(build_settings(args)).rankings(args.entity, args.leaderboard)
+    found = KnowledgeBase(build_settings(args)).rankings(args.entity, args.leaderboard)
+    if (args.entity or args.leaderboard) and not found.facts:
+        raise KBError(
+            f"No ranking facts about {args.entity or args.leaderboard!r} in the corpus.",
+            "List what has rankings with `python -m kb rankings`.",
+        )
     if args.json:
-        print(json.dumps(data))
+        print(json.dumps(found.to_json()))
         return EXIT_OK
-    print(f"{len(data['rankings'])} standings, newest first")
-    for r in data["rankings"]:
-        board = r["leaderboard"] + (f" ({r['category']})" if r["category"] else "")
-        rank = f"No. {r['rank']}" if r["rank"] else "ranked"
-        score = f", score {r['score']:g}" if r["score"] else ""
-        print(f"{r['date'] or 'undated':10}  {rank:6} {r['model']} on {board}{score}")
-        print(f"            - {r['title']} ({r['source']})")
+    print(f"{len(found.facts)} standings, newest first")
+    for f in found.facts:
+        score = f", score {f.score:g}" if f.score else ""
+        print(
+            f"{f.date or 'undated':10}  {standing(f.rank):6} {f.model} on "
+            f"{board_label(f.leaderboard, f.category)}{score}"
+        )
+        print(f"            - {f.chunk.title} ({f.chunk.source})")
     return EXIT_OK
 
 

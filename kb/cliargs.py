@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -51,3 +52,16 @@ def report_error(exc: KBError) -> None:
     print(f"error: {exc.message}", file=sys.stderr)
     if exc.hint:
         print(f"hint: {exc.hint}", file=sys.stderr)
+
+
+def iso_date_arg(value: str) -> str:
+    """argparse type: a YYYY-MM-DD date (YYYY and YYYY-MM are widened to the period start)."""
+    text = value.strip()
+    if len(text) == 4 and text.isdigit():
+        text += "-01-01"
+    elif len(text) == 7:
+        text += "-01"
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)") from None

@@ -13,6 +13,7 @@ bm25s is touched only here.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -26,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from kb.store import ChromaStore, chunk_metadata, published_ord
+from kb.errors import StoreBusyError
+from kb.lock import WriteLock
+from kb.store import ChromaStore, chunk_metadata
 from kb.text import tokenize
 from kb.types import Chunk
 
@@ -204,10 +207,10 @@ class KeywordIndex:
     ) -> KeywordIndex | None:
         """`previous` with the chunks gone from Chroma dropped and `added` (tokenised against
         `previous.vocab`) put in; None unless the result holds exactly Chroma's `live_ids`."""
-        old = (previous.terms, previous.counts, previous.offsets, previous.lengths)
-        if any(part is None for part in old):
+        terms, counts = previous.terms, previous.counts
+        offsets, lengths = previous.offsets, previous.lengths
+        if terms is None or counts is None or offsets is None or lengths is None:
             return None
-        terms, counts, offsets, lengths = old  # type: ignore[misc]
         live = set(live_ids)
         new_at = {cid: i for i, cid in enumerate(added.ids)}  # a later copy of an id wins
         if len(live) != len(live_ids) or not set(new_at) <= live:
@@ -344,39 +347,10 @@ class KeywordIndex:
         df = self.doc_freq.get(token, 0)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def mask(
-        self,
-        *,
-        since: str | None = None,
-        until: str | None = None,
-        sources: Sequence[str] | None = None,
-        publishers: Sequence[str] | None = None,
-        entities: Sequence[str] | None = None,
-    ) -> np.ndarray | None:
-        """Boolean mask of chunks passing the filters, or None when there are no filters."""
-        if not (since or until or sources or publishers or entities):
-            return None
-        keep = np.ones(self.size, dtype=bool)
-        if since:
-            keep &= self.published >= published_ord(since)
-        if until:
-            keep &= (self.published <= published_ord(until)) & (self.published > 0)
-        if sources:
-            wanted = set(sources)
-            keep &= np.fromiter((s in wanted for s in self.sources), bool, self.size)
-        if publishers:
-            wanted_p = {p.lower() for p in publishers}
-            keep &= np.fromiter((p.lower() in wanted_p for p in self.publishers), bool, self.size)
-        if entities:
-            from kb.entities import entity_key, stored_keys
-
-            wanted_e = {entity_key(e) for e in entities}
-            keep &= np.fromiter(
-                (bool(wanted_e & stored_keys(e.split("|"))) for e in self.entities),
-                bool,
-                self.size,
-            )
-        return keep
+    @functools.cached_property
+    def publisher_spellings(self) -> frozenset[str]:
+        """Every publisher as the chunks store it (for filters that fold case)."""
+        return frozenset(self.publishers)
 
     def search(
         self, tokens: Sequence[str], n: int, mask: np.ndarray | None = None
@@ -401,9 +375,6 @@ def load_or_build(
     """The keyword index for the store's current revision: loaded if fresh, else rebuilt from
     Chroma. A rebuilt index is saved only when no ingest holds `lock_path` (the writer saves
     its own at the end), so a reader never races a writer on disk."""
-    from kb.errors import StoreBusyError
-    from kb.lock import WriteLock
-
     revision = store.revision
     index = KeywordIndex.load(directory)
     if index is not None and index.revision == revision and index.size == store.count():

@@ -4,10 +4,18 @@ what kind of answer it wants, and its parts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kb.entities import Entity, find_entities
 from kb.text import STOPWORDS, content_terms, normalize, tokenize
+from kb.vocabulary import (
+    MONTH_WORD,
+    MONTHS,
+    NOT_QUESTION_NAMES,
+    NOT_VERSIONED_NAMES,
+    TIME_CUE_WORDS,
+)
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _QUARTER = re.compile(
@@ -23,62 +31,6 @@ _VERSIONED = re.compile(
     r"|\b([A-Z]{1,4}\d{2,4}[A-Z]{0,2})\b"  # chip and model codes: H100, MI400X, B200
 )
 _NAME_WORD = re.compile(r"\b[A-Z][\w\-]*")
-_NOT_NAME = {
-    "tell",
-    "give",
-    "list",
-    "name",
-    "explain",
-    "describe",
-    "is",
-    "are",
-    "was",
-    "were",
-    "did",
-    "does",
-    "do",
-    "can",
-    "could",
-    "should",
-    "would",
-    "will",
-    "which",
-    "what",
-    "who",
-    "how",
-    "when",
-    "where",
-    "why",
-    "and",
-    "wat",
-    "whats",
-    "show",
-    "compare",
-    "according",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "ai",
-    "api",
-    "ceo",
-    "us",
-    "eu",
-    "uk",
-    "series",
-}
 _PRONOUNS = re.compile(
     r"\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|"
     r"the company|the model|the firm|the deal|the same)\b",
@@ -107,11 +59,7 @@ DURATION = re.compile(
     r"quarter)s?\b|\buntil\b|\bthrough\b",
     re.IGNORECASE,
 )
-DATE = re.compile(
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\b(?:19|20)\d\d\b",
-    re.IGNORECASE,
-)
+DATE = re.compile(rf"\b{MONTH_WORD}\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,33 +76,22 @@ class Question:
     history: tuple[str, ...] = ()  # earlier questions of the conversation
     expects: str = ""  # money | percent | number | date | entity | reason | ""
     parts: tuple[str, ...] = field(default_factory=tuple)
+    entities: tuple[Entity, ...] = ()  # vendors, models and leaderboards it names
+    shape: str = ""  # the answer shape asked for: see SHAPES
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """The models it names, else its vendors."""
+        models = tuple(e.name for e in self.entities if e.kind == "model")
+        return models or tuple(e.name for e in self.entities if e.kind == "vendor")
+
+    @property
+    def boards(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.entities if e.kind == "leaderboard")
 
     @property
     def search_text(self) -> str:
         return " ".join([self.text, *self.context_terms])
-
-
-_NOT_NAMES = {
-    "q",
-    "no",
-    "top",
-    "number",
-    "rank",
-    "ranked",
-    "page",
-    "table",
-    "about",
-    "over",
-    "under",
-    "than",
-    "series",
-    "fy",
-    "h",
-    "phase",
-    "tier",
-    "step",
-    "section",
-}
 
 
 def _versions(text: str) -> list[str]:
@@ -168,7 +105,7 @@ def _versions(text: str) -> list[str]:
             continue
         name, version = m.group(1), m.group(2)
         last = name.split()[-1].split("-")[-1].lower()
-        if _YEAR.fullmatch(version) or last in STOPWORDS or last in _NOT_NAMES:
+        if _YEAR.fullmatch(version) or last in STOPWORDS or last in NOT_VERSIONED_NAMES:
             continue
         found.append(f"{last} {version.lower()}")
     return found
@@ -238,35 +175,14 @@ _WH_NOUN = re.compile(
 )
 
 
-_MONTH_ABBREVIATIONS = "jan feb mar apr may jun jul aug sep oct nov dec"
-MONTHS = {m: i for i, m in enumerate(_MONTH_ABBREVIATIONS.split(), start=1)}
-_MONTH_YEAR = re.compile(
-    r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
-    r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
-    r"dec(?:ember)?)\.?\s+((?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-MONTH_NAMES = {i: name for name, i in MONTHS.items()}
-
-# Words that say *when* the answer should hold, not what it should contain
-_TIME_CUES = {
-    "now",
-    "currently",
-    "current",
-    "latest",
-    "newest",
-    "recent",
-    "still",
-    "today",
-    "presently",
-}
+_MONTH_YEAR = re.compile(rf"\b({MONTH_WORD})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def answer_terms(text: str) -> list[str]:
     """Content tokens the evidence should contain: the question's terms minus the noun that
     only names the kind of answer ("which *company* released X?")."""
     kinds = {tokenize(m.group(1))[0] for m in _WH_NOUN.finditer(text) if tokenize(m.group(1))}
-    return [t for t in tokenize(text) if t not in kinds and t not in _TIME_CUES]
+    return [t for t in tokenize(text) if t not in kinds and t not in TIME_CUE_WORDS]
 
 
 def split_parts(text: str) -> list[str]:
@@ -297,12 +213,59 @@ def names_of(text: str) -> list[str]:
     out: list[str] = []
     for word in _NAME_WORD.findall(text):
         for token in tokenize(word):
-            if token not in _NOT_NAME and token.isalpha() and token not in out:
+            if token not in NOT_QUESTION_NAMES and token.isalpha() and token not in out:
                 out.append(token)
     return out
 
 
-def parse_question(text: str, history: list[str] | None = None) -> Question:
+_RANK_WORDS = re.compile(r"\b(?:rank\w*|place[ds]?|position\w*|standing\w*|No\.\s?\d)", re.I)
+_CHANGE_WORDS = re.compile(
+    r"\b(?:chang\w*|histor\w*|over time|mov\w*|evolv\w*|trend\w*|rise|rose|fall|fell|drop\w*|"
+    r"climb\w*|progress\w*)\b",
+    re.I,
+)
+_LEADER_WORDS = re.compile(
+    r"\b(?:lead|leads|led|leading|leader|top|tops|topped|first place|No\.\s?1|number one|#1)\b",
+    re.I,
+)
+# words that make a "who led" question about something else than the standing at a time
+_QUALIFIED = re.compile(
+    r"\b(?:first|last|only|ever|non-\w+|before|after|second|third|runner-up|longest|most|"
+    r"how many|how long|when)\b",
+    re.I,
+)
+_WHO = re.compile(r"^\s*(?:who|which|what)\b", re.I)
+
+SHAPES = {
+    "rank_history": "how a model's or vendor's standing changed over time",
+    "leader": "who leads (or led) a leaderboard",
+    "": "anything else: answered from the best evidence sentences",
+}
+
+
+def shape_of(text: str, entities: Sequence[Entity]) -> str:
+    """The answer shape a question asks for (a key of SHAPES)."""
+    named = {e.kind for e in entities}
+    subjects = bool(named & {"model", "vendor"})
+    if subjects and _RANK_WORDS.search(text) and _CHANGE_WORDS.search(text):
+        return "rank_history"
+    if (
+        "leaderboard" in named
+        and not subjects
+        and _WHO.search(text)
+        and _LEADER_WORDS.search(text)
+        and not _QUALIFIED.search(text)  # "the first non-OpenAI No. 1" is not "who leads"
+    ):
+        return "leader"
+    return ""
+
+
+def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
+    """Read a question once: its terms, what it pins down (years, quarters, months, versions,
+    names, funding rounds), the entities it names, the kind of value and the answer shape it
+    asks for, and its parts. With `history` (earlier questions, oldest first), a follow-up
+    that leans on the previous turn ("and how much does it cost?") takes its terms over."""
+    history = list(history or ())
     text = " ".join(text.split())
     context: list[str] = []
     if history and needs_context(text):
@@ -326,6 +289,7 @@ def parse_question(text: str, history: list[str] | None = None) -> Question:
     names = names_of(text)
     if not names and history and needs_context(text):
         names = names_of(history[-1])
+    entities = tuple(find_entities(text))
     return Question(
         text=text,
         terms=tuple(content_terms(text)),
@@ -339,6 +303,8 @@ def parse_question(text: str, history: list[str] | None = None) -> Question:
         versions=tuple(dict.fromkeys(versions)),
         expects=expected_type(text),
         parts=tuple(split_parts(text)),
+        entities=entities,
+        shape=shape_of(text, entities),
     )
 
 

@@ -15,18 +15,17 @@ sentence where two models "traded places" yields no fact.
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from kb.dates import display_date, period_date, stated_date
 from kb.entities import VENDORS, entity_key, find_entities
-from kb.query import MONTHS
+from kb.render import board_label
 from kb.text import sentence_spans
 from kb.types import Chunk
 
-_MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _ORDINALS = {
     "first": 1,
     "top": 1,
@@ -148,7 +147,7 @@ class RankingFact:
     @property
     def board(self) -> str:
         """The leaderboard as people say it: "LMArena (text)"."""
-        return f"{self.leaderboard} ({self.category})" if self.category else self.leaderboard
+        return board_label(self.leaderboard, self.category)
 
     def to_json(self) -> dict:
         return {
@@ -184,66 +183,6 @@ def vendor_of(model: str) -> str | None:
         if key.startswith(family):
             return vendor
     return None
-
-
-def display_date(date: str) -> str:
-    """ "2025-04-10" -> "on 2025-04-10"; "2025-02" -> "in February 2025"; "2023" -> "in 2023"."""
-    if len(date) == 10:
-        return f"on {date}"
-    if len(date) == 7:
-        year, month = date.split("-")
-        return f"in {calendar.month_name[int(month)]} {year}"
-    return f"in {date}" if date else "undated"
-
-
-def stated_date(text: str, published: str | None) -> str | None:
-    """The date a sentence states, to the precision it states it; a month without a year is
-    read in the publication year (and the year before, if the month is still to come)."""
-    full = re.search(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", text, re.I)
-    if full and (month := _month(full[1])):
-        return f"{full[3]}-{month:02d}-{int(full[2]):02d}"
-    day_first = re.search(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(\d{{4}})\b", text, re.I)
-    if day_first and (month := _month(day_first[2])):
-        return f"{day_first[3]}-{month:02d}-{int(day_first[1]):02d}"
-    month_year = re.search(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", text, re.I)
-    if month_year and (month := _month(month_year[1])):
-        return f"{month_year[2]}-{month:02d}"
-    if relative := _relative_year(text, published):
-        return relative
-    bare = re.search(
-        rf"\b(?:in|since|by|early|late|mid-?)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE})\b",
-        text,
-        re.I,
-    )
-    if bare and published and (month := _month(bare[1])):
-        year = int(published[:4])
-        if month > int(published[5:7]):
-            year -= 1
-        return f"{year}-{month:02d}"
-    return None
-
-
-def _relative_year(text: str, published: str | None) -> str | None:
-    """ "last autumn", "last year" in an article: the year before its publication."""
-    if published and re.search(
-        r"\blast (?:year|spring|summer|autumn|fall|winter)\b|\ba year (?:ago|earlier)\b", text, re.I
-    ):
-        return str(int(published[:4]) - 1)
-    return None
-
-
-def _month(word: str) -> int | None:
-    word = word.lower().rstrip(".")
-    return MONTHS.get(word[:3])
-
-
-def _period_date(value: str) -> str | None:
-    """A table's period cell: "May 2024", "Late March 2024", "Nov-Dec 2024", "2023"."""
-    found = re.search(rf"\b({_MONTH_RE})(?:\s*[-/–]\s*{_MONTH_RE})?\s+(\d{{4}})\b", value, re.I)
-    if found and (month := _month(found[1])):
-        return f"{found[2]}-{month:02d}"
-    year = re.search(r"\b(19|20)\d{2}\b", value)
-    return year.group(0) if year else None
 
 
 def _rank_of(match: re.Match[str]) -> int:
@@ -305,7 +244,7 @@ def _row_fact(
         return None
     rank = int(re.sub(r"\D", "", rank_cell) or 0) if rank_cell else 1
     period = next((cells[k] for k in _DATE_KEYS if cells.get(k)), None)
-    date = _period_date(period) if period else None
+    date = period_date(period) if period else None
     score_cell = next((cells[k] for k in _SCORE_KEYS if cells.get(k)), None)
     score = (
         float(score_cell.replace(",", ""))

@@ -4,67 +4,18 @@ reciprocal rank, restricted to live chunks, filtered and diversified."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from kb.entities import entity_key, stored_keys
+from kb.filters import Filters
 from kb.keyword import KeywordIndex
 from kb.query import exact_phrases
 from kb.settings import Settings
-from kb.store import ChromaStore, published_ord
+from kb.store import ChromaStore
 from kb.text import normalize, tokenize
 from kb.types import Chunk, Hit
 
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict retrieval by publication date (inclusive ISO dates), source, publisher, entity."""
-
-    since: str | None = None
-    until: str | None = None
-    sources: tuple[str, ...] = ()
-    publishers: tuple[str, ...] = ()
-    entities: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.since or self.until or self.sources or self.publishers or self.entities)
-
-    def where(self) -> dict[str, Any] | None:
-        """The same filters as a Chroma `where` clause (entities are applied afterwards)."""
-        clauses: list[dict[str, Any]] = []
-        if self.since:
-            clauses.append({"published_ord": {"$gte": published_ord(self.since)}})
-        if self.until:
-            clauses.append({"published_ord": {"$lte": published_ord(self.until)}})
-            clauses.append({"published_ord": {"$gt": 0}})
-        if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
-        if self.publishers:
-            clauses.append({"publisher": {"$in": list(self.publishers)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def admits(self, chunk: Chunk) -> bool:
-        """All the filters, checked on one chunk in Python (what `where()` and `accepts()`
-        do together in retrieval)."""
-        published = chunk.published or ""
-        if self.since and (not published or published < self.since):
-            return False
-        if self.until and (not published or published > self.until):
-            return False
-        if self.sources and chunk.source not in self.sources:
-            return False
-        if self.publishers and chunk.publisher not in self.publishers:
-            return False
-        return self.accepts(chunk)
-
-    def accepts(self, chunk: Chunk) -> bool:
-        if not self.entities:
-            return True
-        return bool({entity_key(e) for e in self.entities} & stored_keys(chunk.entities))
+__all__ = ["Filters", "Retriever"]
 
 
 class Retriever:
@@ -104,16 +55,12 @@ class Retriever:
 
         dense = [
             (chunk, sim)
-            for chunk, sim in self.store.query(vector, n, filters.where())
-            if self._is_live(chunk) and filters.accepts(chunk)
+            for chunk, sim in self.store.query(
+                vector, n, filters.where(self.keyword.publisher_spellings)
+            )
+            if self._is_live(chunk) and filters.admits_entities(chunk.entities)
         ]
-        mask = self.keyword.mask(
-            since=filters.since,
-            until=filters.until,
-            sources=filters.sources,
-            publishers=filters.publishers,
-            entities=filters.entities,
-        )
+        mask = filters.mask(self.keyword)
         tokens = tokenize(query) + list(extra_terms)
         keyword = self.keyword.search(tokens, n, mask)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kb.render import answer_text
+
 
 @dataclass(frozen=True)
 class Document:
@@ -93,27 +95,54 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One statement of an answer and the numbers of the citations behind it."""
+
+    text: str
+    citations: tuple[int, ...]
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "citations": list(self.citations)}
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What `ask` returns: the answer text with `[n]` markers and the citations they refer to."""
+    """What `ask` returns.
+
+    `text` is the body with `[n]` markers; `claims` are its statements with the citations
+    behind each; `as_of` is the date of the newest source cited. Nothing is appended to the
+    text: the command line, the app, the export and the eval render the "As of" line from
+    `as_of` (kb.render)."""
 
     question: str
     text: str
     abstained: bool
     citations: tuple[Citation, ...] = ()
+    claims: tuple[Claim, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     as_of: str | None = None
     mode: str = "extractive"
     warnings: tuple[str, ...] = ()
     nearest: tuple[Hit, ...] = ()  # offered when the answer abstains
+    shape: str = ""  # which answerer answered: "sentences", "ranking", "llm"...
 
     def to_json(self) -> dict:
+        """The `kb ask --json` object. `answer` is the text as shown to a person (body plus
+        the "As of" line); `body` and `claims` are the parts."""
         return {
             "question": self.question,
-            "answer": self.text,
+            "answer": answer_text(self),
+            "body": self.text,
             "abstained": self.abstained,
             "as_of": self.as_of,
             "mode": self.mode,
+            "shape": self.shape,
+            "claims": [c.to_json() for c in self.claims],
             "citations": [c.to_json() for c in self.citations],
             "warnings": list(self.warnings),
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
+            "nearest": [
+                {"title": h.chunk.title, "published": h.chunk.published, "source": h.chunk.source}
+                for h in self.nearest
+            ],
         }

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from kb.retrieve import Filters
+from kb.filters import Filters
 from tests.conftest import ROOT
 
 
@@ -112,7 +112,7 @@ def test_keyword_index_rebuilds_itself_when_missing(fixture_store, real_embedder
 
     shutil.rmtree(fixture_store.keyword_dir())
     kb = KnowledgeBase(fixture_store, real_embedder)
-    assert kb.keyword.size == kb.store.count()
+    assert kb.refresh().keyword.size == kb.store.count()
     assert fixture_store.keyword_dir().exists()
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from kb.entities import entity_key, find_entities
-from kb.retrieve import Filters
+from kb.filters import Filters
 from tests.conftest import ROOT, run_kb
 
 
@@ -39,22 +39,22 @@ def test_vendors_models_and_leaderboards_with_aliases_folded():
 
 
 def test_entities_are_listed_with_kind_and_counts(fixture_kb):
-    rows = {r["name"]: r for r in fixture_kb.entities()}
-    assert rows["Lumen-4"]["kind"] == "model" and rows["Lumen-4"]["documents"] >= 3
-    assert rows["Kestrel Video 2.5"]["kind"] == "model"
-    assert rows["OpenJudge Arena"]["kind"] == "leaderboard"
+    rows = {r.name: r for r in fixture_kb.entities()}
+    assert rows["Lumen-4"].kind == "model" and rows["Lumen-4"].documents >= 3
+    assert rows["Kestrel Video 2.5"].kind == "model"
+    assert rows["OpenJudge Arena"].kind == "leaderboard"
 
 
 def test_timeline_is_dated_oldest_first_with_sources(fixture_kb):
     timeline = fixture_kb.timeline("Kestrel Video 2.5")
-    dates = [e["date"] for e in timeline["events"]]
-    assert timeline["entity"] == "Kestrel Video 2.5" and len(dates) >= 3
-    assert dates == sorted(dates)
-    assert {e["source"] for e in timeline["events"]} >= {
+    dates = [e.date for e in timeline.events]
+    assert timeline.entity == "Kestrel Video 2.5" and len(dates) >= 3
+    assert dates == sorted(dates) and all(dates)
+    assert {e.source for e in timeline.events} >= {
         "kestrel-video-launch.txt",
         "halvard-report.pdf",
     }
-    assert all("Kestrel Video 2.5" in e["text"] for e in timeline["events"])
+    assert all("Kestrel Video 2.5" in e.text for e in timeline.events)
 
 
 def test_entity_filter_restricts_retrieval(fixture_kb):

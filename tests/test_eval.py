@@ -10,6 +10,7 @@ import pytest
 
 from eval.metrics import aggregate, fact_stated, retrieval_scores, score_answer
 from eval.questions import GOLDEN, GoldenQuestion, load_questions
+from kb.answer.compose import split_cited
 from kb.errors import ConfigError
 from tests.conftest import DATA, ROOT
 
@@ -45,6 +46,7 @@ def answer(text: str, abstained: bool = False, passage: str = "", source: str = 
     )
     return {
         "answer": text,
+        "claims": [c.to_json() for c in split_cited(text)],
         "abstained": abstained,
         "citations": cites,
         "timings": {"retrieve_ms": 5.0, "answer_ms": 10.0},
@@ -148,14 +150,15 @@ def test_bring_your_own_questions_and_documents(tmp_path):
 
 
 def test_claims_with_marker_before_punctuation_and_joint_citations():
-    from eval.metrics import answer_sentences
+    from kb.answer.compose import split_cited
+    from kb.types import Claim
 
-    text = "As of 2025-04-10, X leads LMArena (text) [1][2]; in February 2025 it was Y [3].\n\nAs"
-    assert answer_sentences(text) == [
-        ("As of 2025-04-10, X leads LMArena (text)", [1, 2]),
-        ("in February 2025 it was Y", [3]),
-    ]
-    assert answer_sentences("A quoted sentence. [1] Another one. [2]") == [
-        ("A quoted sentence.", [1]),
-        ("Another one.", [2]),
-    ]
+    text = "As of 2025-04-10, X leads LMArena (text) [1][2]; in February 2025 it was Y [3]."
+    assert split_cited(text) == (
+        Claim("As of 2025-04-10, X leads LMArena (text)", (1, 2)),
+        Claim("in February 2025 it was Y", (3,)),
+    )
+    assert split_cited("A quoted sentence. [1] Another one. [2]") == (
+        Claim("A quoted sentence.", (1,)),
+        Claim("Another one.", (2,)),
+    )

@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 
-from kb.rankings import extract_rankings, stated_date
-from kb.types import Chunk
+import numpy as np
+
+from kb.answer.base import Prepared
+from kb.answer.rankings import RankingAnswerer
+from kb.dates import stated_date
+from kb.query import parse_question
+from kb.rankings import extract_rankings
+from kb.types import Answer, Chunk
 from tests.conftest import run_kb
 
 
@@ -113,10 +119,19 @@ def test_rankings_command_on_the_corpus(corpus_store):
     assert missing.returncode == 2 and "python -m kb rankings" in missing.stderr
 
 
-def test_a_leader_later_seen_lower_is_not_called_the_leader():
-    from kb.answer.rankings import ranking_answer
-    from kb.query import parse_question
+def ranking_answer(question: str, facts: list) -> Answer | None:
+    """The ranking answerer alone, on a question prepared without retrieval."""
+    prepared = Prepared(
+        asked=question,
+        question=parse_question(question),
+        hits=(),
+        vector=np.zeros(384, dtype=np.float32),
+        ranking_facts=lambda: facts,
+    )
+    return RankingAnswerer().answer(prepared, lambda texts: np.zeros((len(texts), 384)))
 
+
+def test_a_leader_later_seen_lower_is_not_called_the_leader():
     older = Chunk(
         "a",
         "da",
@@ -131,7 +146,7 @@ def test_a_leader_later_seen_lower_is_not_called_the_leader():
     newer_text = "Lumen-4 fell to No. 3 on the OpenJudge Arena after the update."
     newer = Chunk("b", "db", 0, newer_text, 0, len(newer_text), "b.md", "B", published="2026-05-04")
     facts = extract_rankings([older]) + extract_rankings([newer])
-    answer = ranking_answer(parse_question("Who leads the OpenJudge Arena now?"), facts)
+    answer = ranking_answer("Who leads the OpenJudge Arena now?", facts)
     assert answer is not None
     assert "Lumen-4 led OpenJudge Arena [1]" in answer.text
     assert "on 2026-05-04 Lumen-4 was No. 3 [2]" in answer.text
@@ -168,22 +183,19 @@ def test_facts_are_kept_at_ingest_and_older_records_still_answer(settings, real_
 
 
 def test_qualified_leader_questions_are_left_to_the_extractive_answer():
-    from kb.answer.rankings import ranking_answer
-    from kb.query import parse_question
-
     text = "Lumen-4 took first place on the OpenJudge Arena."
     facts = extract_rankings([Chunk("a", "d", 0, text, 0, len(text), "a.md", "A", "2026-04-10")])
-    assert ranking_answer(parse_question("Who leads the OpenJudge Arena?"), facts) is not None
+    assert ranking_answer("Who leads the OpenJudge Arena?", facts) is not None
     for question in (
         "Which model was the first non-Northwind No. 1 on the OpenJudge Arena?",
         "When did Lumen-4 first lead the OpenJudge Arena?",
         "Which model led the OpenJudge Arena the longest?",
     ):
-        assert ranking_answer(parse_question(question), facts) is None, question
+        assert ranking_answer(question, facts) is None, question
 
 
 def test_filters_apply_to_ranking_answers(fixture_kb):
-    from kb.retrieve import Filters
+    from kb.filters import Filters
 
     everything = fixture_kb.ask("Who leads the OpenJudge Arena now?")
     assert "Kestrel Video 2.5 leads" in everything.text

@@ -35,7 +35,7 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, embedder, article
 
     kb = KnowledgeBase(settings, embedder)
     stats = kb.stats()
-    assert stats["documents"] == 6 and stats["store"] == url
+    assert stats.documents == 6 and stats.store == url
     answer = kb.ask("Which model ranks first on the OpenJudge Arena?")
     assert not answer.abstained
     assert answer.citations[0].chunk.source == "openjudge-arena-march.html"

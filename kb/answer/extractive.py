@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import product
 
 import numpy as np
 
+from kb.answer.base import CorpusStats, EmbedTexts, Prepared
+from kb.answer.compose import cited_answer
 from kb.answer.support import numbers_in
 from kb.entities import find_entities
 from kb.query import (
@@ -18,20 +21,19 @@ from kb.query import (
     DATE,
     DURATION,
     MONEY,
-    MONTH_NAMES,
     NUMBER,
     PERCENT,
     Question,
     answer_terms,
     concepts_of,
+    expected_type,
     parse_question,
     version_pattern,
 )
 from kb.settings import Settings
 from kb.text import normalize, sentence_spans, tokenize
-from kb.types import Answer, Citation, Hit
-
-EmbedTexts = Callable[[Sequence[str]], np.ndarray]
+from kb.types import Answer, Citation, Claim, Hit
+from kb.vocabulary import MONTH_NAMES, NOW_CUES, PRICE_WORDS
 
 _REASON = re.compile(
     r"\b(because|after|following|due to|amid|as a result|since|so that|"
@@ -154,13 +156,6 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     return out
 
 
-_NOW = re.compile(
-    r"\b(now|currently|current|latest|newest|most recent|still|today|these days|"
-    r"at the moment|as of now)\b",
-    re.IGNORECASE,
-)
-
-
 def _prefer_newest(scores: np.ndarray, evidence: Sequence[Evidence], floor: float) -> np.ndarray:
     """For "now", "still", "latest" questions: of the evidence that answers nearly as well as
     the best (within 0.15), the newest article's wins."""
@@ -179,10 +174,10 @@ def _changes_over_time(question: Question) -> bool:
     offered), not pinned to a time: "now", "still", "latest", or an amount with no date."""
     if question.years or question.months or question.quarters:
         return False
-    if _NOW.search(question.text):
+    if NOW_CUES.search(question.text):
         return True
     return question.expects in ("money", "percent_or_money") and bool(
-        _PRICE_WORDS.search(question.text)
+        PRICE_WORDS.search(question.text)
     )
 
 
@@ -196,7 +191,6 @@ def _subject(text: str) -> str | None:
 
 
 _COMPARES = re.compile(r"\b(?:than|against|compared|same as|level with|versus|vs)\b", re.I)
-_PRICE_WORDS = re.compile(r"\b(?:cost|costs|price|prices|priced|charge|charges)\b", re.I)
 
 
 def _recency(evidence: Sequence[Evidence]) -> list[float]:
@@ -212,20 +206,15 @@ def _matched(term: str, tokens: frozenset[str]) -> bool:
     return term in tokens or ("~" + CONCEPTS[term] in tokens if term in CONCEPTS else False)
 
 
-class ExtractiveAnswerer:
-    """Builds an `Answer` from retrieved hits without any generative model."""
+class _SentencePicker:
+    """Picks and quotes evidence sentences for one question, over one store view's word
+    statistics."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        embed_texts: EmbedTexts,
-        idf: Callable[[str], float],
-        doc_freq: Callable[[str], int] | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, embed_texts: EmbedTexts, corpus: CorpusStats) -> None:
         self.settings = settings
         self.embed_texts = embed_texts
-        self.idf = idf
-        self.doc_freq = doc_freq or (lambda t: 1)
+        self.idf = corpus.idf
+        self.doc_freq = corpus.doc_freq
         self._synonyms: dict[str, list[str]] = {}
         for word, concept in CONCEPTS.items():
             self._synonyms.setdefault(concept, []).append(word)
@@ -257,7 +246,7 @@ class ExtractiveAnswerer:
         scores = np.zeros(len(evidence), dtype=np.float32)
         dense = sentence_vectors @ part_vector if len(evidence) else scores
         # "now", "currently", "latest", "still": the newest evidence wins a close call
-        recency = _recency(evidence) if _NOW.search(part) else None
+        recency = _recency(evidence) if NOW_CUES.search(part) else None
         for i, ev in enumerate(evidence):
             own = near = in_chunk = 0.0
             for term, weight in weights.items():
@@ -322,7 +311,7 @@ class ExtractiveAnswerer:
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
             per_part.append(scores)
-        if len(parts) == 1 and _NOW.search(question.text):
+        if len(parts) == 1 and NOW_CUES.search(question.text):
             per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
         chosen = self._choose(per_part, evidence)
         if len(parts) == 1 and chosen and _changes_over_time(question):
@@ -383,15 +372,13 @@ class ExtractiveAnswerer:
         (ev1, s1), (ev0, s0) = newest, earlier
         c1 = Citation(1, ev1.hit.chunk, ev1.sentence, ev1.start, s1)
         c0 = Citation(2, ev0.hit.chunk, ev0.sentence, ev0.start, s0)
+        newer, older = _tidy(_with_list(ev1)), _tidy(_with_list(ev0))
         text = (
-            f"As of {ev1.hit.chunk.published}: {_tidy(_with_list(ev1))} [1]\n\n"
-            f"Earlier, as of {ev0.hit.chunk.published}: {_tidy(_with_list(ev0))} [2]"
+            f"As of {ev1.hit.chunk.published}: {newer} [1]\n\n"
+            f"Earlier, as of {ev0.hit.chunk.published}: {older} [2]"
         )
-        as_of = ev1.hit.chunk.published
-        text += f"\n\nAs of {as_of} (date of the newest source cited)."
-        return Answer(
-            question=question.text, text=text, abstained=False, citations=(c1, c0), as_of=as_of
-        )
+        claims = (Claim(newer, (1,)), Claim(older, (2,)))
+        return cited_answer(question.text, text, (c1, c0), claims=claims, shape="sentences")
 
     def _choose(
         self, per_part: list[np.ndarray], eligible: list[Evidence]
@@ -401,9 +388,8 @@ class ExtractiveAnswerer:
         floor = self.settings.min_evidence
         tops = [[int(i) for i in np.argsort(-s)[:5] if s[int(i)] >= floor] for s in per_part]
         best: tuple[float, list[int | None]] = (-1.0, [])
-        from itertools import product
 
-        options = [t or [None] for t in tops]
+        options: list[list[int | None]] = [list(t) or [None] for t in tops]
         for combo in product(*options):
             picked = [i for i in combo if i is not None]
             if len({eligible[i].sentence for i in picked}) < len(picked):
@@ -438,25 +424,15 @@ class ExtractiveAnswerer:
     def _compose(self, question: Question, chosen: list[tuple[Evidence, float]]) -> Answer:
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
-        sentences: list[str] = []
+        claims: list[Claim] = []
         for ev, score in chosen:
             cid = ev.hit.chunk.chunk_id
             if cid not in numbers:
                 numbers[cid] = len(numbers) + 1
                 citations.append(Citation(numbers[cid], ev.hit.chunk, ev.sentence, ev.start, score))
-            sentences.append(f"{_tidy(_with_list(ev))} [{numbers[cid]}]")
-        dates = sorted({c.chunk.published for c in citations if c.chunk.published})
-        as_of = dates[-1] if dates else None
-        text = " ".join(sentences)
-        if as_of:
-            text += f"\n\nAs of {as_of} (date of the newest source cited)."
-        return Answer(
-            question=question.text,
-            text=text,
-            abstained=False,
-            citations=tuple(citations),
-            as_of=as_of,
-        )
+            claims.append(Claim(_tidy(_with_list(ev)), (numbers[cid],)))
+        text = " ".join(f"{c.text} [{c.citations[0]}]" for c in claims)
+        return cited_answer(question.text, text, citations, claims=claims, shape="sentences")
 
     def _abstain(self, question: Question, hits: Sequence[Hit], missing: list[str]) -> Answer:
         text = f'The corpus does not say. None of the articles answers "{question.text}"'
@@ -468,14 +444,18 @@ class ExtractiveAnswerer:
             )
         else:
             text += "."
-        return Answer(question=question.text, text=text, abstained=True, nearest=tuple(hits[:3]))
+        return Answer(
+            question=question.text,
+            text=text,
+            abstained=True,
+            nearest=tuple(hits[:3]),
+            shape="sentences",
+        )
 
 
 def _part_spec(question: Question, part: str, first: bool) -> Question:
     """What one part of a multi-part question pins down. A later part that names nothing
     ("and what was the valuation?") is about what the question named before it."""
-    from dataclasses import replace
-
     spec = parse_question(part, list(question.history))
     if not first and not (spec.names or spec.versions):
         spec = replace(
@@ -494,8 +474,6 @@ def _display(specifier: str) -> str:
 
 
 def _part_type(part: str) -> str:
-    from kb.query import expected_type
-
     return expected_type(part)
 
 
@@ -520,3 +498,19 @@ def _with_list(ev: Evidence) -> str:
 def _tidy(sentence: str) -> str:
     sentence = " ".join(sentence.split())
     return sentence.lstrip("-*• ").strip()
+
+
+class SentenceAnswerer:
+    """The default answerer: quotes the best evidence sentences, each cited, or abstains."""
+
+    name = "sentences"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer:
+        """The best sentence per part of the question, each with its citation; for values
+        that change over time, the newest and what it replaced; an abstention (with the
+        nearest sources) when nothing answers well enough."""
+        picker = _SentencePicker(self.settings, embed, prepared.corpus)
+        return picker.answer(prepared.question, prepared.hits, prepared.vector)

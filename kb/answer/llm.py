@@ -9,24 +9,17 @@ its cited source does not support is flagged.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-
+from kb.answer.base import EmbedTexts, Prepared
+from kb.answer.compose import cited_answer
 from kb.answer.prompt import build_messages
 from kb.answer.support import similarities, strip_citations, supports
 from kb.errors import ConfigError, LLMError
-from kb.query import Question, parse_question
 from kb.settings import Settings
 from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Hit
-
-if TYPE_CHECKING:
-    from kb.answer.extractive import ExtractiveAnswerer
-    from kb.engine import KnowledgeBase
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _MARKER_WITH_SPACE = re.compile(r"\s*\[(\d+)\]")
@@ -101,7 +94,12 @@ def _llm_error(settings: Settings, exc: Exception) -> LLMError:
 
 
 class LLMAnswerer:
-    """Streams a grounded answer from a chat model, then checks its citations."""
+    """Streams a grounded answer from a chat model, then checks its citations.
+
+    Built per call from whatever settings the caller holds (the app's session, the CLI's
+    environment), so one engine serves every mode."""
+
+    name = "llm"
 
     def __init__(self, chat_model: Any, settings: Settings) -> None:
         self.model = chat_model
@@ -109,12 +107,12 @@ class LLMAnswerer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LLMAnswerer:
+        """An answerer for the chat model the settings name; ConfigError when none is set."""
         return cls(make_chat_model(settings), settings)
 
-    def stream(
-        self, question: str, hits: Sequence[Hit], history: Sequence[str] = ()
-    ) -> Iterator[str]:
-        messages = build_messages(question, hits, history)
+    def stream(self, prepared: Prepared) -> Iterator[str]:
+        """The model's answer as it arrives; LLMError (with a hint) when the model fails."""
+        messages = build_messages(prepared.question.text, prepared.hits, prepared.history)
         try:
             for piece in self.model.stream(messages):
                 content = piece.content if hasattr(piece, "content") else str(piece)
@@ -137,19 +135,16 @@ class LLMAnswerer:
             raise _llm_error(self.settings, exc) from exc
         return str(getattr(reply, "content", reply)).strip()[:200]
 
-    def answer(
-        self,
-        q: Question,
-        hits: Sequence[Hit],
-        extractive: ExtractiveAnswerer,
-        vector: np.ndarray,
-        history: Sequence[str] = (),
-    ) -> Answer:
-        text = "".join(self.stream(q.text, hits, history))
-        return check_citations(q.text, text, hits, extractive.embed_texts)
+    def finish(self, prepared: Prepared, text: str, embed: EmbedTexts) -> Answer:
+        """The streamed text as a checked, cited Answer."""
+        return check_citations(prepared.question.text, text, prepared.hits, embed)
+
+    def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer:
+        """The model's whole answer, with its citations checked."""
+        return self.finish(prepared, "".join(self.stream(prepared)), embed)
 
 
-def check_citations(question: str, text: str, hits: Sequence[Hit], embed: Any) -> Answer:
+def check_citations(question: str, text: str, hits: Sequence[Hit], embed: EmbedTexts) -> Answer:
     """Turn raw model output into an Answer: citations renumbered to the sources actually
     used, markers that point at no source removed and reported, unsupported sentences flagged."""
     text = text.strip()
@@ -161,6 +156,7 @@ def check_citations(question: str, text: str, hits: Sequence[Hit], embed: Any) -
             abstained=True,
             mode="llm",
             nearest=tuple(hits[:3]),
+            shape="llm",
         )
 
     def keep_valid(match: re.Match[str]) -> str:
@@ -199,19 +195,7 @@ def check_citations(question: str, text: str, hits: Sequence[Hit], embed: Any) -
         claim = next((s for s, n in pairs if n == old), "")
         sentence, start = _best_sentence(hit.chunk.text, claim)
         citations.append(Citation(new, hit.chunk, sentence, start, hit.score))
-    dates = sorted(c.chunk.published for c in citations if c.chunk.published)
-    as_of = dates[-1] if dates else None
-    if as_of:
-        renumbered += f"\n\nAs of {as_of} (date of the newest source cited)."
-    return Answer(
-        question=question,
-        text=renumbered,
-        abstained=False,
-        citations=tuple(citations),
-        as_of=as_of,
-        mode="llm",
-        warnings=tuple(warnings),
-    )
+    return cited_answer(question, renumbered, citations, shape="llm", mode="llm", warnings=warnings)
 
 
 def _best_sentence(passage: str, claim: str) -> tuple[str, int]:
@@ -223,54 +207,3 @@ def _best_sentence(passage: str, claim: str) -> tuple[str, int]:
         if score > best_score:
             best, best_start, best_score = passage[a:b], a, score
     return best, best_start
-
-
-def stream_llm_answer(
-    kb: KnowledgeBase,
-    question: str,
-    *,
-    history: Sequence[str] = (),
-    filters: Any = None,
-    k: int | None = None,
-    fallback: bool = True,
-) -> Iterator[str | Answer]:
-    """Yield the LLM's text as it streams, then the checked Answer. If the LLM fails and
-    `fallback` is set, yield the extractive answer instead, with the failure as a warning."""
-    from kb.engine import clean_question
-
-    text, notes = clean_question(question)
-    kb.refresh()
-    started = time.perf_counter()
-    q = parse_question(text, list(history))
-    vector = kb._embed_query(q.search_text)
-    hits = kb.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector)
-    retrieved = time.perf_counter()
-    pieces: list[str] = []
-    try:
-        answerer = LLMAnswerer.from_settings(kb.settings)
-        for piece in answerer.stream(q.text, hits, history):
-            pieces.append(piece)
-            yield piece
-        answer = check_citations(q.text, "".join(pieces), hits, kb._embed_passages)
-    except (LLMError, ConfigError) as exc:
-        if not fallback:
-            raise
-        answer = kb.extractive.answer(q, hits, vector)
-        answer = replace(
-            answer,
-            mode="extractive",
-            warnings=answer.warnings
-            + (f"{exc.message} {exc.hint}".strip() + " Answered extractively instead.",),
-        )
-        yield "\n\n" if pieces else ""
-        yield answer.text
-    done = time.perf_counter()
-    yield replace(
-        answer,
-        question=text,
-        warnings=tuple(notes) + answer.warnings,
-        timings={
-            "retrieve_ms": (retrieved - started) * 1000,
-            "answer_ms": (done - retrieved) * 1000,
-        },
-    )

@@ -6,38 +6,21 @@ for them; anything else goes to the extractive answerer."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from kb.entities import entity_key, find_entities
+from kb.answer.base import EmbedTexts, Prepared
+from kb.answer.compose import cited_answer
+from kb.dates import display_date
+from kb.entities import entity_key
 from kb.query import Question
 from kb.rankings import (
     RankingFact,
     board_key,
     category_of,
-    display_date,
     history,
     leaders,
 )
-from kb.types import Answer, Citation
-
-_RANK_WORDS = re.compile(r"\b(?:rank\w*|place[ds]?|position\w*|standing\w*|No\.\s?\d)", re.I)
-_CHANGE = re.compile(
-    r"\b(?:chang\w*|histor\w*|over time|mov\w*|evolv\w*|trend\w*|rise|rose|fall|fell|drop\w*|"
-    r"climb\w*|progress\w*)\b",
-    re.I,
-)
-_LEADER = re.compile(
-    r"\b(?:lead|leads|led|leading|leader|top|tops|topped|first place|No\.\s?1|number one|#1)\b",
-    re.I,
-)
-# words that make a "who led" question about something else than the standing at a time
-_QUALIFIED = re.compile(
-    r"\b(?:first|last|only|ever|non-\w+|before|after|second|third|runner-up|longest|most|"
-    r"how many|how long|when)\b",
-    re.I,
-)
-_WHO = re.compile(r"^\s*(?:who|which|what)\b", re.I)
+from kb.types import Answer, Chunk, Citation
 
 
 def _asked_period(question: Question) -> str | None:
@@ -58,7 +41,7 @@ def _cite(
     citations: list[Citation] = []
     by_text: dict[tuple[str, str], int] = {}
 
-    def number(chunk, text: str, start: int) -> int:  # noqa: ANN001
+    def number(chunk: Chunk, text: str, start: int) -> int:
         key = (chunk.chunk_id, text)
         if key not in by_text:
             by_text[key] = len(citations) + 1
@@ -97,13 +80,7 @@ def _answer(question: Question, text: str, used: Sequence[RankingFact]) -> Answe
     markers, citations = _cite(used, named)
     for i in range(len(used)):
         text = text.replace(f"[[{i}]]", markers[i])
-    dates = sorted({c.chunk.published for c in citations if c.chunk.published})
-    as_of = dates[-1] if dates else None
-    if as_of:
-        text += f"\n\nAs of {as_of} (date of the newest source cited)."
-    return Answer(
-        question=question.text, text=text, abstained=False, citations=tuple(citations), as_of=as_of
-    )
+    return cited_answer(question.text, text, citations, shape="ranking")
 
 
 def _changes(facts: list[RankingFact], limit: int = 5) -> list[RankingFact]:
@@ -216,32 +193,26 @@ def history_answer(
     return _answer(question, text, used)
 
 
-def asks_about_rankings(text: str) -> bool:
-    """A cheap first look: could this be a leader or rank-history question?"""
-    return bool(
-        (_RANK_WORDS.search(text) and _CHANGE.search(text))
-        or (_WHO.search(text) and _LEADER.search(text))
-    )
+class RankingAnswerer:
+    """Leader and rank-history questions, from the ranking facts extracted at ingest."""
 
+    name = "ranking"
 
-def ranking_answer(question: Question, facts: Sequence[RankingFact]) -> Answer | None:
-    """An answer from ranking facts, or None when the question is not of a ranking shape or the
-    corpus has no facts for it."""
-    if not facts or not asks_about_rankings(question.text):
-        return None
-    found = find_entities(question.text)
-    boards = [e.name for e in found if e.kind == "leaderboard"]
-    subjects = [e.name for e in found if e.kind == "model"] or [
-        e.name for e in found if e.kind == "vendor"
-    ]
-    text = question.text
-    if subjects and _RANK_WORDS.search(text) and _CHANGE.search(text):
-        return history_answer(question, facts, subjects[0], boards[0] if boards else None)
-    if boards and not subjects and _WHO.search(text) and _LEADER.search(text):
-        if _QUALIFIED.search(text):
-            return None  # "the first non-OpenAI No. 1" is not "who leads"
+    def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
+        """An answer from ranking facts, or None when the question is not of a ranking shape
+        or the corpus has no facts for it."""
+        question = prepared.question
+        if question.shape not in ("rank_history", "leader"):
+            return None
+        facts = prepared.ranking_facts()
+        if not facts:
+            return None
+        boards = question.boards
+        if question.shape == "rank_history":
+            return history_answer(
+                question, facts, question.subjects[0], boards[0] if boards else None
+            )
         return leader_answer(question, facts, boards[0])
-    return None
 
 
-__all__ = ["asks_about_rankings", "history_answer", "leader_answer", "ranking_answer"]
+__all__ = ["RankingAnswerer", "history_answer", "leader_answer"]

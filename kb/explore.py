@@ -1,0 +1,302 @@
+"""Exploring the corpus rather than asking it: entities, an entity's timeline and articles,
+ranking standings, and store statistics. Each function reads one store view and returns
+small frozen types; "nothing found" is an empty result, never an error."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from kb.dates import stated_date
+from kb.entities import entity_key, mentions, stored_keys, untag
+from kb.rankings import RankingFact, board_key, extract_rankings, facts_from_json, history
+from kb.store import ChromaStore, DocRecord
+from kb.text import sentence_spans
+from kb.types import Chunk
+from kb.view import StoreView
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    """A recognised entity and how many chunks and documents mention it."""
+
+    name: str
+    kind: str  # vendor | model | leaderboard
+    chunks: int
+    documents: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EntityDocument:
+    """An article that mentions an entity, with how many of its passages do."""
+
+    source: str
+    title: str
+    published: str | None
+    publisher: str | None
+    passages: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A sentence about an entity, dated by the date it states, else by its article's."""
+
+    date: str
+    text: str
+    source: str
+    title: str
+    published: str | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """An entity's dated events, oldest first; events with no date at all listed apart."""
+
+    entity: str
+    events: tuple[TimelineEvent, ...] = ()
+    undated: tuple[TimelineEvent, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "entity": self.entity,
+            "events": [e.to_json() for e in self.events],
+            "undated": [e.to_json() for e in self.undated],
+        }
+
+
+@dataclass(frozen=True)
+class Rankings:
+    """Ranking facts about an entity and/or on one leaderboard, newest first."""
+
+    entity: str | None
+    leaderboard: str | None
+    facts: tuple[RankingFact, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "entity": self.entity,
+            "leaderboard": self.leaderboard,
+            "rankings": [f.to_json() for f in self.facts],
+        }
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    source: str
+    title: str
+    published: str | None
+    publisher: str | None
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What the store holds."""
+
+    documents: int
+    chunks: int
+    embedder: str
+    store: str
+    date_range: tuple[str, str] | None
+    last_ingest: str | None
+    duplicates: tuple[tuple[str, str], ...]  # (source, duplicate of)
+    sources: tuple[SourceInfo, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "embedder": self.embedder,
+            "store": self.store,
+            "date_range": list(self.date_range) if self.date_range else None,
+            "last_ingest": self.last_ingest,
+            "duplicates": [{"source": s, "duplicate_of": d} for s, d in self.duplicates],
+            "sources": [asdict(s) for s in self.sources],
+        }
+
+
+def _live_rows(view: StoreView) -> list[int]:
+    """Rows of the keyword index whose chunks belong to a live document version."""
+    kw = view.keyword
+    return [i for i in range(kw.size) if view.live.get(kw.doc_ids[i]) == kw.content_hashes[i]]
+
+
+def entities(view: StoreView) -> tuple[EntityCount, ...]:
+    """Every recognised vendor, model and leaderboard, most mentioned first."""
+
+    def count() -> tuple[EntityCount, ...]:
+        kw = view.keyword
+        table: dict[str, tuple[str, str, int, set[str]]] = {}
+        for i in _live_rows(view):
+            for item in filter(None, kw.entities[i].split("|")):
+                entity = untag(item)
+                name, kind, chunks, docs = table.get(
+                    entity.key, (entity.name, entity.kind, 0, set())
+                )
+                docs.add(kw.doc_ids[i])
+                table[entity.key] = (name, kind, chunks + 1, docs)
+        rows = [EntityCount(n, k, c, len(d)) for n, k, c, d in table.values()]
+        rows.sort(key=lambda r: (-r.documents, -r.chunks, r.name.lower()))
+        return tuple(rows)
+
+    return view.remember("entities", count)
+
+
+def find_entity(view: StoreView, name: str) -> EntityCount | None:
+    """The entity of the corpus with this name under any spelling, or None."""
+    key = entity_key(name)
+    return next((e for e in entities(view) if entity_key(e.name) == key), None)
+
+
+def entity_documents(view: StoreView, name: str) -> tuple[EntityDocument, ...]:
+    """The articles that mention an entity, newest first."""
+    key = entity_key(name)
+    kw = view.keyword
+    counts: dict[str, int] = {}
+    for i in _live_rows(view):
+        if key in stored_keys(kw.entities[i].split("|")):
+            counts[kw.doc_ids[i]] = counts.get(kw.doc_ids[i], 0) + 1
+    rows = [
+        EntityDocument(rec.source, rec.title, rec.published, rec.publisher, counts[doc_id])
+        for doc_id, rec in view.documents.items()
+        if doc_id in counts and rec.status == "stored"
+    ]
+    return tuple(sorted(rows, key=lambda r: (r.published or "", r.source), reverse=True))
+
+
+def timeline(view: StoreView, store: ChromaStore, name: str) -> Timeline:
+    """Dated events about an entity across the corpus, oldest first, each with its source:
+    the sentences that mention it, dated by the date they state (kb.dates, the same reader
+    as ranking facts), else by their article's publication date."""
+    found = find_entity(view, name)
+    if found is None:
+        return Timeline(entity=name)
+    key = entity_key(found.name)
+    kw = view.keyword
+    ids = [kw.ids[i] for i in _live_rows(view) if key in stored_keys(kw.entities[i].split("|"))]
+    events: dict[str, TimelineEvent] = {}
+    for chunk in store.get_chunks(ids):
+        if not view.is_live(chunk):
+            continue
+        for a, b in sentence_spans(chunk.text):
+            sentence = " ".join(chunk.text[a:b].split())
+            if len(sentence) < 25 or not mentions(found.name, sentence):
+                continue
+            date = stated_date(sentence, chunk.published) or chunk.published or ""
+            events.setdefault(
+                sentence.lower(),
+                TimelineEvent(date, sentence, chunk.source, chunk.title, chunk.published),
+            )
+    dated = sorted((e for e in events.values() if e.date), key=lambda e: (e.date, e.source))
+    undated = sorted((e for e in events.values() if not e.date), key=lambda e: e.source)
+    return Timeline(found.name, tuple(dated), tuple(undated))
+
+
+def ranking_facts(view: StoreView, store: ChromaStore) -> list[RankingFact]:
+    """Every ranking fact of the live corpus. Extracted at ingest and kept in each
+    document's registry record; documents stored before that are read from their chunks."""
+
+    def collect() -> list[RankingFact]:
+        facts: list[RankingFact] = []
+        older: set[str] = set()
+        for doc_id in sorted(view.documents):
+            rec = view.documents[doc_id]
+            if rec.status != "stored":
+                continue
+            if rec.rankings:
+                facts.extend(facts_from_json(rec.rankings, record_chunk(rec)))
+            else:
+                older.add(doc_id)
+        facts.extend(_extract_from_chunks(view, store, older))
+        return facts
+
+    return view.remember("ranking_facts", collect)
+
+
+def _extract_from_chunks(view: StoreView, store: ChromaStore, doc_ids: set[str]) -> list:
+    """Ranking facts of documents ingested before extraction moved to ingest."""
+    kw = view.keyword
+    named = {
+        d
+        for d, tags in zip(kw.doc_ids, kw.entities, strict=False)
+        if d in doc_ids and "leaderboard:" in tags
+    }
+    ids = [c for c, d in zip(kw.ids, kw.doc_ids, strict=False) if d in named]
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in store.get_chunks(ids):
+        if view.is_live(chunk):
+            by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    facts: list[RankingFact] = []
+    for doc_id in sorted(by_doc):
+        facts.extend(extract_rankings(sorted(by_doc[doc_id], key=lambda c: c.index)))
+    return facts
+
+
+def rankings(
+    view: StoreView, store: ChromaStore, entity: str | None = None, leaderboard: str | None = None
+) -> Rankings:
+    """Ranking facts, newest first, about an entity (model, its family, vendor or
+    leaderboard) and/or on one leaderboard. A leaderboard given as the entity is read as
+    the leaderboard (`kb rankings "Chatbot Arena"`)."""
+    facts = ranking_facts(view, store)
+    if (
+        entity
+        and not leaderboard
+        and any(entity_key(f.leaderboard) == board_key(entity) for f in facts)
+    ):
+        entity, leaderboard = None, entity
+    if leaderboard:
+        key = board_key(leaderboard)
+        facts = [f for f in facts if entity_key(f.leaderboard) == key]
+    if entity:
+        facts = history(facts, entity_key(entity))
+    ordered = sorted(facts, key=lambda f: (f.date, f.chunk.published or ""), reverse=True)
+    return Rankings(entity, leaderboard, tuple(ordered))
+
+
+def stats(view: StoreView, store: ChromaStore, embedder: str) -> Stats:
+    """Documents, chunks, dates and sources of the store."""
+    stored = view.stored()
+    dates = sorted(r.published for r in stored if r.published)
+    return Stats(
+        documents=len(stored),
+        chunks=store.count(),
+        embedder=embedder,
+        store=store.location,
+        date_range=(dates[0], dates[-1]) if dates else None,
+        last_ingest=store.manifest.get("last_ingest") or None,
+        duplicates=tuple(
+            (r.source, view.documents[r.duplicate_of].source)
+            for r in view.documents.values()
+            if r.status == "duplicate" and r.duplicate_of in view.documents
+        ),
+        sources=tuple(
+            SourceInfo(r.source, r.title, r.published, r.publisher, r.chunks)
+            for r in sorted(stored, key=lambda r: r.source)
+        ),
+    )
+
+
+def record_chunk(rec: DocRecord) -> Chunk:
+    """A stand-in chunk with a document's metadata and no text."""
+    return Chunk(
+        chunk_id="",
+        doc_id=rec.doc_id,
+        index=0,
+        text="",
+        start=0,
+        end=0,
+        source=rec.source,
+        title=rec.title,
+        published=rec.published,
+        publisher=rec.publisher,
+        content_hash=rec.content_hash,
+    )
