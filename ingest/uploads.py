@@ -12,10 +12,14 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.loaders import SUPPORTED_SUFFIXES, sniff_matches
+from ingest.pipeline import FileResult, Ingestor, IngestReport, Progress
+from kb.embedders import Embedder
+from kb.settings import Settings
 
 _RESERVED = {
     "con",
@@ -99,3 +103,26 @@ def save_upload(corpus_dir: Path, name: str, data: bytes, max_mb: float) -> Save
         return SavedUpload(name, None, "refused", "too many files with this name")
     finally:
         os.unlink(tmp)
+
+
+def ingest_uploads(
+    settings: Settings,
+    embedder: Embedder,
+    files: Sequence[tuple[str, bytes]],
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Save uploaded files (name, content) into `<corpus>/uploads` and ingest the saved ones.
+
+    A refused file (unsafe name, wrong content, too large) is reported as failed with its
+    reason, and never stops the rest of the batch."""
+    saved: list[str] = []
+    refused: list[FileResult] = []
+    for name, data in files:
+        result = save_upload(Path(settings.corpus_dir), name, data, settings.max_file_mb)
+        if result.path is not None:
+            saved.append(str(result.path))
+        else:
+            refused.append(FileResult(name, "failed", error=result.reason))
+    report = Ingestor(settings, embedder, progress=progress).run(saved) if saved else IngestReport()
+    report.results[:0] = refused
+    return report

@@ -4,6 +4,7 @@ switch, empty store, errors."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,6 +21,11 @@ def app_env(monkeypatch, fixture_store):
     monkeypatch.setenv("KB_CORPUS_DIR", str(fixture_store.corpus_dir))
     monkeypatch.delenv("KB_CHROMA_URL", raising=False)
     return fixture_store
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a label we escaped for Markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def start() -> AppTest:
@@ -50,7 +56,8 @@ def test_answer_has_numbered_source_cards_with_highlight(app_env):
     text = assistant_markdown(at)
     assert "288 gigabytes" in text and "\\[1\\]" in text
     card = at.expander[0]
-    assert card.label.startswith("[1] Tessellate ships TX-9") and "2026-04-05" in card.label
+    label = shown(card.label)
+    assert label.startswith("[1] Tessellate ships TX-9") and "2026-04-05" in label
     assert any("<mark>" in md.value and "288 gigabytes" in md.value for md in card.markdown)
     assert any("As of 2026-04-05" in c.value for c in at.caption)
 
@@ -71,7 +78,7 @@ def test_source_filter_restricts_citations(app_env):
     at = start()
     at.sidebar.multiselect[0].select("tessellate-chip.htm").run()
     at = ask(at, "Which model ranks first on the OpenJudge Arena?")
-    labels = [e.label for e in at.expander if e.label.startswith("[")]
+    labels = [shown(e.label) for e in at.expander if shown(e.label).startswith("[")]
     assert all("Tessellate" in label for label in labels)
 
 
@@ -116,7 +123,7 @@ def test_entity_filter_and_timeline(app_env):
     at = start()
     at.sidebar.multiselect(key="entities").select("TX-9").run()
     at = ask(at, "What is the price?")
-    labels = [e.label for e in at.expander if e.label.startswith("[")]
+    labels = [shown(e.label) for e in at.expander if shown(e.label).startswith("[")]
     assert labels and all("Tessellate" in label or "Lumen" in label for label in labels)
     at.sidebar.selectbox(key="timeline_entity").select("Kestrel Video 2.5").run()
     assert not at.exception
@@ -131,7 +138,7 @@ def test_entity_filter_and_timeline(app_env):
     (chart,) = rankings.get("vega_lite_chart")
     spec = json.loads(chart.proto.spec)
     assert spec["encoding"]["y"]["scale"]["reverse"] is True  # No. 1 at the top
-    sources = " ".join(c.value for c in articles.caption)
+    sources = " ".join(shown(c.value) for c in articles.caption)
     assert "kestrel-video-launch.txt" in sources and "halvard-report.pdf" in sources
     at.button(key="close_entity").click().run()
     assert not at.subheader and at.sidebar.selectbox(key="timeline_entity").value == "(none)"

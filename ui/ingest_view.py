@@ -1,0 +1,107 @@
+"""Adding articles from the browser: uploads and URLs, with their results."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.loaders.url import is_url
+from ingest.pipeline import Ingestor, IngestReport
+from ingest.uploads import ingest_uploads
+from kb.errors import KBError
+from ui.resources import base_settings, embedder, engine
+from ui.text import md_escape
+
+_LABELS = {
+    "added": ":green[added]",
+    "updated": ":blue[updated]",
+    "unchanged": ":gray[unchanged]",
+    "duplicate": ":orange[duplicate]",
+    "failed": ":red[failed]",
+    "skipped": ":gray[skipped]",
+    "removed": ":gray[removed]",
+}
+
+
+def show_error(exc: KBError) -> None:
+    st.error(f"{exc.message}\n\n**How to fix it:** {exc.hint}" if exc.hint else exc.message)
+
+
+def _progress_bar(label: str):  # noqa: ANN202 - a Streamlit progress callback
+    bar = st.progress(0.0, text=label)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if total:
+            bar.progress(min(1.0, done / total), text=f"{label}: {stage} {done}/{total}")
+
+    return bar, progress
+
+
+def _finish(report: IngestReport) -> None:
+    engine().refresh(force=True)
+    st.session_state.ingest_results = report.to_json()
+
+
+def ingest_paths(paths: list[str], label: str) -> None:
+    """Ingest server-side paths (the starter corpus) with a progress bar."""
+    bar, progress = _progress_bar(label)
+    try:
+        report = Ingestor(base_settings(), embedder(), progress=progress).run(paths)
+    except KBError as exc:
+        show_error(exc)
+        return
+    finally:
+        bar.empty()
+    _finish(report)
+
+
+def add_articles() -> None:
+    """The "Add articles" controls: upload files, or fetch an article by its http(s) URL."""
+    files = st.file_uploader(
+        f"Upload .txt, .md, .html or .pdf files (up to {base_settings().max_file_mb:g} MB each)",
+        accept_multiple_files=True,
+        type=["txt", "md", "markdown", "html", "htm", "pdf"],
+        key="uploader",
+    )
+    if files and st.button("Add to the corpus", key="add_files", type="primary"):
+        bar, progress = _progress_bar("Ingesting uploads")
+        try:
+            report = ingest_uploads(
+                base_settings(), embedder(), [(f.name, f.getvalue()) for f in files], progress
+            )
+        except KBError as exc:
+            show_error(exc)
+        else:
+            _finish(report)
+        finally:
+            bar.empty()
+    url = st.text_input("Or an article URL", placeholder="https://...", key="url").strip()
+    if st.button("Fetch and add", key="add_url", disabled=not url):
+        if is_url(url):
+            ingest_urls([url])
+        else:  # server paths are a command-line feature, never the browser's
+            st.error("Only http:// or https:// addresses can be added here.")
+    if st.session_state.get("ingest_results"):
+        show_ingest_results(st.session_state.ingest_results)
+
+
+def ingest_urls(urls: list[str]) -> None:
+    bar, progress = _progress_bar("Fetching")
+    try:
+        report = Ingestor(base_settings(), embedder(), progress=progress).run(urls)
+    except KBError as exc:
+        show_error(exc)
+        return
+    finally:
+        bar.empty()
+    _finish(report)
+
+
+def show_ingest_results(results: dict) -> None:
+    """One line per file of the last ingest: its source, what happened, and why."""
+    for f in results.get("files", []):
+        line = f"**{md_escape(f['source'])}**: {_LABELS.get(f['status'], md_escape(f['status']))}"
+        if f.get("duplicate_of"):
+            line += f" of {md_escape(f['duplicate_of'])}"
+        if f.get("error"):
+            line += f" ({md_escape(f['error'])})"
+        st.markdown(line)

@@ -1,0 +1,114 @@
+"""The sidebar: corpus counts, adding articles, filters, the entity page picker, the mode."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from kb.engine import KnowledgeBase
+from kb.errors import KBError
+from kb.explore import Stats
+from kb.filters import Filters
+from ui.ingest_view import add_articles
+from ui.resources import base_settings, llm_answerer
+from ui.text import html_text
+
+NO_PAGE = "(none)"
+
+
+def corpus(kb: KnowledgeBase) -> Filters:
+    """Counts, the "Add articles" box and the filters; returns the filters chosen."""
+    st.sidebar.header("Corpus")
+    counts = st.sidebar.container()  # filled after any upload below, so counts are current
+    with st.sidebar.expander("Add articles", expanded=False):
+        add_articles()
+    stats = kb.stats()
+    show_counts(counts, stats)
+
+    st.sidebar.header("Filters")
+    titles = {s.source: s.title for s in stats.sources}
+    lo = date.fromisoformat(stats.date_range[0]) if stats.date_range else date(2023, 1, 1)
+    hi = date.fromisoformat(stats.date_range[1]) if stats.date_range else date.today()
+    since = until = None
+    if st.sidebar.checkbox("Limit by publication date", key="use_dates"):
+        picked = st.sidebar.date_input("Published between", value=(lo, hi), key="dates")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            since, until = picked[0].isoformat(), picked[1].isoformat()
+    chosen = st.sidebar.multiselect(
+        "Only these sources",
+        list(titles),
+        key="sources",
+        format_func=lambda s: f"{titles.get(s, s)[:60]} ({s})",
+    )
+    names = [e.name for e in kb.entities()]
+    about = st.sidebar.multiselect(
+        "Only passages about",
+        names,
+        key="entities",
+        help="Vendors, models and leaderboards recognised in the articles",
+    )
+    st.sidebar.header("Explore")
+    st.sidebar.selectbox(
+        "Page of",
+        [NO_PAGE, *names],
+        key="timeline_entity",
+        help="One vendor, model or leaderboard: its timeline, its ranking history and the "
+        "articles that mention it",
+    )
+    return Filters(since=since, until=until, sources=tuple(chosen), entities=tuple(about))
+
+
+def show_counts(box: st.delta_generator.DeltaGenerator, stats: Stats) -> None:
+    cols = box.columns(2)
+    cols[0].metric("Documents", stats.documents)
+    cols[1].metric("Chunks", stats.chunks)
+    if stats.date_range:
+        box.caption(f"Covers {stats.date_range[0]} to {stats.date_range[1]}")
+    if stats.last_ingest:
+        box.caption(f"Last ingest: {stats.last_ingest.replace('T', ' ')}")
+
+
+def answer_mode() -> str:
+    """The mode radio and, in LLM mode, the chat model's settings (kept in this session)."""
+    st.sidebar.header("Answer mode")
+    llm = st.session_state.llm
+    mode = st.sidebar.radio(
+        "Mode",
+        ["Extractive (offline)", "LLM"],
+        key="mode",
+        help="Extractive quotes the sources and needs no model. LLM writes the answer with a "
+        "chat model you run (Ollama or any OpenAI-compatible server).",
+    )
+    llm["enabled"] = mode == "LLM"
+    if not llm["enabled"]:
+        return "extractive"
+    defaults = base_settings()
+    llm["provider"] = st.sidebar.selectbox(
+        "Provider",
+        ["ollama", "openai"],
+        key="llm_provider",
+        index=0 if defaults.llm_provider == "ollama" else 1,
+        format_func=lambda p: "Ollama" if p == "ollama" else "OpenAI-compatible",
+    )
+    llm["base_url"] = st.sidebar.text_input(
+        "Base URL",
+        value=defaults.llm_base_url or "",
+        key="llm_base_url",
+        placeholder="http://localhost:11434"
+        if llm["provider"] == "ollama"
+        else "http://localhost:8000/v1",
+    )
+    llm["model"] = st.sidebar.text_input(
+        "Model", value=defaults.llm_model or "", key="llm_model", placeholder="llama3.1"
+    )
+    llm["api_key"] = st.sidebar.text_input(
+        "API key (kept in this session only)", type="password", key="llm_key"
+    )
+    if st.sidebar.button("Test connection", key="llm_test"):
+        try:
+            reply = llm_answerer(llm).ping()
+            st.sidebar.success(f"Connected: the model replied “{html_text(reply)[:60]}”.")
+        except KBError as exc:
+            st.sidebar.error(f"{exc.message} {exc.hint}")
+    return "llm"
