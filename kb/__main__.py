@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from kb import users_cli
 from kb.cliargs import (
     EXIT_FAILED,
     EXIT_OK,
@@ -109,6 +110,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     stats = sub.add_parser("stats", help="documents, chunks and sources in the store")
     add_store_args(stats)
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    users_cli.add_parser(sub)
     return parser.parse_args(argv)
 
 
@@ -233,6 +235,7 @@ COMMANDS = {
     "entities": _entities,
     "timeline": _timeline,
     "rankings": _rankings,
+    "users": users_cli.run,
 }
 
 

@@ -125,10 +125,39 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, description="Timeout for one LLM call.")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
 
+    # Users, sessions and the audit log of the app
+    users_file: Path | None = Field(
+        None,
+        description="JSON file of the app's users, roles and argon2 password hashes, written "
+        "with mode 0600 (default: users.json in the store directory).",
+    )
+    session_hours: float = Field(
+        8.0, gt=0, le=24 * 31, description="Hours a sign-in lasts before the app asks again."
+    )
+    audit_file: Path | None = Field(
+        None,
+        description="JSON-lines log of who added, updated or removed which document or feed "
+        "(default: audit.jsonl in the store directory).",
+    )
+
     @field_validator("chroma_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("users_file", "audit_file", mode="before")
+    @classmethod
+    def _blank_path_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    def users_path(self) -> Path:
+        """The users file: `users_file`, or users.json in the store directory (which exists
+        locally with a Chroma server too: it holds the keyword index cache)."""
+        return Path(self.users_file) if self.users_file else Path(self.store_dir) / "users.json"
+
+    def audit_path(self) -> Path:
+        """The audit log: `audit_file`, or audit.jsonl in the store directory."""
+        return Path(self.audit_file) if self.audit_file else Path(self.store_dir) / "audit.jsonl"
 
     def keyword_dir(self) -> Path:
         """Where the BM25 index lives: beside the embedded store, or a cache per server."""
