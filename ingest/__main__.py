@@ -38,6 +38,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="do nothing when the store already holds documents (for `make run`)",
     )
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        default=None,
+        help="fetch URLs on loopback, private and link-local addresses too (intranets, test "
+        "servers; env KB_ALLOW_PRIVATE_URLS=1)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
@@ -109,7 +116,7 @@ def _store_has_documents(settings) -> bool:  # noqa: ANN001
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        settings = build_settings(args)
+        settings = build_settings(args, allow_private_urls=args.allow_private_urls)
         from ingest.pipeline import Ingestor
         from kb.embedders import load_embedder
 

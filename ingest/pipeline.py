@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.chunking import chunk_document
+from ingest.http import FetchPolicy
 from ingest.loaders import Loaded, load_url, loader_for
 from ingest.sources import Input, Skipped, discover, doc_id_for
 from kb.embedders import Embedder
@@ -281,7 +282,7 @@ class Ingestor:
     def _read(self, item: Input) -> tuple[Loaded, bytes]:
         limit = int(self.settings.max_file_mb * 1_000_000)
         if item.is_url:
-            return load_url(item.source, timeout=self.settings.fetch_timeout_s, max_bytes=limit)
+            return load_url(item.url or item.source, FetchPolicy.from_settings(self.settings))
         assert item.path is not None
         loader = loader_for(item.path.name)
         try:

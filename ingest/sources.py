@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.loaders import LOADERS, is_url, normalize_url
+from ingest.loaders import LOADERS, clean_source, is_url
 
 IGNORE_FILE = ".kbignore"
 
@@ -21,6 +21,7 @@ class Input:
     source: str
     path: Path | None = None  # None for URLs
     explicit: bool = False  # named on the command line rather than found in a folder
+    url: str | None = None  # the URL to fetch, credentials included; `source` never has them
 
     @property
     def is_url(self) -> bool:
@@ -83,7 +84,7 @@ def discover(
 
     for arg in inputs or [str(corpus_dir)]:
         if is_url(arg):
-            add(Input(source=normalize_url(arg), explicit=True))
+            add(Input(source=clean_source(arg), explicit=True, url=arg.strip()))
             continue
         path = Path(arg).expanduser()
         if path.is_dir():

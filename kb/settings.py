@@ -77,7 +77,19 @@ class Settings(BaseSettings):
         "above 1 turns near-duplicate detection off.",
     )
     max_file_mb: float = Field(25.0, gt=0, description="Largest file or upload accepted, in MB.")
-    fetch_timeout_s: float = Field(20.0, gt=0, description="Timeout for fetching a URL.")
+    fetch_timeout_s: float = Field(
+        20.0,
+        gt=0,
+        description="One total deadline, in seconds, for fetching a URL: name lookup, "
+        "redirects and the whole body.",
+    )
+    allow_private_urls: bool = Field(
+        False,
+        description="Allow fetching URLs on loopback, private, link-local and other non-public "
+        "addresses (intranets, test servers). Off by default so a URL cannot reach the "
+        "machine's own services or the cloud metadata address (env KB_ALLOW_PRIVATE_URLS=1, "
+        "or --allow-private-urls).",
+    )
 
     # Retrieval
     top_k: int = Field(6, ge=1, le=50, description="Chunks handed to the answerer.")

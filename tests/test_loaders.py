@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.chunking import chunk_document
+from ingest.http import FetchPolicy
 from ingest.loaders import load_url, loader_for
 from ingest.loaders.html import load_html
 from ingest.loaders.markdown import load_markdown
@@ -197,20 +198,39 @@ def page_server():
 
 
 def test_url_is_fetched_and_read_as_html(page_server):
-    doc, _ = load_url(page_server + "/news/arena?utm_source=x#top", timeout=5, max_bytes=10**6)
+    # the test server is on loopback, which only an explicit allow_private reaches
+    policy = FetchPolicy(allow_private=True, timeout_s=5, max_bytes=10**6)
+    doc, _ = load_url(page_server + "/news/arena?utm_source=x#top", policy)
     assert doc.published == "2026-03-20" and "cookies" not in doc.text.lower()
     with pytest.raises(LoadError, match="HTTP 404"):
-        load_url(page_server + "/missing", timeout=5, max_bytes=10**6)
+        load_url(page_server + "/missing", policy)
 
 
 def test_url_ingest_uses_the_normalised_url_as_source(settings, embedder, page_server):
     from ingest.pipeline import Ingestor
     from kb.store import ChromaStore
 
-    report = Ingestor(settings, embedder).run([page_server + "/news/arena/?utm_source=x"])
+    settings = settings.model_copy(update={"allow_private_urls": True})  # loopback test server
+    report = Ingestor(settings, embedder).run(
+        [
+            page_server.replace("http://", "http://reader:s3cret@")
+            + "/news/arena/?utm_source=x&token=t0"
+        ]
+    )
     assert report.to_json()["documents"]["added"] == 1
     (doc,) = ChromaStore(settings).documents().values()
-    assert doc.source == page_server + "/news/arena"
+    assert doc.source == page_server + "/news/arena" and doc.url == doc.source
+
+
+def test_url_ingest_refuses_a_loopback_server_unless_private_urls_are_allowed(
+    settings, embedder, page_server
+):
+    from ingest.pipeline import Ingestor
+
+    report = Ingestor(settings, embedder).run([page_server + "/news/arena"]).to_json()
+    (failed,) = report["files"]
+    assert failed["status"] == "failed" and "a loopback address" in failed["error"]
+    assert "KB_ALLOW_PRIVATE_URLS=1" in failed["hint"]
 
 
 def test_pasted_text_gets_back_the_breaks_after_glued_subheadings():

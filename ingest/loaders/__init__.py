@@ -9,7 +9,7 @@ from ingest.loaders.html import load_html
 from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.text import load_txt
-from ingest.loaders.url import is_url, load_url, normalize_url
+from ingest.loaders.url import clean_source, is_url, load_fetched, load_url, normalize_url
 from kb.errors import UnsupportedFormatError
 
 Loader = Callable[[bytes, str], Loaded]
@@ -53,8 +53,10 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "Loaded",
     "Loader",
+    "clean_source",
     "decode_text",
     "is_url",
+    "load_fetched",
     "load_url",
     "loader_for",
     "normalize_url",
