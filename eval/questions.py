@@ -21,7 +21,19 @@ CATEGORIES = (
     "time_change",  # "now"/"still" questions about a value that changed: newest + what it replaced
     "entity",  # asked with an entity filter (`entities` in the question file)
     "ranking",  # leaderboard leaders and rank histories
+    # analyst questions answered from market facts (issue 15)
+    "list",  # every matching item; passes only when all are named
+    "count",  # the number, optionally with the items counted
+    "superlative",  # the winner and its figure
+    "compare",  # both sides' figures
+    "what_happened",  # the newest relevant event, with its status word and date
+    "status",  # "is X still available in Y?": the status word (and date)
+    "timeline",  # dated values, oldest to newest
+    "summary",  # a digest over several sources that must hold the key facts
 )
+# A question set is scored in parts: "main" (the starter corpus's own style) and
+# "generalization" (unfamiliar articles and questions typed as people type them, issue 16).
+PARTS = ("main", "generalization")
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,7 @@ class GoldenQuestion:
     split: str | None = None
     history: tuple[str, ...] = field(default_factory=tuple)
     entities: tuple[str, ...] = field(default_factory=tuple)  # ask only about these
+    part: str = "main"  # one of PARTS
 
 
 def load_questions(path: Path, *, require_split: bool = True) -> list[GoldenQuestion]:
@@ -73,6 +86,8 @@ def load_questions(path: Path, *, require_split: bool = True) -> list[GoldenQues
         entities = raw.get("entities", [])
         if not isinstance(entities, list) or not all(isinstance(e, str) for e in entities):
             problems.append("'entities' must be a list of strings")
+        if raw.get("part", "main") not in PARTS:
+            problems.append(f"'part' must be one of {', '.join(PARTS)}")
         if raw.get("answerable") and not facts:
             problems.append("an answerable question needs at least one fact")
         if raw.get("id") in seen:
@@ -93,6 +108,7 @@ def load_questions(path: Path, *, require_split: bool = True) -> list[GoldenQues
                 split=split,
                 history=tuple(raw.get("history") or ()),
                 entities=tuple(entities),
+                part=raw.get("part", "main"),
             )
         )
     if not questions:

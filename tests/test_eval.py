@@ -9,10 +9,21 @@ import sys
 import pytest
 
 from eval.metrics import aggregate, fact_stated, retrieval_scores, score_answer
-from eval.questions import GOLDEN, GoldenQuestion, load_questions
+from eval.questions import CATEGORIES, GOLDEN, GoldenQuestion, load_questions
 from kb.answer.compose import split_cited
 from kb.errors import ConfigError
 from tests.conftest import DATA, ROOT
+
+ANALYST_CATEGORIES = (
+    "list",
+    "count",
+    "superlative",
+    "compare",
+    "what_happened",
+    "status",
+    "timeline",
+    "summary",
+)
 
 
 def test_retrieval_scores_by_document():
@@ -94,11 +105,40 @@ def test_golden_set_meets_its_brief():
     for category in ("time_change", "entity", "ranking"):
         assert {q.split for q in questions if q.category == category} == {"dev", "test"}
     assert all(q.entities for q in questions if q.category == "entity")
+    # the analyst categories (issue 15): at least 8 each, scored on held-out questions too
+    for category in ANALYST_CATEGORIES:
+        asked = [q for q in questions if q.category == category and q.part == "main"]
+        assert len(asked) >= 8 and {q.split for q in asked} == {"dev", "test"}, category
+    assert set(ANALYST_CATEGORIES) <= set(CATEGORIES)
+    # the generalization part (issue 16): its own questions, both splits, some unanswerable
+    general = [q for q in questions if q.part == "generalization"]
+    assert len(general) >= 30 and {q.split for q in general} == {"dev", "test"}
+    assert sum(not q.answerable for q in general) >= 5
+    assert sum(bool(q.history) for q in general) >= 3
     # no question is asked in both splits
     dev = {q.question.lower() for q in questions if q.split == "dev"}
     assert not dev & {q.question.lower() for q in questions if q.split == "test"}
     corpus = {p.name for p in (ROOT / "corpus").iterdir()}
     assert all(s in corpus for q in questions for s in q.sources)
+
+
+def test_a_question_part_is_main_by_default_and_checked(tmp_path):
+    good = tmp_path / "q.jsonl"
+    good.write_text(
+        '{"id": "a", "question": "x", "facts": [["y"]], "answerable": true}\n'
+        '{"id": "b", "question": "z", "facts": [["y"]], "answerable": true, '
+        '"part": "generalization"}\n'
+    )
+    assert [q.part for q in load_questions(good, require_split=False)] == [
+        "main",
+        "generalization",
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "question": "x", "facts": [["y"]], "answerable": true, "part": "x"}\n'
+    )
+    with pytest.raises(ConfigError, match=r"bad.jsonl:1.*'part'"):
+        load_questions(bad, require_split=False)
 
 
 def test_bad_question_file_names_the_line(tmp_path):
