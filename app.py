@@ -13,6 +13,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import streamlit as st  # noqa: E402
 
+from kb.engine import KnowledgeBase  # noqa: E402
 from kb.errors import KBError  # noqa: E402
 from kb.filters import Filters  # noqa: E402
 from kb.types import Answer  # noqa: E402
@@ -68,8 +69,13 @@ def ask(question: str, mode: str, filters: Filters) -> None:
             show_error(exc)
             state.messages.pop()
             return
-        render_answer(answer)
+        render_answer(answer, inferred_dates(kb))
     state.messages.append({"role": "assistant", "content": answer.text, "answer": answer})
+
+
+def inferred_dates(kb: KnowledgeBase) -> set[str]:
+    """Documents whose date was read from their first sentences (no date line)."""
+    return {doc_id for doc_id, rec in kb.documents.items() if rec.date_inferred}
 
 
 def close_entity_page() -> None:
@@ -119,7 +125,7 @@ for message in state.messages:
         if message["role"] == "user":
             st.text(message["content"])
         else:
-            render_answer(message["answer"])
+            render_answer(message["answer"], inferred_dates(kb))
 
 if not state.messages:
     st.markdown(

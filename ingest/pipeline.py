@@ -29,6 +29,7 @@ from ingest.chunking import chunk_document
 from ingest.http import FetchPolicy
 from ingest.loaders import Loaded, load_url, loader_for
 from ingest.sources import Input, Skipped, discover, doc_id_for
+from kb.dates import dateline_date
 from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
 from kb.keyword import KeywordIndex, KeywordRows, index_text
@@ -334,12 +335,14 @@ class Ingestor:
         if isinstance(loaded, _Lazy):
             loaded = loaded()
         content_hash = text_hash(loaded.text)
+        # no date line: the first dateline-like statement, marked as inferred
+        inferred = None if loaded.published else dateline_date(loaded.text)
         doc = Document(
             doc_id=doc_id,
             source=item.source,
             title=loaded.title,
             text=loaded.text,
-            published=loaded.published,
+            published=loaded.published or inferred,
             publisher=loaded.publisher,
             author=loaded.author,
             url=loaded.url or (item.source if item.is_url else None),
@@ -360,6 +363,7 @@ class Ingestor:
             format=doc.format,
             path=path,
             ingested_at=_now(),
+            date_inferred=inferred is not None,
         )
         original = next(
             (

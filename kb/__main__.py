@@ -172,7 +172,10 @@ def _stats(args: argparse.Namespace) -> int:
     )
     print(f"last ingest: {stats.last_ingest or 'never'}")
     for s in stats.sources:
-        print(f"  {s.published or 'undated':10}  {s.chunks:3} chunks  {s.source}  - {s.title}")
+        date = (s.published or "undated") + ("*" if s.date_inferred else "")
+        print(f"  {date:11}  {s.chunks:3} chunks  {s.source}  - {s.title}")
+    if any(s.date_inferred for s in stats.sources):
+        print("  * date read from the article's first sentences (it has no date line)")
     for source, original in stats.duplicates:
         print(f"  duplicate: {source} = {original}")
     return EXIT_OK

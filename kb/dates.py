@@ -112,3 +112,25 @@ def display_date(value: str) -> str:
         year, month = value.split("-")
         return f"in {calendar.month_name[int(month)]} {year}"
     return f"in {value}" if value else "undated"
+
+
+_DATELINE = re.compile(
+    rf"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+    rf"|\b(\d{{1,2}})\s+({MONTH_RE}),?\s+(\d{{4}})\b",
+    re.IGNORECASE,
+)
+DATELINE_WINDOW = 400
+"""How far into an article a dateline-like statement is looked for (its first sentences)."""
+
+
+def dateline_date(text: str) -> str | None:
+    """The date an undated article states first, near its start ("said on August 14, 2026",
+    "— Oslo, Aug 14 2026"), as an ISO day; None when its opening states no full date."""
+    m = _DATELINE.search(text[:DATELINE_WINDOW])
+    if not m:
+        return None
+    if m[1]:
+        month, day, year = month_number(m[1]), int(m[2]), int(m[3])
+    else:
+        month, day, year = month_number(m[5]), int(m[4]), int(m[6])
+    return _valid(year, month, day) if month else None

@@ -95,6 +95,7 @@ class SourceInfo:
     published: str | None
     publisher: str | None
     chunks: int
+    date_inferred: bool = False  # the date was read from the article's first sentences
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ def stats(view: StoreView, store: ChromaStore, embedder: str) -> Stats:
             if r.status == "duplicate" and r.duplicate_of in view.documents
         ),
         sources=tuple(
-            SourceInfo(r.source, r.title, r.published, r.publisher, r.chunks)
+            SourceInfo(r.source, r.title, r.published, r.publisher, r.chunks, r.date_inferred)
             for r in sorted(stored, key=lambda r: r.source)
         ),
     )

@@ -58,6 +58,7 @@ class DocRecord:
     minhash: str = ""  # MinHash signature of the text, for near-duplicate detection
     original_hash: str = ""  # for a duplicate: the content hash of the original it matched
     rankings: str = ""  # its ranking facts as JSON ("" when stored before they were extracted)
+    date_inferred: bool = False  # `published` read from the text's opening, not a date line
 
     def to_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "doc_id"}

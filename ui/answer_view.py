@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
 from kb.render import as_of_note
@@ -28,17 +30,20 @@ def highlighted_passage(citation: Citation) -> str:
     ).replace("\n", "<br>")
 
 
-def source_label(citation: Citation) -> str:
+def source_label(citation: Citation, inferred: Collection[str] = ()) -> str:
     chunk = citation.chunk
-    meta = [m for m in (chunk.publisher, chunk.published or "undated") if m]
+    date = chunk.published or "undated"
+    if chunk.doc_id in inferred:
+        date += " (date inferred from the text)"
+    meta = [m for m in (chunk.publisher, date) if m]
     if chunk.page:
         meta.append(f"page {chunk.page}")
     return md_escape(f"[{citation.n}] {chunk.title} · " + " · ".join(meta))
 
 
-def render_sources(answer: Answer) -> None:
+def render_sources(answer: Answer, inferred: Collection[str] = ()) -> None:
     for c in answer.citations:
-        with st.expander(source_label(c), expanded=c.n == 1):  # the first source open
+        with st.expander(source_label(c, inferred), expanded=c.n == 1):  # the first source open
             st.markdown(
                 f"<blockquote class='kb-quote'>“{html_text(c.sentence or c.chunk.text)}”"
                 "</blockquote>",
@@ -50,8 +55,9 @@ def render_sources(answer: Answer) -> None:
             st.caption(md_escape(f"Source: {c.chunk.source}"))
 
 
-def render_answer(answer: Answer) -> None:
-    """The answer as a person reads it, then its sources."""
+def render_answer(answer: Answer, inferred: Collection[str] = ()) -> None:
+    """The answer as a person reads it, then its sources (`inferred`: ids of documents whose
+    date was read from their text)."""
     if answer.abstained:
         st.info(md_escape(answer.text))
         if answer.nearest:
@@ -66,6 +72,6 @@ def render_answer(answer: Answer) -> None:
         note = as_of_note(answer)
         if note:
             st.caption(note)
-        render_sources(answer)
+        render_sources(answer, inferred)
     for warning in answer.warnings:
         st.warning(md_escape(warning))

@@ -1,0 +1,40 @@
+"""The one date reader: stated dates at their precision, datelines of undated articles."""
+
+from __future__ import annotations
+
+from ingest.pipeline import Ingestor
+from kb.dates import dateline_date, parse_date, stated_date
+from kb.engine import KnowledgeBase
+
+
+def test_stated_dates_keep_the_precision_the_text_gives():
+    assert stated_date("As of April 10, 2025, X leads", None) == "2025-04-10"
+    assert stated_date("In May 2024, it topped the board.", "2026-01-02") == "2024-05"
+    assert stated_date("It launched last autumn.", "2026-03-01") == "2025"
+    assert stated_date("The mayor spoke in 2024.", None) is None  # "mayor" is no month
+    assert parse_date("Published on 21 July 2026") == "2026-07-21"
+
+
+def test_a_dateline_near_the_start_dates_an_undated_article():
+    assert dateline_date("Pallas Robotics said on August 14, 2026 that it ...") == "2026-08-14"
+    assert dateline_date("— Oslo, Aug 14 2026. Norway's ...") == "2026-08-14"
+    assert dateline_date("A long opening. " * 40 + "On May 1, 2026 ...") is None
+    assert dateline_date("No date here at all.") is None
+
+
+def test_an_undated_pasted_article_takes_its_dateline_marked_inferred(
+    settings, real_embedder, tmp_path
+):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "pasted.txt").write_text(
+        "Veridian Labs opens a Lisbon office\n"
+        "Veridian Labs said on August 14, 2026 that it had opened an office in Lisbon.The "
+        "company plans to hire forty engineers there by the end of the year.\n",
+        encoding="utf-8",
+    )
+    report = Ingestor(settings, real_embedder).run([str(folder)])
+    assert report.failed == []
+    stats = KnowledgeBase(settings, real_embedder).stats().to_json()
+    (source,) = stats["sources"]
+    assert source["published"] == "2026-08-14" and source["date_inferred"] is True
