@@ -18,7 +18,7 @@ import numpy as np
 
 from kb.answer.extractive import ExtractiveAnswerer
 from kb.embedders import Embedder, load_embedder
-from kb.entities import entity_key, find_entities, mentions, stored_keys, untag
+from kb.entities import consolidate, entity_key, find_entities, mentions, stored_keys, untag
 from kb.errors import KBError, StoreBusyError
 from kb.keyword import KeywordIndex, load_or_build
 from kb.lock import WriteLock, lock_path
@@ -348,6 +348,7 @@ class KnowledgeBase:
                 row["documents"].add(self.keyword.doc_ids[i])
         rows = [{**r, "documents": len(r["documents"])} for r in table.values()]
         rows.sort(key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))
+        rows = consolidate(rows)  # fold "Veridian" onto "Veridian Labs", drop lone sightings
         self._entities_cache = (self._revision, rows)
         return rows
 
