@@ -415,6 +415,8 @@ _MODEL_AFTER = re.compile(
     r"^(?:,?\s+(?:an?|the|its)\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:model|chatbot|assistant|"
     r"agent|chip|LLM)\b|\s+(?:model|chatbot|assistant)\b)"
 )
+_PERSON_AFTER = re.compile(r"^,?\s+(?:who|said|says|added|told|wrote)\b")
+_PERSON_BEFORE = re.compile(r"(?:said|says|added|according to)\s+$")
 _INVESTOR_AFTER = re.compile(
     r"^(?:['’]s)?,?\s+(?:led|co-led|invested|participated|joined|backed|wrote|also invested)\b"
 )
@@ -470,6 +472,7 @@ def clean_name(text: str) -> str:
     name = _TITLES.sub("", name)
     name = name.strip(" \t.,;:!?\"'“”‘’()[]{}*-–—")
     name = _POSSESSIVE.sub("", name).rstrip(" .,")
+    name = re.sub(r"\s+(?:API|APIs|SDK|app|App)$", "", name)  # "Corvid Studio API": the product
     if not name or not name[0].isupper() and not name[0].isdigit():
         return ""
     words = _words(name)
@@ -501,14 +504,15 @@ def _lower_words(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", "\n".join(texts)))
 
 
-def needs_ner(sentence: str, known: Iterable[str], lower_words: frozenset[str]) -> bool:
-    """Whether a sentence can hold a name the rules did not find: a capitalised word that is
-    not a listed name, not a generic or calendar word, and not a word the document also
-    writes in lower case (an ordinary word capitalised in a heading or at a sentence start).
-    Table rows are left to the rules (numbers, names already listed)."""
+def name_triggers(sentence: str, known: Iterable[str], lower_words: frozenset[str]) -> set[str]:
+    """The capitalised words in a sentence that can start a name the rules did not find: not
+    a listed name, not a generic or calendar word, not a model code, not a word the document
+    also writes in lower case (an ordinary word capitalised in a heading or at a sentence
+    start). Table rows are left to the rules (numbers, names already listed)."""
     if _TABLE_ROW.search(sentence):
-        return False
+        return set()
     known_words = {w.lower() for k in known for w in (k, *re.split(r"[\s-]+", k))}
+    out: set[str] = set()
     for i, m in enumerate(_CAPITALISED.finditer(sentence)):
         word = m.group(0).rstrip(".'’").removesuffix("'s").removesuffix("’s")
         low = word.lower()
@@ -523,12 +527,32 @@ def needs_ner(sentence: str, known: Iterable[str], lower_words: frozenset[str]) 
             and re.match(r"\s+[a-z]", sentence[m.end() :])
         ):
             continue  # "Analysts said", "Several companies": an ordinary sentence opener
-        if low in lower_words:
+        if low in lower_words or len(word) < 2:
             continue  # the document writes it in lower case too: an ordinary word ("Order")
-        if len(word) < 2:
-            continue
-        return True
-    return False
+        out.add(word)
+    return out
+
+
+def needs_ner(sentence: str, known: Iterable[str], lower_words: frozenset[str]) -> bool:
+    """Whether a sentence can hold a name the rules did not find (see `name_triggers`)."""
+    return bool(name_triggers(sentence, known, lower_words))
+
+
+# How many sentences of a document the recogniser reads for one unexplained word: a name's
+# later mentions are found by its spelling, so "Mara Olsen" is not recognised ten times over.
+_READS_PER_WORD = 2
+
+
+def _ner_sentences(sentences: dict[str, list[str]], lower_words: frozenset[str]) -> list[str]:
+    """The sentences worth the recogniser's time, in document order."""
+    seen: Counter[str] = Counter()
+    chosen = []
+    for s, names in sentences.items():
+        words = name_triggers(s, names, lower_words)
+        if any(seen[w] < _READS_PER_WORD for w in words):
+            chosen.append(s)
+            seen.update(words)
+    return chosen
 
 
 @dataclass
@@ -590,10 +614,12 @@ def _investor_context(sentence: str, name: str) -> bool:
 
 
 _MAKER_BEFORE = re.compile(
-    r"(?P<v>" + _NAME + r")(?:['’]s\s+(?:new\s+|latest\s+|own\s+)?(?:[a-z-]+\s+){0,2}?|"
-    r"\s+(?:said|says|released|launched|unveiled|introduced|announced|shipped|showed)\s+"
-    r"(?:that\s+)?(?:its|a|the)\s+(?:[\w-]+\s+){0,3}?(?:model|system|chatbot|assistant|chip),?"
-    r"\s+)$"
+    r"(?P<v>" + _NAME + r")(?:(?:['’]s|(?<=s)['’])\s+(?:new\s+|latest\s+|own\s+)?"
+    r"(?:[a-z-]+\s+){0,2}?|"
+    r"\s+(?:said|says|announced|showed)\s+(?:that\s+)?(?:its|a|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:model|system|chatbot|assistant|chip),?\s+|"
+    r"\s+(?:released|launched|unveiled|introduced|shipped)\s+(?:(?:its|a|the)\s+(?:[\w-]+\s+)"
+    r"{0,3}?(?:model|system|chatbot|assistant|chip),?\s+)?)$"
 )
 _MAKER_AFTER = re.compile(
     r"^,?\s+(?:(?:an?|the|its)\s+(?:[\w-]+\s+){0,3}?(?:model|system|chatbot|assistant|chip)\s+)?"
@@ -626,7 +652,7 @@ def _maker_of(sentence: str, model: str, vendors: Iterable[tuple[str, str]]) -> 
 def _split_known(name: str, known: Sequence[str]) -> list[str]:
     """A span that runs two names together ("Halvard AI's Kestrel Video 2", "OpenAI CEO Sam
     Altman") as its parts, with the names the rules already found left out."""
-    parts = [p for p in re.split(r"['’]s\s+", name) if p]
+    parts = [p for p in re.split(r"['’]s\s+|(?<=s)['’]\s+", name) if p]
     out: list[str] = []
     for part in parts:
         for k in sorted(known, key=len, reverse=True):
@@ -653,6 +679,16 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[str]:
         for m in cue.finditer(sentence):
             out.extend(re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names")))
     return out
+
+
+def _person_context(sentence: str, name: str) -> bool:
+    """Whether the sentence uses a full name as a person's ("X, who founded", "said X")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _PERSON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()]):
+            return True
+        if _PERSON_AFTER.match(sentence[m.end() : m.end() + 20]):
+            return True
+    return False
 
 
 def _model_context(sentence: str, name: str) -> bool:
@@ -690,7 +726,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             sentences.setdefault(text[a:b], names)
             mine.append(text[a:b])
         per_text.append(mine)
-    candidates = [s for s, names in sentences.items() if needs_ner(s, names, lower_words)]
+    candidates = _ner_sentences(sentences, lower_words)
     found_spans = dict(zip(candidates, ner.spans(candidates), strict=True))
 
     mentions: dict[str, _Mention] = {}
@@ -731,6 +767,20 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             note(s, span.text, span.label)
         for name in _cue_names(s, lower_words):
             note(s, name, "")
+    # later mentions of the new names, by their spelling (and bare heads, surnames)
+    spellings: list[tuple[str, str]] = []
+    for key, m in mentions.items():
+        if not m.prior:
+            spellings.append((m.name, key))
+            if org_head(m.name):
+                spellings.append((org_head(m.name), entity_key(org_head(m.name))))
+    for s in sentences:
+        for written, key in spellings:
+            if written.split()[0] in s and _name_in(written, s):
+                here = in_sentence.setdefault(s, [])
+                if key not in here:
+                    here.append(key)
+                    mentions.setdefault(key, _Mention(written, suffix=org_suffix(written)))
     for s, keys_here in in_sentence.items():
         for key in keys_here:
             m = mentions[key]
@@ -738,12 +788,21 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 continue
             m.investor = m.investor or _investor_context(s, m.name)
             m.product = m.product or _model_context(s, m.name)
+            if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
+                m.labels = m.labels or Counter()
+                m.labels["PERSON"] += 2  # the phrasing outweighs one reading as a place
 
     for k, m in mentions.items():
         head = org_head(m.name)
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
             vetoed.add(k)  # "Chinese AI": a group of companies, not one
     kinds = {k: ("" if k in vetoed and not m.prior else m.kind()) for k, m in mentions.items()}
+    versioned = [m.name for k, m in mentions.items() if kinds[k] == "model"]
+    for k, m in mentions.items():
+        if not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix:
+            family = re.compile(re.escape(m.name) + r"[\s-]v?\d")
+            if any(family.match(v) for v in versioned):
+                kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
     alias = _folds(mentions, kinds)
 
     makers: dict[str, str] = {}

@@ -41,6 +41,11 @@ class NerModel:
     def __init__(self, nlp) -> None:  # noqa: ANN001 - a spacy.Language
         self._nlp = nlp
 
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The pipeline components that run (only "ner")."""
+        return tuple(self._nlp.pipe_names)
+
     def spans(self, texts: Sequence[str], batch_size: int = 256) -> Iterator[list[Span]]:
         """The names in each text, in order, of the labels in LABELS."""
         for doc in self._nlp.pipe(texts, batch_size=batch_size):
