@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.entities import find_entities, tag
+from kb.entities import recognise, tags
 from kb.text import sentence_spans
 from kb.types import Chunk, Document
 
@@ -79,6 +79,8 @@ def chunk_document(doc: Document, size: int = 800, overlap: int = 150) -> list[C
     if current:
         groups.append(current)
 
+    # one batch per document: a name's kind and folding are decided from the whole document
+    entities = recognise([f"{doc.title}\n{doc.text[g[0].start : g[-1].end]}" for g in groups])
     chunks = []
     for index, group in enumerate(groups):
         start, end = group[0].start, group[-1].end
@@ -96,9 +98,7 @@ def chunk_document(doc: Document, size: int = 800, overlap: int = 150) -> list[C
                 publisher=doc.publisher,
                 page=group[0].page,
                 content_hash=doc.content_hash,
-                entities=tuple(
-                    tag(e) for e in find_entities(f"{doc.title}\n{doc.text[start:end]}")
-                ),
+                entities=tags(entities[index]),
             )
         )
     return chunks

@@ -35,6 +35,7 @@ from kb.errors import KBError, LoadError
 from kb.keyword import KeywordIndex, KeywordRows, index_text
 from kb.lock import WriteLock, lock_path
 from kb.neardup import NearDuplicateIndex, signature
+from kb.ner import start_loading as start_loading_ner
 from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
@@ -133,6 +134,7 @@ class Ingestor:
     ) -> None:
         self.settings = settings
         self.embedder = embedder
+        start_loading_ner()  # chunks are tagged by the recogniser; load it while the store opens
         self.store = store or ChromaStore(settings)
         self.progress = progress or (lambda stage, done, total: None)
         self._lsh: NearDuplicateIndex | None = None  # built on first use from the registry

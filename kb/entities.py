@@ -1,14 +1,27 @@
-"""Recognising vendors, models and leaderboards in text, offline: a curated list of AI
-vendors, model families and rankings, plus rules for model-name shapes ("Lumen-4",
-"Kestrel Video 2.5", "GPT-4o", "Seedance 2.0"). Aliases are folded onto one canonical name
-("Alibaba Cloud" -> "Alibaba", "Lumen 4" -> "Lumen-4")."""
+"""Recognising vendors, investors, models, leaderboards, people and places in text, offline.
+
+Two layers:
+- `find_entities`: the curated lists of AI vendors, model families and rankings, plus rules for
+  model-name shapes ("Lumen-4", "Kestrel Video 2.5", "GPT-4o", "Seedance 2.0"). Aliases fold
+  onto one canonical name ("Alibaba Cloud" -> "Alibaba", "Lumen 4" -> "Lumen-4"). Cheap; the
+  answerers use it on questions and passages.
+- `recognise`: for ingest. The curated lists and shape rules are the prior; a statistical
+  recogniser (kb.ner) proposes the names nobody listed, and precision rules decide what they
+  are: organisation suffixes ("Labs", "AI", "Capital"), investor phrasing ("led by X"), a
+  model's maker ("Halvard AI's Kestrel Video 2"), no generic words ("API", "The company").
+  `consolidate` folds the stored tags across the corpus ("Veridian" -> "Veridian Labs").
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+from kb.text import STOPWORDS, sentence_spans
 from kb.vocabulary import NOT_MODEL_WORDS
 
 VENDORS: dict[str, tuple[str, ...]] = {
@@ -127,7 +140,8 @@ _PRODUCTS = (
 @dataclass(frozen=True)
 class Entity:
     name: str  # canonical display name
-    kind: str  # vendor | model | leaderboard
+    kind: str  # vendor | investor | model | leaderboard | person | place
+    maker: str = ""  # a model's vendor, when the text names it ("Halvard AI's Kestrel Video 2")
 
     @property
     def key(self) -> str:
@@ -236,3 +250,634 @@ def untag(stored: str) -> Entity:
 def stored_keys(stored: Iterable[str]) -> set[str]:
     """Canonical keys of entities as stored in chunk metadata."""
     return {untag(s).key for s in stored if s}
+
+
+def tags(entities: Iterable[Entity]) -> tuple[str, ...]:
+    """Stored tags of a passage's entities: "kind:Name" each (what every reader reads), plus
+    "maker:Model>Vendor" for a model whose vendor the text names (read by `consolidate`)."""
+    out: list[str] = []
+    for e in entities:
+        out.append(tag(e))
+        if e.maker:
+            out.append(f"{MAKER}:{e.name}>{e.maker}")
+    return tuple(out)
+
+
+# --- recognising names nobody listed --------------------------------------------------------
+
+MAKER = "maker"  # the kind of a stored model -> vendor link
+KINDS = ("vendor", "investor", "model", "leaderboard", "person", "place")
+
+
+def _wordlist(text: str) -> list[str]:
+    return text.split()
+
+
+# A last word that makes a name an organisation, or an investor.
+ORG_SUFFIXES = frozenset(
+    _wordlist(
+        "Labs Lab AI Inc Inc. Corp Corp. Corporation Co. Ltd Ltd. LLC GmbH Research Robotics "
+        "Systems Technologies Technology Group Holdings Networks Dynamics Intelligence Computing "
+        "Semiconductor Semiconductors Software Analytics Studios Foundation Institute Cloud "
+        "Compute Bio Therapeutics Energy Data Industries Machines Devices"
+    )
+)
+INVESTOR_SUFFIXES = frozenset(
+    _wordlist("Capital Ventures Partners Investments Investment Fund Funds Equity Management")
+)
+# Words that are never a name on their own, whatever the recogniser says.
+_MONTHS = _wordlist(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
+)
+_DAYS = _wordlist("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday")
+GENERIC = frozenset(
+    w.lower()
+    for w in (
+        _MONTHS
+        + _DAYS
+        + _wordlist(
+            "API APIs AI AGI LLM LLMs GPU GPUs CPU TPU SDK CEO CTO CFO COO CSO Chief Executive "
+            "President Founder Chair Chairman Director Head Officer Company Companies Firm "
+            "Startup Lab Labs Research Inc Group Board Team Model Models Series Round Funding "
+            "Video Image Audio Text Chat Cloud Data Platform Market Markets Report Update News "
+            "Release Launch Q1 Q2 Q3 Q4 FY H1 H2 Earnings Revenue Benchmark Leaderboard Arena "
+            "Index Table Figure Source Sources Note Notes Update Editor Staff Analysis Opinion "
+            "Government Inside Outside North South East West Global International National "
+            "Internet Web Online Pro Max Mini Ultra Plus Open Beta Preview Today"
+        )
+    )
+)
+_JUNK_PHRASES = frozenset(
+    entity_key(p)
+    for p in (
+        "The company",
+        "the firm",
+        "the startup",
+        "the lab",
+        "chief executive",
+        "chief executive officer",
+        "artificial intelligence",
+        "generative AI",
+        "machine learning",
+        "the board",
+        "Series A",
+        "Series B",
+        "Series C",
+        "Series D",
+        "Series E",
+        "Series F",
+    )
+)
+# Titles before a person's name: "CEO Mara Olsen" -> "Mara Olsen".
+_TITLES = re.compile(
+    r"^(?:(?:the|The|CEO|CTO|CFO|COO|Chief|Executive|President|Founder|Co-founder|Dr\.?|Mr\.?|"
+    r"Ms\.?|Mrs\.?|Prof\.?|Professor|Chairman|Chair|Director|Analyst|Senator|Minister)\s+)+"
+)
+# Openers that are no names, beyond the stop words ("Instead, the ...").
+_STARTERS = frozenset(
+    _wordlist(
+        "because even within instead none several meanwhile however although despite "
+        "still yet while whether unlike like last next early late major most many"
+    )
+)
+_CONNECTORS = frozenset(_wordlist("of and & de du la le von van der for the"))
+_POSSESSIVE = re.compile(r"['’]s?$")
+_VERSIONED = re.compile(r"(?:[\s-]v?\d+(?:\.\d+)*[a-z]?|-[A-Za-z]*\d[\w.]*)$")
+_TABLE_ROW = re.compile(r"\|.*\||\t|(?:\S+\s+){0,3}(?:[\d.,%$€£]+\s+){3,}")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w&'’.-]*")
+_INVESTOR_BEFORE = re.compile(
+    r"(?:led by|co-led by|backed by|investors?,? (?:including|such as|like|were|are)|"
+    r"participation (?:from|of)|funding from|investment from|money from|joined by)\s+"
+    r"(?:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*(?:,\s*|,?\s+and\s+))*(?:the\s+)?$"
+)
+_NAME = r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}"
+_SUFFIXED = re.compile(
+    r"(?<![\w-])(?:(?:[A-Z][\w&'’.-]*|&)\s+){1,3}(?:"
+    + "|".join(map(re.escape, sorted(ORG_SUFFIXES | INVESTOR_SUFFIXES, key=len, reverse=True)))
+    + r")(?![\w-])(?!\s+[A-Z])"  # not "EU AI Act": the suffix ends the capitalised run
+)
+_INVESTOR_CUES = (
+    re.compile(
+        r"(?:led by|co-led by|backed by|investors? (?:including|such as|like)|participation "
+        r"from|funding from|investment from)\s+(?:the\s+)?(?P<names>"
+        + _NAME
+        + r"(?:(?:,\s*|,?\s+and\s+)"
+        + _NAME
+        + r")*)"
+    ),
+    re.compile(
+        r"(?P<names>" + _NAME + r")\s+(?:led|co-led)\s+(?:the|a|its|this)\s+(?:[\w$.,-]+\s+){0,4}?"
+        r"(?:round|raise|financing|investment)"
+    ),
+)
+_MODEL_BEFORE = re.compile(
+    r"(?:its|their|the|a|new|latest)\s+(?:new\s+|latest\s+|open\s+|flagship\s+)?"
+    r"(?:[\w-]+\s+)?(?:model|chatbot|assistant|agent|chip)\s+(?:called\s+|named\s+)?$"
+)
+_MODEL_AFTER = re.compile(
+    r"^(?:,?\s+(?:an?|the|its)\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:model|chatbot|assistant|"
+    r"agent|chip|LLM)\b|\s+(?:model|chatbot|assistant)\b)"
+)
+_PERSON_AFTER = re.compile(r"^,?\s+(?:who|said|says|added|told|wrote)\b")
+_PERSON_BEFORE = re.compile(r"(?:said|says|added|according to)\s+$")
+_INVESTOR_AFTER = re.compile(
+    r"^(?:['’]s)?,?\s+(?:led|co-led|invested|participated|joined|backed|wrote|also invested)\b"
+)
+
+
+def _alias_table() -> dict[str, Entity]:
+    table: dict[str, Entity] = {}
+    for canonical, aliases in VENDORS.items():
+        for alias in aliases:
+            table[entity_key(alias)] = Entity(canonical, "vendor")
+    for canonical, aliases in LEADERBOARDS.items():
+        for alias in aliases:
+            table[entity_key(alias)] = Entity(canonical, "leaderboard")
+    for name in (*_PRODUCTS, *MODEL_FAMILIES):
+        table.setdefault(entity_key(name), Entity(name, "model"))
+    return table
+
+
+_KNOWN = _alias_table()  # the curated prior, by key
+_KNOWN_WORDS = frozenset(
+    w.lower()
+    for k in (*_KNOWN.values(), *(Entity(a, "") for v in VENDORS.values() for a in v))
+    for w in re.split(r"[\s-]+", k.name)
+)
+
+
+def _words(name: str) -> list[str]:
+    return name.split()
+
+
+def org_suffix(name: str) -> str:
+    """ "investor", "vendor" or "" from a name's last word ("Brightwater Capital" -> investor)."""
+    words = _words(name)
+    if len(words) < 2:
+        return ""
+    if any(w in INVESTOR_SUFFIXES for w in words[1:]):
+        return "investor"  # "Brightwater Capital", "Fidelity Management & Research"
+    return "vendor" if words[-1] in ORG_SUFFIXES else ""
+
+
+def org_head(name: str) -> str:
+    """A suffixed organisation's name without its suffix ("Veridian Labs" -> "Veridian")."""
+    words = _words(name)
+    if org_suffix(name) and len(words) >= 2:
+        return " ".join(words[:-1])
+    return ""
+
+
+def clean_name(text: str) -> str:
+    """A recognised span as a name: no leading article or title, no possessive, no stray
+    punctuation; "" when nothing name-like is left."""
+    name = " ".join(text.split())
+    name = _TITLES.sub("", name)
+    name = name.strip(" \t.,;:!?\"'“”‘’()[]{}*-–—")
+    name = _POSSESSIVE.sub("", name).rstrip(" .,")
+    name = re.sub(r"\s+(?:API|APIs|SDK|app|App)$", "", name)  # "Corvid Studio API": the product
+    if not name or not name[0].isupper() and not name[0].isdigit():
+        return ""
+    words = _words(name)
+    if len(words) > 6 or len(name) < 2:
+        return ""
+    if entity_key(name) in _JUNK_PHRASES:
+        return ""
+    if len(words) == 1 and (name in ORG_SUFFIXES or name in INVESTOR_SUFFIXES):
+        return ""
+    if any(not (w[0].isupper() or w[0].isdigit() or w in _CONNECTORS) for w in words):
+        return ""  # "Universal sue", "C2PA metadata": a name's words are capitalised
+    if words[-1] in _CONNECTORS:
+        return ""
+    if all(w.lower().strip(".,") in GENERIC or w.lower() in STOPWORDS for w in words):
+        return ""
+    if not re.search(r"[A-Za-z]{2}", name) or re.search(r"https?:|@|/|=|\d{4}\s*$", name):
+        return ""
+    return name
+
+
+def is_versioned(name: str) -> bool:
+    """A name shaped like a model: ends in a version ("Kestrel Video 2", "Quill-3b")."""
+    return bool(_VERSIONED.search(name)) and not re.fullmatch(r"[\d\s.,-]+", name)
+
+
+def _lower_words(texts: Sequence[str]) -> frozenset[str]:
+    """Every word the texts write in lower case: a capitalised sentence opener that is also
+    written in lower case ("Revenue ..." / "... revenue") is an ordinary word, not a name."""
+    return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", "\n".join(texts)))
+
+
+def name_triggers(sentence: str, known: Iterable[str], lower_words: frozenset[str]) -> set[str]:
+    """The capitalised words in a sentence that can start a name the rules did not find: not
+    a listed name, not a generic or calendar word, not a model code, not a word the document
+    also writes in lower case (an ordinary word capitalised in a heading or at a sentence
+    start). Table rows are left to the rules (numbers, names already listed)."""
+    if _TABLE_ROW.search(sentence):
+        return set()
+    known_words = {w.lower() for k in known for w in (k, *re.split(r"[\s-]+", k))}
+    out: set[str] = set()
+    for i, m in enumerate(_CAPITALISED.finditer(sentence)):
+        word = m.group(0).rstrip(".'’").removesuffix("'s").removesuffix("’s")
+        low = word.lower()
+        if low in GENERIC or low in STOPWORDS or low in known_words or low in _KNOWN_WORDS:
+            continue
+        if any(c.isdigit() for c in word):
+            continue  # "GPT-4.5", "R1": model codes are the shape rules' job
+        if (
+            i == 0
+            and m.start() == 0
+            and (low.endswith(("s", "ly")) or low in _STARTERS)
+            and re.match(r"\s+[a-z]", sentence[m.end() :])
+        ):
+            continue  # "Analysts said", "Several companies": an ordinary sentence opener
+        if low in lower_words or len(word) < 2:
+            continue  # the document writes it in lower case too: an ordinary word ("Order")
+        out.add(word)
+    return out
+
+
+def needs_ner(sentence: str, known: Iterable[str], lower_words: frozenset[str]) -> bool:
+    """Whether a sentence can hold a name the rules did not find (see `name_triggers`)."""
+    return bool(name_triggers(sentence, known, lower_words))
+
+
+# How many sentences of a document the recogniser reads for one unexplained word: a name's
+# later mentions are found by its spelling, so "Mara Olsen" is not recognised ten times over.
+_READS_PER_WORD = 2
+
+
+def _ner_sentences(sentences: dict[str, list[str]], lower_words: frozenset[str]) -> list[str]:
+    """The sentences worth the recogniser's time, in document order."""
+    seen: Counter[str] = Counter()
+    chosen = []
+    for s, names in sentences.items():
+        words = name_triggers(s, names, lower_words)
+        if any(seen[w] < _READS_PER_WORD for w in words):
+            chosen.append(s)
+            seen.update(words)
+    return chosen
+
+
+@dataclass
+class _Mention:
+    """What the texts say about one name, gathered before its kind is decided."""
+
+    name: str
+    prior: str = ""  # kind from the curated lists or shape rules
+    suffix: str = ""  # kind from the name's last word
+    investor: bool = False  # investor phrasing around a mention
+    product: bool = False  # the text calls it a model ("its model Quill")
+    labels: Counter[str] | None = None
+
+    def kind(self) -> str:
+        if self.prior:
+            return self.prior
+        if self.investor or self.suffix == "investor":
+            return "investor"
+        if self.suffix:
+            return self.suffix
+        if self.product or is_versioned(self.name):
+            return "model"
+        labels = self.labels or Counter()
+        votes = Counter[str]()
+        for label, n in labels.items():
+            if label in _LABEL_KIND:
+                votes[_LABEL_KIND[label]] += n
+        if not votes:
+            return ""
+        kind = votes.most_common(1)[0][0]
+        if kind == "person" and len(_words(self.name)) < 2:
+            return ""  # a lone word taken for a person is more often a company or a slip
+        return kind
+
+
+_LABEL_KIND = {
+    "ORG": "vendor",
+    "PRODUCT": "model",
+    "WORK_OF_ART": "model",
+    "PERSON": "person",
+    "GPE": "place",
+    "LOC": "place",
+}
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", name) if p]
+    return re.compile(r"(?<![\w-])" + r"[\s-]*".join(parts) + r"(?![\w-])")
+
+
+def _investor_context(sentence: str, name: str) -> bool:
+    for m in _name_pattern(name).finditer(sentence):
+        if _INVESTOR_BEFORE.search(sentence[max(0, m.start() - 160) : m.start()]):
+            return True
+        if _INVESTOR_AFTER.match(sentence[m.end() : m.end() + 40]):
+            return True
+    return False
+
+
+_MAKER_BEFORE = re.compile(
+    r"(?P<v>" + _NAME + r")(?:(?:['’]s|(?<=s)['’])\s+(?:new\s+|latest\s+|own\s+)?"
+    r"(?:[a-z-]+\s+){0,2}?|"
+    r"\s+(?:said|says|announced|showed)\s+(?:that\s+)?(?:its|a|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:model|system|chatbot|assistant|chip),?\s+|"
+    r"\s+(?:released|launched|unveiled|introduced|shipped)\s+(?:(?:its|a|the)\s+(?:[\w-]+\s+)"
+    r"{0,3}?(?:model|system|chatbot|assistant|chip),?\s+)?)$"
+)
+_MAKER_AFTER = re.compile(
+    r"^,?\s+(?:(?:an?|the|its)\s+(?:[\w-]+\s+){0,3}?(?:model|system|chatbot|assistant|chip)\s+)?"
+    r"(?:from|by|made by|built by|developed by|released by|launched by)\s+(?P<v>" + _NAME + ")"
+)
+
+
+def _maker_of(sentence: str, model: str, vendors: Iterable[tuple[str, str]]) -> str:
+    """The vendor a sentence names as the model's maker: "V's M", "M from V", "M by V",
+    "V released its model M". `vendors` are (as written, canonical name) pairs."""
+    by_key = {entity_key(w): v for w, v in vendors}
+    for m in _name_pattern(model).finditer(sentence):
+        before = _MAKER_BEFORE.search(sentence[max(0, m.start() - 120) : m.start()])
+        after = _MAKER_AFTER.match(sentence[m.end() : m.end() + 120])
+        for found in (before, after):
+            if not found:
+                continue
+            words = _words(found.group("v"))
+            for i in range(len(words)):  # "Yesterday Halvard AI": the longest known tail
+                vendor = by_key.get(entity_key(" ".join(words[i:])))
+                if vendor:
+                    return vendor
+            for j in range(len(words), 0, -1):  # "Halvard AI Tuesday": the longest known head
+                vendor = by_key.get(entity_key(" ".join(words[:j])))
+                if vendor:
+                    return vendor
+    return ""
+
+
+def _split_known(name: str, known: Sequence[str]) -> list[str]:
+    """A span that runs two names together ("Halvard AI's Kestrel Video 2", "OpenAI CEO Sam
+    Altman") as its parts, with the names the rules already found left out."""
+    parts = [p for p in re.split(r"['’]s\s+|(?<=s)['’]\s+", name) if p]
+    out: list[str] = []
+    for part in parts:
+        for k in sorted(known, key=len, reverse=True):
+            part = _name_pattern(k).sub(" ", part)
+        part = " ".join(part.split())
+        if part:
+            out.append(part)
+    return out
+
+
+def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[str]:
+    """Names the rules read without the recogniser: suffixed organisations ("Sable Partners")
+    and the names in investor phrasing ("led by Brightwater", "Brightwater led the round")."""
+    out: list[str] = []
+    for m in _SUFFIXED.finditer(sentence):
+        words = _words(m.group(0))
+        while words and (words[0].lower() in STOPWORDS or words[0].lower() in GENERIC):
+            words.pop(0)
+        if len(words) == 2 and words[0].endswith("ing"):
+            continue  # "Advancing AI", "Computing Systems": a verb, not a name
+        if len(words) >= 2 and not all(w.lower() in lower_words for w in words[:-1]):
+            out.append(" ".join(words))
+    for cue in _INVESTOR_CUES:
+        for m in cue.finditer(sentence):
+            out.extend(re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names")))
+    return out
+
+
+def _person_context(sentence: str, name: str) -> bool:
+    """Whether the sentence uses a full name as a person's ("X, who founded", "said X")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _PERSON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()]):
+            return True
+        if _PERSON_AFTER.match(sentence[m.end() : m.end() + 20]):
+            return True
+    return False
+
+
+def _model_context(sentence: str, name: str) -> bool:
+    """Whether the sentence calls the name a model ("its model Quill", "Quill, a coding
+    model")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _MODEL_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
+            return True
+        if _MODEL_AFTER.match(sentence[m.end() : m.end() + 60]):
+            return True
+    return False
+
+
+def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
+    """The entities of each text, for tagging a document's passages at ingest.
+
+    `texts` are read together as one batch (usually the passages of one document): a name's
+    kind is decided from everything the batch says about it (an "X Capital" or "led by X"
+    anywhere makes X an investor everywhere), bare heads fold onto suffixed names seen in the
+    batch ("Veridian" -> "Veridian Labs"), and a person's surname onto their full name. The
+    recogniser runs once per distinct candidate sentence (see `needs_ner`), in one batch.
+    `ner` is a kb.ner.NerModel; by default the cached one is loaded."""
+    if ner is None:
+        from kb.ner import load_ner  # spaCy loads only when recognition is asked for
+
+        ner = load_ner()
+    ruled = [find_entities(t) for t in texts]
+    lower_words = _lower_words(texts)
+    sentences: dict[str, list[str]] = {}  # distinct sentence -> names the rules found in it
+    per_text: list[list[str]] = []
+    for text, found in zip(texts, ruled, strict=True):
+        names = [e.name for e in found]
+        mine = []
+        for a, b in sentence_spans(text):
+            sentences.setdefault(text[a:b], names)
+            mine.append(text[a:b])
+        per_text.append(mine)
+    candidates = _ner_sentences(sentences, lower_words)
+    found_spans = dict(zip(candidates, ner.spans(candidates), strict=True))
+
+    mentions: dict[str, _Mention] = {}
+    for found in ruled:
+        for e in found:
+            mentions.setdefault(e.key, _Mention(e.name, prior=e.kind))
+    in_sentence: dict[str, list[str]] = {}  # sentence -> keys of the new names found there
+
+    vetoed: set[str] = set()
+
+    def note(s: str, raw: str, label: str) -> None:
+        for part in _split_known(raw, sentences[s]):
+            name = clean_name(part)
+            if not name:
+                continue
+            key = entity_key(name)
+            if label == "NORP" or (" " not in name and name.lower() in lower_words):
+                vetoed.add(key)  # "Chinese"; "Verified" also written "verified": a word
+                continue
+            prior = _KNOWN.get(key)
+            m = mentions.setdefault(
+                key,
+                _Mention(
+                    prior.name if prior else name,
+                    prior=prior.kind if prior else "",
+                    suffix=org_suffix(name),
+                ),
+            )
+            if label:
+                if m.labels is None:
+                    m.labels = Counter()
+                m.labels[label] += 1
+            if key not in in_sentence.setdefault(s, []):
+                in_sentence[s].append(key)
+
+    for s in sentences:
+        for span in found_spans.get(s, ()):
+            note(s, span.text, span.label)
+        for name in _cue_names(s, lower_words):
+            note(s, name, "")
+    # later mentions of the new names, by their spelling (and bare heads, surnames)
+    spellings: list[tuple[str, str]] = []
+    for key, m in mentions.items():
+        if not m.prior:
+            spellings.append((m.name, key))
+            if org_head(m.name):
+                spellings.append((org_head(m.name), entity_key(org_head(m.name))))
+    for s in sentences:
+        for written, key in spellings:
+            if written.split()[0] in s and _name_in(written, s):
+                listed = in_sentence.setdefault(s, [])
+                if key not in listed:
+                    listed.append(key)
+                    mentions.setdefault(key, _Mention(written, suffix=org_suffix(written)))
+    for s, keys_here in in_sentence.items():
+        for key in keys_here:
+            m = mentions[key]
+            if m.prior:
+                continue
+            m.investor = m.investor or _investor_context(s, m.name)
+            m.product = m.product or _model_context(s, m.name)
+            if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
+                m.labels = m.labels or Counter()
+                m.labels["PERSON"] += 2  # the phrasing outweighs one reading as a place
+
+    for k, m in mentions.items():
+        head = org_head(m.name)
+        if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
+            vetoed.add(k)  # "Chinese AI": a group of companies, not one
+    kinds = {k: ("" if k in vetoed and not m.prior else m.kind()) for k, m in mentions.items()}
+    versioned = [m.name for k, m in mentions.items() if kinds[k] == "model"]
+    for k, m in mentions.items():
+        if not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix:
+            family = re.compile(re.escape(m.name) + r"[\s-]v?\d")
+            if any(family.match(v) for v in versioned):
+                kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
+    alias = _folds(mentions, kinds)
+
+    makers: dict[str, str] = {}
+    vendors = [(m.name, mentions[alias.get(k, k)].name) for k, m in mentions.items()]
+    vendors += [(org_head(v), v) for _, v in vendors if org_head(v)]  # "Veridian said its..."
+    vendors = [(w, v) for w, v in vendors if kinds.get(entity_key(v)) == "vendor"]
+    for s in sentences:
+        named_vendors = [(w, v) for w, v in vendors if _name_in(w, s)]
+        if not named_vendors:
+            continue
+        for k, m in mentions.items():
+            if kinds[k] == "model" and k not in makers and _name_in(m.name, s):
+                maker = _maker_of(s, m.name, named_vendors)
+                if maker:
+                    makers[k] = maker
+
+    out: list[list[Entity]] = []
+    for found, text_sentences in zip(ruled, per_text, strict=True):
+        here: dict[str, Entity] = {}
+        keys_here = [e.key for e in found] + [
+            k for s in text_sentences for k in in_sentence.get(s, [])
+        ]
+        for key in keys_here:
+            key = alias.get(key, key)
+            kind = kinds.get(key, "")
+            if kind:
+                here.setdefault(key, Entity(mentions[key].name, kind, makers.get(key, "")))
+        out.append(list(here.values()))
+    return out
+
+
+def _name_in(name: str, sentence: str) -> bool:
+    return bool(_name_pattern(name).search(sentence))
+
+
+def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, str]:
+    """key -> the key it folds onto: a bare head onto its suffixed organisation, a lone
+    surname onto the person's full name."""
+    alias: dict[str, str] = {}
+    for key, m in mentions.items():
+        head = org_head(m.name)
+        if head and kinds.get(key) in ("vendor", "investor"):
+            hk = entity_key(head)
+            if hk in mentions and not mentions[hk].prior:
+                alias[hk] = key
+        if kinds.get(key) == "person" and len(_words(m.name)) >= 2:
+            sk = entity_key(_words(m.name)[-1])
+            if sk in mentions and not mentions[sk].prior:
+                alias[sk] = key
+    return alias
+
+
+# --- the corpus-level view -----------------------------------------------------------------
+
+
+def _strong(row: dict[str, Any]) -> bool:
+    """Whether a listed name has evidence beyond one sighting by the recogniser."""
+    name, kind = row["name"], row["kind"]
+    return (
+        row["chunks"] > 1
+        or kind not in ("vendor", "model")
+        or entity_key(name) in _KNOWN
+        or bool(org_suffix(name))
+        or bool(re.search(r"\d", name))
+        or bool(row.get("maker"))
+    )
+
+
+def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entity rows ({name, kind, chunks, documents}, as `KnowledgeBase.entities` counts the
+    stored tags) folded across the corpus, most mentioned first:
+    - "maker:Model>Vendor" link rows become the model row's "maker";
+    - a possessive is dropped ("Halvard AI's" -> "Halvard AI"), and rows with the same key
+      after that are one;
+    - a bare name that is the head of a suffixed organisation folds onto it ("Veridian" ->
+      "Veridian Labs"), counts summed;
+    - a vendor or model name the recogniser saw in one passage only, with no suffix, no
+      version, no maker, and not in the curated lists, is dropped: one sighting of an unknown
+      capitalised phrase is too often a slip ("Lyon" taken for a company).
+    """
+    makers: dict[str, str] = {}
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["kind"] == MAKER:
+            model, _, vendor = row["name"].partition(">")
+            makers.setdefault(entity_key(model), vendor)
+            continue
+        name = _POSSESSIVE.sub("", row["name"]) if row["kind"] != "leaderboard" else row["name"]
+        key = entity_key(name)
+        if key in merged:
+            kept = merged[key]
+            kept["chunks"] += row["chunks"]
+            kept["documents"] += row["documents"]
+        else:
+            merged[key] = {**row, "name": name}
+    heads = {
+        entity_key(org_head(r["name"])): k
+        for k, r in merged.items()
+        if r["kind"] in ("vendor", "investor") and org_head(r["name"])
+    }
+    for key in list(merged):
+        target = heads.get(key)
+        if target and target != key and entity_key(merged[key]["name"]) not in _KNOWN:
+            row = merged.pop(key)
+            merged[target]["chunks"] += row["chunks"]
+            merged[target]["documents"] += row["documents"]
+    out = []
+    for key, row in merged.items():
+        if key in makers:
+            row = {**row, "maker": makers[key]}
+        if _strong(row):
+            out.append(row)
+    out.sort(key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))
+    return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from kb.dates import stated_date
-from kb.entities import entity_key, mentions, stored_keys, untag
+from kb.entities import consolidate, entity_key, mentions, stored_keys, untag
 from kb.rankings import RankingFact, board_key, extract_rankings, facts_from_json, history
 from kb.store import ChromaStore, DocRecord
 from kb.text import sentence_spans
@@ -20,12 +20,16 @@ class EntityCount:
     """A recognised entity and how many chunks and documents mention it."""
 
     name: str
-    kind: str  # vendor | model | leaderboard
+    kind: str  # vendor | investor | model | leaderboard | person | place
     chunks: int
     documents: int
+    maker: str = ""  # a model's vendor, when an article names it
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if not self.maker:
+            del out["maker"]
+        return out
 
 
 @dataclass(frozen=True)
@@ -144,9 +148,15 @@ def entities(view: StoreView) -> tuple[EntityCount, ...]:
                 )
                 docs.add(kw.doc_ids[i])
                 table[entity.key] = (name, kind, chunks + 1, docs)
-        rows = [EntityCount(n, k, c, len(d)) for n, k, c, d in table.values()]
-        rows.sort(key=lambda r: (-r.documents, -r.chunks, r.name.lower()))
-        return tuple(rows)
+        rows = [
+            {"name": n, "kind": k, "chunks": c, "documents": len(d)}
+            for n, k, c, d in table.values()
+        ]
+        # "Veridian" folded onto "Veridian Labs", makers attached, lone sightings dropped
+        return tuple(
+            EntityCount(r["name"], r["kind"], r["chunks"], r["documents"], r.get("maker", ""))
+            for r in consolidate(rows)
+        )
 
     return view.remember("entities", count)
 

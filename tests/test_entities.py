@@ -95,3 +95,22 @@ def test_ask_entity_flag_restricts_the_answer_sources(fixture_store):
     answer = ask("--entity", "TX-9")
     assert answer["citations"]
     assert all("TX-9" in c["passage"] or "TX-9" in c["title"] for c in answer["citations"])
+
+
+def test_fixture_store_lists_unseen_organisations_with_kinds(fixture_kb):
+    rows = {r.name: r.to_json() for r in fixture_kb.entities()}
+    assert rows["Northwind Labs"]["kind"] == "vendor"
+    assert rows["Corvid Systems"]["kind"] == "vendor"
+    assert rows["Calder Peak Capital"]["kind"] == "investor"
+    assert rows["Vistaframe"]["kind"] == "model"
+    assert rows["Vistaframe"]["maker"] == "Northwind Labs"  # "Northwind Labs' Vistaframe"
+    assert rows["Kestrel Video"]["kind"] == "model"  # the family of Kestrel Video 2.5
+    assert not any(r["kind"] == "maker" for r in rows.values())
+
+
+def test_stored_tags_stay_kind_colon_name_and_old_readers_read_them():
+    from kb.entities import Entity, tags, untag
+
+    stored = tags([Entity("Kestrel Video 2", "model", "Halvard AI"), Entity("Oslo", "place")])
+    assert stored == ("model:Kestrel Video 2", "maker:Kestrel Video 2>Halvard AI", "place:Oslo")
+    assert untag(stored[0]) == Entity("Kestrel Video 2", "model")

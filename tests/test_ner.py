@@ -1,0 +1,160 @@
+"""Recognising names nobody listed: the statistical recogniser (spaCy) with the curated lists,
+shape rules and precision rules, on small invented texts; and the entity eval."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kb.entities import consolidate, entity_key, recognise
+from kb.ner import load_ner
+from tests.conftest import DATA, ROOT, run_kb
+
+ENTITY_DOCS = DATA / "entity_docs"
+
+
+def kinds(text: str) -> dict[str, str]:
+    return {e.name: e.kind for e in recognise([text])[0]}
+
+
+def test_only_the_ner_component_is_loaded_once():
+    model = load_ner()
+    assert model is load_ner()
+    assert model.components == ("ner",)
+
+
+def test_unseen_vendors_investors_models_people_and_places():
+    found = kinds(
+        "Orvanta Robotics, a startup in Gdansk, raised $25 million in a round led by "
+        "Pellucid Ventures. Marlowe said its model Tern-3 beats rivals, according to "
+        "chief executive Annika Lindqvist. Corsair Partners and Wexley also invested."
+    )
+    assert found["Orvanta Robotics"] == "vendor"
+    assert found["Pellucid Ventures"] == "investor"
+    assert found["Corsair Partners"] == "investor"
+    assert found["Wexley"] == "investor"  # "X and Y also invested": investor phrasing
+    assert found["Tern-3"] == "model"
+    assert found["Annika Lindqvist"] == "person"
+    assert found["Gdansk"] == "place"
+
+
+def test_a_name_the_text_calls_a_model_is_a_model():
+    found = kinds("Pemberly Systems released Sparrow, a speech model for call centres.")
+    assert found["Sparrow"] == "model" and found["Pemberly Systems"] == "vendor"
+
+
+def test_no_generic_words_titles_or_months():
+    found = kinds(
+        "The company said the API would launch in March. The CEO of Quorvel AI said AI "
+        "spending keeps rising, and the Chief Executive Officer called it a Series B."
+    )
+    junk = {"API", "AI", "The company", "CEO", "March", "Chief Executive Officer", "Series B"}
+    assert not junk & set(found), found
+    assert found.get("Quorvel AI") == "vendor"
+
+
+def test_curated_names_keep_their_canonical_form_and_kind():
+    found = kinds("Alibaba Cloud and Nvidia's H100 met GPT-4o on the LMSYS Chatbot Arena.")
+    assert found["Alibaba"] == "vendor" and found["H100"] == "model"
+    assert found["LMArena"] == "leaderboard" and found["GPT-4o"] == "model"
+
+
+def test_bare_head_and_possessive_fold_onto_the_suffixed_name():
+    text = (
+        "Veridian Labs opened an office in Bergen. Veridian's engineers said Veridian "
+        "would hire forty people."
+    )
+    found = kinds(text)
+    assert found["Veridian Labs"] == "vendor"
+    assert "Veridian" not in found and "Veridian's" not in found
+
+
+def test_a_models_vendor_is_linked():
+    first, second = recognise(
+        [
+            "Halvard AI's Kestrel Video 2 went on sale on Thursday.",
+            "Critics compared Lark 5 from Dovecote Labs with older systems.",
+        ]
+    )
+    makers = {e.name: e.maker for e in first + second if e.kind == "model"}
+    assert makers == {"Kestrel Video 2": "Halvard AI", "Lark 5": "Dovecote Labs"}
+
+
+def test_consolidate_folds_across_documents_and_drops_lone_sightings():
+    rows = [
+        {"name": "Veridian Labs", "kind": "vendor", "chunks": 3, "documents": 2},
+        {"name": "Veridian", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "Halvard AI's", "kind": "vendor", "chunks": 1, "documents": 1},
+        {"name": "Halvard AI", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "Kestrel Video 2", "kind": "model", "chunks": 2, "documents": 1},
+        {"name": "Kestrel Video 2>Halvard AI", "kind": "maker", "chunks": 1, "documents": 1},
+        {"name": "Lyon Summit", "kind": "vendor", "chunks": 1, "documents": 1},
+        {"name": "Runway", "kind": "vendor", "chunks": 1, "documents": 1},
+    ]
+    out = {r["name"]: r for r in consolidate(rows)}
+    assert set(out) == {"Veridian Labs", "Halvard AI", "Kestrel Video 2", "Runway"}
+    assert out["Veridian Labs"]["chunks"] == 5 and out["Veridian Labs"]["documents"] == 3
+    assert out["Halvard AI"]["chunks"] == 3
+    assert out["Kestrel Video 2"]["maker"] == "Halvard AI"
+    assert entity_key("Happy Horse") == entity_key("HappyHorse")
+
+
+@pytest.fixture(scope="module")
+def entity_store(tmp_path_factory, real_embedder):
+    """The four invented articles of tests/data/entity_docs ingested into a fresh store."""
+    from ingest.pipeline import Ingestor
+    from kb.settings import Settings
+
+    root = tmp_path_factory.mktemp("entity-store")
+    settings = Settings(store_dir=root / "store", corpus_dir=ENTITY_DOCS, chroma_url=None)
+    report = Ingestor(settings, real_embedder).run([str(ENTITY_DOCS)])
+    assert not report.failed and report.count("added") == 4
+    return settings.store_dir
+
+
+def test_kb_entities_lists_unseen_companies_after_ingest(entity_store):
+    proc = run_kb(entity_store, "entities", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["name"]: r for r in json.loads(proc.stdout)["entities"]}
+    assert rows["Veridian Labs"]["kind"] == "vendor" and rows["Veridian Labs"]["documents"] == 2
+    assert rows["Brightwater Capital"]["kind"] == "investor"
+    assert rows["Brightwater Capital"]["documents"] == 2  # "Brightwater" folded in
+    assert rows["Halvard AI"]["kind"] == "vendor" and rows["Tessaly Research"]["kind"] == "vendor"
+    assert rows["Kestrel Video 2"]["kind"] == "model"
+    assert rows["Kestrel Video 2"]["maker"] == "Halvard AI"
+    assert rows["Ingrid Solberg"]["kind"] == "person" and rows["Oslo"]["kind"] == "place"
+    assert not {"API", "AI", "The company", "CEO", "Veridian", "Brightwater"} & set(rows)
+
+
+def test_entity_eval_scores_the_test_folder():
+    proc = subprocess.run(
+        [sys.executable, "-m", "eval.entities_eval", "--docs", str(ENTITY_DOCS), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["documents"] == 4 and result["gold"] == 24
+    assert result["recall"] >= 0.9 and result["precision"] >= 0.9, result
+
+
+def test_entity_eval_scoring_counts_aliases_and_kinds():
+    from eval.entities_eval import GoldEntity, score
+
+    gold = [
+        GoldEntity("Veridian Labs", "vendor", frozenset({"veridianlabs", "veridian"})),
+        GoldEntity("Oslo", "place", frozenset({"oslo"})),
+    ]
+    rows = [
+        {"name": "Veridian", "kind": "vendor"},
+        {"name": "Quarterly Update", "kind": "vendor"},
+        {"name": "Mara Olsen", "kind": "person"},  # a kind the gold set does not use
+    ]
+    result = score(gold, rows)
+    assert result["recall"] == 0.5 and result["precision"] == 0.5
+    assert result["missed"] == ["Oslo"] and result["spurious"] == ["Quarterly Update"]
