@@ -42,7 +42,7 @@ def _finish(report: IngestReport) -> None:
 
 
 def ingest_paths(paths: list[str], label: str) -> None:
-    """Ingest server-side paths (the starter corpus) with a progress bar."""
+    """Ingest server-side paths (the starter corpus) or URLs, with a progress bar."""
     bar, progress = _progress_bar(label)
     try:
         report = Ingestor(base_settings(), embedder(), progress=progress).run(paths)
@@ -77,23 +77,11 @@ def add_articles() -> None:
     url = st.text_input("Or an article URL", placeholder="https://...", key="url").strip()
     if st.button("Fetch and add", key="add_url", disabled=not url):
         if is_url(url):
-            ingest_urls([url])
+            ingest_paths([url], "Fetching")
         else:  # server paths are a command-line feature, never the browser's
             st.error("Only http:// or https:// addresses can be added here.")
     if st.session_state.get("ingest_results"):
         show_ingest_results(st.session_state.ingest_results)
-
-
-def ingest_urls(urls: list[str]) -> None:
-    bar, progress = _progress_bar("Fetching")
-    try:
-        report = Ingestor(base_settings(), embedder(), progress=progress).run(urls)
-    except KBError as exc:
-        show_error(exc)
-        return
-    finally:
-        bar.empty()
-    _finish(report)
 
 
 def show_ingest_results(results: dict) -> None:
