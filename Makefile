@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest test test-slow test-all lint browser bench eval clean
+.PHONY: install run ingest watch test test-slow test-all lint browser bench eval clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ ingest: install
 run: install ingest
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
+
+# Refresh the news-feed subscriptions every 30 minutes (beside `make run`; Ctrl-C stops it).
+watch: install
+	$(BIN)/python -m ingest --watch --every 30m
 
 # Debian's Chromium for the browser tests (Playwright's own browser download fails here).
 browser:

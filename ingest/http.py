@@ -48,6 +48,7 @@ __all__ = [
     "BlockedAddressError",
     "FetchPolicy",
     "Fetched",
+    "HTTPStatusError",
     "PinnedResolver",
     "Resolved",
     "Resolver",
@@ -100,6 +101,15 @@ class FetchPolicy:
 
 class BlockedAddressError(LoadError):
     """The URL (or a redirect) points at an address the policy refuses."""
+
+
+class HTTPStatusError(LoadError):
+    """The server answered with an error status (`status`: 400 or above, or an unfollowed
+    redirect). Callers that must tell 404 from 500 (robots.txt) read `status`."""
+
+    def __init__(self, source: str, status: int, message: str, hint: str = "") -> None:
+        super().__init__(source, message, hint)
+        self.status = status
 
 
 # --- address classes --------------------------------------------------------------------------
@@ -497,8 +507,9 @@ def _read(
     if status == 304:
         return Fetched(url, final_url, 304, headers, b"")
     if status >= 300:
-        raise LoadError(
+        raise HTTPStatusError(
             shown,
+            status,
             f"the server answered HTTP {status}",
             "Check the URL in a browser; the page may need a login.",
         )

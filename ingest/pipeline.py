@@ -16,7 +16,7 @@ import hashlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -104,6 +104,15 @@ class IngestReport:
         }
 
 
+@dataclass(frozen=True)
+class LoadedInput(Input):
+    """A document already fetched and read by the caller: `loaded` is stored under `source`,
+    and `data` (the bytes it was read from) tells an unchanged version by its hash."""
+
+    loaded: Loaded = field(default_factory=lambda: Loaded(title="", text="", format=""))
+    data: bytes = b""
+
+
 @dataclass
 class _Pending:
     item: Input
@@ -162,6 +171,34 @@ class Ingestor:
             report.results.append(
                 FileResult(s.source, "failed", error=s.reason, hint="Check the path.")
             )
+        self._store_items(items, report, prune=prune, rebuild=rebuild, on_wait=on_wait)
+        report.results.extend(FileResult(s.source, "skipped", error=s.reason) for s in skipped)
+        report.results.sort(key=lambda r: r.source)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def run_loaded(
+        self, documents: Sequence[LoadedInput], *, on_wait: Callable[[], None] | None = None
+    ) -> IngestReport:
+        """Ingest documents the caller has already fetched and read (news-feed items), with
+        the same checks, write order and lock as `run`. Nothing is written for an empty list."""
+        started = time.perf_counter()
+        report = IngestReport()
+        if documents:
+            self._store_items(list(documents), report, prune=False, rebuild=False, on_wait=on_wait)
+        report.results.sort(key=lambda r: r.source)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _store_items(
+        self,
+        items: list[Input],
+        report: IngestReport,
+        *,
+        prune: bool,
+        rebuild: bool,
+        on_wait: Callable[[], None] | None,
+    ) -> None:
         with self.lock(on_wait):
             if rebuild:
                 self.store.reset()
@@ -189,10 +226,6 @@ class Ingestor:
                     self.store.delete_stale_chunks(doc_id, content_hash)
             revision = self.store.end_write(last_ingest=_now())
             self._rebuild_keyword_index(revision)
-        report.results.extend(FileResult(s.source, "skipped", error=s.reason) for s in skipped)
-        report.results.sort(key=lambda r: r.source)
-        report.seconds = time.perf_counter() - started
-        return report
 
     # --- prune ---------------------------------------------------------------------------
 
@@ -283,6 +316,8 @@ class Ingestor:
         return original.content_hash if original and original.status == "stored" else None
 
     def _read(self, item: Input) -> tuple[Loaded, bytes]:
+        if isinstance(item, LoadedInput):
+            return item.loaded, item.data
         limit = int(self.settings.max_file_mb * 1_000_000)
         if item.is_url:
             return load_url(item.url or item.source, FetchPolicy.from_settings(self.settings))
@@ -523,4 +558,12 @@ def ingest(
     return Ingestor(settings, embedder, progress=progress).run(inputs, prune=prune, rebuild=rebuild)
 
 
-__all__ = ["FileResult", "IngestReport", "Ingestor", "Skipped", "ingest", "text_hash"]
+__all__ = [
+    "FileResult",
+    "IngestReport",
+    "Ingestor",
+    "LoadedInput",
+    "Skipped",
+    "ingest",
+    "text_hash",
+]

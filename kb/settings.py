@@ -91,6 +91,21 @@ class Settings(BaseSettings):
         "or --allow-private-urls).",
     )
 
+    # News feeds
+    feed_max_items: int = Field(
+        50,
+        ge=1,
+        description="At most this many article pages fetched per feed in one refresh; the "
+        "rest wait for the next refresh (a first subscription to a long feed fills up over "
+        "a few refreshes instead of hammering the site).",
+    )
+    feed_host_interval_s: float = Field(
+        1.0,
+        ge=0,
+        description="Politeness: seconds between two requests to the same host during a "
+        "refresh (a longer Crawl-delay in the site's robots.txt wins, up to 60 s).",
+    )
+
     # Retrieval
     top_k: int = Field(6, ge=1, le=50, description="Chunks handed to the answerer.")
     candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each search path.")

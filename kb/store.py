@@ -1,18 +1,22 @@
 """The Chroma adapter: embedded (`PersistentClient`) by default, a Chroma server when configured.
 
-Two collections per knowledge base:
+Three collections per knowledge base:
 - `<name>`: one record per chunk, with its embedding (computed by us, never by Chroma) and
   metadata; the collection metadata is the *manifest* (embedder, chunking, revision, state).
 - `<name>-docs`: one record per document (the registry): source, hashes, status. A document's
   chunks are *live* only while their `content_hash` equals the registry's, so a reader never
   sees a mix of two versions, and chunks left behind by an interrupted write are orphans that
   `repair()` removes.
+- `<name>-feeds`: one record per news-feed subscription and its refresh state (created on
+  first use). It lives with the store so every process using a Chroma server shares it, and
+  it survives `reset()`: subscriptions are settings, not derived data.
 
 Chroma is touched only in this module.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: chunks carry recognised entities
 _DOCS_SUFFIX = "-docs"
+_FEEDS_SUFFIX = "-feeds"
 _PACKED = "packed"  # a registry record kept as one JSON text
 _PLACEHOLDER_VECTOR = [1.0]  # the registry needs no embedding; Chroma requires one
 
@@ -67,6 +72,50 @@ class DocRecord:
     def from_metadata(cls, doc_id: str, meta: dict[str, Any]) -> DocRecord:
         fields = cls.__dataclass_fields__
         return cls(doc_id=doc_id, **{k: v for k, v in meta.items() if k in fields})
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """What a feed subscription remembers of one item, so a refresh can skip it."""
+
+    link: str  # the item's canonical link (its document's source)
+    entry: str  # fingerprint of the feed entry as listed (title, dates, text, link)
+    etag: str = ""  # the article page's validators, for a conditional request
+    last_modified: str = ""
+    page_hash: str = ""  # sha256 of the bytes ingested (the page, or the feed's own text)
+    seen: str = ""  # when a refresh last found it in the feed
+    failures: int = 0  # consecutive failed attempts with this same entry
+
+
+@dataclass(frozen=True)
+class FeedRecord:
+    """A news-feed subscription and the state its refreshes keep."""
+
+    url: str  # canonical (no credentials or tracking parameters): shown and matched
+    fetch_url: str = ""  # the URL as subscribed, credentials included: what is fetched
+    title: str = ""
+    added: str = ""
+    last_checked: str = ""
+    last_new_item: str = ""
+    items_seen: int = 0
+    last_error: str = ""
+    etag: str = ""  # the feed's validators ("" when the last refresh left work undone)
+    last_modified: str = ""
+    items: tuple[FeedItem, ...] = ()
+
+    def to_text(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_text(cls, text: str) -> FeedRecord:
+        data = json.loads(text)
+        fields = cls.__dataclass_fields__
+        item_fields = FeedItem.__dataclass_fields__
+        items = tuple(
+            FeedItem(**{k: v for k, v in item.items() if k in item_fields})
+            for item in data.get("items") or ()
+        )
+        return cls(**{**{k: v for k, v in data.items() if k in fields}, "items": items})
 
 
 def published_ord(published: str | None) -> int:
@@ -174,6 +223,7 @@ class ChromaStore:
             )
         except Exception as exc:
             raise self._unavailable(exc) from exc
+        self._feeds: Any = None  # created on first use
         self._max_batch = self._safe_max_batch()
 
     # --- errors -------------------------------------------------------------------------
@@ -329,6 +379,49 @@ class ChromaStore:
         try:
             self._docs.delete(ids=[doc_id])
             self._chunks.delete(where={"doc_id": doc_id})
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    # --- feed subscriptions ---------------------------------------------------------------
+
+    def _feeds_collection(self) -> Any:
+        if self._feeds is None:
+            try:
+                self._feeds = self._client.get_or_create_collection(
+                    self.settings.collection + _FEEDS_SUFFIX, embedding_function=None
+                )
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
+        return self._feeds
+
+    @staticmethod
+    def _feed_id(url: str) -> str:
+        return hashlib.sha256(url.encode("utf-8")).hexdigest()[:24]
+
+    def feeds(self) -> dict[str, FeedRecord]:
+        """Every feed subscription, by its canonical URL."""
+        try:
+            result = self._feeds_collection().get(include=["documents"])
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        records = (FeedRecord.from_text(text) for text in result["documents"] or [] if text)
+        return {r.url: r for r in sorted(records, key=lambda r: r.url)}
+
+    def put_feed(self, record: FeedRecord) -> None:
+        try:
+            self._feeds_collection().upsert(
+                ids=[self._feed_id(record.url)],
+                embeddings=[_PLACEHOLDER_VECTOR],
+                documents=[record.to_text()],
+                metadatas=[{"url": record.url}],
+            )
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    def delete_feed(self, url: str) -> None:
+        """Forget a subscription (its documents stay)."""
+        try:
+            self._feeds_collection().delete(ids=[self._feed_id(url)])
         except Exception as exc:
             raise self._unavailable(exc) from exc
 
