@@ -120,12 +120,13 @@ st.caption(
 if state.get("timeline_entity", sidebar.NO_PAGE) != sidebar.NO_PAGE:
     render_entity_page(kb, state.timeline_entity, close_entity_page)
 
+inferred = inferred_dates(kb)  # once per rerun, not once per message
 for message in state.messages:
     with st.chat_message(message["role"]):
         if message["role"] == "user":
             st.text(message["content"])
         else:
-            render_answer(message["answer"], inferred_dates(kb))
+            render_answer(message["answer"], inferred)
 
 if not state.messages:
     st.markdown(
