@@ -1019,15 +1019,18 @@ def _status(sentence: str, names: list[Name], ctx: _Context, doc: _Doc) -> list[
             product = earlier[0].name if earlier else ctx.product
         elif products:
             product = products[0].name
-        elif ctx.product and (
-            re.match(
-                r"\s+(?:the|this) (?:model|service|app|feature|chatbot|tool|product)\b",
-                sentence[b:],
-            )
-            or re.match(
-                r"(?:the|this) (?:new |updated )?(?:model|service|app|feature|chatbot|tool|product)s?\b|it\b",  # noqa: E501
-                sentence[start:a].strip(),
-                re.I,
+        elif (
+            ctx.product
+            and (
+                re.match(
+                    r"\s+(?:the|this) (?:model|service|app|feature|chatbot|tool|product)\b",
+                    sentence[b:],
+                )
+                or re.match(
+                    r"(?:the|this) (?:new |updated )?(?:model|service|app|feature|chatbot|tool|product)s?\b|it\b",  # noqa: E501
+                    sentence[start:a].strip(),
+                    re.I,
+                )
             )
         ):
             product = ctx.product
@@ -1085,7 +1088,7 @@ def _status(sentence: str, names: list[Name], ctx: _Context, doc: _Doc) -> list[
 
 _ACQUIRE = re.compile(
     r"\b(?:(?:agreed|agrees|agreeing|plans?|planned|offered|set|moved|decided|is to|was to) to (?:acquire|buy|purchase)|"  # noqa: E501
-    r"acquir(?:ed|es)|bought|buys|purchased|completed (?:the|its) (?:acquisition|purchase) of|takeover of|acquisition of)\b"  # noqa: E501
+    r"to (?:acquire|buy|purchase)|acquir(?:ed|es)|bought|buys|purchased|completed (?:the|its) (?:acquisition|purchase) of|takeover of|acquisition of)\b"  # noqa: E501
 )
 _PASSIVE_ACQUIRE = re.compile(
     r"\b(?:(?:was|were|is|being|be|been|to be|had been) (?:acquired|bought|purchased)) by\b"

@@ -1,0 +1,347 @@
+"""Market facts read from prose and table rows (kb.marketfacts), on invented articles, and
+over the starter corpus."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from kb.marketfacts import MarketFact, extract_facts
+from kb.types import Chunk
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _chunks(*texts: str, published: str | None = "2027-02-10", title: str = "") -> list[Chunk]:
+    out, start = [], 0
+    for i, text in enumerate(texts):
+        out.append(
+            Chunk(
+                chunk_id=f"doc:{i:04d}",
+                doc_id="doc",
+                index=i,
+                text=text,
+                start=start,
+                end=start + len(text),
+                source="invented.md",
+                title=title,
+                published=published,
+            )
+        )
+        start += len(text) + 2
+    return out
+
+
+def _of(facts: list[MarketFact], kind: str) -> list[MarketFact]:
+    return [f for f in facts if f.kind == kind]
+
+
+def test_funding_round_with_valuation_and_lead_investors():
+    facts = extract_facts(
+        _chunks(
+            "Brisklane Robotics said on March 3, 2027 that it had raised $75 million in a "
+            "Series B round led by Copperfield Ventures, with participation from Tallow Peak "
+            "Capital, valuing it at $900 million."
+        )
+    )
+    (f,) = _of(facts, "funding")
+    assert f.fields["company"] == "Brisklane Robotics"
+    assert f.fields["round"] == "Series B"
+    assert f.fields["amount"] == 75e6 and f.fields["currency"] == "USD"
+    assert f.fields["valuation"] == 9e8
+    assert f.fields["investors"] == ["Copperfield Ventures", "Tallow Peak Capital"]
+    assert f.entities[0] == "Brisklane Robotics"
+    assert (f.date, f.dated_by, f.modality) == ("2027-03-03", "text", "stated")
+    assert f.text.startswith("Brisklane Robotics said") and f.chunk.text[f.start :].startswith(
+        f.text
+    )
+
+
+def test_amounts_in_billions_and_euros_and_the_article_date_as_fallback():
+    facts = extract_facts(
+        _chunks(
+            "Orlen Data closed a €2.4 billion round to build data centres. "
+            "Separately, Marrow AI raised 15 million euros from Quay Partners."
+        )
+    )
+    rounds = {f.fields["company"]: f for f in _of(facts, "funding")}
+    assert rounds["Orlen Data"].fields["amount"] == 2.4e9
+    assert rounds["Orlen Data"].fields["currency"] == "EUR"
+    assert rounds["Marrow AI"].fields["amount"] == 1.5e7
+    assert rounds["Marrow AI"].fields["currency"] == "EUR"
+    assert {f.date for f in rounds.values()} == {"2027-02-10"}
+    assert {f.dated_by for f in rounds.values()} == {"article"}
+
+
+def test_negated_and_denied_statements_give_no_fact():
+    facts = extract_facts(
+        _chunks(
+            "Brisklane Robotics did not raise money in 2026. "
+            "Fennick Labs denied reports that it had raised $500 million at a $4 billion "
+            "valuation. Gorsedd Systems has no plans to acquire Holloway Chips."
+        )
+    )
+    assert _of(facts, "funding") == [] and _of(facts, "acquisition") == []
+
+
+def test_forecasts_and_rumours_are_kept_and_marked():
+    facts = extract_facts(
+        _chunks(
+            "Fennick Labs is expected to raise $300 million in a Series C round. "
+            "Gorsedd Systems is reportedly in talks to acquire Holloway Chips for $1.2 billion."
+        )
+    )
+    (funding,) = _of(facts, "funding")
+    assert funding.modality == "forecast" and funding.fields["amount"] == 3e8
+    (deal,) = _of(facts, "acquisition")
+    assert deal.modality == "rumour"
+    assert (deal.fields["acquirer"], deal.fields["target"]) == ("Gorsedd Systems", "Holloway Chips")
+
+
+def test_price_cut_from_old_to_new_with_percent():
+    facts = extract_facts(
+        _chunks(
+            "Lumora AI cut the price of its Lumora Clip 3 video model on May 5, 2027, from "
+            "$0.20 to $0.15 per second of generated video, a reduction of 25%."
+        )
+    )
+    (f,) = _of(facts, "price")
+    assert f.fields["product"] == "Lumora Clip 3"
+    assert f.fields["vendor"] == "Lumora AI"
+    assert (f.fields["value"], f.fields["old_value"]) == (0.15, 0.20)
+    assert f.fields["unit"] == "second" and f.fields["currency"] == "USD"
+    assert f.fields["change_pct"] == -25.0
+    assert f.date == "2027-05-05"
+
+
+def test_token_prices_per_million_input_and_output():
+    facts = extract_facts(
+        _chunks(
+            "Quartzline 2 costs $1.50 per million input tokens and $6 per million output tokens."
+        )
+    )
+    units = {f.fields["unit"]: f.fields["value"] for f in _of(facts, "price")}
+    assert units == {"1M input tokens": 1.5, "1M output tokens": 6.0}
+
+
+def test_launch_with_regions_and_platform():
+    facts = extract_facts(
+        _chunks(
+            "Pellucid Labs launched Pellucid Voice 4 on April 2, 2027 in the United States and "
+            "Japan through its API."
+        )
+    )
+    (f,) = _of(facts, "launch")
+    assert f.fields["vendor"] == "Pellucid Labs"
+    assert f.fields["product"] == "Pellucid Voice 4" and f.fields["version"] == "4"
+    assert f.fields["region"] == "United States, Japan"
+    assert f.fields["action"] == "launched"
+    assert f.date == "2027-04-02"
+
+
+def test_status_changes_paused_discontinued_unavailable_and_restored():
+    facts = extract_facts(
+        _chunks(
+            "Pellucid Labs paused the rollout of Pellucid Voice 4 in the European Union on "
+            "June 1, 2027, citing new transparency rules. The model is not available in Canada. "
+            "Halvorsen AI discontinued Skerry 2 after weak demand. "
+            "The Skerry app was restored on July 9, 2027."
+        )
+    )
+    status = {(f.fields["product"], f.fields["status"]): f for f in _of(facts, "status")}
+    paused = status[("Pellucid Voice 4", "paused")]
+    assert paused.fields["region"] == "European Union" and "transparency" in paused.fields["reason"]
+    assert paused.date == "2027-06-01"
+    assert status[("Pellucid Voice 4", "unavailable")].fields["region"] == "Canada"
+    assert ("Skerry 2", "discontinued") in status
+    assert not any(f.fields["status"] == "launched" for f in _of(facts, "status"))
+
+
+def test_acquisition_investment_partnership_and_legal_actions():
+    facts = extract_facts(
+        _chunks(
+            "Gorsedd Systems agreed to acquire Holloway Chips for $3.1 billion in cash. "
+            "Tarnwell Cloud will invest $12 billion in a national AI infrastructure buildout. "
+            "Pellucid Labs announced a partnership with Ferrow Telecom to resell its models. "
+            "On August 3, 2027 the Danish data protection authority fined Pellucid Labs 4 "
+            "million euros over its handling of personal data. "
+            "The Meridian Post sued Halvorsen AI for copyright infringement."
+        )
+    )
+    (deal,) = _of(facts, "acquisition")
+    assert deal.fields["amount"] == 3.1e9 and deal.entities == ("Gorsedd Systems", "Holloway Chips")
+    (invest,) = _of(facts, "investment")
+    assert invest.fields["investor"] == "Tarnwell Cloud" and invest.fields["amount"] == 1.2e10
+    assert invest.modality == "stated"
+    assert "infrastructure" in invest.fields["purpose"]
+    (partners,) = _of(facts, "partnership")
+    assert partners.fields["parties"] == ["Pellucid Labs", "Ferrow Telecom"]
+    legal = {f.fields["action"]: f for f in _of(facts, "legal")}
+    assert legal["fine"].fields["amount"] == 4e6 and legal["fine"].fields["currency"] == "EUR"
+    assert legal["fine"].fields["defendant"] == "Pellucid Labs"
+    assert legal["fine"].fields["topic"] == "privacy" and legal["fine"].date == "2027-08-03"
+    assert legal["lawsuit"].fields["defendant"] == "Halvorsen AI"
+    assert legal["lawsuit"].fields["topic"] == "copyright"
+
+
+def test_pronoun_refers_to_the_last_company_named():
+    facts = extract_facts(
+        _chunks("Fennick Labs makes speech models. It raised $40 million in a seed round.")
+    )
+    (f,) = _of(facts, "funding")
+    assert f.fields["company"] == "Fennick Labs" and f.fields["round"] == "seed"
+
+
+def test_pdf_table_rows_give_row_and_price_facts():
+    facts = extract_facts(
+        _chunks(
+            "Table 1. API list prices, March 2027 (USD per million tokens)\n\n"
+            "Model: Quartzline 2 | Vendor: Quartz Labs | Input: $1.50 | Output: $6.00\n"
+            "Model: Tessel Mini | Vendor: Tessel AI | Input: $0.20 | Output: $0.80",
+            "Model: Tessel Mini | Vendor: Tessel AI | Input: $0.20 | Output: $0.80\n"
+            "Model: Orrin 5 | Vendor: Orrin | Input: $3.00 | Output: $12.00",
+        )
+    )
+    rows = _of(facts, "row")
+    assert [r.fields["name"] for r in rows] == ["Quartzline 2", "Tessel Mini", "Orrin 5"]
+    assert rows[0].fields["table"].startswith("Table 1.")
+    assert rows[0].fields["numbers"] == {"Input": 1.5, "Output": 6.0}
+    prices = {(f.fields["product"], f.fields["unit"]): f for f in _of(facts, "price")}
+    orrin = prices[("Orrin 5", "1M output tokens")]
+    assert orrin.fields["value"] == 12.0 and orrin.fields["vendor"] == "Orrin"
+    assert orrin.date == "2027-03" and orrin.dated_by == "text"
+    assert len(prices) == 6
+
+
+def test_markdown_table_header_in_one_chunk_rows_in_the_next():
+    facts = extract_facts(
+        _chunks(
+            "Per-second video prices\n\nModel | Vendor | Price per second | Previous price | Change",  # noqa: E501
+            "Lumora Clip 3 | Lumora AI | $0.15 | $0.20 | -25% (May 5, 2027)\n\n"
+            "Skerry 2 | Halvorsen AI | $0.09 | $0.09 | unchanged\n\n"
+            "Prices are list prices in US dollars.",
+        )
+    )
+    rows = _of(facts, "row")
+    assert [r.fields["name"] for r in rows] == ["Lumora Clip 3", "Skerry 2"]
+    assert rows[0].fields["columns"] == [
+        "Model",
+        "Vendor",
+        "Price per second",
+        "Previous price",
+        "Change",
+    ]
+    assert rows[0].fields["cells"]["Vendor"] == "Lumora AI"
+    assert rows[0].fields["numbers"] == {
+        "Price per second": 0.15,
+        "Previous price": 0.2,
+        "Change": -25.0,
+    }
+    assert rows[0].fields["table"] == "Per-second video prices"
+    lumora = next(f for f in _of(facts, "price") if f.fields["product"] == "Lumora Clip 3")
+    assert lumora.fields["unit"] == "second" and lumora.fields["old_value"] == 0.2
+    assert lumora.fields["change_pct"] == -25.0 and lumora.date == "2027-05-05"
+    skerry = next(f for f in _of(facts, "price") if f.fields["product"] == "Skerry 2")
+    assert skerry.date == "2027-02-10" and skerry.dated_by == "article"
+
+
+def test_markdown_funding_table_rows_give_funding_facts():
+    facts = extract_facts(
+        _chunks(
+            "Date | Company | Round | Amount | Valuation | Lead investors\n"
+            "2027-01-12 | Fennick Labs | Series A | $60 million | $400 million | Quay Partners, "
+            "Copperfield Ventures\n"
+            "2027-02-02 | Orlen Data | Series C | €1.1 billion | not disclosed | Tallow Peak Capital"  # noqa: E501
+        )
+    )
+    rounds = {f.fields["company"]: f for f in _of(facts, "funding")}
+    assert rounds["Fennick Labs"].fields["investors"] == ["Quay Partners", "Copperfield Ventures"]
+    assert rounds["Fennick Labs"].fields["valuation"] == 4e8
+    assert rounds["Fennick Labs"].date == "2027-01-12"
+    assert rounds["Orlen Data"].fields["currency"] == "EUR"
+    assert rounds["Orlen Data"].fields["valuation"] is None
+    assert len(_of(facts, "row")) == 2
+
+
+def test_to_json_has_the_contract_keys():
+    (f,) = _of(extract_facts(_chunks("Fennick Labs raised $40 million.")), "funding")
+    data = f.to_json()
+    assert set(data) == {
+        "kind",
+        "date",
+        "dated_by",
+        "entities",
+        "fields",
+        "modality",
+        "source",
+        "title",
+        "published",
+        "page",
+        "chunk_id",
+        "text",
+    }
+    assert set(data["fields"]) == {
+        "company",
+        "round",
+        "amount",
+        "amount_text",
+        "currency",
+        "valuation",
+        "valuation_text",
+        "investors",
+    }
+
+
+# --- the starter corpus (runs the recogniser once: slower) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_facts() -> list[MarketFact]:
+    from ingest.chunking import chunk_document
+    from ingest.loaders import loader_for
+    from kb.types import Document
+
+    facts: list[MarketFact] = []
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix not in (".md", ".pdf", ".txt", ".html") or path.name == "README.md":
+            continue
+        loaded = loader_for(path.name)(path.read_bytes(), path.name)
+        doc = Document(
+            doc_id=path.stem,
+            source=path.name,
+            title=loaded.title,
+            text=loaded.text,
+            published=loaded.published,
+            format=loaded.format,
+            page_starts=loaded.page_starts,
+            content_hash=hashlib.sha256(loaded.text.encode()).hexdigest(),
+        )
+        facts += extract_facts(chunk_document(doc))
+    return facts
+
+
+def test_corpus_facts_a_reader_would_expect(corpus_facts):
+    def find(kind: str, **want) -> list[MarketFact]:
+        return [
+            f
+            for f in corpus_facts
+            if f.kind == kind and all(f.fields.get(k) == v for k, v in want.items())
+        ]
+
+    corvid = {
+        f.fields["round"] for f in find("funding", company="Corvid Labs") if f.fields["amount"]
+    }
+    assert {"Series A", "Series B", "Series C"} <= corvid
+    cut = find("price", product="Tidewell Motion 2", value=0.08, unit="second")
+    assert any(f.fields["old_value"] == 0.12 and f.date == "2026-06-02" for f in cut)
+    assert find("status", product="Sora", status="discontinued")
+    fines = find("legal", action="fine", amount=15e6, currency="EUR")
+    assert fines and fines[0].fields["plaintiff"] == "Garante"
+    assert find("acquisition", acquirer="AMD", target="ZT Systems", amount=4.9e9)
+    assert find("investment", investor="Alibaba", amount=52.7e9)
+    assert find("legal", action="lawsuit", plaintiff="New York Times")
+    denied = [f for f in corpus_facts if f.kind == "funding" and "denied" in f.text]
+    assert denied == []
+    assert len([f for f in corpus_facts if f.kind == "row"]) >= 60
