@@ -9,11 +9,24 @@ sentence segmentation (kb.text) is what the answerer quotes from, so chunks and 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kb.entities import recognise, tags
+from kb.errors import LoadError
+from kb.settings import Settings
 from kb.text import sentence_spans
 from kb.types import Chunk, Document
+
+# Most chunks one document may become, unless the caller passes the setting's own value.
+MAX_DOCUMENT_CHUNKS: int = Settings.model_fields["max_document_chunks"].default
+
+# Paragraphs: lines joined by single line breaks. Lines as the repeated unit (not characters)
+# keep the regex engine's memory flat: a per-character group took 600 MB on a 5 MB line.
+_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+# Where an over-long token (a URL, a data blob, a line without spaces) may be cut, best first.
+_TOKEN_CUTS = ("/", "&", ",", ";", "=", "-", "_", ".", ":")
 
 
 @dataclass(frozen=True)
@@ -28,30 +41,65 @@ def _is_heading(text: str) -> bool:
     return len(text) <= 120 and "\n" not in text and not re.search(r"[.!?:;,|]$", text)
 
 
-def _units(doc: Document, size: int) -> list[_Unit]:
+def _page_at(doc: Document, offset: int) -> int | None:
+    """`doc.page_at(offset)` by bisection: the page of every unit, linear in the pages."""
+    if not doc.page_starts:
+        return None
+    return max(1, bisect_right(doc.page_starts, offset))
+
+
+def _cut(text: str, a: int, size: int) -> int:
+    """Where to end a piece of an over-long sentence starting at `a`: the last space in its
+    second half, else after a separator inside an over-long token ("a/b", "x=1&y=2"), else
+    at `size` characters: no piece, and so no "word", is ever longer than `size`."""
+    low, high = a + size // 2, a + size
+    cut = text.rfind(" ", low, high)
+    if cut > a:
+        return cut
+    for mark in _TOKEN_CUTS:
+        cut = text.rfind(mark, low, high - 1)
+        if cut > a:
+            return cut + 1
+    return high
+
+
+def _units(doc: Document, size: int) -> Iterator[_Unit]:
     """Sentences (and table rows, headings) with offsets; over-long ones split between words."""
-    units: list[_Unit] = []
-    for block in re.finditer(r"[^\n](?:.|\n(?!\n))*", doc.text):
-        spans = sentence_spans(doc.text, block.start(), block.end())
+    text = doc.text
+    for block in _BLOCK.finditer(text):
+        spans = sentence_spans(text, block.start(), block.end())
         heading = len(spans) == 1 and _is_heading(block.group(0).strip())
         for a, b in spans:
-            page = doc.page_at(a)
+            page = _page_at(doc, a)
             while b - a > size:
-                cut = doc.text.rfind(" ", a + size // 2, a + size)
-                if cut <= a:
-                    cut = a + size  # one enormous token: nothing better to cut at
-                units.append(_Unit(a, cut, page, False))
+                cut = _cut(text, a, size)
+                yield _Unit(a, cut, page, False)
                 a = cut
-                while a < b and doc.text[a].isspace():
+                while a < b and text[a].isspace():
                     a += 1
             if b > a:
-                units.append(_Unit(a, b, page, heading))
-    return units
+                yield _Unit(a, b, page, heading)
 
 
-def chunk_document(doc: Document, size: int = 800, overlap: int = 150) -> list[Chunk]:
+def _too_many_chunks(doc: Document, limit: int) -> LoadError:
+    return LoadError(
+        doc.source,
+        f"the text would make more than {limit:,} chunks (it has {len(doc.text):,} "
+        "characters); not ingested",
+        "Split the file into smaller documents, or raise the limit with "
+        "KB_MAX_DOCUMENT_CHUNKS (each chunk costs embedding time and memory).",
+    )
+
+
+def chunk_document(
+    doc: Document, size: int = 800, overlap: int = 150, max_chunks: int = MAX_DOCUMENT_CHUNKS
+) -> list[Chunk]:
     """Chunks of about `size` characters, never crossing a PDF page, never ending on a heading,
-    repeating up to `overlap` characters of whole sentences from the previous chunk."""
+    repeating up to `overlap` characters of whole sentences from the previous chunk.
+
+    Linear in the text's length. A document that would make more than `max_chunks` chunks
+    raises a `LoadError` naming it, as soon as the count is passed: before any entity
+    recognition or embedding."""
     units = _units(doc, size)
     groups: list[list[_Unit]] = []
     current: list[_Unit] = []
@@ -68,6 +116,8 @@ def chunk_document(doc: Document, size: int = 800, overlap: int = 150) -> list[C
             while current and current[-1].heading and len(current) > 1:
                 carry.insert(0, current.pop())
             groups.append(current)
+            if len(groups) > max_chunks:
+                raise _too_many_chunks(doc, max_chunks)
             tail: list[_Unit] = []
             if not page_break and not heading_break and not carry:
                 for prev in reversed(current[1:]):
@@ -78,6 +128,8 @@ def chunk_document(doc: Document, size: int = 800, overlap: int = 150) -> list[C
         current.append(unit)
     if current:
         groups.append(current)
+    if len(groups) > max_chunks:
+        raise _too_many_chunks(doc, max_chunks)
 
     # one batch per document: a name's kind and folding are decided from the whole document
     entities = recognise([f"{doc.title}\n{doc.text[g[0].start : g[-1].end]}" for g in groups])

@@ -435,7 +435,12 @@ class Ingestor:
                 duplicate_of=original.source,
                 similarity=round(similar, 3),
             )
-        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
+        chunks = chunk_document(
+            doc,
+            self.settings.chunk_size,
+            self.settings.chunk_overlap,
+            max_chunks=self.settings.max_document_chunks,
+        )
         facts = extract_rankings(chunks) if names_a_leaderboard(chunks) else []
         record = DocRecord(
             **{**record.__dict__, "chunks": len(chunks), "rankings": facts_to_json(facts)}

@@ -1,9 +1,10 @@
 """Saving files uploaded in the browser into the corpus folder, safely.
 
 Names are sanitised (no path parts, no NUL or control characters, no reserved device names,
-a bounded length), the type is checked by content as well as by extension, the size is
-capped, nothing is ever written outside the corpus folder, and an existing file is never
-overwritten: identical content is recognised, different content gets a new name.
+at most 120 characters and 200 bytes of UTF-8, the extension kept), the type is checked by
+content as well as by extension, the size is capped, nothing is ever written outside the
+corpus folder, and an existing file is never overwritten: identical content is recognised,
+different content gets a new name.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ _RESERVED = {
     *(f"com{i}" for i in range(1, 10)),
     *(f"lpt{i}" for i in range(1, 10)),
 }
-MAX_NAME = 120
+MAX_NAME = 120  # characters
+# File systems allow 255 bytes per name; 200 leaves room for a "-999" suffix. 120 characters
+# of CJK text are 360 bytes: the page crashed on such a name and dropped the rest of the batch.
+MAX_NAME_BYTES = 200
+_SHOWN_NAME = 200  # characters of an uploaded name repeated in a report
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,20 @@ def safe_filename(name: str) -> str:
     if stem.lower() in _RESERVED:
         stem = f"{stem}-file"
     suffix = suffix.lower()
-    stem = stem[: MAX_NAME - len(suffix) - 1]
+    stem = _cut_utf8(stem[: MAX_NAME - len(suffix) - 1], MAX_NAME_BYTES - len(suffix) - 1)
+    stem = stem.rstrip(".-_ ") or "upload"
     return f"{stem}.{suffix}" if suffix else stem
+
+
+def _cut_utf8(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, on a character boundary."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def _shown(name: str) -> str:
+    """An uploaded name as a report shows it: printable, and not endless."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name or "") or "(no name)"
+    return name if len(name) <= _SHOWN_NAME else name[: _SHOWN_NAME - 1] + "…"
 
 
 def save_upload(corpus_dir: Path, name: str, data: bytes, max_mb: float) -> SavedUpload:
@@ -113,16 +130,21 @@ def ingest_uploads(
 ) -> IngestReport:
     """Save uploaded files (name, content) into `<corpus>/uploads` and ingest the saved ones.
 
-    A refused file (unsafe name, wrong content, too large) is reported as failed with its
-    reason, and never stops the rest of the batch."""
+    A refused file (unsafe name, wrong content, too large) or one that cannot be saved (a
+    file-system error) is reported as failed with its reason, and never stops the rest of
+    the batch."""
     saved: list[str] = []
     refused: list[FileResult] = []
     for name, data in files:
-        result = save_upload(Path(settings.corpus_dir), name, data, settings.max_file_mb)
+        try:
+            result = save_upload(Path(settings.corpus_dir), name, data, settings.max_file_mb)
+        except OSError as exc:  # the reason only: never a server path
+            reason = f"could not be saved ({exc.strerror or type(exc).__name__})"
+            result = SavedUpload(name, None, "refused", reason)
         if result.path is not None:
             saved.append(str(result.path))
         else:
-            refused.append(FileResult(name, "failed", error=result.reason))
+            refused.append(FileResult(_shown(name), "failed", error=result.reason))
     report = Ingestor(settings, embedder, progress=progress).run(saved) if saved else IngestReport()
     report.results[:0] = refused
     return report

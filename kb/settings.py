@@ -77,6 +77,13 @@ class Settings(BaseSettings):
         "above 1 turns near-duplicate detection off.",
     )
     max_file_mb: float = Field(25.0, gt=0, description="Largest file or upload accepted, in MB.")
+    max_document_chunks: int = Field(
+        4000,
+        ge=1,
+        description="Most chunks one document may become; a longer one is refused with a "
+        "message naming it (about 3 MB of prose at the default chunk size, half a minute of "
+        "embedding on two cores; a 5 MB line without spaces would make 6,250 chunks).",
+    )
     fetch_timeout_s: float = Field(
         20.0,
         gt=0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 # Words whose trailing period does not end a sentence.
@@ -98,8 +99,51 @@ _SENTENCE_STARTERS = {
 
 # Candidate sentence boundaries: end punctuation (plus closing quotes/brackets) then either
 # whitespace, or directly a capitalised word (raw pasted articles glue paragraphs: "weeks.The").
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s+|(?=[A-Z][a-z]))")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# Possessive runs and the lookbehind keep the scan linear: a match never restarts inside a run
+# of punctuation ("......" of any length is one candidate, tried once).
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?:\s+|(?=[A-Z][a-z]))")
+_WORD_CHARS = frozenset(string.ascii_letters + ".")
+_LETTERS = re.compile(r"[A-Za-z]+")
+# Every decision below looks at a bounded window around the punctuation, never at the whole
+# text: splitting is linear in the text's length (it was quadratic: 55 s for 400 KB).
+_LOOKBACK = 40  # longer than any abbreviation; a longer "word" is no abbreviation
+_LONG_WORD = "\x00long"  # stands for a word longer than the look-back window
+_TOKEN_LOOKBACK = 200  # a glued boundary needs a space within this many characters around it
+# In the token around a glued boundary ("launch.The"), these mark a URL, a path, an e-mail
+# address or a dotted name ("example.com/Foo.Bar", "java.util.List"), not a sentence end.
+_NOT_PROSE_BEFORE = re.compile(r"[/\\:@=_]|[A-Za-z]\.[A-Za-z]")
+_NOT_PROSE_AFTER = re.compile(r"[/\\@]|[A-Za-z]\.[A-Za-z]")
+_SPACE = re.compile(r"\s")
+
+
+def _word_before(text: str, end: int) -> str | None:
+    """The word ending at `end` ("Mr." -> "Mr.", "U.S." -> "U.S."): letters and dots from the
+    first letter on; None when there is none, `_LONG_WORD` when it is longer than the window."""
+    floor = max(0, end - _LOOKBACK)
+    start = end
+    while start > floor and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    if start == floor and floor > 0 and text[floor - 1] in _WORD_CHARS:
+        return _LONG_WORD
+    while start < end and text[start] == ".":
+        start += 1
+    return text[start:end] if start < end else None
+
+
+def _glued_inside_token(text: str, punct: int, after: int) -> bool:
+    """Whether punctuation glued to the next word sits inside a URL, path, address or dotted
+    name, or in a run too long to be prose: then it is no sentence end."""
+    floor = max(0, punct - _TOKEN_LOOKBACK)
+    space = max(text.rfind(" ", floor, punct), text.rfind("\t", floor, punct))
+    if space < 0 and floor > 0:
+        return True  # no space for 200 characters: a blob, not a sentence
+    if _NOT_PROSE_BEFORE.search(text, space + 1, punct):
+        return True
+    ceiling = min(len(text), after + _TOKEN_LOOKBACK)
+    found = _SPACE.search(text, after, ceiling)
+    if found is None and ceiling < len(text):
+        return True
+    return bool(_NOT_PROSE_AFTER.search(text, after, found.start() if found else ceiling))
 
 
 def _is_boundary(text: str, end_punct: int, after: int) -> bool:
@@ -109,13 +153,15 @@ def _is_boundary(text: str, end_punct: int, after: int) -> bool:
         return True
     if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([$€£#*-"):
         return False  # "e.g. the", "approx. 40"
-    before = _WORD_BEFORE.search(text[:end_punct])
-    if before:
-        word = before.group(1).lower().rstrip(".")
+    if not text[after - 1].isspace() and _glued_inside_token(text, end_punct - 1, after):
+        return False  # "example.com/Foo.Bar", "java.util.List"
+    before = _word_before(text, end_punct)
+    if before and before is not _LONG_WORD:
+        word = before.lower().rstrip(".")
         if word in _ABBREVIATIONS:
             return False
         if len(word) == 1 and text[end_punct - 2 : end_punct - 1].isupper():
-            following = re.match(r"[A-Za-z]+", text[after:])
+            following = _LETTERS.match(text, after, after + 16)  # longer than any starter
             if not (following and following.group(0).lower() in _SENTENCE_STARTERS):
                 return False  # initials: "J. Smith", "U.S." (but "Series C. In 2024")
     return True
@@ -125,13 +171,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """Sentence (start, end) offsets in text[start:end]; line breaks always end a sentence.
 
     Headings, list items and table rows sit on their own lines, so each becomes its own
-    "sentence": a table row can then be quoted on its own.
+    "sentence": a table row can then be quoted on its own. A sentence glued to the next
+    ("launch.The timing") is split there; linear in the length of the text.
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text[start:end]):
-        line_start = start + line.start()
-        line_end = start + line.end()
+    for line in _LINE.finditer(text, start, end):
+        line_start, line_end = line.start(), line.end()
         cursor = line_start
         for match in _BOUNDARY.finditer(text, line_start, line_end):
             punct_end = match.start() + len(match.group(0).rstrip())
@@ -140,6 +186,20 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 cursor = match.end()
         _append_span(text, spans, cursor, line_end)
     return spans
+
+
+def glued_sentence_ends(text: str) -> list[int]:
+    """Offsets where a sentence ends and the next starts with no space between them
+    ("launch.The timing"), as `sentence_spans` splits them."""
+    spans = sentence_spans(text)
+    return [
+        a_end
+        for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False)
+        if a_end == b_start
+    ]
+
+
+_LINE = re.compile(r"[^\n]+")
 
 
 def _append_span(text: str, spans: list[tuple[int, int]], a: int, b: int) -> None:

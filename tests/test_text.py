@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.query import parse_question, version_pattern
-from kb.text import normalize, split_sentences, tokenize
+from kb.text import glued_sentence_ends, normalize, sentence_spans, split_sentences, tokenize
 
 
 def test_glued_paragraphs_of_pasted_articles_split_into_sentences():
@@ -22,6 +24,91 @@ def test_glued_paragraphs_of_pasted_articles_split_into_sentences():
         "It ranked No. 2 overall.",
         "It costs $52.7 billion.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "It shipped two weeks after launch.The timing is deliberate.",
+            ["It shipped two weeks after launch.", "The timing is deliberate."],
+        ),
+        (
+            "It will lead by the decade's end.From anonymous entry to the top of the board",
+            ["It will lead by the decade's end.", "From anonymous entry to the top of the board"],
+        ),
+        ("Will it last?Nobody knows.", ["Will it last?", "Nobody knows."]),
+    ],
+)
+def test_glued_sentences_and_subheadings_split(text, expected):
+    assert split_sentences(text) == expected
+    assert glued_sentence_ends(text) == [len(expected[0])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. Department and the U.K. Treasury agreed.",
+        "Some models, e.g. Lumen-4, are cheaper.",
+        "It beat gpt-4.1 and GPT-4.5 on the board.",
+        "Agents written in Node.js run there.",
+        "See https://example.com/Docs.Intro/Page.Two for details.",
+        "Mail press@Northwind.Com for details.",
+        "It calls java.util.List here.",
+        "It raised $1.4bn at a $52.7 billion valuation.",
+        "Scores rose from 3.5 to 4.25 points.",
+    ],
+)
+def test_dots_inside_names_numbers_and_urls_do_not_end_sentences(text):
+    assert split_sentences(text) == [text]
+    assert glued_sentence_ends(text) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Mr.",
+                "U.S.",
+                "launch.The",
+                "A.",
+                "In",
+                "it",
+                "...",
+                "?!",
+                "x" * 60,
+                "2.0.",
+                "e.g.",
+                '"Q."',
+                "J.",
+                "Smith",
+                " ",
+                "\n",
+                "\n\n",
+                "Node.js",
+                "$1.4bn",
+                "board.From",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_spans_are_ordered_trimmed_and_cover_every_word(words):
+    text = " ".join(words)
+    spans = sentence_spans(text)
+    covered = set()
+    for (a, b), c in zip(spans, [start for start, _ in spans[1:]] + [len(text)], strict=False):
+        assert 0 <= a < b <= c
+        assert not text[a].isspace() and not text[b - 1].isspace() and "\n" not in text[a:b]
+        covered.update(range(a, b))
+    assert {i for i, ch in enumerate(text) if not ch.isspace()} <= covered
+
+
+def test_long_runs_without_spaces_or_of_punctuation_stay_whole():
+    assert len(sentence_spans("Xy." * 200_000)) == 1  # a blob, not 200,000 sentences
+    dots = "Wait" + "." * 100_000 + " Then it came."
+    assert split_sentences(dots) == ["Wait" + "." * 100_000, "Then it came."]
 
 
 def test_lines_are_sentences_so_table_rows_stand_alone():

@@ -7,6 +7,7 @@ import re
 
 from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
+from kb.text import glued_sentence_ends
 
 _META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
 _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the top
@@ -15,6 +16,7 @@ _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the t
 # into a capitalised one marks the seam ("DeepSeek", "ByteDance", "iPhone" start otherwise).
 _GLUED_HEADING = re.compile(r"(?<=\s)([a-z]{2,})(?=[A-Z][a-z])")
 _RUN_ON = 400  # only lines this long (a paste without paragraph breaks) are mended
+_END = re.compile(r"[.!?…:;,|]")  # a glued subheading has no punctuation of its own
 
 
 def load_txt(data: bytes, source: str) -> Loaded:
@@ -55,7 +57,24 @@ def load_txt(data: bytes, source: str) -> Loaded:
 
 
 def _unglue(line: str) -> str:
-    """Put back the paragraph break after a subheading that a paste glued to its text."""
-    if len(line) < _RUN_ON:
+    """Put back the breaks a paste lost: a paragraph break after a subheading glued to its
+    text (run-on lines only), and a space, or a paragraph break before a glued subheading,
+    where a sentence runs straight into the next ("launch.The timing"), so that source cards
+    show them apart. Where the sentences split is kb.text's decision."""
+    if len(line) >= _RUN_ON:
+        line = _GLUED_HEADING.sub(lambda m: m.group(1) + "\n\n", line)
+    ends = glued_sentence_ends(line)
+    if not ends:
         return line
-    return _GLUED_HEADING.sub(lambda m: m.group(1) + "\n\n", line)
+    breaks = [m.start() for m in re.finditer("\n", line)] + [len(line)]
+    parts: list[str] = []
+    last = nxt = 0
+    for end in ends:
+        while breaks[nxt] < end:
+            nxt += 1
+        following = line[end : breaks[nxt]]
+        heading = nxt < len(breaks) - 1 and len(following) <= 120 and not _END.search(following)
+        parts += [line[last:end], "\n\n" if heading else " "]
+        last = end
+    parts.append(line[last:])
+    return "".join(parts)

@@ -1,0 +1,41 @@
+"""Raw pasted text: glued sentences and subheadings are put apart in the stored text, so source
+cards (which show the chunk's own text) show them apart too."""
+
+from __future__ import annotations
+
+from ingest.chunking import chunk_document
+from ingest.loaders.text import load_txt
+from kb.types import Document
+
+FILLER = "Lumen-4 is out and analysts are watching it closely. " * 10
+
+
+def _load(body: str) -> str:
+    return load_txt(f"Halvard climbs\nPublished: 2026-08-14\n{body}".encode(), "paste.txt").text
+
+
+def test_glued_sentences_get_their_space_back_and_chunks_show_it():
+    text = _load("Kestrel shipped two weeks after launch.The timing is deliberate.")
+    assert text == "Kestrel shipped two weeks after launch. The timing is deliberate."
+    doc = Document("d", "paste.txt", "Halvard climbs", text, content_hash="0" * 20)
+    (chunk,) = chunk_document(doc)
+    assert "launch. The timing" in chunk.text
+
+
+def test_a_glued_subheading_becomes_its_own_paragraph():
+    text = _load(
+        FILLER + "It will top the board by the end of the decade.From anonymous entry to the top "
+        "of the boardKestrel first surfaced in April.Prices fell soon after."
+    )
+    assert (
+        "by the end of the decade.\n\nFrom anonymous entry to the top of the board\n\n"
+        "Kestrel first surfaced in April. Prices fell soon after." in text
+    )
+
+
+def test_names_numbers_and_urls_keep_their_dots():
+    body = (
+        "The U.S. unit of Halvard AI and e.g. Node.js users pay $1.4bn for gpt-4.1, up 3.5 "
+        "points; docs at https://halvard.example/Docs.Intro/Page.Two and java.util.List."
+    )
+    assert _load(body) == body
