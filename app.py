@@ -21,6 +21,7 @@ from ui import sidebar  # noqa: E402
 from ui.answer_view import STYLE, render_answer  # noqa: E402
 from ui.entity_page import render_entity_page  # noqa: E402
 from ui.export import conversation_markdown  # noqa: E402
+from ui.feeds_view import queued_question  # noqa: E402
 from ui.ingest_view import ingest_paths, show_error, show_ingest_results  # noqa: E402
 from ui.resources import base_settings, engine, llm_answerer  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -135,7 +136,7 @@ if not state.messages:
         "*How did HappyHorse's ranking change?*"
     )
 
-question = st.chat_input("Ask about AI vendors, models, rankings, prices...")
+question = st.chat_input("Ask about AI vendors, models, rankings, prices...") or queued_question()
 if question:
     ask(question, mode, filters)
 

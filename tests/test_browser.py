@@ -189,3 +189,119 @@ def test_entity_page_draws_the_ranking_history(app_url, browser):
     assert page.get_by_text("No. 1 on OpenJudge Arena").first.is_visible()
     page.screenshot(path=str(ARTIFACTS / "entity-ranking-history.png"), full_page=True)
     page.close()
+
+
+# --- news feeds (issue 17) --------------------------------------------------------------
+
+FEED_ARTICLES = {
+    "/news/orrery-chips": (
+        "Orrery Silicon ships the OR-7 inference card",
+        "Orrery Silicon said on Monday that its OR-7 inference card is now shipping to cloud "
+        "customers. The OR-7 carries 96 gigabytes of memory and draws 350 watts. Orrery "
+        "Silicon said the card runs a 70-billion-parameter model at 40 tokens per second.",
+    ),
+    "/news/lattice-funding": (
+        "Lattice Forge raises $41 million for evaluation tools",
+        "Lattice Forge said on Wednesday that it had raised $41 million in a Series A round "
+        "led by Copperline Capital. The startup sells tools that test language models "
+        "before release. Lattice Forge said it would hire forty engineers in Lisbon.",
+    ),
+}
+
+
+def feed_page(title: str, text: str) -> str:
+    return (
+        f"<!doctype html><html><head><title>{title}</title>"
+        f'<meta property="og:title" content="{title}">'
+        '<meta property="article:published_time" content="2026-06-10"></head><body>'
+        f"<article><h1>{title}</h1><p>{text}</p><p>{text}</p></article></body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def feeds_app(tmp_path_factory):
+    """An app whose fetches may reach loopback (the feed site), with no per-site delay."""
+    from tests.test_feeds import FeedSite, rss
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make browser installs it)")
+    site = FeedSite()
+    root = tmp_path_factory.mktemp("browser-feeds")
+    env = {
+        **os.environ,
+        "KB_STORE_DIR": str(root / "store"),
+        "KB_CORPUS_DIR": str(DATA / "articles"),
+        "KB_ALLOW_PRIVATE_URLS": "1",
+        "KB_FEED_HOST_INTERVAL_S": "0",
+        "HF_HUB_OFFLINE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        + ["--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    if not wait_for_http(url + "/_stcore/health", proc):
+        proc.kill()
+        site.close()
+        pytest.fail("streamlit did not start")
+
+    def publish(*paths: str) -> None:
+        items = []
+        for n, path in enumerate(paths):
+            title, text = FEED_ARTICLES[path]
+            site.put(path, feed_page(title, text))
+            items.append({"n": n, "title": title, "link": site.url(path), "date": n})
+        site.put("/feed.xml", rss("Loopback Chip Wire", items), "application/rss+xml")
+
+    yield url, site.url("/feed.xml"), publish
+    proc.terminate()
+    proc.wait(timeout=20)
+    site.close()
+
+
+def test_feeds_subscribe_refresh_and_ask_about_a_new_article(feeds_app, browser):
+    url, feed_url, publish = feeds_app
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    publish("/news/orrery-chips")
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(url)
+    page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    page.get_by_text("Add articles").click()
+    sidebar.get_by_label("Feed URL (RSS, Atom or JSON Feed)").fill(feed_url)
+    sidebar.get_by_label("Feed URL (RSS, Atom or JSON Feed)").press("Enter")
+    sidebar.get_by_role("button", name="Subscribe").click()
+    sidebar.get_by_text("Added articles").wait_for(timeout=120_000)
+    assert "Orrery Silicon ships the OR-7 inference card" in sidebar.inner_text()
+    assert "Loopback Chip Wire" in sidebar.inner_text()
+
+    publish("/news/orrery-chips", "/news/lattice-funding")
+    sidebar.get_by_role("button", name="Refresh", exact=True).click()
+    sidebar.get_by_text("1 new, 0 updated, 1 unchanged").wait_for(timeout=120_000)
+    assert "Lattice Forge raises $41 million" in sidebar.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "feeds-after-refresh.png"), full_page=True)
+
+    sidebar.get_by_role("button", name="Ask about it").first.click()
+    card = last_answer(page).locator('[data-testid="stExpander"]').first
+    card.wait_for(timeout=60_000)
+    assert "Lattice Forge raises $41 million" in card.inner_text()
+
+    ask(page, "Who led the Lattice Forge Series A round?")
+    page.get_by_text("Copperline Capital").first.wait_for(timeout=60_000)
+    assert "Copperline Capital" in last_answer(page).inner_text()
+    page.screenshot(path=str(ARTIFACTS / "feeds-answer.png"), full_page=True)
+    page.close()

@@ -26,7 +26,7 @@ def show_error(exc: KBError) -> None:
     st.error(f"{exc.message}\n\n**How to fix it:** {exc.hint}" if exc.hint else exc.message)
 
 
-def _progress_bar(label: str):  # noqa: ANN202 - a Streamlit progress callback
+def progress_bar(label: str):  # noqa: ANN202 - a Streamlit progress callback
     bar = st.progress(0.0, text=label)
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -43,7 +43,7 @@ def _finish(report: IngestReport) -> None:
 
 def ingest_paths(paths: list[str], label: str) -> None:
     """Ingest server-side paths (the starter corpus) or URLs, with a progress bar."""
-    bar, progress = _progress_bar(label)
+    bar, progress = progress_bar(label)
     try:
         report = Ingestor(base_settings(), embedder(), progress=progress).run(paths)
     except KBError as exc:
@@ -63,7 +63,7 @@ def add_articles() -> None:
         key="uploader",
     )
     if files and st.button("Add to the corpus", key="add_files", type="primary"):
-        bar, progress = _progress_bar("Ingesting uploads")
+        bar, progress = progress_bar("Ingesting uploads")
         try:
             report = ingest_uploads(
                 base_settings(), embedder(), [(f.name, f.getvalue()) for f in files], progress

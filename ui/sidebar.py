@@ -10,6 +10,7 @@ from kb.engine import KnowledgeBase
 from kb.errors import KBError
 from kb.explore import Stats
 from kb.filters import Filters
+from ui.feeds_view import feeds_section
 from ui.ingest_view import add_articles
 from ui.resources import base_settings, llm_answerer
 from ui.text import html_text
@@ -23,6 +24,8 @@ def corpus(kb: KnowledgeBase) -> Filters:
     counts = st.sidebar.container()  # filled after any upload below, so counts are current
     with st.sidebar.expander("Add articles", expanded=False):
         add_articles()
+        st.divider()
+        feeds_section()
     stats = kb.stats()
     show_counts(counts, stats)
 
