@@ -6,20 +6,17 @@ markup). Fetching follows the policy of every URL fetch (ingest/http.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from ingest.feeds import Feed, FeedRefresh, list_feeds, refresh, subscribe, unsubscribe
 from ingest.loaders.url import is_url
 from ingest.pipeline import FileResult
 from kb.errors import KBError
+from kb.users import User
+from ui.audit_view import note
 from ui.ingest_view import progress_bar, show_error
 from ui.resources import base_settings, embedder, engine
 from ui.text import md_escape
-
-# Called with (action, target, detail) after each change: the audit log, when there is one.
-Note = Callable[[str, str, str], None]
 
 _STATUS = {
     "ok": ":green[ok]",
@@ -42,8 +39,11 @@ def queued_question() -> str | None:
     return st.session_state.pop("queued_question", None)
 
 
-def feeds_section(note: Note | None = None) -> None:
-    """The Feeds controls and the results of the last subscribe or refresh."""
+def feeds_section(user: User) -> None:
+    """The Feeds controls and the results of the last subscribe or refresh (for the roles
+    that may manage feeds; the handlers below run only from these controls)."""
+    if not user.can("manage_feeds"):
+        return
     st.markdown("**Feeds**")
     url = st.text_input(
         "Feed URL (RSS, Atom or JSON Feed)",
@@ -52,14 +52,14 @@ def feeds_section(note: Note | None = None) -> None:
     ).strip()
     if st.button("Subscribe", key="feed_subscribe", disabled=not url):
         if is_url(url):
-            _subscribe(url, note)
+            _subscribe(url, user)
         else:  # server paths are never fetched from the browser
             st.error("Only http:// or https:// feed addresses can be subscribed to.")
     feeds = list_feeds(base_settings())
     for i, feed in enumerate(feeds):
-        _feed_row(i, feed, note)
+        _feed_row(i, feed, user)
     if len(feeds) > 1 and st.button("Refresh all", key="feed_refresh_all"):
-        _refresh(None, note)
+        _refresh(None, user)
     if not feeds:
         st.caption("No subscriptions yet.")
     results = st.session_state.get("feed_results")
@@ -67,7 +67,7 @@ def feeds_section(note: Note | None = None) -> None:
         show_feed_results(results)
 
 
-def _feed_row(i: int, feed: Feed, note: Note | None) -> None:
+def _feed_row(i: int, feed: Feed, user: User) -> None:
     st.markdown(f"**{md_escape(feed.title or feed.url)}**")
     state = [f"last checked {_when(feed.last_checked)}"]
     state.append(f"last new item {_when(feed.last_new_item)}")
@@ -77,15 +77,14 @@ def _feed_row(i: int, feed: Feed, note: Note | None) -> None:
         st.caption(":red[Last error:] " + md_escape(feed.last_error))
     cols = st.columns(2)
     if cols[0].button("Refresh", key=f"feed_refresh_{i}"):
-        _refresh([feed.url], note)
+        _refresh([feed.url], user)
     if cols[1].button("Unsubscribe", key=f"feed_unsubscribe_{i}"):
         try:
             unsubscribe(base_settings(), feed.url)
         except KBError as exc:
             show_error(exc)
             return
-        if note:
-            note("remove_feed", feed.url, feed.title)
+        note(user, "remove_feed", feed.url, feed.title)
         st.session_state.feed_results = None
         st.rerun()
 
@@ -98,7 +97,7 @@ def _waiting() -> None:
     st.info("Another refresh is running; this one starts when it ends.")
 
 
-def _subscribe(url: str, note: Note | None) -> None:
+def _subscribe(url: str, user: User) -> None:
     bar, progress = progress_bar("Subscribing")
     try:
         result = subscribe(base_settings(), embedder(), url, progress, on_wait=_waiting)
@@ -107,13 +106,13 @@ def _subscribe(url: str, note: Note | None) -> None:
         return
     finally:
         bar.empty()
-    if note and not result.error.startswith("not subscribed"):
-        note("add_feed", result.url, f"{result.status}: {result.new} new")
-        _note_articles(result, note)
+    if not result.error.startswith("not subscribed"):
+        note(user, "add_feed", result.url, f"{result.status}: {result.new} new")
+        _note_articles(result, user)
     _finish([result])
 
 
-def _refresh(urls: list[str] | None, note: Note | None) -> None:
+def _refresh(urls: list[str] | None, user: User) -> None:
     bar, progress = progress_bar("Refreshing")
     try:
         results = refresh(base_settings(), embedder(), urls, progress, on_wait=_waiting)
@@ -122,16 +121,16 @@ def _refresh(urls: list[str] | None, note: Note | None) -> None:
         return
     finally:
         bar.empty()
-    if note:
-        for result in results:
-            note("refresh_feed", result.url, f"{result.status}: {result.new} new")
-            _note_articles(result, note)
+    for result in results:
+        note(user, "refresh_feed", result.url, f"{result.status}: {result.new} new")
+        _note_articles(result, user)
     _finish(results)
 
 
-def _note_articles(result: FeedRefresh, note: Note) -> None:
+def _note_articles(result: FeedRefresh, user: User) -> None:
     for f in result.added:
-        note(f"{'add' if f.status == 'added' else 'update'}_document", f.source, f.title)
+        action = "add_document" if f.status == "added" else "update_document"
+        note(user, action, f.source, f"feed {result.url}: {f.title}")
 
 
 def _finish(results: list[FeedRefresh]) -> None:
