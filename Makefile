@@ -26,8 +26,19 @@ install: $(STAMP)
 ingest: install
 	$(BIN)/python -m ingest --if-empty
 
+# Loopback only, unless users exist (`python -m kb users add NAME --role admin`): then the app
+# listens on ADDRESS and SERVER_NAME is the name browsers use (setting it, or a specific
+# address, also keeps Streamlit from looking up the machine's external IP at start).
+ADDRESS ?= 0.0.0.0
+SERVER_NAME ?= $(shell hostname -f 2>/dev/null || hostname)
 run: install ingest
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+	@if $(BIN)/python -c 'import sys; from kb.settings import Settings; from kb.users import has_users; sys.exit(0 if has_users(Settings()) else 1)'; then \
+		bind="--server.address $(ADDRESS) --browser.serverAddress $(SERVER_NAME)"; \
+	else \
+		bind="--server.address 127.0.0.1"; \
+	fi; \
+	echo "$(BIN)/streamlit run app.py --server.port $(PORT) $$bind"; \
+	$(BIN)/streamlit run app.py --server.port $(PORT) $$bind --server.headless true \
 		--browser.gatherUsageStats false
 
 # Refresh the news-feed subscriptions every 30 minutes (beside `make run`; Ctrl-C stops it).

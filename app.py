@@ -17,15 +17,18 @@ from kb.engine import KnowledgeBase  # noqa: E402
 from kb.errors import KBError  # noqa: E402
 from kb.filters import Filters  # noqa: E402
 from kb.types import Answer  # noqa: E402
-from ui import sidebar  # noqa: E402
+from kb.users import User  # noqa: E402
+from ui import sidebar, signin  # noqa: E402
 from ui.answer_view import STYLE, render_answer  # noqa: E402
 from ui.entity_page import render_entity_page  # noqa: E402
 from ui.export import conversation_markdown  # noqa: E402
+from ui.feeds_view import queued_question  # noqa: E402
 from ui.ingest_view import ingest_paths, show_error, show_ingest_results  # noqa: E402
 from ui.resources import base_settings, engine, llm_answerer  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
 st.set_page_config(page_title="AI-market knowledge base", page_icon="📚", layout="wide")
+user = signin.current_user()  # stops here: exposed with no users, or not signed in yet
 
 state = st.session_state
 state.setdefault("messages", [])  # {"role", "content", "answer": Answer | None}
@@ -82,7 +85,7 @@ def close_entity_page() -> None:
     state.update(timeline_entity=sidebar.NO_PAGE)
 
 
-def welcome() -> None:
+def welcome(user: User) -> None:
     """An empty store: offer the starter corpus."""
     st.subheader("Welcome: the knowledge base is empty")
     st.markdown(
@@ -90,8 +93,10 @@ def welcome() -> None:
         "about fifty articles on AI vendors, model rankings, prices, funding and chips. "
         "You can add your own articles afterwards from the sidebar."
     )
-    if st.button("Ingest the starter corpus", type="primary", key="ingest_corpus"):
-        ingest_paths([str(base_settings().corpus_dir)], "Ingesting corpus/")
+    if not user.can("add_documents"):
+        st.info("An editor or an admin can add the first articles.")
+    elif st.button("Ingest the starter corpus", type="primary", key="ingest_corpus"):
+        ingest_paths([str(base_settings().corpus_dir)], "Ingesting corpus/", user)
         st.rerun()
     if state.ingest_results:
         show_ingest_results(state.ingest_results)
@@ -99,6 +104,7 @@ def welcome() -> None:
 
 st.markdown(STYLE, unsafe_allow_html=True)
 st.title("AI-market knowledge base")
+signin.signed_in_bar(user)
 try:
     kb = engine()
 except KBError as exc:
@@ -107,11 +113,11 @@ except KBError as exc:
 
 stats = kb.stats()
 if stats.documents == 0:
-    welcome()
+    welcome(user)
     st.stop()
 
-filters = sidebar.corpus(kb)
-mode = sidebar.answer_mode()
+filters = sidebar.corpus(kb, user)
+mode = sidebar.answer_mode(user)
 
 st.caption(
     f"{stats.documents} articles · answers quote their sources with dates · "
@@ -135,7 +141,7 @@ if not state.messages:
         "*How did HappyHorse's ranking change?*"
     )
 
-question = st.chat_input("Ask about AI vendors, models, rankings, prices...")
+question = st.chat_input("Ask about AI vendors, models, rankings, prices...") or queued_question()
 if question:
     ask(question, mode, filters)
 

@@ -189,3 +189,284 @@ def test_entity_page_draws_the_ranking_history(app_url, browser):
     assert page.get_by_text("No. 1 on OpenJudge Arena").first.is_visible()
     page.screenshot(path=str(ARTIFACTS / "entity-ranking-history.png"), full_page=True)
     page.close()
+
+
+# --- news feeds (issue 17) --------------------------------------------------------------
+
+FEED_ARTICLES = {
+    "/news/orrery-chips": (
+        "Orrery Silicon ships the OR-7 inference card",
+        "Orrery Silicon said on Monday that its OR-7 inference card is now shipping to cloud "
+        "customers. The OR-7 carries 96 gigabytes of memory and draws 350 watts. Orrery "
+        "Silicon said the card runs a 70-billion-parameter model at 40 tokens per second.",
+    ),
+    "/news/lattice-funding": (
+        "Lattice Forge raises $41 million for evaluation tools",
+        "Lattice Forge said on Wednesday that it had raised $41 million in a Series A round "
+        "led by Copperline Capital. The startup sells tools that test language models "
+        "before release. Lattice Forge said it would hire forty engineers in Lisbon.",
+    ),
+}
+
+
+def feed_page(title: str, text: str) -> str:
+    return (
+        f"<!doctype html><html><head><title>{title}</title>"
+        f'<meta property="og:title" content="{title}">'
+        '<meta property="article:published_time" content="2026-06-10"></head><body>'
+        f"<article><h1>{title}</h1><p>{text}</p><p>{text}</p></article></body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def feeds_app(tmp_path_factory):
+    """An app whose fetches may reach loopback (the feed site), with no per-site delay."""
+    from tests.test_feeds import FeedSite, rss
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make browser installs it)")
+    site = FeedSite()
+    root = tmp_path_factory.mktemp("browser-feeds")
+    env = {
+        **os.environ,
+        "KB_STORE_DIR": str(root / "store"),
+        "KB_CORPUS_DIR": str(DATA / "articles"),
+        "KB_ALLOW_PRIVATE_URLS": "1",
+        "KB_FEED_HOST_INTERVAL_S": "0",
+        "HF_HUB_OFFLINE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        + ["--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    if not wait_for_http(url + "/_stcore/health", proc):
+        proc.kill()
+        site.close()
+        pytest.fail("streamlit did not start")
+
+    def publish(*paths: str) -> None:
+        items = []
+        for n, path in enumerate(paths):
+            title, text = FEED_ARTICLES[path]
+            site.put(path, feed_page(title, text))
+            items.append({"n": n, "title": title, "link": site.url(path), "date": n})
+        site.put("/feed.xml", rss("Loopback Chip Wire", items), "application/rss+xml")
+
+    yield url, site.url("/feed.xml"), publish
+    proc.terminate()
+    proc.wait(timeout=20)
+    site.close()
+
+
+def test_feeds_subscribe_refresh_and_ask_about_a_new_article(feeds_app, browser):
+    url, feed_url, publish = feeds_app
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    publish("/news/orrery-chips")
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(url)
+    page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    page.get_by_text("Add articles").click()
+    sidebar.get_by_label("Feed URL (RSS, Atom or JSON Feed)").fill(feed_url)
+    sidebar.get_by_label("Feed URL (RSS, Atom or JSON Feed)").press("Enter")
+    sidebar.get_by_role("button", name="Subscribe").click()
+    sidebar.get_by_text("Added articles").wait_for(timeout=120_000)
+    assert "Orrery Silicon ships the OR-7 inference card" in sidebar.inner_text()
+    assert "Loopback Chip Wire" in sidebar.inner_text()
+
+    publish("/news/orrery-chips", "/news/lattice-funding")
+    sidebar.get_by_role("button", name="Refresh", exact=True).click()
+    sidebar.get_by_text("1 new, 0 updated, 1 unchanged").wait_for(timeout=120_000)
+    assert "Lattice Forge raises $41 million" in sidebar.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "feeds-after-refresh.png"), full_page=True)
+
+    sidebar.get_by_role("button", name="Ask about it").first.click()
+    card = last_answer(page).locator('[data-testid="stExpander"]').first
+    card.wait_for(timeout=60_000)
+    assert "Lattice Forge raises $41 million" in card.inner_text()
+
+    ask(page, "Who led the Lattice Forge Series A round?")
+    page.get_by_text("Copperline Capital").first.wait_for(timeout=60_000)
+    assert "Copperline Capital" in last_answer(page).inner_text()
+    page.screenshot(path=str(ARTIFACTS / "feeds-answer.png"), full_page=True)
+    page.close()
+
+
+# --- two app processes on one store (issue 18) ------------------------------------------
+
+
+def start_app(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        + ["--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    if not wait_for_http(url + "/_stcore/health", proc):
+        proc.kill()
+        pytest.fail("streamlit did not start")
+    return proc, url
+
+
+@pytest.mark.slow
+def test_two_app_processes_on_one_chroma_server_answer_during_and_after_an_ingest(
+    browser, tmp_path
+):
+    from tests.test_server_store import start_chroma
+
+    corpus = tmp_path / "corpus"  # uploads are saved under it
+    shutil.copytree(DATA / "articles", corpus)
+    chroma, chroma_url = start_chroma(tmp_path / "chroma", free_port())
+    env = {
+        **os.environ,
+        "KB_CHROMA_URL": chroma_url,
+        "KB_STORE_DIR": str(tmp_path / "store"),
+        "KB_CORPUS_DIR": str(corpus),
+        "HF_HUB_OFFLINE": "1",
+    }
+    apps = []
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "ingest", "--quiet"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        apps = [start_app(env), start_app(env)]
+        pages = []
+        for _, url in apps:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
+            pages.append(page)
+        for page in pages:
+            ask(page, "Which model ranks first on the OpenJudge Arena?")
+        for page in pages:
+            last_answer(page).get_by_text("Lumen-4").first.wait_for(timeout=60_000)
+
+        # App A ingests an upload; app B is asked at the same time, then both are asked
+        # about the new article, with no restart.
+        one, two = pages
+        article = tmp_path / "quillfeather-series-b.txt"
+        article.write_text(NEW_ARTICLE, encoding="utf-8")
+        one.get_by_text("Add articles").click()
+        one.locator('input[type="file"]').set_input_files(str(article))
+        one.get_by_role("button", name="Add to the corpus").click()
+        ask(two, "How much memory does the TX-9 have?")
+        last_answer(two).get_by_text("288 gigabytes").first.wait_for(timeout=60_000)
+        one.get_by_text("quillfeather-series-b.txt").first.wait_for(timeout=120_000)
+        for page in (two, one):
+            ask(page, "Who led Quillfeather Robotics' Series B round?")
+            last_answer(page).get_by_text("Harbor Lane Ventures").first.wait_for(timeout=60_000)
+            assert "[1]" in last_answer(page).inner_text()
+        two.screenshot(path=str(ARTIFACTS / "second-app-after-ingest.png"), full_page=True)
+    finally:
+        for proc, _ in apps:
+            proc.terminate()
+            proc.wait(timeout=20)
+        chroma.terminate()
+        chroma.wait(timeout=20)
+
+
+# --- sign-in and roles (issue 18) -------------------------------------------------------
+
+OPERATOR_KEY = "sk-operator-key-in-env-7c1e"
+
+
+def test_sign_in_and_each_roles_controls_and_the_key_never_reaches_the_browser(browser, tmp_path):
+    from kb.settings import Settings
+    from kb.users import add_user
+
+    env = {
+        **os.environ,
+        "KB_STORE_DIR": str(tmp_path / "store"),
+        "KB_CORPUS_DIR": str(DATA / "articles"),
+        "KB_LLM_API_KEY": OPERATOR_KEY,
+        "KB_LLM_MODEL": "standin",
+        "HF_HUB_OFFLINE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    users = Settings(store_dir=tmp_path / "store")
+    add_user(users, "rita", "reader-pass-1", "reader")
+    add_user(users, "ada", "admin-pass-1", "admin")
+    proc, url = start_app(env)
+    frames: list[bytes] = []
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived",
+                lambda f: frames.append(f if isinstance(f, bytes) else f.encode()),
+            ),
+        )
+        page.goto(url)
+
+        def sign_in(name: str, password: str) -> None:
+            page.get_by_label("User name").fill(name)
+            page.get_by_label("Password", exact=True).fill(password)
+            page.get_by_role("button", name="Sign in").click()
+
+        sign_in("rita", "wrong-password")
+        page.get_by_text("Wrong user name or password.").wait_for(timeout=60_000)
+        assert page.get_by_placeholder("Ask about AI vendors").count() == 0
+        page.wait_for_timeout(1200)  # the throttle's first wait is one second
+        sign_in("rita", "reader-pass-1")
+        page.get_by_text("Signed in as rita · reader").wait_for(timeout=60_000)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert "Add articles" not in sidebar.inner_text()
+        sidebar.get_by_text("LLM", exact=True).click()
+        sidebar.get_by_text("set up by the operator").wait_for(timeout=60_000)
+        assert sidebar.get_by_label("Base URL").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "signed-in-reader.png"), full_page=True)
+        sidebar.get_by_role("button", name="Sign out").click()
+
+        sign_in("ada", "admin-pass-1")
+        page.get_by_text("Signed in as ada · admin").wait_for(timeout=60_000)
+        assert "Add articles" in sidebar.inner_text() and "Audit log" in sidebar.inner_text()
+        sidebar.get_by_text("LLM", exact=True).click()
+        sidebar.get_by_label("Base URL").wait_for(timeout=60_000)
+        key_box = sidebar.get_by_label("API key (kept in this session only)", exact=True)
+        key_box.fill("sk-typed-in-browser-55aa")
+        key_box.press("Enter")
+        sidebar.get_by_text("A key is set for this session (not shown).").wait_for(timeout=60_000)
+        assert key_box.input_value() == ""
+        page.screenshot(path=str(ARTIFACTS / "signed-in-admin-llm.png"), full_page=True)
+        html = page.content()
+        received = b"".join(frames)
+        for secret in (OPERATOR_KEY, "sk-typed-in-browser-55aa"):
+            assert secret not in html and secret.encode() not in received
+        assert frames  # the websocket was watched
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

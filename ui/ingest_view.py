@@ -8,6 +8,8 @@ from ingest.loaders.url import is_url
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.uploads import ingest_uploads
 from kb.errors import KBError
+from kb.users import User
+from ui.audit_view import note
 from ui.resources import base_settings, embedder, engine
 from ui.text import md_escape
 
@@ -20,13 +22,14 @@ _LABELS = {
     "skipped": ":gray[skipped]",
     "removed": ":gray[removed]",
 }
+_AUDIT_ACTION = {"added": "add_document", "updated": "update_document"}
 
 
 def show_error(exc: KBError) -> None:
     st.error(f"{exc.message}\n\n**How to fix it:** {exc.hint}" if exc.hint else exc.message)
 
 
-def _progress_bar(label: str):  # noqa: ANN202 - a Streamlit progress callback
+def progress_bar(label: str):  # noqa: ANN202 - a Streamlit progress callback
     bar = st.progress(0.0, text=label)
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -36,14 +39,27 @@ def _progress_bar(label: str):  # noqa: ANN202 - a Streamlit progress callback
     return bar, progress
 
 
-def _finish(report: IngestReport) -> None:
+def _finish(report: IngestReport, user: User, how: str) -> None:
     engine().refresh(force=True)
     st.session_state.ingest_results = report.to_json()
+    for f in report.results:
+        if f.status in ("added", "updated"):
+            note(user, _AUDIT_ACTION[f.status], f.source, f"{how}: {f.title}")
 
 
-def ingest_paths(paths: list[str], label: str) -> None:
+def _refused(user: User) -> bool:
+    """The server's own check of the role (a control not shown cannot be used, but check)."""
+    if user.can("add_documents"):
+        return False
+    st.error("Your role may not add articles.")
+    return True
+
+
+def ingest_paths(paths: list[str], label: str, user: User) -> None:
     """Ingest server-side paths (the starter corpus) or URLs, with a progress bar."""
-    bar, progress = _progress_bar(label)
+    if _refused(user):
+        return
+    bar, progress = progress_bar(label)
     try:
         report = Ingestor(base_settings(), embedder(), progress=progress).run(paths)
     except KBError as exc:
@@ -51,10 +67,10 @@ def ingest_paths(paths: list[str], label: str) -> None:
         return
     finally:
         bar.empty()
-    _finish(report)
+    _finish(report, user, "url" if all(is_url(p) for p in paths) else "path")
 
 
-def add_articles() -> None:
+def add_articles(user: User) -> None:
     """The "Add articles" controls: upload files, or fetch an article by its http(s) URL."""
     files = st.file_uploader(
         f"Upload .txt, .md, .html or .pdf files (up to {base_settings().max_file_mb:g} MB each)",
@@ -63,7 +79,9 @@ def add_articles() -> None:
         key="uploader",
     )
     if files and st.button("Add to the corpus", key="add_files", type="primary"):
-        bar, progress = _progress_bar("Ingesting uploads")
+        if _refused(user):
+            return
+        bar, progress = progress_bar("Ingesting uploads")
         try:
             report = ingest_uploads(
                 base_settings(), embedder(), [(f.name, f.getvalue()) for f in files], progress
@@ -71,13 +89,13 @@ def add_articles() -> None:
         except KBError as exc:
             show_error(exc)
         else:
-            _finish(report)
+            _finish(report, user, "upload")
         finally:
             bar.empty()
     url = st.text_input("Or an article URL", placeholder="https://...", key="url").strip()
     if st.button("Fetch and add", key="add_url", disabled=not url):
         if is_url(url):
-            ingest_paths([url], "Fetching")
+            ingest_paths([url], "Fetching", user)
         else:  # server paths are a command-line feature, never the browser's
             st.error("Only http:// or https:// addresses can be added here.")
     if st.session_state.get("ingest_results"):

@@ -10,6 +10,11 @@ from kb.answer.llm import LLMAnswerer
 from kb.embedders import Embedder, load_embedder
 from kb.engine import KnowledgeBase
 from kb.settings import Settings
+from kb.users import Role, User
+
+# The person at the keyboard of the personal app (no users configured, loopback only): they
+# may do everything, and no audit log is kept.
+LOCAL_USER = User(name="local", role=Role.ADMIN, created="")
 
 
 def base_settings() -> Settings:
@@ -39,13 +44,18 @@ def embedder() -> Embedder:
 
 
 def llm_answerer(llm: dict[str, str]) -> LLMAnswerer:
-    """An LLM answerer for the chat model chosen in this session's sidebar."""
-    settings = base_settings().model_copy(
+    """An LLM answerer for this session's chat model; a blank field means the operator's
+    setting. The operator's key (KB_LLM_API_KEY) is sent only to the operator's base URL; a
+    key typed in the session goes to the base URL of the session."""
+    base = base_settings()
+    base_url = llm.get("base_url") or base.llm_base_url
+    key = llm.get("api_key") or (base.llm_api_key if base_url == base.llm_base_url else None)
+    settings = base.model_copy(
         update={
-            "llm_provider": llm["provider"],
-            "llm_base_url": llm["base_url"] or None,
-            "llm_model": llm["model"] or None,
-            "llm_api_key": llm["api_key"] or None,
+            "llm_provider": llm.get("provider") or base.llm_provider,
+            "llm_base_url": base_url,
+            "llm_model": llm.get("model") or base.llm_model,
+            "llm_api_key": key,
         }
     )
     return LLMAnswerer.from_settings(settings)

@@ -1,0 +1,283 @@
+"""Sign-in and roles in the app (issue 18) through AppTest: the binding rule, the sign-in form,
+wrong passwords, throttling, expiry, each role's controls, the LLM key never in the page, the
+operator's key only sent to the operator's base URL, and the audit log."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from kb import audit
+from kb.settings import Settings
+from kb.users import add_user, remove_user
+from tests.conftest import ROOT
+from tests.llm_standin import StandInLLM
+from tests.test_feeds import FeedSite, article_page
+from ui import signin
+
+APP = str(ROOT / "app.py")
+PASSWORDS = {"rita": "reader-pass-1", "eddie": "editor-pass-1", "ada": "admin-pass-1"}
+SECRET = "sk-operator-secret-4f9d2c"
+
+
+@pytest.fixture
+def env(monkeypatch, fixture_store, tmp_path):
+    """The fixture store (read only), users and audit log in tmp_path; no users yet."""
+    monkeypatch.setenv("KB_STORE_DIR", str(fixture_store.store_dir))
+    monkeypatch.setenv("KB_CORPUS_DIR", str(fixture_store.corpus_dir))
+    monkeypatch.setenv("KB_USERS_FILE", str(tmp_path / "users.json"))
+    monkeypatch.setenv("KB_AUDIT_FILE", str(tmp_path / "audit.jsonl"))
+    for name in ("KB_CHROMA_URL", "KB_LLM_API_KEY", "KB_LLM_BASE_URL", "KB_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    signin.sign_in_throttle.clear()
+    return monkeypatch
+
+
+@pytest.fixture
+def team(env):
+    """One user of each role."""
+    settings = Settings()
+    for name, role in (("rita", "reader"), ("eddie", "editor"), ("ada", "admin")):
+        add_user(settings, name, PASSWORDS[name], role)
+    return env
+
+
+@pytest.fixture
+def frozen_throttle():
+    """The app's throttle with a clock the test moves (no timing in the assertions)."""
+    throttle = signin.sign_in_throttle()
+    now = [1000.0]
+    throttle.clock = lambda: now[0]
+    return now
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def attempt(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="signin_name").input(name)
+    at.text_input(key="signin_password").input(password)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sign_in(name: str) -> AppTest:
+    at = attempt(start(), name, PASSWORDS[name])
+    assert at.chat_input, [e.value for e in at.error]
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    """Every element's protobuf, as the browser would receive it."""
+    out: list[str] = []
+
+    def walk(node) -> None:  # noqa: ANN001
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(out)
+
+
+def actions() -> list[tuple[str, str, str]]:
+    return [(e.user, e.action, e.detail) for e in reversed(audit.read(Settings()))]
+
+
+# --- the binding rule ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address, local",
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("unix:///run/kb.sock", True),
+        (None, False),
+        ("", False),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("kb.example.com", False),
+    ],
+)
+def test_which_addresses_are_local(address, local):
+    assert signin.is_local(address) is local
+
+
+def test_no_users_on_loopback_serves_the_app_without_sign_in(env):
+    at = start()
+    assert at.chat_input and "signin_name" not in [t.key for t in at.text_input]
+    assert "Sign in" not in [b.label for b in at.button]
+    assert any(e.label == "Add articles" for e in at.expander)  # the local user may do it all
+
+
+def test_no_users_on_a_public_address_refuses_to_serve(env):
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = start()
+    finally:
+        config.set_option("server.address", before)
+    assert "no users are configured" in at.error[0].value
+    assert "python -m kb users add" in at.error[0].value
+    assert not at.chat_input and not at.sidebar.children and not at.title
+
+
+def test_with_users_a_public_address_shows_the_sign_in_form(team):
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = start()
+    finally:
+        config.set_option("server.address", before)
+    assert not at.error and at.text_input(key="signin_name").label == "User name"
+
+
+# --- signing in ------------------------------------------------------------------------
+
+
+def test_the_sign_in_form_comes_before_anything_else(team):
+    at = start()
+    assert [t.label for t in at.text_input] == ["User name", "Password"]
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.chat_input and not at.sidebar.children and not at.expander
+
+
+def test_wrong_password_is_refused_and_logged(team, frozen_throttle):
+    at = attempt(start(), "rita", "not-her-password")
+    assert at.error[0].value == "Wrong user name or password."
+    assert not at.chat_input
+    at = attempt(start(), "nobody", "whatever-pass")  # an unknown name reads the same
+    assert at.error[0].value == "Wrong user name or password."
+    assert ("rita", "sign_in", "failed") in actions()
+
+
+def test_failed_sign_ins_slow_down_the_next_attempt(team, frozen_throttle):
+    at = attempt(start(), "ada", "wrong-password")
+    at = attempt(at, "ada", PASSWORDS["ada"])  # the right one, but too soon
+    assert at.error[0].value == "Too many failed sign-ins. Try again in 1 second."
+    assert not at.chat_input
+    frozen_throttle[0] += 1.5
+    at = attempt(at, "ada", PASSWORDS["ada"])
+    assert at.chat_input and not at.error
+    assert [a for _, a, d in actions() if a == "sign_in"] == ["sign_in"] * 3
+    assert [d for _, a, d in actions() if a == "sign_in"] == ["failed", "refused: throttled", "ok"]
+
+
+def test_sign_out_and_a_removed_user(team):
+    at = sign_in("eddie")
+    assert any("Signed in as eddie · editor" in c.value.replace("\\", "") for c in at.caption)
+    at.button(key="sign_out").click().run()
+    assert not at.chat_input and at.text_input(key="signin_name")
+    at = sign_in("rita")
+    remove_user(Settings(), "rita")
+    at.run()
+    assert not at.chat_input and at.text_input(key="signin_name")
+    assert ("eddie", "sign_out", "") in actions()
+
+
+def test_a_session_expires(team):
+    team.setenv("KB_SESSION_HOURS", str(0.5 / 3600))  # half a second
+    at = sign_in("rita")
+    time.sleep(1.0)
+    at.run()
+    assert not at.chat_input
+    assert "Your sign-in expired" in at.info[0].value
+
+
+# --- what each role sees ---------------------------------------------------------------
+
+
+def test_a_reader_asks_but_cannot_add_articles_or_change_the_llm(team):
+    team.setenv("KB_LLM_MODEL", "standin")
+    at = sign_in("rita")
+    assert not any(e.label in ("Add articles", "Audit log") for e in at.expander)
+    assert "feed_url" not in [t.key for t in at.text_input]
+    at.chat_input[0].set_value("How much memory does the TX-9 have?").run()
+    assert "288 gigabytes" in "\n".join(
+        m.value for m in [c for c in at.chat_message if c.name == "assistant"][-1].markdown
+    )
+    at.sidebar.radio[0].set_value("LLM").run()
+    labels = [t.label for t in at.sidebar.text_input]
+    assert "Base URL" not in labels and not any("API key" in label for label in labels)
+    assert not [b for b in at.button if b.label == "Test connection"]
+    assert any(
+        "Model: standin, set up by the operator" in c.value.replace("\\", "") for c in at.caption
+    )
+
+
+def test_an_editor_adds_articles_and_it_is_logged(team, tmp_path, fixture_store):
+    store = tmp_path / "store"
+    shutil.copytree(fixture_store.store_dir, store)
+    team.setenv("KB_STORE_DIR", str(store))
+    team.setenv("KB_ALLOW_PRIVATE_URLS", "1")
+    site = FeedSite()
+    try:
+        site.put("/story", article_page("Editors add this story", 7, "marker7"))
+        at = sign_in("eddie")
+        assert any(e.label == "Add articles" for e in at.expander)
+        assert at.text_input(key="feed_url")  # feeds too
+        assert not any(e.label == "Audit log" for e in at.expander)
+        at.text_input(key="url").input(site.url("/story")).run()
+        at.button(key="add_url").click().run()
+        assert not at.exception, at.exception
+    finally:
+        site.close()
+    assert at.sidebar.metric[0].value == "7"
+    assert ("eddie", "add_document", "url: Editors add this story") in actions()
+    at.sidebar.radio[0].set_value("LLM").run()
+    assert "Base URL" not in [t.label for t in at.sidebar.text_input]
+
+
+def test_an_admin_changes_llm_settings_and_the_key_never_reaches_the_page(team):
+    team.setenv("KB_LLM_API_KEY", SECRET)
+    at = sign_in("ada")
+    at.sidebar.radio[0].set_value("LLM").run()
+    assert at.sidebar.text_input(key="llm_base_url").label == "Base URL"
+    assert SECRET not in page_text(at)
+    typed = "sk-typed-by-admin-8e1a"
+    at.sidebar.text_input(key="llm_key").input(typed).run()
+    assert not at.exception, at.exception
+    assert typed not in page_text(at) and SECRET not in page_text(at)
+    assert at.sidebar.text_input(key="llm_key").value == ""  # the field was emptied
+    assert any("A key is set for this session (not shown)" in c.value for c in at.caption)
+    at.sidebar.text_input(key="llm_base_url").input("http://127.0.0.1:9/v1").run()
+    logged = [d for u, a, d in actions() if a == "change_llm_settings"]
+    assert logged and all(typed not in d and SECRET not in d for d in logged)
+    assert "session key set" in logged[-1]
+    assert any(e.label == "Audit log" for e in at.expander)  # admins read the log
+
+
+def test_the_operators_key_goes_only_to_the_operators_base_url(team):
+    with StandInLLM() as operator, StandInLLM() as other:
+        team.setenv("KB_LLM_PROVIDER", "openai")
+        team.setenv("KB_LLM_BASE_URL", operator.url + "/v1")
+        team.setenv("KB_LLM_MODEL", "standin")
+        team.setenv("KB_LLM_API_KEY", SECRET)
+        operator.enqueue("The TX-9 carries 288 gigabytes of high-bandwidth memory. [1]")
+        at = sign_in("rita")  # a reader uses the operator's model and key
+        at.sidebar.radio[0].set_value("LLM").run()
+        at.chat_input[0].set_value("How much memory does the TX-9 have?").run()
+        assert operator.requests[-1]["headers"]["authorization"] == f"Bearer {SECRET}"
+
+        at = sign_in("ada")  # an admin points the session elsewhere: the key stays home
+        at.sidebar.radio[0].set_value("LLM").run()
+        at.sidebar.text_input(key="llm_base_url").input(other.url + "/v1").run()
+        other.enqueue("The TX-9 carries 288 gigabytes of high-bandwidth memory. [1]")
+        at.chat_input[0].set_value("How much memory does the TX-9 have?").run()
+        assert other.requests
+        assert SECRET not in str(other.requests[-1]["headers"])
