@@ -347,7 +347,7 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
         if (
             head in ("", "The", "the")
             and n.kind not in ("place", "person")
-            and plausible(n, sentence)
+            and (plausible(n, sentence) or appositive is not None)
             or (
                 head in ("", "The")
                 and n.kind == "place"

@@ -15,6 +15,7 @@ from kb.factnames import (
     DocNames,
     Name,
     Referents,
+    canonical,
     products_in,
     regions_in,
     split_names,
@@ -163,6 +164,12 @@ def _unit(m: re.Match[str]) -> str:
     return unit
 
 
+_HARDWARE = re.compile(
+    r"\b(?:(?:Nvidia|AMD|Intel|Google)\s+)?(?:[A-Z]{1,2}\d{2,4}X?|MI\d{3}X?|TPU\s?v?\d+\w*|"
+    r"Gaudi\s?\d)\b"
+)
+
+
 def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames) -> list[Found]:
     money = find_money(sentence)
     if not money:
@@ -253,6 +260,13 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
         last_product, last_end = product, end
         subject = subject_of(sentence, names, m.start, ctx)
         vendor = vendor_for(product, subject, doc, ctx)
+        if re.search(r"\bGPU\b|\b(?:node|instance|server|chip)[- ]hour", unit, re.I):
+            # "$2 per GPU hour" prices renting the hardware, not the model trained on it
+            chips = [c.group(0) for c in _HARDWARE.finditer(sentence, 0, m.start)]
+            chips = chips or [ctx.product] * bool(_HARDWARE.fullmatch(ctx.product))
+            if not chips:
+                continue
+            product, vendor = chips[-1], ""
         fields = fact_fields(
             "price",
             product=product,
@@ -401,6 +415,12 @@ _REASON = re.compile(
 )
 
 
+_LAUNCH_OF = re.compile(
+    r"\s+(?:the\s+)?(?:launch|roll-?out|release|sale|availability|debut)\s+of\s+"
+    r"(?:its\s+|their\s+|the\s+)?(?P<p>[A-Z][\w.-]*(?:\s+[A-Z0-9][\w.-]*)*)"
+)
+
+
 def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames) -> list[Found]:
     found = []
     for m in _STATUS.finditer(sentence):
@@ -417,8 +437,13 @@ def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
                 products = before[-1:]
             else:
                 products = after[:1] or before[-1:]
+        if re.match(r"\s+(?:its|their|the)\s+(?:\w+\s+)?plans?\s+to\b", sentence[b:]):
+            continue  # "paused its plan to train on posts": a plan, not a product
         obj_pronoun = re.match(r"\s+(?:it|them)\b", sentence[b:])
-        if obj_pronoun:
+        launch_of = _LAUNCH_OF.match(sentence[b:])
+        if launch_of:  # "delayed the launch of its Meta AI assistant"
+            product = doc.fold(canonical(launch_of.group("p")))
+        elif obj_pronoun:
             earlier = products_in(names, 0, a)
             product = earlier[0].name if earlier else ctx.product
         elif products:

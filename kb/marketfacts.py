@@ -162,9 +162,13 @@ def _update(ctx: Referents, sentence: str, names: list[Name]) -> None:
         ctx.company = lead.name
     elif lead and lead.kind == "place" and re.match(r"[A-Z][\w ]*['’]s ", sentence):
         pass
+    # "it" and "the model" refer to what the sentence was about: the product it opens with,
+    # else the first one it names ("... a fifth of the price of Claude 3 Opus" is a comparison)
     products = products_in(names)
-    if products:
-        ctx.product = products[-1].name
+    if lead and lead.kind == "model":
+        ctx.product = lead.name
+    elif products:
+        ctx.product = products[0].name
 
 
 def _attach_investors(facts: list[MarketFact], sentence: str, doc: DocNames) -> None:
@@ -184,6 +188,18 @@ def _attach_investors(facts: list[MarketFact], sentence: str, doc: DocNames) -> 
             fields = {**f.fields, "investors": investors}
             facts[i] = replace(f, fields=fields, entities=(f.entities[0], *investors))
             return
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of text[start:end], not split after "v." in a case name ("Bartz v.
+    Anthropic")."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentence_spans(text, start, end):
+        if out and re.search(r"\bv(?:s)?\.$", text[out[-1][0] : out[-1][1]]):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _row_market_fact(f: RowFact) -> MarketFact:
@@ -222,6 +238,7 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
     reader = TableReader()
     facts: list[MarketFact] = []
     seen: set[str] = set()
+    read_to = -1
     rows: list[tuple[int, TableRow, Referents]] = []
     for chunk in chunks:
         for line in re.finditer(r"[^\n]+", chunk.text):
@@ -237,11 +254,14 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
                 continue
             if "|" in line.group(0):
                 continue
-            for a, b in sentence_spans(chunk.text, line.start(), line.end()):
+            for a, b in _sentences(chunk.text, line.start(), line.end()):
                 sentence = chunk.text[a:b]
-                if sentence in seen:
+                # overlapping chunks repeat sentences, sometimes cut differently: a sentence
+                # that ends where the document was already read is not read again
+                if sentence in seen or chunk.start + b <= read_to:
                     continue
                 seen.add(sentence)
+                read_to = max(read_to, chunk.start + b)
                 if not _TRIGGERS.search(sentence) and not re.search(r"[A-Z]", sentence[1:]):
                     continue
                 names = names_in(sentence, doc, chunk)
