@@ -16,6 +16,8 @@ from kb.factnames import (
     Name,
     Referents,
     canonical,
+    lead_name,
+    plausible,
     products_in,
     regions_in,
     split_names,
@@ -317,10 +319,88 @@ def _platforms(text: str, regions: list[str]) -> str:
     return ", ".join(out)
 
 
+_GAP_STOP = frozenset(
+    [
+        "in",
+        "which",
+        "that",
+        "who",
+        "whose",
+        "where",
+        "when",
+        "with",
+        "by",
+        "for",
+        "from",
+        "on",
+        "at",
+        "to",
+        "as",
+        "than",
+        "and",
+        "or",
+        "but",
+        "after",
+        "before",
+        "while",
+    ]
+)
+_AUX = (
+    r"(?:(?:has|have|had|also|then|now|quietly|officially|finally|formally|first|publicly|"
+    r"recently|just|today|yesterday|this \w+|last \w+|on \w+(?: \d+)?(?:, \d{4})?,?)\s+)*"
+)
+_BACKGROUND = re.compile(r"\b(?:after|before|since|until|when|as|once|while)\s+$", re.I)
+_LAUNCHER_PRONOUN = re.compile(
+    r"\b(?:it|they|the (?:[\w-]+ ){0,2}?(?:company|startup|firm|lab|group|developer|maker|"
+    r"vendor))\s+" + _AUX + r"$",
+    re.I,
+)
+
+
+_DATE_PHRASE = re.compile(
+    rf"\b(?:on|in)\s+(?:{MONTH_RE})\.?(?:\s+\d{{1,2}})?,?(?:\s+\d{{4}})?,?", re.I
+)
+
+
+def _is_object(gap: str) -> bool:
+    """Whether the text between a launch verb and a product makes the product its object:
+    "launched its new video model, Veo 3" yes, "shows examples in which GPT-4" no."""
+    gap = _DATE_PHRASE.sub(" ", gap)
+    words = gap.replace(",", " ").split()
+    return (
+        len(words) <= 6
+        and not re.search(r"[;:()]", gap)
+        and gap.count(",") <= 1
+        and not any(w.lower() in _GAP_STOP for w in words)
+    )
+
+
+def _launcher(sentence: str, names: list[Name], a: int, ctx: Referents) -> str | None:
+    """Who launches at sentence[a:]: a company named just before the verb, or "it" / "the
+    company"; None when there is neither, or when the launch is background ("a month after
+    OpenAI launched GPT-4o")."""
+    before = [n for n in names if n.end <= a and n.kind in (*ORG_KINDS, "")]
+    if before and re.fullmatch(
+        r"\.?(?:['’]s?)?\s*(?:,[^,]{1,80},\s*)?" + _AUX, sentence[before[-1].end : a]
+    ):
+        n = before[-1]
+        if n.kind or plausible(n, sentence):
+            return None if _BACKGROUND.search(sentence[: n.start]) else n.name
+    pronoun = _LAUNCHER_PRONOUN.search(sentence[:a])
+    if pronoun is None or _BACKGROUND.search(sentence[: pronoun.start()]):
+        return None
+    lead = lead_name(sentence, names)
+    if lead and lead.start < pronoun.start() and lead.kind in (*ORG_KINDS, ""):
+        return lead.name
+    return ctx.company
+
+
 def launch_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames) -> list[Found]:
     found = []
     for m in _LAUNCH.finditer(sentence):
         a, b = m.start(), m.end()
+        if re.search(r"\b(?:the|a|an|its|this|that|their|whose)\s+$", sentence[:a], re.I):
+            continue  # "The release ended ...": the noun, not the verb
         if re.match(
             r"\s+(?:a|its|the)?\s*(?:partnership|deal|integration|plan|cut|price|results?)\b",
             sentence[b:],
@@ -338,8 +418,8 @@ def launch_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
             for n in products_in(names, b, window_end)
             if not re.search(r"\bby\s+$", sentence[max(0, n.start - 4) : n.start])
         ]
-        if products and products[0].start - b > 60:
-            products = []
+        if products and not _is_object(sentence[b : products[0].start]):
+            products = []  # "The complaint shows examples in which GPT-4 ...": not its object
         if not products:
             # "Tidewell Motion 2 launched on ...", "Trillium, which it made generally available"
             start, _ = clause_span(sentence, a, b)
@@ -349,7 +429,8 @@ def launch_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
                 for n in products_in(names, start, a)
                 if intransitive
                 and re.fullmatch(
-                    r"\s*(?:,\s*which\s+(?:it|\w+)\s+|(?:was|is|has been|were)\s+|(?:first\s+)?)",
+                    r"\s*(?:,\s*which\s+(?:it|\w+)\s+|(?:was|is|has been|were)\s+|,?\s*"
+                    r"(?:first\s+)?)",
                     sentence[n.end : a],
                 )
             ]
@@ -360,7 +441,12 @@ def launch_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
             r"\d|[A-Z]{2}", products[0].name
         ):
             continue  # "announced Copilot features": a launch needs a named, versioned product
-        subject = subject_of(sentence, names, a, ctx)
+        if products[0].start > a:  # "X launched Y": X is a company, or "it"
+            subject = _launcher(sentence, names, a, ctx)
+            if subject is None:
+                continue
+        else:  # "Y launched on ...", "Y, which it made generally available"
+            subject = subject_of(sentence, names, a, ctx)
         action = next((act for pat, act in _ACTIONS if pat.search(m.group("v"))), "launched")
         if "research preview" in sentence or re.search(r"\bpreview\b", sentence[b:end]):
             action = "previewed"
