@@ -209,6 +209,16 @@ def _row_market_fact(f: RowFact) -> MarketFact:
     )
 
 
+def _restates(title: MarketFact, body: MarketFact) -> bool:
+    """Whether a title's launch or price fact is one the body states ("Larkspur launches Reel
+    5" and "Larkspur Video launched Larkspur Reel 5 on April 14")."""
+    if title.kind != body.kind or title.kind not in ("launch", "price"):
+        return False
+    a, b = (entity_key(f.fields["product"]) for f in (title, body))
+    same = bool(a and b) and (a == b or a.endswith(b) or b.endswith(a))
+    return same and (title.kind == "launch" or title.fields["value"] == body.fields["value"])
+
+
 def _key(f: MarketFact) -> tuple:
     main = {
         "funding": ("amount",),
@@ -288,7 +298,7 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
         names = names_in(title, doc, chunks[0])
         body = {_key(f) for f in merged}
         for f in _sentence_facts(title, chunks[0], -1, title_ctx, doc, names):
-            if _key(f) not in body:
+            if _key(f) not in body and not any(_restates(f, g) for g in merged):
                 merged.insert(0, f)
     return merged
 
