@@ -206,6 +206,10 @@ class TableRow:
         col = self.column("date", "period", "month", "when", "as of", "effective")
         if col and (d := cell_date(self.cells[col])):
             return d
+        # "Corvid Reason 1 (until March 16, 2026)": a name qualified by the date its figures held
+        qualified = re.search(r"\(([^)]*\d{4}[^)]*)\)", self.name)
+        if qualified and (d := cell_date(qualified.group(1))):
+            return d
         for col in self.columns[1:]:
             if col.lower() in ("released", "announced", "first released", "launched"):
                 continue  # a release date describes the model, not the row's figures

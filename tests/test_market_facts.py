@@ -294,6 +294,118 @@ def test_to_json_has_the_contract_keys():
     }
 
 
+def test_it_is_the_product_a_sentence_opened_with_not_the_last_one_compared():
+    facts = extract_facts(
+        _chunks(
+            "Quillfeather 2 costs $3 per million input tokens, a fifth of the price of "
+            "Quillfeather 1 Max. The model reads long documents. It is available free in Canada."
+        )
+    )
+    (f,) = _of(facts, "status")
+    assert (f.fields["product"], f.fields["status"]) == ("Quillfeather 2", "available")
+
+
+def test_a_gpu_hour_rate_is_not_the_price_of_a_model():
+    facts = extract_facts(
+        _chunks(
+            "Brisklane released Brisk 3 in May. Training Brisk 3 used two million hours of "
+            "Nvidia H800 GPU time, at a rental price of $2 per GPU hour."
+        )
+    )
+    assert [f.fields["product"] for f in _of(facts, "price")] in ([], ["Nvidia H800"])
+
+
+def test_background_mentions_are_not_launches():
+    facts = extract_facts(
+        _chunks(
+            "The release ended a period in which Fennick 2 led the board. "
+            "The move came a month after Orlen Data launched Orlen Chat 3. "
+            "The complaint shows examples in which Skerry 2 copied whole articles. "
+            "Pellucid Labs quietly released Pellucid Voice 5 on May 2, 2027."
+        )
+    )
+    assert [f.fields["product"] for f in _of(facts, "launch")] == ["Pellucid Voice 5"]
+
+
+def test_delayed_launch_names_its_product_and_a_paused_plan_is_no_status():
+    facts = extract_facts(
+        _chunks(
+            "Skerry 2 is popular. In June 2027, Halvorsen AI paused its plan to train on users' "
+            "posts, and it delayed the launch of its Halvorsen Assistant in Europe."
+        )
+    )
+    (f,) = _of(facts, "status")
+    assert (f.fields["product"], f.fields["status"]) == ("Halvorsen Assistant", "delayed")
+
+
+def test_a_case_name_is_one_sentence_and_a_lawsuit():
+    facts = extract_facts(_chunks("The lawsuit, Marrow v. Halvorsen AI, was filed in 2026."))
+    (f,) = _of(facts, "legal")
+    assert (f.fields["plaintiff"], f.fields["defendant"], f.date) == (
+        "Marrow",
+        "Halvorsen AI",
+        "2026",
+    )
+
+
+def test_a_row_named_with_the_date_its_figures_held_is_dated_by_it():
+    facts = extract_facts(
+        _chunks(
+            "Model | Input per million tokens\n"
+            "Skerry 2 (until May 1, 2027) | $0.20\n"
+            "Skerry 2 (new price) | $0.10"
+        )
+    )
+    old = [f for f in _of(facts, "price") if f.fields["value"] == 0.2]
+    assert [f.date for f in old] == ["2027-05-01"]
+    new = [f for f in _of(facts, "price") if f.fields["value"] == 0.1]
+    assert [f.date for f in new] == ["2027-02-10"]
+
+
+def test_a_title_restating_the_body_gives_no_second_launch_or_price():
+    facts = extract_facts(
+        _chunks(
+            "Lumora AI launched Lumora Clip 3 on May 5, 2027. Lumora Clip 3 costs $0.15 per "
+            "second.",
+            title="Lumora launches Clip 3 at $0.15 a second",
+        )
+    )
+    assert len(_of(facts, "launch")) == 1 and len(_of(facts, "price")) == 1
+
+
+def test_facts_eval_reports_every_kind_with_ratios():
+    from eval.facts_eval import DEFAULT_DOCS, evaluate
+    from kb.marketfacts import KINDS
+
+    report = evaluate(DEFAULT_DOCS)
+    assert set(report["by_kind"]) == set(KINDS)
+    assert report["overall"]["gold"] >= 30 and report["overall"]["predicted"] > 0
+    for block in [report["overall"], *report["by_kind"].values()]:
+        for key in ("precision", "recall", "date_accuracy", "modality_agreement"):
+            assert 0.0 <= block[key] <= 1.0
+
+
+def test_facts_eval_matching_rules():
+    from eval.facts_eval import GoldFact, score
+
+    gold = [
+        GoldFact("a.md", "price", "2027-04", "Ombra Voice API", 0.012),
+        GoldFact("a.md", "funding", "2027-02", "Quenta AI", 2.1e8),
+    ]
+    row = {"doc": "a.md", "modality": "stated", "entities": []}
+    voice = {"product": "Ombra Voice", "value": 0.012}
+    quenta = {"company": "Quenta AI", "amount": 2e8}
+    rows = [
+        {**row, "kind": "price", "date": "2027-04-23", "fields": voice},
+        {**row, "kind": "price", "date": "2027-04-23", "fields": voice},
+        {**row, "kind": "funding", "date": "2027-03", "fields": quenta},
+    ]  # fmt: skip
+    result = score(gold, rows)
+    assert result["by_kind"]["price"] | {"date_accuracy": 1.0} == result["by_kind"]["price"]
+    assert result["by_kind"]["price"]["duplicates"] == 1
+    assert (result["overall"]["precision"], result["overall"]["recall"]) == (0.5, 0.5)
+
+
 # --- the starter corpus (runs the recogniser once: slower) ------------------------------------
 
 
@@ -344,4 +456,15 @@ def test_corpus_facts_a_reader_would_expect(corpus_facts):
     assert find("legal", action="lawsuit", plaintiff="New York Times")
     denied = [f for f in corpus_facts if f.kind == "funding" and "denied" in f.text]
     assert denied == []
+    assert fines[0].fields["defendant"] == "OpenAI"
+    free = [f for f in corpus_facts if f.kind == "status" and "free on Claude.ai" in f.text]
+    assert [f.fields["product"] for f in free] == ["Claude 3.5 Sonnet"]
+    assert not find("price", product="DeepSeek-V3", unit="GPU hour")
+    assert find("status", product="Meta AI", status="delayed")
+    pallas = [f for f in corpus_facts if f.kind == "funding" and "expected to raise" in f.text]
+    assert pallas and all(f.modality != "stated" and not f.fields["round"] for f in pallas)
+    assert not [f for f in corpus_facts if f.kind == "launch" and f.text.startswith("The release")]
+    assert find("legal", action="lawsuit", plaintiff="Bartz", defendant="Anthropic")
+    titles = [f for f in corpus_facts if f.kind == "launch" and f.start == -1]
+    assert not [f for f in titles if f.fields["product"] == "Corvid Reason 2"]
     assert len([f for f in corpus_facts if f.kind == "row"]) >= 60

@@ -1,0 +1,424 @@
+"""Names in a sentence, for market facts (kb.marketfacts): products, companies, places and
+who a statement is by.
+
+Names come from kb.entities, the chunk's stored entity tags and capitalised runs as a
+fallback; `DocNames` holds what the whole document says about them (kinds, makers, full
+spellings of short names) and `Referents` the company and product "it" and "the model"
+refer to as the document is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kb.entities import (
+    GENERIC,
+    INVESTOR_SUFFIXES,
+    ORG_SUFFIXES,
+    VENDORS,
+    entity_key,
+    find_entities,
+    org_head,
+    untag,
+)
+from kb.factclauses import clause_span
+from kb.rankings import vendor_of
+from kb.text import STOPWORDS
+from kb.types import Chunk
+from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
+
+ORG_KINDS = ("vendor", "investor", "org")
+_VERSION_WORDS = (
+    r"Pro|Flash|Turbo|Fast|mini|nano|Mini|Nano|Ultra|Max|Lite|Plus|Sonnet|Opus|Haiku|Scout|"
+    r"Maverick|Behemoth|Alpha|Beta|Preview|Instant|High|Large|Small"
+)
+_VERSIONED_NAME = re.compile(
+    r"(?<![\w-])[A-Z][\w]*(?:[ -][A-Z][\w]*){0,2}[ -]v?\d+(?:\.\d+)?[a-z]?"
+    rf"(?:[ -](?:{_VERSION_WORDS}))*(?![\w-])"
+)
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][\w&.-]*[\w&]|[A-Z])(?:\s+(?:of\s+|&\s+|de\s+)?(?:[A-Z][\w&.-]*[\w&]|"
+    r"[A-Z]))*"
+)
+_SUFFIX_WORDS = ORG_SUFFIXES | INVESTOR_SUFFIXES | {"Pharma", "Telecom", "Logistics", "Airways"}
+_NOT_NAMES = (
+    GENERIC
+    | STOPWORDS
+    | {
+        "it",
+        "its",
+        "the",
+        "analysts",
+        "investors",
+        "shares",
+        "lawyers",
+        "critics",
+        "developers",
+        "customers",
+        "users",
+        "several",
+        "most",
+        "some",
+        "none",
+        "neither",
+        "both",
+        "unlike",
+        "earlier",
+        "later",
+        "key",
+        "why",
+        "what",
+        "who",
+        "how",
+        "part",
+        "under",
+        "according",
+        "for",
+        "at",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    start: int
+    end: int
+    name: str
+    kind: str  # vendor | investor | org | model | place | person | leaderboard | ""
+
+
+_REGIONS = {
+    "united states": "United States",
+    "u.s.": "United States",
+    "us": "United States",
+    "usa": "United States",
+    "united kingdom": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "uk": "United Kingdom",
+    "britain": "United Kingdom",
+    "european union": "European Union",
+    "e.u.": "European Union",
+    "eu": "European Union",
+    "europe": "Europe",
+    "china": "China",
+    "mainland china": "China",
+    "japan": "Japan",
+    "canada": "Canada",
+    "india": "India",
+    "italy": "Italy",
+    "germany": "Germany",
+    "france": "France",
+    "netherlands": "Netherlands",
+    "south korea": "South Korea",
+    "korea": "South Korea",
+    "switzerland": "Switzerland",
+    "brazil": "Brazil",
+    "australia": "Australia",
+    "nordics": "Nordics",
+    "asia": "Asia",
+    "spain": "Spain",
+    "norway": "Norway",
+    "sweden": "Sweden",
+    "denmark": "Denmark",
+    "ireland": "Ireland",
+    "singapore": "Singapore",
+    "international": "international",
+    "worldwide": "worldwide",
+}
+_REGION_RE = re.compile(
+    r"(?<![\w.])(?:the\s+)?("
+    + "|".join(
+        re.escape(k).replace(r"\ ", r"\s+")
+        for k in sorted(_REGIONS, key=len, reverse=True)
+        if k not in ("us", "uk", "eu")
+    )
+    + r"|US|UK|EU)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def regions_in(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _REGION_RE.finditer(text):
+        word = m.group(1)
+        if word.lower() in ("us", "uk", "eu") and not word.isupper():
+            continue  # "us" the pronoun
+        region = _REGIONS[re.sub(r"\s+", " ", word.lower())]
+        if region not in out:
+            out.append(region)
+    return out
+
+
+@dataclass
+class DocNames:
+    """What the whole document tells about names: tags by key, makers, folded spellings."""
+
+    kinds: dict[str, str] = field(default_factory=dict)  # key -> kind from the stored tags
+    spelled: dict[str, str] = field(default_factory=dict)  # key -> name as tagged
+    makers: dict[str, str] = field(default_factory=dict)  # model key -> vendor
+    heads: dict[str, str] = field(default_factory=dict)  # "corvid" -> "Corvid Labs"
+    products: list[str] = field(default_factory=list)  # model names, longest first
+
+    @classmethod
+    def of(cls, chunks: Sequence[Chunk]) -> DocNames:
+        doc = cls()
+        for chunk in chunks:
+            for stored in chunk.entities:
+                if stored.startswith("maker:"):
+                    model, _, vendor = stored[6:].partition(">")
+                    doc.makers.setdefault(entity_key(model), vendor)
+                    continue
+                e = untag(stored)
+                if not e.name:
+                    continue
+                doc.kinds.setdefault(e.key, e.kind)
+                doc.spelled.setdefault(e.key, e.name)
+                if e.kind in ("vendor", "investor") and org_head(e.name):
+                    doc.heads.setdefault(entity_key(org_head(e.name)), e.name)
+                elif e.kind in ("vendor", "investor") and " " in e.name:
+                    doc.heads.setdefault(entity_key(e.name.split()[0]), e.name)
+                if e.kind == "model":
+                    doc.products.append(e.name)
+        doc.products.sort(key=len, reverse=True)
+        return doc
+
+    def fold(self, name: str) -> str:
+        """The document's full spelling of a short name ("Corvid" -> "Corvid Labs", "Motion 2"
+        -> "Tidewell Motion 2")."""
+        key = entity_key(name)
+        if key in self.heads:
+            return self.heads[key]
+        for product in self.products:
+            pk = entity_key(product)
+            if pk != key and pk.endswith(key) and len(key) >= 4 and re.search(r"\d", key):
+                return product
+        return name
+
+    def vendor_of(self, product: str) -> str:
+        key = entity_key(product)
+        if key in self.makers:
+            return self.makers[key]
+        for model, vendor in self.makers.items():
+            if key.startswith(model) and len(model) >= 3:
+                return vendor
+        return vendor_of(product) or ""
+
+
+def canonical(name: str) -> str:
+    name = re.sub(r"['’]s?$", "", name.strip()).strip(" ,.;:")
+    name = re.sub(r"^(?:The|the)\s+(?=[A-Z])", "", name) if not name.startswith("The New") else name
+    return name
+
+
+def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
+    """The names a sentence mentions, with their spans; the longest wins where they overlap."""
+    found: list[Name] = []
+    for e in find_entities(sentence):
+        spellings = [e.name, *VENDORS.get(e.name, ())]
+        for spelling in spellings:
+            pattern = r"(?<![\w-])" + r"[\s\-]?".join(map(re.escape, re.split(r"[\s-]+", spelling)))
+            for m in re.finditer(pattern + r"(?![\w-])", sentence):
+                found.append(
+                    Name(m.start(), m.end(), e.name, "org" if e.kind == "vendor" else e.kind)
+                )
+    for stored in chunk.entities:
+        if stored.startswith("maker:"):
+            continue
+        e = untag(stored)
+        if not e.name or e.name.split()[0] not in sentence:
+            continue
+        pattern = r"(?<![\w-])" + r"[\s\-]?".join(map(re.escape, re.split(r"[\s-]+", e.name)))
+        for m in re.finditer(pattern + r"(?![\w-])", sentence):
+            kind = "org" if e.kind in ("vendor",) else e.kind
+            found.append(Name(m.start(), m.end(), canonical(e.name), kind))
+    for m in _VERSIONED_NAME.finditer(sentence):
+        first = m.group(0).split()[0].split("-")[0]
+        if (
+            first in NOT_MODEL_WORDS
+            or re.fullmatch(MONTH_RE, first, re.I)
+            or first
+            in (
+                "Series",
+                "Phase",
+                "Q",
+                "Table",
+                "No",
+                "SB",
+                "FY",
+            )
+        ):
+            continue
+        if re.search(MONTH_RE, m.group(0), re.I) or re.match(
+            r"\s*(?:million|billion|trillion|thousand|per\b|%|euros|dollars)", sentence[m.end() :]
+        ):
+            continue
+        found.append(Name(m.start(), m.end(), m.group(0), "model"))
+    for m in _CAPITALISED_RUN.finditer(sentence):
+        words = m.group(0).split()
+        while words and words[0].lower().strip("'’s") in _NOT_NAMES:
+            words.pop(0)
+        if not words:
+            continue
+        text = " ".join(words)
+        start = m.start() + m.group(0).find(words[0])
+        if re.fullmatch(MONTH_RE + r".*", text, re.I) or text.lower() in _NOT_NAMES:
+            continue
+        if words[-1] in _SUFFIX_WORDS and len(words) >= 2:
+            kind = "investor" if words[-1] in INVESTOR_SUFFIXES else "org"
+        else:
+            kind = ""
+        found.append(Name(start, start + len(text), canonical(text), kind))
+    found.sort(key=lambda n: (n.start, -(n.end - n.start), n.kind == ""))
+    out: list[Name] = []
+    for n in found:
+        if out and n.start < out[-1].end:
+            prev = out[-1]
+            if n.start == prev.start and n.end == prev.end and not prev.kind and n.kind:
+                out[-1] = n
+            continue
+        name = doc.fold(n.name)
+        kind = n.kind or doc.kinds.get(entity_key(name), "")
+        if kind == "vendor":
+            kind = "org"
+        if not kind and regions_in(n.name):
+            kind = "place"
+        out.append(Name(n.start, n.end, name, kind))
+    return out
+
+
+# --- who a sentence is about
+
+_LEAD = re.compile(
+    r"^(?:(?:On|In|By|Since|As of|Earlier|Later|Meanwhile|Separately|Also|After|Before|From|"
+    r"Until|Last|This|Within|Unlike)\b[^,]{0,60},\s*)"
+)
+_PRONOUN_START = re.compile(
+    r"^(?:It|Its|They|The (?:[\w-]+ ){0,3}?(?:company|startup|firm|lab|group|developer|maker|"
+    r"business|chipmaker|vendor|provider))\b"
+)
+_PRONOUN = re.compile(
+    r"\b(?:it|its|the (?:[\w-]+ ){0,2}?(?:company|startup|firm|lab|developer|maker))\b", re.I
+)
+PRODUCT_REF = re.compile(
+    r"\b(?:it|the (?:new |updated )?(?:model|service|app|feature|chatbot|tool|product|system|"
+    r"plan|models))\b",
+    re.I,
+)
+
+
+@dataclass
+class Referents:
+    company: str = ""
+    product: str = ""
+
+
+def plausible(n: Name, sentence: str) -> bool:
+    """An unknown capitalised opener is a name only if it looks like one ("SSI raised", "Kairo
+    Silicon said"), not a capitalised word ("Availability in", "Blocked, paused")."""
+    if n.kind:
+        return True
+    return (
+        len(n.name.split()) >= 2
+        or n.name.isupper()
+        or bool(
+            re.match(
+                r"\s+(?:has |had |have |is |was |also |then )?[a-z]+(?:ed|s)\b", sentence[n.end :]
+            )
+        )
+    )
+
+
+def lead_name(sentence: str, names: list[Name]) -> Name | None:
+    """The name a sentence opens with (after "On May 2, 2025,"): its grammatical subject."""
+    lead = _LEAD.match(sentence)
+    offset = lead.end() if lead else 0
+    # "Italy's data protection authority, the Garante, ..." -> the Garante
+    appositive = re.match(
+        r"[A-Z][\w ]*['’]s (?:[a-z][\w-]* ){1,4}?[a-z][\w-]*, (?:the )?", sentence[offset:]
+    )
+    if appositive:
+        offset += appositive.end()
+    for n in names:
+        if n.start < offset:
+            continue
+        head = sentence[offset : n.start].strip()
+        if (
+            head in ("", "The", "the")
+            and n.kind not in ("place", "person")
+            and (plausible(n, sentence) or appositive is not None)
+            or (
+                head in ("", "The")
+                and n.kind == "place"
+                and sentence[n.end : n.end + 2] in ("'s", "’s")
+            )
+        ):
+            return n
+        return None
+    return None
+
+
+def subject_of(sentence: str, names: list[Name], a: int, ctx: Referents, kinds=ORG_KINDS) -> str:
+    """The company a statement at sentence[a:] is by: the sentence's opening name, else a
+    pronoun's referent, else the nearest name before it."""
+    rel = [
+        n
+        for n in names
+        if n.kind in (*kinds, "")
+        and re.fullmatch(r",?\s+which\s+(?:had\s+|has\s+|have\s+)?", sentence[n.end : a])
+    ]
+    if rel:
+        return rel[-1].name
+    lead = lead_name(sentence, names)
+    if lead and lead.start < a and (lead.kind in kinds or lead.kind in ("", "place")):
+        return lead.name
+    if lead and lead.start < a and lead.kind == "model":
+        return ""
+    if _PRONOUN_START.match(sentence[(_LEAD.match(sentence) or re.match("", sentence)).end() :]):
+        return ctx.company
+    before = [n for n in names if n.end <= a and n.kind in kinds]
+    start, _ = clause_span(sentence, a, a)
+    in_clause = [n for n in before if n.start >= start]
+    if in_clause:
+        return in_clause[-1].name
+    if _PRONOUN.search(sentence[start:a]):
+        return ctx.company
+    return before[-1].name if before else ""
+
+
+def products_in(names: list[Name], a: int = 0, b: int | None = None) -> list[Name]:
+    return [n for n in names if n.kind == "model" and n.start >= a and (b is None or n.end <= b)]
+
+
+def vendor_for(product: str, subject: str, doc: DocNames, ctx: Referents) -> str:
+    return doc.vendor_of(product) if product and doc.vendor_of(product) else subject or ctx.company
+
+
+NAME_LIST = (
+    r"(?P<names>(?:the\s+)?[A-Z][\w&.'’-]*(?:\s+(?:[A-Z&][\w&.'’-]*|of))*(?:(?:,\s*|"
+    r",?\s+and\s+)(?:the\s+)?[A-Z][\w&.'’-]*(?:\s+(?:[A-Z&][\w&.'’-]*|of))*)*)"
+)
+
+
+def split_names(text: str, doc: DocNames) -> list[str]:
+    out = []
+    for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", text):
+        part = canonical(part)
+        if not part or part.lower() in _NOT_NAMES or re.match(r"Series\b", part):
+            continue
+        canon = next((e.name for e in find_entities(part) if e.kind == "vendor"), "")
+        out.append(doc.fold(canon if canon and entity_key(canon) == entity_key(part) else part))
+    return out
+
+
+def first_org(names: list[Name], a: int, b: int | None = None, skip: str = "") -> Name | None:
+    for n in names:
+        if (
+            n.start >= a
+            and (b is None or n.end <= b)
+            and n.kind in (*ORG_KINDS, "", "model")
+            and n.name != skip
+        ):
+            return n
+    return None
