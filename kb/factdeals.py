@@ -121,10 +121,10 @@ def investment_facts(
                 purpose = o
     elif (m := _INVEST_IN.search(sentence)) is not None:
         a, b = m.start(), m.end()
-        obj = first_org(names, b)
-        if obj is None or obj.start != b:
+        org = first_org(names, b)
+        if org is None or org.start != b:
             return []
-        target = obj.name
+        target = org.name
     else:
         build = _BUILDOUT.search(sentence)
         if not build:

@@ -375,7 +375,8 @@ def subject_of(sentence: str, names: list[Name], a: int, ctx: Referents, kinds=O
         return lead.name
     if lead and lead.start < a and lead.kind == "model":
         return ""
-    if _PRONOUN_START.match(sentence[(_LEAD.match(sentence) or re.match("", sentence)).end() :]):
+    lead_words = _LEAD.match(sentence)
+    if _PRONOUN_START.match(sentence[lead_words.end() if lead_words else 0 :]):
         return ctx.company
     before = [n for n in names if n.end <= a and n.kind in kinds]
     start, _ = clause_span(sentence, a, a)

@@ -103,13 +103,13 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
     )
     rnd = rounds[0].group(1) if rounds else ""
     valuation = None
-    for m in money:
-        if m is amount:
+    for found in money:
+        if found is amount:
             continue
         if _VALUATION_BEFORE.search(
-            sentence[max(0, m.start - 40) : m.start]
-        ) or _VALUATION_AFTER.match(sentence[m.end :]):
-            valuation = m
+            sentence[max(0, found.start - 40) : found.start]
+        ) or _VALUATION_AFTER.match(sentence[found.end :]):
+            valuation = found
             break
     investors: list[str] = []
     for pattern in [] if future else INVESTORS:

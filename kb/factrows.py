@@ -174,7 +174,7 @@ def _row_funding(row: TableRow, date: str | None, dated_by: str) -> list[RowFact
         amount_text=row.cells[amount_col],
         currency=money[0].currency,
         valuation=valuation[0].value if valuation else None,
-        valuation_text=row.cells[valuation_col] if valuation else "",
+        valuation_text=row.cells[valuation_col] if valuation and valuation_col else "",
         investors=investors,
     )
     return [RowFact("funding", date, dated_by, (company, *investors), fields, row)]
@@ -183,6 +183,7 @@ def _row_funding(row: TableRow, date: str | None, dated_by: str) -> list[RowFact
 def table_facts(row: TableRow, doc: DocNames, ctx: Referents) -> list[RowFact]:
     published = row.chunk.published
     own = row.date()
+    date: str | None
     if own:
         date, dated_by = own, "text"
     elif (caption := date_in(row.table.caption, published)) is not None:
