@@ -32,8 +32,10 @@ from ingest.sources import Input, Skipped, discover, doc_id_for
 from kb.dates import dateline_date
 from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
+from kb.factstore import FactIndex, extracted
 from kb.keyword import KeywordIndex, KeywordRows, index_text
 from kb.lock import WriteLock, lock_path
+from kb.marketfacts import extract_facts
 from kb.neardup import NearDuplicateIndex, signature
 from kb.ner import start_loading as start_loading_ner
 from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
@@ -120,6 +122,7 @@ class _Pending:
     record: DocRecord
     chunks: list[Chunk]
     status: str
+    market_facts: list = field(default_factory=list)
 
 
 def text_hash(text: str) -> str:
@@ -150,6 +153,8 @@ class Ingestor:
         # the keyword index this run updates, and the rows of the chunks it writes
         self._keyword_base: KeywordIndex | None = None
         self._keyword_rows: KeywordRows | None = None
+        self._facts = FactIndex(settings.facts_path())
+        self._new_facts: dict[str, tuple[str, list]] = {}
         # updated documents: doc_id -> the live content hash; older chunks go at the end
         self._stale: dict[str, str] = {}
 
@@ -213,6 +218,8 @@ class Ingestor:
             self.registry = self.store.documents()
             self._lsh = None
             self._start_keyword_update()
+            facts_in_step = self._facts.revision == self.store.revision
+            self._new_facts = {}
             self.store.begin_write()
             # A crash from here on leaves state "writing": the next run repairs, and readers
             # rebuild the keyword index because its revision no longer matches.
@@ -226,6 +233,7 @@ class Ingestor:
                     self.store.delete_stale_chunks(doc_id, content_hash)
             revision = self.store.end_write(last_ingest=_now())
             self._rebuild_keyword_index(revision)
+            self._update_facts(revision, in_step=facts_in_step and not rebuild)
 
     # --- prune ---------------------------------------------------------------------------
 
@@ -442,6 +450,7 @@ class Ingestor:
             max_chunks=self.settings.max_document_chunks,
         )
         facts = extract_rankings(chunks) if names_a_leaderboard(chunks) else []
+        market = extract_facts(chunks)
         record = DocRecord(
             **{**record.__dict__, "chunks": len(chunks), "rankings": facts_to_json(facts)}
         )
@@ -450,7 +459,7 @@ class Ingestor:
         self.registry[doc_id] = record
         if self._lsh is not None:
             self._lsh.add(doc_id, minhash)
-        return _Pending(item, doc, record, chunks, status)
+        return _Pending(item, doc, record, chunks, status, market)
 
     def _near_duplicate(self, doc_id: str, minhash: str) -> tuple[DocRecord | None, float]:
         """The stored document this text is a lightly edited copy of (syndication), if any.
@@ -488,6 +497,7 @@ class Ingestor:
             self._keyword_rows.add_chunks(chunks)
         self.store.put_documents([p.record for p in pending])
         for p in pending:
+            self._new_facts[p.doc.doc_id] = (p.doc.content_hash, p.market_facts)
             if p.status == "updated":  # a new document has no older chunks to delete
                 self._stale[p.doc.doc_id] = p.doc.content_hash
             report.chunks_added += len(p.chunks)
@@ -511,6 +521,24 @@ class Ingestor:
         if base is not None and base.revision == revision and base.size == count:
             self._keyword_base = base
             self._keyword_rows = base.rows_for_update()
+
+    def _update_facts(self, revision: int, *, in_step: bool) -> None:
+        """Bring the fact index to `revision`: this run's documents replace their older
+        facts and removed versions' facts go, when the index was in step at the start of the
+        run; else it is rebuilt from the chunks in Chroma."""
+        live = {d: r.content_hash for d, r in self.registry.items() if r.status == "stored"}
+        if in_step:
+            self._facts.apply(self._new_facts, live, revision)
+        elif all(self._new_facts.get(d, ("",))[0] == h for d, h in live.items()):
+            # every live document was written by this run (a rebuild): no need to re-read
+            self._facts.replace_all(
+                ((h, facts) for d, (h, facts) in self._new_facts.items() if live.get(d) == h),
+                revision,
+            )
+        else:
+            log.info("rebuilding the fact index from Chroma (revision %s)", revision)
+            self._facts.replace_all(extracted(self.store, live), revision)
+        self._new_facts = {}
 
     def _rebuild_keyword_index(self, revision: int) -> None:
         """Bring the keyword index to `revision`: updated with this run's chunks when the

@@ -19,6 +19,9 @@ from kb.cliargs import (
 )
 from kb.engine import KnowledgeBase
 from kb.errors import KBError
+from kb.explore import FACT_KINDS
+from kb.factstore import FactQuery
+from kb.factwords import describe
 from kb.filters import Filters
 from kb.render import answer_text, board_label, citation_line, standing
 from kb.types import Answer
@@ -106,6 +109,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     rankings.add_argument("--leaderboard", metavar="NAME", help="only this leaderboard")
     add_store_args(rankings)
     rankings.add_argument("--json", action="store_true", help="print one JSON object")
+
+    facts = sub.add_parser(
+        "facts",
+        help="market facts (funding rounds, prices, launches, status changes, deals, legal "
+        "actions, table rows, rankings), oldest first, with sources",
+    )
+    facts.add_argument("--kind", choices=FACT_KINDS, action="append", help="only this kind")
+    facts.add_argument("--entity", metavar="NAME", help="only facts about this entity")
+    facts.add_argument("--since", type=iso_date_arg, metavar="DATE", help="dated on/after DATE")
+    facts.add_argument("--until", type=iso_date_arg, metavar="DATE", help="dated on/before DATE")
+    facts.add_argument(
+        "--all", action="store_true", help="include forecasts and rumours (marked as such)"
+    )
+    add_store_args(facts)
+    facts.add_argument("--json", action="store_true", help="print one JSON object")
 
     stats = sub.add_parser("stats", help="documents, chunks and sources in the store")
     add_store_args(stats)
@@ -232,12 +250,38 @@ def _rankings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _facts(args: argparse.Namespace) -> int:
+    query = FactQuery(
+        kinds=tuple(args.kind or ()),
+        entity=args.entity,
+        since=args.since,
+        until=args.until,
+        include_unconfirmed=args.all,
+    )
+    found = KnowledgeBase(build_settings(args)).facts(query)
+    if args.json:
+        print(json.dumps({"facts": [f.to_json() for f in found]}))
+        return EXIT_OK
+    if not found:
+        print("No market facts match.", file=sys.stderr)
+        return EXIT_OK
+    for f in found:
+        marked = "" if f.modality == "stated" else f" [{f.modality}]"
+        what = describe(f.kind, f.fields, f.entities)
+        print(f"{f.date or 'undated':10}  {f.kind:11}  {what}{marked}")
+        page = f" p.{f.chunk.page}" if f.chunk.page else ""
+        print(f"            - {f.chunk.title} ({f.chunk.source}{page})")
+    print(f"{len(found)} facts", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "ask": _ask,
     "stats": _stats,
     "entities": _entities,
     "timeline": _timeline,
     "rankings": _rankings,
+    "facts": _facts,
     "users": users_cli.run,
 }
 

@@ -27,6 +27,7 @@ from kb.answer.routes import OfflineAnswerer
 from kb.embedders import Embedder, load_embedder
 from kb.entities import entity_key, find_entities
 from kb.errors import KBError
+from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
 from kb.query import parse_question
 from kb.rankings import RankingFact
@@ -38,6 +39,7 @@ from kb.view import VIEW_TRIES, StoreView, StoreViews
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+SUMMARY_K = 12  # chunks retrieved for an overview question (a digest spans articles)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 
 
@@ -119,6 +121,8 @@ class KnowledgeBase:
         text, warnings = clean_question(question)
         earlier = tuple(clean_question(h)[0] for h in history)
         q = parse_question(with_subject(text, filters), earlier)
+        if k is None and q.shape == "summary":  # a digest draws on more articles
+            k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)
         for _ in range(VIEW_TRIES):
             view = self.views.current()
@@ -137,6 +141,11 @@ class KnowledgeBase:
             history=earlier,
             corpus=CorpusStats(keyword.idf, lambda t: keyword.doc_freq.get(t, 0)),
             ranking_facts=lambda: self._admitted_facts(view, filters),
+            market_facts=lambda query: [
+                f
+                for f in explore.market_facts(view, self.store, self.settings, query)
+                if filters.admits_document(f.chunk)
+            ],
             warnings=tuple(warnings),
             timings={"retrieve_ms": (time.perf_counter() - started) * 1000},
         )
@@ -300,6 +309,12 @@ class KnowledgeBase:
     ) -> explore.Rankings:
         """Ranking facts about an entity and/or on a leaderboard, newest first."""
         return explore.rankings(self.views.current(), self.store, entity, leaderboard)
+
+    def facts(self, query: FactQuery | None = None) -> list[StoredFact]:
+        """Market facts of the live corpus (funding rounds, prices, launches, status changes,
+        deals, legal actions, table rows and rankings), oldest first."""
+        view = self.views.current()
+        return explore.market_facts(view, self.store, self.settings, query or FactQuery())
 
     def stats(self) -> explore.Stats:
         """Documents, chunks, dates and sources of the store."""

@@ -8,7 +8,10 @@ from dataclasses import asdict, dataclass
 
 from kb.dates import stated_date
 from kb.entities import consolidate, entity_key, mentions, stored_keys, untag
+from kb.factstore import FactIndex, FactQuery, StoredFact, load_or_build
+from kb.lock import lock_path
 from kb.rankings import RankingFact, board_key, extract_rankings, facts_from_json, history
+from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
 from kb.text import sentence_spans
 from kb.types import Chunk
@@ -230,6 +233,84 @@ def ranking_facts(view: StoreView, store: ChromaStore) -> list[RankingFact]:
         return facts
 
     return view.remember("ranking_facts", collect)
+
+
+FACT_KINDS = (
+    "funding",
+    "price",
+    "launch",
+    "status",
+    "acquisition",
+    "investment",
+    "partnership",
+    "legal",
+    "row",
+    "ranking",
+)
+
+
+def fact_index(view: StoreView, store: ChromaStore, settings: Settings) -> FactIndex:
+    """The market-fact index of this view: the file an ingest keeps, rebuilt from Chroma when
+    it is missing or from another revision. While an ingest writes, the file of the revision
+    before serves (its rows are filtered to the versions this view holds live)."""
+
+    def load() -> FactIndex:
+        index = FactIndex(settings.facts_path())
+        if view.writing and index.revision is not None:
+            return index
+        return load_or_build(
+            store, settings.facts_path(), view.live, view.revision, lock_path(settings)
+        )
+
+    return view.remember("fact_index", load)
+
+
+def market_facts(
+    view: StoreView, store: ChromaStore, settings: Settings, query: FactQuery
+) -> list[StoredFact]:
+    """Stated market facts of the live corpus matching `query`, oldest first (undated last).
+    Ranking facts are included when asked for by kind ("ranking") or by no kind."""
+    kinds = tuple(k for k in query.kinds if k != "ranking")
+    out: list[StoredFact] = []
+    if kinds or not query.kinds:
+        q = FactQuery(**{**query.__dict__, "kinds": kinds})
+        out = fact_index(view, store, settings).select(q, view.live)
+    if not query.kinds or "ranking" in query.kinds:
+        key = entity_key(query.entity) if query.entity else ""
+        for f in ranking_facts(view, store):
+            if key and not f.about(key):
+                continue
+            if query.since and (f.date or "") < query.since:
+                continue
+            if query.until and (f.date or "")[: len(query.until)] > query.until:
+                continue
+            if query.sources and f.chunk.source not in query.sources:
+                continue
+            out.append(ranking_as_fact(f))
+    out.sort(key=lambda f: (f.date is None, f.date or "", f.source))
+    return out
+
+
+def ranking_as_fact(f: RankingFact) -> StoredFact:
+    """A ranking standing in the shape of the other market facts."""
+    return StoredFact(
+        kind="ranking",
+        date=f.date,
+        dated_by="text" if f.period or f.date != f.chunk.published else "article",
+        modality="stated",
+        entities=tuple(e for e in (f.model, f.vendor, f.leaderboard) if e),
+        fields={
+            "leaderboard": f.leaderboard,
+            "category": f.category,
+            "model": f.model,
+            "vendor": f.vendor,
+            "rank": f.rank,
+            "score": f.score,
+        },
+        chunk=f.chunk,
+        text=f.text,
+        start=f.start,
+    )
 
 
 def _extract_from_chunks(view: StoreView, store: ChromaStore, doc_ids: set[str]) -> list:

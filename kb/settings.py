@@ -199,3 +199,8 @@ class Settings(BaseSettings):
             tag = hashlib.sha1(f"{self.chroma_url}|{self.collection}".encode()).hexdigest()[:12]
             return self.store_dir / "server-indexes" / tag
         return self.store_dir / "keyword"
+
+    def facts_path(self) -> Path:
+        """Where the market-fact database lives: beside the keyword index."""
+        keyword = self.keyword_dir()
+        return keyword.with_name(f"{keyword.name}-facts.sqlite")

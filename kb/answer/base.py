@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
 from kb.query import Question
 from kb.rankings import RankingFact
@@ -34,6 +35,10 @@ def _no_facts() -> Sequence[RankingFact]:
     return ()
 
 
+def _no_market_facts(query: FactQuery) -> Sequence[StoredFact]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A question made ready to answer: parsed, embedded, and its evidence retrieved."""
@@ -47,6 +52,8 @@ class Prepared:
     corpus: CorpusStats = CorpusStats(lambda t: 1.0, lambda t: 1)
     # the ranking facts the filters admit, read only by answerers that need them
     ranking_facts: Callable[[], Sequence[RankingFact]] = _no_facts
+    # market facts (and table rows) the filters admit, selected by the answerer's query
+    market_facts: Callable[[FactQuery], Sequence[StoredFact]] = _no_market_facts
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 

@@ -1,0 +1,149 @@
+"""The market-fact database: written, replaced, pruned and filtered with real SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.factstore import FactIndex, FactQuery
+from kb.types import Chunk
+
+
+@dataclass(frozen=True)
+class _Fact:  # the shape kb.marketfacts.MarketFact has; the index reads only these fields
+    kind: str
+    date: str | None
+    entities: tuple[str, ...]
+    fields: dict[str, Any]
+    chunk: Chunk
+    text: str
+    start: int = 0
+    dated_by: str = "text"
+    modality: str = "stated"
+    extra: dict = field(default_factory=dict)
+
+
+def _chunk(doc: str, version: str, index: int = 0, published: str = "2026-03-01") -> Chunk:
+    return Chunk(
+        chunk_id=f"{doc}-{version}-{index}",
+        doc_id=doc,
+        index=index,
+        text="",
+        start=0,
+        end=0,
+        source=f"{doc}.md",
+        title=f"Title of {doc}",
+        published=published,
+        content_hash=version,
+    )
+
+
+def _funding(doc: str, version: str, company: str, amount: float, date: str) -> _Fact:
+    return _Fact(
+        kind="funding",
+        date=date,
+        entities=(company, "Northgate Capital"),
+        fields={"company": company, "round": "Series B", "amount": amount, "investors": []},
+        chunk=_chunk(doc, version),
+        text=f"{company} raised {amount}.",
+    )
+
+
+def test_apply_replaces_a_documents_facts_and_drops_versions_no_longer_live(tmp_path: Path):
+    index = FactIndex(tmp_path / "facts.sqlite")
+    assert index.revision is None
+    index.apply(
+        {
+            "a": ("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2026-02-01")]),
+            "b": ("v1", [_funding("b", "v1", "Halvard AI", 2e9, "2026-03-05")]),
+        },
+        {"a": "v1", "b": "v1"},
+        revision=3,
+    )
+    assert index.revision == 3
+    assert [f.entities[0] for f in index.select(FactQuery())] == ["Veridian Labs", "Halvard AI"]
+
+    # document a is updated to version v2; document b is pruned
+    index.apply(
+        {"a": ("v2", [_funding("a", "v2", "Veridian Labs", 5e7, "2026-02-01")])},
+        {"a": "v2"},
+        revision=5,
+    )
+    found = index.select(FactQuery())
+    assert [(f.entities[0], f.fields["amount"]) for f in found] == [("Veridian Labs", 5e7)]
+    assert index.revision == 5
+    with sqlite3.connect(index.path) as conn:  # nothing of the old versions is left behind
+        assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM fact_entities").fetchone()[0] == 2
+
+
+def test_select_filters_by_kind_entity_dates_and_live_version(tmp_path: Path):
+    index = FactIndex(tmp_path / "facts.sqlite")
+    price = _Fact(
+        kind="price",
+        date="2026-06",
+        entities=("Kestrel Video 2", "Halvard AI"),
+        fields={"product": "Kestrel Video 2", "value": 0.08, "unit": "second"},
+        chunk=_chunk("c", "v1"),
+        text="Kestrel Video 2 costs $0.08 per second.",
+    )
+    rumour = _Fact(
+        kind="funding",
+        date="2026-07-01",
+        entities=("Halvard AI",),
+        fields={"company": "Halvard AI", "amount": 1e9},
+        chunk=_chunk("c", "v1", 1),
+        text="Halvard AI is said to be in talks to raise $1 billion.",
+        modality="rumour",
+    )
+    index.replace_all(
+        [
+            ("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2025-11-20")]),
+            ("v1", [price, rumour]),
+        ],
+        revision=1,
+    )
+    assert [f.kind for f in index.select(FactQuery(kinds=("price",)))] == ["price"]
+    assert [f.kind for f in index.select(FactQuery(entity="halvard ai"))] == ["price"]
+    assert len(index.select(FactQuery(entity="Halvard AI", include_unconfirmed=True))) == 2
+    assert [f.date for f in index.select(FactQuery(since="2026"))] == ["2026-06"]
+    assert [f.date for f in index.select(FactQuery(until="2025-12"))] == ["2025-11-20"]
+    assert [f.date for f in index.select(FactQuery(until="2026-06"))] == ["2025-11-20", "2026-06"]
+    # a reader whose view holds another version of document c sees none of its facts
+    assert [f.source for f in index.select(FactQuery(), live={"a": "v1", "c": "v9"})] == ["a.md"]
+    # family names match: "Kestrel" finds "Kestrel Video 2"
+    assert [f.kind for f in index.select(FactQuery(entity="Kestrel"))] == ["price"]
+    # LIKE wildcards in a name are literal
+    assert index.select(FactQuery(entity="%")) == []
+
+
+def test_to_json_has_the_documented_keys(tmp_path: Path):
+    index = FactIndex(tmp_path / "facts.sqlite")
+    index.replace_all([("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2026-02-01")])], 1)
+    (fact,) = index.select(FactQuery())
+    data = fact.to_json()
+    assert set(data) >= {
+        "kind",
+        "date",
+        "entities",
+        "fields",
+        "source",
+        "title",
+        "published",
+        "page",
+        "text",
+    }
+    assert data["fields"]["company"] == "Veridian Labs"
+    assert data["entities"] == ["Veridian Labs", "Northgate Capital"]
+
+
+def test_a_damaged_file_reads_as_stale_not_as_an_error(tmp_path: Path):
+    path = tmp_path / "facts.sqlite"
+    path.write_bytes(b"this is not a database")
+    index = FactIndex(path)
+    assert index.revision is None
+    index.replace_all([("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2026-02-01")])], 2)
+    assert index.revision == 2
+    assert len(index.select(FactQuery())) == 1
