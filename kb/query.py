@@ -239,8 +239,128 @@ _WHO = re.compile(r"^\s*(?:who|which|what)\b", re.I)
 SHAPES = {
     "rank_history": "how a model's or vendor's standing changed over time",
     "leader": "who leads (or led) a leaderboard",
+    "count": "how many: a number, and the rows it counts",
+    "list": "every matching item (which companies, what models), one cited row each",
+    "superlative": "the largest, cheapest, most ...: the winner and the runner-up",
+    "compare": "two or more things side by side",
+    "timeline": "how a value (a price, a valuation) changed, oldest to newest",
+    "what_happened": "the newest events about something, dated, newest first",
+    "status": "is X (still) available / allowed: yes or no first, then the dated evidence",
+    "summary": "a digest of the corpus on a topic: a few cited sentences across sources",
     "": "anything else: answered from the best evidence sentences",
 }
+
+_COUNT = re.compile(r"^\s*(?:how many|what(?:'s| is) the number of|number of|count)\b", re.I)
+_LIST_VERB = re.compile(
+    r"^\s*(?:list|name|enumerate|show)\b(?:\s+(?:me|all|every|the))*|\blist of\b|"
+    r"^\s*(?:what|which)\s+are\s+(?:all\s+)?the\b|\ball the\b",
+    re.I,
+)
+# "which companies", "what video models", "which AI chatbots": a plural noun in the wh-phrase
+_WH_PLURAL = re.compile(
+    r"^\s*(?:which|what)\s+((?:[\w\-.]+\s+){0,3}?)([a-z][\w\-]*[^s\W]s|people|media)\b"
+    r"(?!\s*(?:is|was)\b)",
+    re.I,
+)
+# a singular noun heading the wh-phrase makes the next "-s" word a verb ("which model ranks")
+_SINGULAR_HEADS = {
+    "company",
+    "firm",
+    "vendor",
+    "model",
+    "chatbot",
+    "product",
+    "chip",
+    "startup",
+    "lab",
+    "one",
+    "investor",
+    "country",
+    "service",
+    "app",
+    "tool",
+    "version",
+    "round",
+    "price",
+    "deal",
+}
+_WHO_ALL = re.compile(r"^\s*who\s+(?:are|were|have|has been)\b", re.I)
+_NOT_PLURAL = {
+    "does",
+    "is",
+    "was",
+    "has",
+    "its",
+    "this",
+    "us",
+    "news",
+    "series",
+    "status",
+    "process",
+    "business",
+    "analysis",
+    "access",
+    "address",
+    "bus",
+    "gas",
+    "plus",
+    "bonus",
+    "campus",
+    "focus",
+    "virus",
+    "thus",
+    "as",
+    "his",
+    "yes",
+}
+_SUPERLATIVE = re.compile(
+    r"\b(?:most|least|fewest)\s+\w+|\b(?:best|worst|top)\b(?!\s+(?:of|on)\s+\w+\s+"
+    r"(?:leaderboard|arena|board))|\b(?!(?:lat|inter|requ|sugg|prot|cont|inv|t|r|b|gu|f|p|"
+    r"w|n|l|d|v|ch|h|j|m|pr|harv|hon|mod|be)est\b)[a-z]{2,}est\b",
+    re.I,
+)
+_COMPARE = re.compile(
+    r"^\s*compare\b|\bcompared?\s+(?:to|with)\b|\b(?:vs\.?|versus)\b|\bdifference between\b|"
+    r"\b(?:cheaper|pricier|costlier|bigger|larger|smaller|faster|slower|higher|lower|more "
+    r"expensive|less expensive|better|worse),?\s+(?:[\w\-. ]+\s)?or\b|"
+    r"^\s*(?:which|what)\b[^?]*\b(?:cheaper|pricier|costlier|bigger|larger|smaller|faster|"
+    r"slower|higher|lower|more expensive|less expensive|better|worse)\b[^?]*\bor\b",
+    re.I,
+)
+_TIMELINE = re.compile(
+    r"\b(?:how (?:did|has|have)\b[^?]*\b(?:change|changed|evolve|evolved|develop|developed|"
+    r"move|moved|grow|grown|grew|fall|fell|rise|risen)|over time|over the years|history of|"
+    r"timeline|trajectory|trend)\b",
+    re.I,
+)
+_WHAT_HAPPENED = re.compile(
+    r"\bwhat (?:happened|became|has happened|is happening|'s happening)\b|"
+    r"\bwhat(?:'s| is) (?:new|the latest) (?:with|on|about)\b|\blatest (?:on|news|about)\b|"
+    r"\bwhat did\b[^?]*\bdo\b|\bwhat (?:has|have)\b[^?]*\bdone\b|\boutage\b|\bfate of\b",
+    re.I,
+)
+_STATUS = re.compile(
+    r"^\s*(?:is|are|was|were|can|could|does|do|has|have)\b[^?]*\b(?:available|availab\w*|"
+    r"still|launched|released|offered|allowed|banned|blocked|paused|discontinued|restored|"
+    r"shut|use|used|access|accessible|sold|supported|open|live|running)\b|\bstatus\b|"
+    r"\bstill (?:available|offered|on sale|running|live)\b|\bavailab\w+ (?:in|outside)\b",
+    re.I,
+)
+_SUMMARY = re.compile(
+    r"^\s*(?:summari[sz]e|sum up|give (?:me )?(?:an? )?(?:overview|summary|digest|recap|"
+    r"rundown|brief)|(?:an? )?(?:overview|summary|digest|recap|rundown) of|brief me|"
+    r"what(?:'s| is) the (?:state|landscape) of|catch me up)\b|\b(?:overview|summary|"
+    r"digest|recap|rundown|state of the)\b",
+    re.I,
+)
+
+
+def _wh_plural(text: str) -> bool:
+    m = _WH_PLURAL.search(text)
+    if m is None or m.group(2).lower() in _NOT_PLURAL:
+        return False
+    before = m.group(1).split()
+    return not (before and before[-1].lower() in _SINGULAR_HEADS)
 
 
 def shape_of(text: str, entities: Sequence[Entity]) -> str:
@@ -257,6 +377,22 @@ def shape_of(text: str, entities: Sequence[Entity]) -> str:
         and not _QUALIFIED.search(text)  # "the first non-OpenAI No. 1" is not "who leads"
     ):
         return "leader"
+    if _SUMMARY.search(text):
+        return "summary"
+    if _COUNT.search(text):
+        return "count"
+    if _COMPARE.search(text):
+        return "compare"
+    if _TIMELINE.search(text):
+        return "timeline"
+    if _SUPERLATIVE.search(text) and re.match(r"\s*(?:which|what|who|name)\b", text, re.I):
+        return "superlative"
+    if _WHAT_HAPPENED.search(text):
+        return "what_happened"
+    if _STATUS.search(text):
+        return "status"
+    if _LIST_VERB.search(text) or _WHO_ALL.search(text) or _wh_plural(text):
+        return "list"
     return ""
 
 

@@ -124,7 +124,8 @@ class Answer:
     mode: str = "extractive"
     warnings: tuple[str, ...] = ()
     nearest: tuple[Hit, ...] = ()  # offered when the answer abstains
-    shape: str = ""  # which answerer answered: "sentences", "ranking", "llm"...
+    shape: str = ""  # which answerer answered: "sentences", "ranking", "list", "llm"...
+    rows: tuple[dict, ...] = ()  # a list, count or table answer's rows (column -> value)
 
     def to_json(self) -> dict:
         """The `kb ask --json` object. `answer` is the text as shown to a person (body plus
@@ -139,6 +140,7 @@ class Answer:
             "shape": self.shape,
             "claims": [c.to_json() for c in self.claims],
             "citations": [c.to_json() for c in self.citations],
+            "rows": [dict(r) for r in self.rows],
             "warnings": list(self.warnings),
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "nearest": [

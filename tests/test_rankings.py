@@ -109,12 +109,13 @@ def test_rankings_command_on_the_corpus(corpus_store):
     answer = json.loads(kb("ask", "Who led the Chatbot Arena in May 2024?", "--json").stdout)
     assert answer["answer"].startswith("In May 2024, GPT-4o led LMArena")
     assert answer["citations"][0]["source"] == "chatbot-arena-leaders-2023-2025.pdf"
-    # a status that changed: the newest first, then what it replaced, both cited
+    # a status that changed: the answer first, the newest event, then what it replaced
     status = json.loads(kb("ask", "Is Sora still available?", "--json").stdout)
-    first, second = status["answer"].split("\n\n")[:2]
-    assert first.startswith("As of 2026-05-04: OpenAI has discontinued Sora")
-    assert second.startswith("Earlier, as of 2024-12-10:") and "available" in second
-    assert [c["published"] for c in status["citations"]] == ["2026-05-04", "2024-12-10"]
+    first, second, third = status["answer"].split("\n")[:3]
+    assert first.startswith("No. As of 2026-05-04, Sora: discontinued")
+    assert second.startswith("- 2026-05-04: OpenAI has discontinued Sora")
+    assert third.startswith("- 2024-12-10:") and "launched" in third
+    assert [c["published"] for c in status["citations"]][:2] == ["2026-05-04", "2024-12-10"]
     missing = kb("rankings", "Lumen-4")
     assert missing.returncode == 2 and "python -m kb rankings" in missing.stderr
 

@@ -439,7 +439,7 @@ class _SentencePicker:
         if missing:
             text += (
                 " — the closest articles are not about "
-                + ", ".join(_display(g) for g in missing)
+                + ", ".join(dict.fromkeys(_display(g, question.text) for g in missing))
                 + "."
             )
         else:
@@ -468,9 +468,16 @@ def _part_spec(question: Question, part: str, first: bool) -> Question:
     return spec
 
 
-def _display(specifier: str) -> str:
+def _display(specifier: str, asked: str = "") -> str:
+    """A gap as the user wrote it: "Seedance 2.0", "China", never a stem ("seedanc")."""
     name, _, version = specifier.partition(" ")
-    return f"{name.capitalize()} {version}" if version else specifier
+    for word in re.findall(r"[\w.\-]+", asked):
+        if tokenize(word) == [name]:
+            name = word.strip(".")
+            break
+    else:
+        name = name.capitalize() if version else name
+    return f"{name} {version}" if version else name
 
 
 def _part_type(part: str) -> str:

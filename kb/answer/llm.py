@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from kb.answer.base import EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
+from kb.answer.market import MARKET_SHAPES, MarketAnswerer
 from kb.answer.prompt import build_messages
 from kb.answer.support import similarities, strip_citations, supports
 from kb.errors import ConfigError, LLMError
@@ -112,7 +114,7 @@ class LLMAnswerer:
 
     def stream(self, prepared: Prepared) -> Iterator[str]:
         """The model's answer as it arrives; LLMError (with a hint) when the model fails."""
-        messages = build_messages(prepared.question.text, prepared.hits, prepared.history)
+        messages = build_messages(prepared.question.text, evidence(prepared), prepared.history)
         try:
             for piece in self.model.stream(messages):
                 content = piece.content if hasattr(piece, "content") else str(piece)
@@ -137,11 +139,35 @@ class LLMAnswerer:
 
     def finish(self, prepared: Prepared, text: str, embed: EmbedTexts) -> Answer:
         """The streamed text as a checked, cited Answer."""
-        return check_citations(prepared.question.text, text, prepared.hits, embed)
+        return check_citations(prepared.question.text, text, evidence(prepared), embed)
 
     def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer:
         """The model's whole answer, with its citations checked."""
         return self.finish(prepared, "".join(self.stream(prepared)), embed)
+
+
+FACT_SOURCES = 12  # fact rows given to the model ahead of the retrieved passages
+
+
+def evidence(prepared: Prepared) -> tuple[Hit, ...]:
+    """The sources an LLM answers from: for list, count, compare and other fact-shaped
+    questions, the matching fact rows first (each the exact sentence or table row, as its own
+    numbered source), then the retrieved passages. Deterministic, so the streamed prompt and
+    the citation check see the same numbering."""
+    if prepared.question.shape not in MARKET_SHAPES:
+        return prepared.hits
+    answer = MarketAnswerer().answer(prepared, _no_embedding)
+    if answer is None:
+        return prepared.hits
+    rows = tuple(
+        Hit(chunk=replace(c.chunk, text=c.sentence), score=1.0)
+        for c in answer.citations[:FACT_SOURCES]
+    )
+    return rows + prepared.hits
+
+
+def _no_embedding(texts: Sequence[str]) -> Any:
+    raise AssertionError("fact answers do not embed")
 
 
 def check_citations(question: str, text: str, hits: Sequence[Hit], embed: EmbedTexts) -> Answer:

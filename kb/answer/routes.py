@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb.answer.base import Answerer, EmbedTexts, Prepared
+from kb.answer.digest import DigestAnswerer
 from kb.answer.extractive import SentenceAnswerer
+from kb.answer.market import MARKET_SHAPES, MarketAnswerer
 from kb.answer.rankings import RankingAnswerer
 from kb.settings import Settings
 from kb.types import Answer
@@ -27,6 +29,8 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route(frozenset({"leader", "rank_history"}), lambda settings: RankingAnswerer()),
+    Route(MARKET_SHAPES, lambda settings: MarketAnswerer()),
+    Route(frozenset({"summary"}), DigestAnswerer),
     Route(None, SentenceAnswerer),
 )
 

@@ -1,0 +1,156 @@
+"""Overview questions ("Summarize the AI video market in 2026"): an extractive digest of 3-6
+cited sentences chosen for coverage and recency across the retrieved articles, not six
+sentences from one of them, shown oldest to newest with their dates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb.answer.base import EmbedTexts, Prepared
+from kb.answer.compose import cited_answer
+from kb.answer.scope import period
+from kb.factstore import FactQuery
+from kb.factwords import when
+from kb.text import sentence_spans
+from kb.types import Answer, Citation, Claim, Hit
+
+MAX_SENTENCES = 6
+MIN_SENTENCES = 3
+MIN_RELEVANCE = 0.25  # cosine of a sentence to the question, below which it is off topic
+REDUNDANCY = 0.7  # weight of the similarity to sentences already chosen
+SAME_SOURCE = 0.06  # penalty per sentence already taken from the same article
+RECENCY = 0.05  # bonus for the newest article, scaled down to 0 for the oldest
+STATES_A_FACT = 0.06  # bonus for a sentence the fact extractor read a market event from
+LEANS_ON_CONTEXT = 0.06  # penalty for a sentence that starts with "It", "They", "This"...
+_PRONOUN_START = re.compile(
+    r"^(?:it|its|they|their|this|that|these|those|he|she|the company)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    hit: Hit
+    text: str
+    start: int
+
+
+def _sentences(hits: Sequence[Hit]) -> list[_Sentence]:
+    out = []
+    for hit in hits:
+        text = hit.chunk.text
+        for a, b in sentence_spans(text):
+            s = " ".join(text[a:b].split())
+            if len(s) < 40 or s.endswith("?") or " | " in s or not re.search(r"[.!\"”)]$", s):
+                continue  # headings, questions and table rows are not digest material
+            out.append(_Sentence(hit, s, a))
+    return out
+
+
+def _recency(items: Sequence[_Sentence]) -> np.ndarray:
+    dates = sorted({s.hit.chunk.published or "" for s in items} - {""})
+    if len(dates) < 2:
+        return np.zeros(len(items))
+    rank = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
+    return np.array([rank.get(s.hit.chunk.published or "", 0.0) for s in items])
+
+
+def choose(
+    items: Sequence[_Sentence],
+    vectors: np.ndarray,
+    query: np.ndarray,
+    fact_sentences: frozenset[str] = frozenset(),
+) -> list[tuple[int, float]]:
+    """Maximal marginal relevance: relevant, new, recent, informative (a market event rather
+    than a remark that leans on the sentence before), and spread over articles."""
+    relevance = vectors @ query
+    bonus = RECENCY * _recency(items)
+    for i, item in enumerate(items):
+        if item.text in fact_sentences:
+            bonus[i] += STATES_A_FACT
+        if _PRONOUN_START.match(item.text):
+            bonus[i] -= LEANS_ON_CONTEXT
+    chosen: list[tuple[int, float]] = []
+    per_source: dict[str, int] = {}
+    while len(chosen) < MAX_SENTENCES:
+        best, best_score = -1, -1e9
+        for i, item in enumerate(items):
+            if relevance[i] < MIN_RELEVANCE or any(i == j for j, _ in chosen):
+                continue
+            redundancy = max((float(vectors[i] @ vectors[j]) for j, _ in chosen), default=0.0)
+            score = (
+                relevance[i]
+                + bonus[i]
+                - REDUNDANCY * max(redundancy - 0.3, 0.0)
+                - SAME_SOURCE * per_source.get(item.hit.chunk.doc_id, 0)
+            )
+            if score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            break
+        chosen.append((best, float(relevance[best])))
+        doc = items[best].hit.chunk.doc_id
+        per_source[doc] = per_source.get(doc, 0) + 1
+    return chosen
+
+
+def _in_period(published: str | None, since: str | None, until: str | None) -> bool:
+    """An article from the period the question asks about (or any, when it names none)."""
+    if not since and not until:
+        return True
+    date = published or ""
+    return (
+        bool(date)
+        and date[: len(since or "")] >= (since or "")
+        and (not until or date[: len(until)] <= until)
+    )
+
+
+class DigestAnswerer:
+    """Summaries and overviews, from several articles; None when the retrieved articles do
+    not hold three on-topic sentences from two of them."""
+
+    name = "digest"
+
+    def __init__(self, settings: object = None) -> None:
+        self.settings = settings
+
+    def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
+        since, until = period(prepared.question.text)
+        hits = [h for h in prepared.hits if _in_period(h.chunk.published, since, until)]
+        items = _sentences(hits if len(hits) >= 2 else prepared.hits)
+        if len(items) < MIN_SENTENCES:
+            return None
+        vectors = embed([s.text for s in items])
+        chunk_ids = {h.chunk.chunk_id for h in prepared.hits}
+        facts = frozenset(
+            " ".join(f.text.split())
+            for f in prepared.market_facts(FactQuery())
+            if f.chunk.chunk_id in chunk_ids and f.kind not in ("row", "ranking")
+        )
+        chosen = choose(items, vectors, prepared.vector, facts)
+        sources = {items[i].hit.chunk.doc_id for i, _ in chosen}
+        if len(chosen) < MIN_SENTENCES or len(sources) < 2:
+            return None
+        chosen.sort(key=lambda x: (items[x[0]].hit.chunk.published or "", items[x[0]].start))
+        citations: list[Citation] = []
+        numbers: dict[str, int] = {}
+        claims: list[Claim] = []
+        lines = [f"From {len(sources)} articles, oldest first:"]
+        for i, score in chosen:
+            item = items[i]
+            chunk = item.hit.chunk
+            if chunk.chunk_id not in numbers:
+                numbers[chunk.chunk_id] = len(citations) + 1
+                citations.append(
+                    Citation(numbers[chunk.chunk_id], chunk, item.text, item.start, score)
+                )
+            n = numbers[chunk.chunk_id]
+            claims.append(Claim(item.text, (n,)))
+            lines.append(f"- {when(chunk.published)}: {item.text} [{n}]")
+        return cited_answer(
+            prepared.question.text, "\n".join(lines), citations, claims=claims, shape="summary"
+        )

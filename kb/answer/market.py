@@ -1,0 +1,650 @@
+"""Answers from market facts: lists, counts, superlatives, comparisons, timelines, what
+happened and status. Every row of an answer is a fact (or table row) extracted at ingest and
+cites the sentence or row that states it; a list names its rows and a count counts them.
+
+Each shape declines (returns None) when the facts do not cover the question, and the
+sentence answerer takes over."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from kb.answer.base import EmbedTexts, Prepared
+from kb.answer.compose import cited_answer
+from kb.answer.scope import (
+    Scope,
+    Table,
+    about,
+    column_for,
+    in_places,
+    named_places,
+    named_values,
+    number_in,
+    places_in,
+    row_name,
+    rows_naming,
+    scope_of,
+    select,
+    table_for,
+)
+from kb.entities import entity_key
+from kb.factstore import StoredFact
+from kb.factwords import describe, money, when
+from kb.text import tokenize
+from kb.types import Answer, Citation, Claim
+
+# the field naming what a fact of each kind is "an item" of a list as
+_ITEM = {
+    "funding": "company",
+    "price": "product",
+    "launch": "product",
+    "status": "product",
+    "acquisition": "target",
+    "investment": "investor",
+    "partnership": "parties",
+    "legal": "defendant",
+}
+# categorical fields a question narrows by naming one of their values
+_NARROWING = {
+    "funding": ("round",),
+    "price": ("unit",),
+    "launch": ("region", "platform", "action"),
+    "status": ("status", "region"),
+    "legal": ("action", "topic"),
+    "acquisition": (),
+    "investment": (),
+    "partnership": (),
+}
+_MIN_WORDS = re.compile(
+    r"\b(?:cheapest|lowest|smallest|least|fewest|shortest|earliest|slowest|less expensive)\b", re.I
+)
+_DROP_WORDS = re.compile(
+    r"\b(?:cut|cuts|drop\w*|fell|fall\w*|decreas\w*|reduc\w*|lower\w*)\b", re.I
+)
+_RISE_WORDS = re.compile(r"\b(?:increas\w*|rais(?:e|ed|es)\b(?! \$)|rise|rose|hike\w*)", re.I)
+_YES = {"available", "launched", "restored", "released", "generally available"}
+_NO = {"paused", "blocked", "banned", "discontinued", "shelved", "unavailable", "delayed"}
+
+
+class _Cites:
+    """Numbers each cited fact's sentence once."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._numbers: dict[tuple[str, str], int] = {}
+
+    def mark(self, fact: StoredFact) -> str:
+        key = (fact.chunk.chunk_id, fact.text)
+        if key not in self._numbers:
+            self._numbers[key] = len(self.citations) + 1
+            self.citations.append(
+                Citation(self._numbers[key], fact.chunk, fact.text, fact.start, 1.0)
+            )
+        return f"[{self._numbers[key]}]"
+
+
+def _answer(
+    prepared: Prepared,
+    intro: str,
+    lines: Sequence[tuple[str, StoredFact | Sequence[StoredFact]]],
+    shape: str,
+    *,
+    outro: str = "",
+    rows: Sequence[dict] = (),
+) -> Answer:
+    """An answer of an intro line and one cited line per fact (or group of facts)."""
+    cites = _Cites()
+    claims: list[Claim] = []
+    body = [intro] if intro else []
+    for text, facts in lines:
+        group = [facts] if isinstance(facts, StoredFact) else list(facts)
+        marks = "".join(dict.fromkeys(cites.mark(f) for f in group))
+        claims.append(Claim(text, tuple(int(n) for n in re.findall(r"\d+", marks))))
+        body.append(f"- {text} {marks}")
+    if outro:
+        body.append(outro)
+    answer = cited_answer(
+        prepared.question.text, "\n".join(body), cites.citations, claims=claims, shape=shape
+    )
+    if rows:
+        answer = replace(answer, rows=tuple(rows))
+    return answer
+
+
+def _date_span(facts: Sequence[StoredFact]) -> str:
+    dates = sorted(f.date or f.chunk.published or "" for f in facts if f.date or f.chunk.published)
+    if not dates:
+        return ""
+    if dates[0] == dates[-1]:
+        return f" ({when(dates[0])})"
+    return f" ({when(dates[0])} to {when(dates[-1])})"
+
+
+def _item(f: StoredFact) -> str:
+    value = f.fields.get(_ITEM.get(f.kind, ""), "")
+    if isinstance(value, (list, tuple)):
+        value = " and ".join(str(v) for v in value if v)
+    return str(value or (f.entities[0] if f.entities else ""))
+
+
+def _line(f: StoredFact) -> str:
+    return f"{describe(f.kind, f.fields, f.entities)}, {when(f.date)}"
+
+
+def _row_line(row: StoredFact, column: str | None = None) -> str:
+    cells = row.fields.get("cells") or {}
+    name = row_name(row)
+    if column:
+        return f"{name}: {cells.get(column, '')} ({column})"
+    rest = [f"{k} {v}" for k, v in list(cells.items())[:5] if v and str(v) != name][:4]
+    return f"{name}" + (f" ({'; '.join(rest)})" if rest else "")
+
+
+def _row_dict(row: StoredFact) -> dict:
+    return {**(row.fields.get("cells") or {}), "source": row.chunk.source}
+
+
+def _fact_dict(f: StoredFact) -> dict:
+    return {
+        "date": f.date or "",
+        "kind": f.kind,
+        "what": describe(f.kind, f.fields, f.entities),
+        "source": f.chunk.source,
+    }
+
+
+# --- choosing the facts ------------------------------------------------------------------
+
+
+def _typed(prepared: Prepared, scope: Scope) -> tuple[str, list[StoredFact]]:
+    """The first kind the question points at that has facts in its scope, narrowed by the
+    entities and categorical values it names."""
+    for kind in scope.kinds:
+        if kind == "status" and len(scope.kinds) > 1 and scope.kinds[0] != "status":
+            continue  # "still", "use" are weak cues next to a stronger one
+        facts = select(prepared, scope, [kind])
+        if kind == "status":
+            facts += select(prepared, scope, ["legal"])  # bans and blocks are also orders
+        names = list(scope.entities)
+        if names:
+            named = about(facts, names)
+            if not named:
+                continue
+            facts = named
+        facts = named_values(facts, _NARROWING.get(kind, ()), scope.words)
+        facts = _direction(prepared.question.text, kind, facts)
+        if facts:
+            return kind, facts
+    return "", []
+
+
+def _direction(text: str, kind: str, facts: list[StoredFact]) -> list[StoredFact]:
+    """Price cuts or increases only, when the question says which."""
+    if kind != "price":
+        return facts
+    if _DROP_WORDS.search(text):
+        return [f for f in facts if (f.fields.get("change_pct") or 0) < 0]
+    if _RISE_WORDS.search(text) and re.search(r"\bpric\w*", text, re.I):
+        return [f for f in facts if (f.fields.get("change_pct") or 0) > 0]
+    return facts
+
+
+def _table_rows(prepared: Prepared, scope: Scope) -> tuple[Table | None, list[StoredFact]]:
+    table = table_for(prepared, scope)
+    if table is None:
+        return None, []
+    rows = list(table.rows)
+    text = prepared.question.text
+    names = [n for n in scope.entities if entity_key(n) not in entity_key(table.title)]
+    if names:
+        named = rows_naming(table, names)
+        if named:
+            rows = named
+    change = next((c for c in table.columns if "change" in c.lower()), None)
+    if change:
+        if _RISE_WORDS.search(text):
+            rows = [r for r in rows if (number_in(r, change) or 0) > 0]
+        elif _DROP_WORDS.search(text) and scope.kinds[:1] != ("funding",):
+            rows = [r for r in rows if (number_in(r, change) or 0) < 0]
+    return table, rows
+
+
+def _newest_per_item(facts: Sequence[StoredFact]) -> list[StoredFact]:
+    """One fact per item (the newest that says most), in date order."""
+    best: dict[str, StoredFact] = {}
+    for f in facts:
+        key = entity_key(_item(f)) or f.text
+        if key not in best or (f.date or "") >= (best[key].date or ""):
+            best[key] = f
+    return sorted(best.values(), key=lambda f: (f.date or "", _item(f)))
+
+
+# --- shapes ------------------------------------------------------------------------------
+
+
+def list_answer(prepared: Prepared, scope: Scope) -> Answer | None:
+    if scope.wants_table or not scope.kinds:
+        table, rows = _table_rows(prepared, scope)
+        if table is not None and rows:
+            caption = table.caption or table.title
+            intro = f'{len(rows)} rows of the table "{caption}":'
+            return _answer(
+                prepared,
+                intro,
+                [(_row_line(r), r) for r in rows],
+                "list",
+                rows=[_row_dict(r) for r in rows],
+            )
+    kind, facts = _typed(prepared, scope)
+    if not facts:
+        return None
+    items = _newest_per_item(facts)
+    intro = f"{len(items)} found in the sources{_date_span(items)}:"
+    return _answer(
+        prepared,
+        intro,
+        [(f"{_item(f)}: {_line(f)}", f) for f in items],
+        "list",
+        rows=[_fact_dict(f) for f in items],
+    )
+
+
+_ARTICLES = re.compile(
+    r"\bhow many (?:\w+ )?(?:articles|documents|sources|stories|reports)\b", re.I
+)
+
+
+def count_answer(prepared: Prepared, scope: Scope) -> Answer | None:
+    text = prepared.question.text
+    if scope.wants_table and not _ARTICLES.search(text):
+        table, rows = _table_rows(prepared, scope)
+        if table is not None and rows:
+            caption = table.caption or table.title
+            return _answer(
+                prepared,
+                f'{len(rows)} — the table "{caption}" lists:',
+                [(_row_line(r), r) for r in rows],
+                "count",
+                rows=[_row_dict(r) for r in rows],
+            )
+    kind, facts = _typed(prepared, scope)
+    if not facts:
+        return None
+    if _ARTICLES.search(text):
+        docs: dict[str, StoredFact] = {}
+        for f in facts:
+            docs.setdefault(f.chunk.doc_id, f)
+        chosen = sorted(docs.values(), key=lambda f: f.chunk.published or "")
+        return _answer(
+            prepared,
+            f"{len(chosen)} articles:",
+            [(f"{f.chunk.title} ({when(f.chunk.published)}): {_line(f)}", f) for f in chosen],
+            "count",
+        )
+    groups = _distinct_events(facts)
+    return _answer(
+        prepared,
+        f"{len(groups)}{_date_span([g[0] for g in groups])}:",
+        [(_line(g[0]), g) for g in groups],
+        "count",
+        rows=[_fact_dict(g[0]) for g in groups],
+    )
+
+
+def _distinct_events(facts: Sequence[StoredFact]) -> list[list[StoredFact]]:
+    """Facts grouped by the event they state: several articles reporting one funding round
+    (same company and round, or same amount) count once."""
+    groups: list[list[StoredFact]] = []
+    for f in sorted(facts, key=lambda f: f.date or ""):
+        for g in groups:
+            if _same_event(g[0], f):
+                g.append(f)
+                break
+        else:
+            groups.append([f])
+    return groups
+
+
+def _same_event(a: StoredFact, b: StoredFact) -> bool:
+    if a.kind != b.kind or entity_key(_item(a)) != entity_key(_item(b)):
+        return False
+    if a.kind == "funding":
+        ra, rb = a.fields.get("round") or "", b.fields.get("round") or ""
+        if ra and rb:
+            return ra.lower() == rb.lower()
+        return a.fields.get("amount") == b.fields.get("amount")
+    if a.kind == "price":
+        return (a.fields.get("unit"), a.fields.get("value")) == (
+            b.fields.get("unit"),
+            b.fields.get("value"),
+        )
+    return (a.fields.get("status"), a.fields.get("region"), a.fields.get("action")) == (
+        b.fields.get("status"),
+        b.fields.get("region"),
+        b.fields.get("action"),
+    )
+
+
+def _smallest_first(text: str) -> bool:
+    return bool(_MIN_WORDS.search(text)) or bool(
+        re.search(r"\b(?:steepest|biggest|largest|deepest)\b", text, re.I)
+        and _DROP_WORDS.search(text)
+    )
+
+
+def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
+    text = prepared.question.text
+    smallest = _smallest_first(text)
+    if scope.wants_table or not scope.kinds:
+        table, rows = _table_rows(prepared, scope)
+        if table is not None:
+            prefer = ("change",) if _DROP_WORDS.search(text) else ("price", "amount", "input")
+            column = column_for(table, scope.words, prefer)
+            values = [(number_in(r, column), r) for r in rows] if column else []
+            ranked = sorted(
+                ((v, r) for v, r in values if v is not None),
+                key=lambda x: x[0],
+                reverse=not smallest,
+            )
+            if column and ranked:
+                lines = [(_row_line(r, column), r) for _, r in ranked[:2]]
+                lines[0] = (lines[0][0], ranked[0][1])
+                intro = f'By {column}, in "{table.caption or table.title}":'
+                outro = f"{len(ranked)} rows compared."
+                return _answer(prepared, intro, lines, "superlative", outro=outro)
+    kind, facts = _typed(prepared, scope)
+    if not facts:
+        return None
+    value: Callable[[StoredFact], float | None]
+    if kind == "price" and _DROP_WORDS.search(text):
+        value = lambda f: f.fields.get("change_pct")  # noqa: E731
+    elif kind == "price":
+        unit = _unit_asked(scope, facts)
+        facts = [f for f in facts if not unit or f.fields.get("unit") == unit]
+        value = lambda f: f.fields.get("value")  # noqa: E731
+    elif kind == "funding" and re.search(r"\bvaluation|valued|worth\b", text, re.I):
+        value = lambda f: f.fields.get("valuation")  # noqa: E731
+    else:
+        value = lambda f: f.fields.get("amount")  # noqa: E731
+    ranked = sorted(
+        (
+            (float(v), f)
+            for f in _newest_per_event(facts)
+            if isinstance(v := value(f), (int, float))
+        ),
+        key=lambda x: x[0],
+        reverse=not smallest,
+    )
+    if not ranked:
+        return None
+    winner = ranked[0][1]
+    runner = next(
+        (f for _, f in ranked[1:] if entity_key(_item(f)) != entity_key(_item(winner))), None
+    )
+    lines = [(_line(f), f) for f in (winner, runner) if f is not None]
+    label = "Runner-up" if len(lines) > 1 else ""
+    if label:
+        lines[1] = (f"{label}: {lines[1][0]}", lines[1][1])
+    outro = f"{len(ranked)} compared{_date_span([f for _, f in ranked])}."
+    return _answer(prepared, "", lines, "superlative", outro=outro)
+
+
+def _newest_per_event(facts: Sequence[StoredFact]) -> list[StoredFact]:
+    return [max(g, key=lambda f: f.date or "") for g in _distinct_events(facts)]
+
+
+def _unit_asked(scope: Scope, facts: Sequence[StoredFact]) -> str | None:
+    units = {str(f.fields.get("unit") or "") for f in facts} - {""}
+    for unit in sorted(units):
+        words = set(re.findall(r"[a-z]+", unit.lower())) - {"m", "per"}
+        if words and words <= {w.rstrip("s") for w in scope.words} | scope.words:
+            return unit
+    for unit in sorted(units):
+        if any(w in scope.words for w in re.findall(r"[a-z]+", unit.lower()) if len(w) > 3):
+            return unit
+    return None
+
+
+_COMPARE_SPLIT = re.compile(r"\s*(?:,|\band\b|\bvs\.?|\bversus\b|\bor\b|\bwith\b|\bto\b)\s*", re.I)
+
+
+def _sides(prepared: Prepared, scope: Scope) -> list[str]:
+    """The things compared: the most specific names the question mentions (models rather
+    than their vendors when it names two models), with model codes ("H200") it names."""
+    names = list(dict.fromkeys(scope.entities))
+    text = prepared.question.text
+    for code in (v for v in prepared.question.versions if " " not in v):
+        if not any(code in entity_key(n) for n in names):
+            written = re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text, re.I)
+            names.append(written.group(0) if written else code)
+    vendors = {e.name for e in prepared.question.entities if e.kind == "vendor"}
+    others = [n for n in names if n not in vendors]
+    return others if len(others) >= 2 else names
+
+
+def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
+    sides = _sides(prepared, scope)
+    if len(sides) < 2:
+        return None
+    text = prepared.question.text
+    lines: list[tuple[str, StoredFact | Sequence[StoredFact]]] = []
+    table = table_for(prepared, scope)
+    column = column_for(table, scope.words) if table is not None else None
+    values: list[float] = []
+    for side in sides:
+        row = None
+        if table is not None and column:
+            named = rows_naming(table, [side])
+            row = next((r for r in named if number_in(r, column) is not None), None)
+        if row is not None and column:
+            lines.append((_row_line(row, column), row))
+            values.append(number_in(row, column) or 0.0)
+            continue
+        kinds = scope.kinds or ("price",)
+        facts = [f for f in select(prepared, scope, list(kinds[:2])) if f.kind != "row"]
+        facts = about(facts, [side])
+        facts = [f for f in facts if _names_side(f, side, sides)]
+        if not facts:
+            continue
+        facts = _newest_per_event(facts)
+        if facts and facts[0].kind == "price":
+            by_unit: dict[str, StoredFact] = {}
+            for f in sorted(facts, key=lambda f: f.date or ""):
+                by_unit[str(f.fields.get("unit") or "")] = f
+            unit = _unit_asked(scope, list(by_unit.values()))
+            chosen = [by_unit[unit]] if unit in by_unit else list(by_unit.values())[:3]
+            parts = "; ".join(
+                f"{money(f.fields.get('value'), f.fields.get('currency'))} per "
+                f"{f.fields.get('unit') or '?'}"
+                for f in chosen
+            )
+            lines.append((f"{side}: {parts} ({when(chosen[-1].date)})", chosen))
+            if len(chosen) == 1 and isinstance(chosen[0].fields.get("value"), (int, float)):
+                values.append(float(chosen[0].fields["value"]))
+        else:
+            newest = max(facts, key=lambda f: f.date or "")
+            lines.append((f"{side}: {_line(newest)}", newest))
+    if len(lines) < 2:
+        return None
+    outro = ""
+    if len(values) == len(lines) == 2 and min(values) > 0:
+        hi, lo = max(values), min(values)
+        outro = f"The higher is {hi / lo:.3g} times the lower."
+    del text
+    return _answer(prepared, "Side by side, newest figures:", lines, "compare", outro=outro)
+
+
+def _names_side(f: StoredFact, side: str, sides: Sequence[str]) -> bool:
+    """A fact about "Corvid Reason 2" is not a fact about "Corvid Reason 1"."""
+    key = entity_key(side)
+    others = [entity_key(s) for s in sides if s != side and entity_key(s).startswith(key)]
+    subject = entity_key(_item(f)) or (entity_key(f.entities[0]) if f.entities else "")
+    return not any(subject.startswith(o) for o in others)
+
+
+_VALUATION = re.compile(r"\bvaluation|valued|worth\b", re.I)
+
+
+def timeline_answer(prepared: Prepared, scope: Scope) -> Answer | None:
+    text = prepared.question.text
+    if not scope.entity and not scope.entities:
+        return None
+    names = [scope.entity] if scope.entity else list(scope.entities)
+    if _VALUATION.search(text):
+        facts = [f for f in about(select(prepared, scope, ["funding"]), names)]
+        facts = [f for f in facts if isinstance(f.fields.get("valuation"), (int, float))]
+        facts = [f for f in facts if _item(f) and entity_key(_item(f)) in map(entity_key, names)]
+        points = _distinct_by(facts, lambda f: f.fields.get("valuation"))
+        label = _valuation_line
+    else:
+        kinds = [k for k in scope.kinds if k != "status"] or ["price"]
+        facts = about(select(prepared, scope, kinds[:1]), names)
+        points = _distinct_by(facts, lambda f: (f.fields.get("unit"), f.fields.get("value")))
+        label = lambda f: f"{when(f.date)}: {describe(f.kind, f.fields, f.entities)}"  # noqa: E731
+    changed = any(f.fields.get("old_value") is not None for f in points)
+    if len(points) < 2 and not changed:  # one figure is not a change over time
+        return None
+    lines = [(label(f), f) for f in points]
+    return _answer(prepared, "Oldest to newest:", lines, "timeline")
+
+
+def _valuation_line(f: StoredFact) -> str:
+    fields = f.fields
+    value = money(fields.get("valuation"), fields.get("currency"), fields.get("valuation_text"))
+    round_ = f" ({fields['round']})" if fields.get("round") else ""
+    return f"{when(f.date)}: valued at {value}{round_}"
+
+
+def _distinct_by(facts: Sequence[StoredFact], key: Callable[[StoredFact], object]) -> list:
+    """Dated points oldest first, a point only where the value changed (a later source
+    repeating the same figure adds nothing to a timeline)."""
+    last: dict[object, object] = {}
+    out = []
+    for f in sorted(facts, key=lambda f: f.date or ""):
+        value = key(f)
+        if value is None:
+            continue
+        series = value[0] if isinstance(value, tuple) else None  # e.g. the price's unit
+        if last.get(series) == value:
+            continue
+        last[series] = value
+        out.append(f)
+    return out
+
+
+_EVENT_KINDS = ["status", "legal", "launch", "acquisition", "funding", "price", "partnership"]
+_KIND_WEIGHT = {"status": 0, "legal": 0, "acquisition": 1, "launch": 2, "funding": 2}
+
+
+def _subject_of(f: StoredFact) -> str:
+    return entity_key(_item(f)) or (entity_key(f.entities[0]) if f.entities else "")
+
+
+def _events_about(facts: Sequence[StoredFact], names: Sequence[str]) -> list[StoredFact]:
+    """Facts whose subject is one of the names; else facts that merely mention them."""
+    keys = [entity_key(n) for n in names]
+    own = [f for f in facts if any(_subject_of(f).startswith(k) for k in keys if k)]
+    return own or about(facts, names)
+
+
+def _overlap(f: StoredFact, words: frozenset[str]) -> int:
+    return len(set(tokenize(f.text)) & words)
+
+
+def _event_line(f: StoredFact) -> str:
+    """The source's own sentence, dated, marked when it is a forecast or a rumour."""
+    mark = {"forecast": " (expected)", "rumour": " (reported, unconfirmed)"}.get(f.modality, "")
+    return f"{when(f.date)}{mark}: {' '.join(f.text.split())}"
+
+
+def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> Answer | None:
+    """The newest relevant events about the subject, newest first, each in its source's
+    words; a yes/no status question starts with the answer its newest status gives."""
+    names = [scope.entity] if scope.entity else list(scope.entities)
+    if not names:
+        return None
+    kinds = ["status", "legal", "launch"] if yes_no else _EVENT_KINDS
+    events = _events_about(select(prepared, scope, kinds, unconfirmed=True), names)
+    region_named = in_places(events, prepared.question.text)
+    if region_named and len(region_named) < len(events):
+        # the region asked about, and what holds everywhere (no region)
+        events = region_named + [f for f in events if not f.fields.get("region")]
+    if not events:
+        return None
+    ranked = sorted(
+        events,
+        key=lambda f: (
+            -_overlap(f, scope.words),
+            f.modality != "stated",
+            _KIND_WEIGHT.get(f.kind, 3),
+            "".join(chr(0x10FFFF - ord(c)) for c in (f.date or "")),
+        ),
+    )
+    chosen: list[StoredFact] = []
+    for f in ranked:
+        if all(f.text != c.text for c in chosen):
+            chosen.append(f)
+        if len(chosen) == 4:
+            break
+    chosen.sort(key=lambda f: f.date or "", reverse=True)
+    intro = "Newest first:"
+    if yes_no:
+        # a status elsewhere ("available in the U.S.") says nothing about the place asked
+        asked = named_places(prepared.question.text)
+        statuses = sorted(
+            (
+                f
+                for f in events
+                if f.kind == "status"
+                and f.modality == "stated"
+                and (
+                    not asked
+                    or not f.fields.get("region")
+                    or places_in(str(f.fields.get("region"))) & asked
+                )
+            ),
+            key=lambda f: f.date or "",
+            reverse=True,
+        )
+        if statuses:
+            newest = statuses[0]
+            status = str(newest.fields.get("status") or "")
+            verdict = "No" if status in _NO else "Yes" if status in _YES else ""
+            if verdict:
+                said = describe("status", newest.fields, newest.entities)
+                intro = f"{verdict}. As of {when(newest.date)}, {said}:"
+                if newest not in chosen:
+                    chosen = [newest, *chosen[:3]]
+    lines = [(_event_line(f), f) for f in chosen]
+    return _answer(prepared, intro, lines, "status" if yes_no else "events")
+
+
+MARKET_SHAPES = frozenset(
+    {"list", "count", "superlative", "compare", "timeline", "what_happened", "status"}
+)
+
+
+class MarketAnswerer:
+    """Lists, counts, superlatives, comparisons, timelines, what happened and status, from
+    the market facts; None when the facts do not cover the question."""
+
+    name = "market"
+
+    def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
+        shape = prepared.question.shape
+        scope = scope_of(prepared)
+        if shape == "list":
+            return list_answer(prepared, scope)
+        if shape == "count":
+            return count_answer(prepared, scope)
+        if shape == "superlative":
+            return superlative_answer(prepared, scope)
+        if shape == "compare":
+            return compare_answer(prepared, scope)
+        if shape == "timeline":
+            return timeline_answer(prepared, scope)
+        if shape in ("what_happened", "status"):
+            return what_happened_answer(prepared, scope, yes_no=shape == "status")
+        return None

@@ -1,0 +1,464 @@
+"""What an analyst's question selects from the market facts: the kinds of fact, the period,
+an amount threshold, the entity it is about, and the categorical values it names (a status,
+a region, a topic). Also the table a question points at ("in the mid-2026 price grid").
+
+Nothing here decides the answer; `kb.answer.market` turns the selection into one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kb.answer.base import Prepared
+from kb.entities import entity_key
+from kb.factstore import FactQuery, StoredFact
+from kb.text import tokenize
+from kb.vocabulary import MONTH_WORD, MONTHS
+
+_KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        ("funding", r"\b(?:rais\w*|rounds?|funding|funded|valuations?|valued|seed|series [a-k])\b"),
+        (
+            "price",
+            r"\b(?:pric\w*|cost\w*|cheap\w*|expensive|pricier|per (?:million|1m|second|token|"
+            r"month|image|minute)|fees?)\b",
+        ),
+        ("launch", r"\b(?:launch\w*|releas\w*|unveil\w*|introduc\w*|debut\w*|ship(?:s|ped)?)\b"),
+        (
+            "status",
+            r"\b(?:availab\w*|block\w*|ban|bans|banned|paus\w*|discontinu\w*|shelv\w*|restor\w*|"
+            r"shut\w*|suspend\w*|withdr\w*|happened|status|still|use|used|delay\w*)\b",
+        ),
+        (
+            "legal",
+            r"\b(?:su(?:e|ed|es|ing)|lawsuits?|court|fine[ds]?|copyright|settle\w*|regulat\w*|"
+            r"investigat\w*|privacy|authority|antitrust|legal)\b",
+        ),
+        ("acquisition", r"\b(?:acqui\w*|bought|buy\w*|takeover|merg\w*)\b"),
+        ("investment", r"\b(?:invest\w*|spend\w*|capex|buildout)\b"),
+        ("partnership", r"\b(?:partner\w*|alliance|team(?:ed|s)? up)\b"),
+    )
+)
+
+_TABLE_WORDS = re.compile(
+    r"\b(?:table|grid|chart|lists|listed|report|landscape|roundup|sheet)\b", re.I
+)
+_AMOUNT = re.compile(
+    r"\b(?P<dir>more than|greater than|larger than|bigger than|over|above|at least|exceeding|"
+    r"less than|fewer than|smaller than|under|below|at most)\s+(?P<cur>[$€£])?\s?"
+    r"(?P<num>\d[\d,.]*)\s*(?P<scale>trillion|billion|million|thousand|bn|b|m|k)?\b",
+    re.I,
+)
+_SCALE = {
+    "trillion": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "million": 1e6,
+    "m": 1e6,
+    "thousand": 1e3,
+    "k": 1e3,
+}
+_HALF = re.compile(r"\b(first|second) half of ((?:19|20)\d\d)\b", re.I)
+_QUARTER = re.compile(
+    r"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?: of)?\s*((?:19|20)\d\d)\b", re.I
+)
+_MONTH_YEAR = re.compile(rf"\b({MONTH_WORD})\.?\s+((?:19|20)\d\d)\b", re.I)
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|through|and)\s*((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+# statuses that answer the same question ("blocked" and "banned"; "paused" and "delayed")
+_STATUS_GROUPS = (
+    ("off", "block blocked ban bans banned unavailable suspend suspended prohibit prohibited"),
+    ("paused", "paus paused pause delay delayed shelv shelved postpon postponed halt halted"),
+    ("ended", "discontinu discontinued shut retir retired withdr withdrawn end ended"),
+    ("on", "availabl available launch launched restor restored releas released"),
+)
+_STATUS_CLASS = {
+    form: group
+    for group, words in _STATUS_GROUPS
+    for w in words.split()
+    for form in (w, *tokenize(w))
+}
+
+
+# how places are written ("E.U.", "EU", "Europe"): one key each, a prior like the month names
+_PLACE_ALIASES = {
+    "european union": ("eu", "e.u.", "europe", "european", "european union"),
+    "united states": ("us", "u.s.", "usa", "u.s.a.", "america", "united states"),
+    "united kingdom": ("uk", "u.k.", "britain", "great britain", "united kingdom"),
+}
+_PLACE = [
+    (key, re.compile(rf"(?<![\w.]){re.escape(alias)}(?![\w]|\.\w)", re.I))
+    for key, aliases in _PLACE_ALIASES.items()
+    for alias in sorted(aliases, key=len, reverse=True)
+]
+
+
+def places_in(text: str) -> set[str]:
+    """Places a text names, by key: "E.U." and "European Union" are one."""
+    keys = {key for key, pattern in _PLACE if pattern.search(text)}
+    rest = re.sub(r"\b(?:in|outside|the|and|or)\b", ",", text)
+    for part in re.split(r"[,;/]", rest):
+        part = part.strip(" .").lower()
+        if part and not any(p.search(part) for _, p in _PLACE):
+            keys.add(part)
+    return keys
+
+
+def named_places(text: str) -> set[str]:
+    """Places a question asks about: known spellings folded, plus capitalised names after
+    "in", "outside" or "across"."""
+    return {key for key, pattern in _PLACE if pattern.search(text)} | _capitalised_places(text)
+
+
+def in_places(facts: Iterable[StoredFact], text: str) -> list[StoredFact]:
+    """Facts whose region is a place the text names (known spellings folded)."""
+    asked = named_places(text)
+    return [f for f in facts if places_in(str(f.fields.get("region") or "")) & asked]
+
+
+def _capitalised_places(text: str) -> set[str]:
+    """ "Italy", "Japan": capitalised words after "in"/"outside" in a question."""
+    return {
+        m.group(1).lower()
+        for m in re.finditer(
+            r"\b(?:in|outside|across)\s+(?:the\s+)?([A-Z][a-z]+(?: [A-Z][a-z]+)*)", text
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The selection a question makes, and the corpus's facts it selects from."""
+
+    kinds: tuple[str, ...]
+    since: str | None
+    until: str | None
+    minimum: float | None  # an amount threshold ("more than $1 billion")
+    maximum: float | None
+    entity: str | None  # what the question is about, when it names one thing
+    entities: tuple[str, ...]  # every vendor/model it names
+    words: frozenset[str]  # the question's content tokens
+    wants_table: bool
+    facts: tuple[StoredFact, ...] = ()  # every fact of the corpus (forecasts included)
+
+
+def kinds_of(text: str) -> tuple[str, ...]:
+    """The fact kinds a question's words point at, strongest cue first."""
+    found = []
+    for kind, pattern in _KIND_CUES:
+        n = len(pattern.findall(text))
+        if n:
+            found.append((n, kind))
+    return tuple(k for _, k in sorted(found, key=lambda x: -x[0]))
+
+
+def period(text: str) -> tuple[str | None, str | None]:
+    """The dates a question restricts to, as ISO prefixes (since, until)."""
+    m = _HALF.search(text)
+    if m:
+        year = m.group(2)
+        return (
+            (f"{year}-01", f"{year}-06")
+            if m.group(1).lower() == "first"
+            else (
+                f"{year}-07",
+                f"{year}-12",
+            )
+        )
+    m = _QUARTER.search(text)
+    if m:
+        q = int(m.group(1) or _ORD[m.group(2).lower()])
+        year = m.group(3)
+        return f"{year}-{3 * q - 2:02d}", f"{year}-{3 * q:02d}"
+    m = _MONTH_YEAR.search(text)
+    if m:
+        month = f"{m.group(2)}-{MONTHS[m.group(1).lower()[:3]]:02d}"
+        return month, month
+    m = _YEAR_RANGE.search(text)
+    if m:
+        return m.group(1), m.group(2)
+    years = _YEAR.findall(text)
+    if len(years) == 1:
+        return years[0], years[0]
+    return None, None
+
+
+def threshold(text: str) -> tuple[float | None, float | None]:
+    m = _AMOUNT.search(text)
+    if not m:
+        return None, None
+    try:
+        value = float(m.group("num").replace(",", ""))
+    except ValueError:
+        return None, None
+    value *= _SCALE.get((m.group("scale") or "").lower(), 1.0)
+    low = m.group("dir").lower() in (
+        "less than",
+        "fewer than",
+        "smaller than",
+        "under",
+        "below",
+        "at most",
+    )
+    return (None, value) if low else (value, None)
+
+
+_DATE_CELL = re.compile(
+    rf"^(?:(?:FY|Q[1-4]\s*)?(?:19|20)\d\d|{MONTH_WORD}\.?(?:\s+\d{{1,2}},?)?\s+(?:19|20)\d\d|"
+    r"(?:19|20)\d\d-\d\d(?:-\d\d)?)$",
+    re.I,
+)
+_NUMERIC_CELL = re.compile(r"^[\s$€£~<>+\-.,%\d]*(?:[kmb]n?|gb|tb|x|%)?[\s\d.,/]*$", re.I)
+
+
+def row_name(row: StoredFact) -> str:
+    """What a table row is about: its first cell that is neither a date nor a number."""
+    cells = row.fields.get("cells") or {}
+    for value in cells.values():
+        text = str(value or "").strip()
+        if text and not _DATE_CELL.match(text) and not _NUMERIC_CELL.match(text):
+            return text
+    return str(row.fields.get("name") or "")
+
+
+def _known_names(facts: Iterable[StoredFact]) -> list[str]:
+    """Names the corpus's facts are about (companies, products, investors, row names),
+    longest first."""
+    names: set[str] = set()
+    for f in facts:
+        for name in f.entities:
+            if len(name) >= 3 and not _DATE_CELL.match(name):
+                names.add(name)
+        if f.kind == "row":
+            name = row_name(f)
+            if 3 <= len(name) <= 40:
+                names.add(name)
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def names_in(text: str, known: Sequence[str]) -> list[str]:
+    """Known names the text mentions (case-insensitive, whole words), longest first, none
+    inside another found one ("Corvid Reason 2" hides "Corvid")."""
+    found: list[tuple[int, int, str]] = []
+    for name in known:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", re.I)
+        for m in pattern.finditer(text):
+            if any(a <= m.start() and m.end() <= b for a, b, _ in found):
+                continue
+            found.append((m.start(), m.end(), name))
+    found.sort()
+    return list(dict.fromkeys(name for _, _, name in found))
+
+
+def scope_of(prepared: Prepared) -> Scope:
+    question = prepared.question
+    text = question.text
+    since, until = period(text)
+    minimum, maximum = threshold(text)
+    facts = tuple(
+        f for f in prepared.market_facts(FactQuery(include_unconfirmed=True)) if f.kind != "ranking"
+    )
+    recognised = [e.name for e in question.entities if e.kind in ("model", "vendor")]
+    names = names_in(text, _known_names(facts))
+    # a recognised name the corpus spells longer ("Corvid" in "Corvid Labs") gives way
+    for name in recognised:
+        if not any(entity_key(name) in entity_key(n) for n in names):
+            names.append(name)
+    names = _most_specific(names)
+    models = [n for n in names if not _is_vendor(n, question)]
+    return Scope(
+        kinds=kinds_of(text),
+        since=since,
+        until=until,
+        minimum=minimum,
+        maximum=maximum,
+        entity=names[0] if len(names) == 1 else (models[0] if len(models) == 1 else None),
+        entities=tuple(names),
+        words=frozenset(tokenize(text)),
+        wants_table=bool(_TABLE_WORDS.search(text)),
+        facts=facts,
+    )
+
+
+def _is_vendor(name: str, question: object) -> bool:
+    entities = getattr(question, "entities", ())
+    return any(e.kind == "vendor" and entity_key(e.name) == entity_key(name) for e in entities)
+
+
+def _most_specific(names: Sequence[str]) -> list[str]:
+    """Names without those another name extends ("Veo" beside "Veo 3")."""
+    keys = [entity_key(n) for n in names]
+    return [
+        n
+        for n, k in zip(names, keys, strict=True)
+        if not any(o != k and o.startswith(k) for o in keys)
+    ]
+
+
+def select(
+    prepared: Prepared, scope: Scope, kinds: Sequence[str], *, unconfirmed: bool = False
+) -> list[StoredFact]:
+    """Facts of these kinds in the question's period and amount range (any entity)."""
+    facts = [f for f in scope.facts if f.kind in kinds and (unconfirmed or f.modality == "stated")]
+    out = []
+    for f in facts:
+        date = f.date or f.chunk.published or ""
+        if scope.since and date[: len(scope.since)] < scope.since:
+            continue
+        if scope.until and date[: len(scope.until)] > scope.until:
+            continue
+        amount = _amount(f)
+        if scope.minimum is not None and (amount is None or amount <= scope.minimum):
+            continue
+        if scope.maximum is not None and (amount is None or amount >= scope.maximum):
+            continue
+        out.append(f)
+    return out
+
+
+def _amount(f: StoredFact) -> float | None:
+    value = f.fields.get("value" if f.kind == "price" else "amount")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def words_of(value: object) -> set[str]:
+    if isinstance(value, (list, tuple)):
+        return {t for v in value for t in tokenize(str(v))}
+    return set(tokenize(str(value or "")))
+
+
+def named_values(
+    facts: Iterable[StoredFact], fields: Sequence[str], words: frozenset[str]
+) -> list[StoredFact]:
+    """Of these facts, those whose categorical fields (a status, a region, a topic) say what
+    the question says, field by field; a field the question names no value of is ignored."""
+    facts = list(facts)
+    for name in fields:
+        values = {str(f.fields.get(name) or "") for f in facts} - {""}
+        if name == "status":  # "blocked" also finds "banned" and "unavailable"
+            asked = {_STATUS_CLASS.get(w, "") for w in words} - {""}
+            wanted = {v for v in values if _STATUS_CLASS.get(v) in asked}
+            if wanted:
+                facts = [f for f in facts if str(f.fields.get(name) or "") in wanted]
+            continue
+        wanted = {v for v in values if words_of(v) and words_of(v) <= words}
+        if not wanted:
+            wanted = {v for v in values if words_of(v) & words}
+        if wanted:
+            facts = [f for f in facts if str(f.fields.get(name) or "") in wanted]
+    return facts
+
+
+def about(facts: Iterable[StoredFact], names: Sequence[str]) -> list[StoredFact]:
+    """Facts about any of these entities (by key; a family name covers its models), or whose
+    text names them."""
+    keys = [entity_key(n) for n in names if n]
+    out = []
+    for f in facts:
+        text = f.text.lower()
+        if any(f.about(k) for k in keys) or any(n.lower() in text for n in names if n):
+            out.append(f)
+    return out
+
+
+def relevant_docs(prepared: Prepared) -> dict[str, int]:
+    """doc_id -> best hit rank, for the documents retrieval found for the question."""
+    ranks: dict[str, int] = {}
+    for i, hit in enumerate(prepared.hits):
+        ranks.setdefault(hit.chunk.doc_id, i)
+    return ranks
+
+
+@dataclass(frozen=True)
+class Table:
+    doc_id: str
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[StoredFact, ...]
+
+    @property
+    def title(self) -> str:
+        return self.rows[0].chunk.title if self.rows else ""
+
+
+def tables(rows: Iterable[StoredFact]) -> list[Table]:
+    """Row facts grouped into their tables (one document, one caption, one header)."""
+    groups: dict[tuple, list[StoredFact]] = {}
+    for r in rows:
+        columns = tuple(r.fields.get("columns") or ())
+        key = (r.chunk.doc_id, r.fields.get("table") or "", columns)
+        groups.setdefault(key, []).append(r)
+    return [Table(d, cap, cols, tuple(rs)) for (d, cap, cols), rs in groups.items()]
+
+
+def table_for(prepared: Prepared, scope: Scope) -> Table | None:
+    """The table the question points at: among the tables of the documents retrieval found,
+    the one whose caption, header and document title share most words with the question,
+    ties to the better-ranked document."""
+    ranks = relevant_docs(prepared)
+    if not ranks:
+        return None
+    rows = [r for r in scope.facts if r.kind == "row" and r.chunk.doc_id in ranks]
+    best: tuple[float, Table] | None = None
+    for table in tables(rows):
+        if len(table.rows) < 2 or ranks[table.doc_id] > 2:
+            continue
+        words = words_of([table.caption, *table.columns])
+        title = words_of(table.title) - words
+        cells = words_of([v for r in table.rows for v in (r.fields.get("cells") or {}).values()])
+        score = (
+            2.0 * len(words & scope.words)
+            + 0.5 * len(title & scope.words)
+            + 0.5 * len(cells & scope.words)
+            - 0.5 * ranks[table.doc_id]
+        )
+        if best is None or score > best[0]:
+            best = (score, table)
+    if best is None or best[0] <= 0:
+        return None
+    return best[1]
+
+
+def column_for(table: Table, words: frozenset[str], prefer: Sequence[str] = ()) -> str | None:
+    """The numeric column a question asks about: most header words in the question, else a
+    column named like one of `prefer`, else the only numeric column."""
+    numeric = [
+        c for c in table.columns if any(c in (r.fields.get("numbers") or {}) for r in table.rows)
+    ]
+    if not numeric:
+        return None
+    scored = sorted(numeric, key=lambda c: -len(words_of(c) & words))
+    if words_of(scored[0]) & words:
+        return scored[0]
+    for p in prefer:
+        for c in numeric:
+            if p in c.lower():
+                return c
+    return numeric[0] if len(numeric) == 1 else None
+
+
+def number_in(row: StoredFact, column: str) -> float | None:
+    value = (row.fields.get("numbers") or {}).get(column)
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def rows_naming(table: Table, names: Sequence[str]) -> list[StoredFact]:
+    """Rows about any of these entities: by the row's name first, else by any cell (a vendor
+    column)."""
+    keys = {entity_key(n) for n in names if n}
+    by_name = [r for r in table.rows if entity_key(row_name(r)) in keys]
+    if by_name:
+        return by_name
+    out = []
+    for r in table.rows:
+        cells = " ".join(str(v) for v in (r.fields.get("cells") or {}).values())
+        cell_keys = {entity_key(c) for c in (r.fields.get("cells") or {}).values()}
+        if keys & cell_keys or any(n.lower() in cells.lower() for n in names if n):
+            out.append(r)
+    return out

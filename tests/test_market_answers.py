@@ -1,0 +1,219 @@
+"""Market facts end to end: extracted at ingest into SQLite, kept in step with Chroma through
+update, duplicate and prune, listed by `kb facts`, and answered as lists, counts,
+superlatives, comparisons, timelines, what-happened and status, each row cited. The articles
+(tests/data/market) are invented: no vendor in them is in any curated list."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Ingestor
+from kb.answer.llm import evidence
+from kb.engine import KnowledgeBase
+from kb.factstore import FactQuery
+from kb.settings import Settings
+
+DATA = Path(__file__).parent / "data" / "market"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory, real_embedder) -> KnowledgeBase:
+    root = tmp_path_factory.mktemp("market")
+    corpus = root / "corpus"
+    shutil.copytree(DATA, corpus)
+    settings = Settings(store_dir=root / "store", corpus_dir=corpus, chroma_url=None)
+    report = Ingestor(settings, real_embedder).run([str(corpus)])
+    assert not report.failed, report.failed
+    return KnowledgeBase(settings, real_embedder)
+
+
+def lines(answer) -> list[str]:
+    return [line for line in answer.text.splitlines() if line.startswith("- ")]
+
+
+def cited_sources(answer) -> set[str]:
+    return {c.chunk.source for c in answer.citations}
+
+
+def test_facts_are_extracted_at_ingest_with_dates_entities_and_sources(market):
+    funding = market.facts(FactQuery(kinds=("funding",)))
+    by_company = {f.fields["company"]: f for f in funding}
+    assert set(by_company) == {"Veridian Labs", "Halvard AI", "Orrin Systems"}
+    halvard = by_company["Halvard AI"]
+    assert halvard.date == "2026-04-01" and halvard.fields["amount"] == 1.5e9
+    assert halvard.fields["round"] == "Series C" and halvard.source == "halvard-round.md"
+    # the negation ("did not raise money from any state fund") and the forecast are not stated
+    assert len(funding) == 3
+    unconfirmed = market.facts(FactQuery(kinds=("funding",), include_unconfirmed=True))
+    (hedged,) = [f for f in unconfirmed if f.modality != "stated"]
+    assert hedged.modality in ("forecast", "rumour") and hedged.fields["amount"] == 3e9
+    # table rows are facts too, with their columns
+    rows = market.facts(FactQuery(kinds=("row",)))
+    assert len(rows) == 3
+    assert rows[0].fields["columns"][:3] == ["Model", "Vendor", "Price per second"]
+
+
+def test_list_answers_name_every_row_each_cited(market):
+    answer = market.ask("Which companies raised more than $500 million?")
+    assert answer.shape == "list" and not answer.abstained
+    assert len(lines(answer)) == 2
+    assert "Halvard AI" in answer.text and "Orrin Systems" in answer.text
+    assert "Veridian" not in answer.text  # $40 million is under the threshold
+    assert all(claim.citations for claim in answer.claims)
+    assert len(answer.rows) == 2
+
+
+def test_count_counts_the_rows_it_names(market):
+    answer = market.ask("How many video models are in the spring 2026 price grid?")
+    assert answer.shape == "count"
+    assert answer.text.startswith("3")
+    assert len(lines(answer)) == 3 and cited_sources(answer) == {"video-grid.md"}
+
+
+def test_superlative_gives_the_winner_and_runner_up(market):
+    answer = market.ask("What was the largest funding round?")
+    assert answer.shape == "superlative"
+    first, second = lines(answer)[:2]
+    assert "Halvard AI" in first and "$1.5 billion" in first
+    assert "Runner-up" in second and "Orrin Systems" in second
+    cheapest = market.ask("Which video model is the cheapest per second in the grid?")
+    assert lines(cheapest)[0].startswith("- Kestrel Video 2: $0.10")
+
+
+def test_compare_puts_both_sides_with_the_difference(market):
+    answer = market.ask("Compare the price per second of Kestrel Video 2 and Lumen Motion.")
+    assert answer.shape == "compare"
+    assert "$0.10" in answer.text and "$0.35" in answer.text
+    assert "3.5 times" in answer.text
+    assert len(answer.citations) == 2
+
+
+def test_timeline_lists_changes_oldest_first(market):
+    answer = market.ask("How did Halvard AI's valuation change over time?")
+    # one valuation only: not a timeline, the sentence answerer takes it
+    assert answer.shape != "timeline"
+    prices = market.ask("How did the price of Kestrel Video 2 change?")
+    assert prices.shape == "timeline"
+    assert "$0.10" in prices.text and "$0.20" in prices.text
+
+
+def test_status_questions_answer_yes_or_no_for_the_place_asked(market):
+    canada = market.ask("Is Quill available in Canada?")
+    assert canada.shape == "status" and canada.text.startswith("No. As of 2026-05-18")
+    assert "paused" in canada.text
+    us = market.ask("Is Quill available in the U.S.?")
+    assert us.text.startswith("Yes.")
+    happened = market.ask("What happened to Quill?")
+    assert happened.shape == "events" and "privacy complaint" in happened.text
+
+
+def test_questions_the_facts_do_not_cover_go_on_to_sentences_or_abstain(market):
+    none = market.ask("Which companies raised more than $5 billion in 2027?")
+    assert none.shape != "list" or not lines(none)
+    assert none.abstained
+    lookup = market.ask("Where is Veridian Labs based?")
+    assert lookup.shape == "sentences"
+
+
+def test_the_llm_gets_the_fact_rows_as_its_first_sources(market):
+    prepared = market.prepare("Which companies raised more than $500 million?")
+    hits = evidence(prepared)
+    assert len(hits) == len(prepared.hits) + 2
+    assert "Halvard AI said on April 1, 2026" in hits[0].chunk.text
+    # a look-up question gets the retrieved passages only
+    lookup = market.prepare("Where is Veridian Labs based?")
+    assert evidence(lookup) == lookup.hits
+
+
+def test_kb_facts_json(market):
+    settings = market.settings
+    out = subprocess.run(
+        [sys.executable, "-m", "kb", "facts", "--kind", "funding", "--entity", "Halvard AI"]
+        + ["--store", str(settings.store_dir), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    facts = json.loads(out.stdout)["facts"]
+    assert len(facts) == 1
+    assert set(facts[0]) >= {
+        "kind",
+        "date",
+        "entities",
+        "fields",
+        "source",
+        "title",
+        "published",
+        "page",
+        "text",
+    }
+    assert facts[0]["fields"]["amount"] == 1.5e9
+    bad = subprocess.run(
+        [sys.executable, "-m", "kb", "facts", "--since", "last week"]
+        + ["--store", str(settings.store_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert bad.returncode != 0 and "last week" in bad.stderr
+
+
+def test_facts_stay_in_step_through_update_duplicate_and_prune(tmp_path, real_embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA, corpus)
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    ingestor = Ingestor(settings, real_embedder)
+    ingestor.run([str(corpus)])
+    kb = KnowledgeBase(settings, real_embedder)
+
+    def companies() -> set[str]:
+        kb.refresh()
+        return {f.fields["company"] for f in kb.facts(FactQuery(kinds=("funding",)))}
+
+    assert companies() == {"Veridian Labs", "Halvard AI", "Orrin Systems"}
+    # update: the article now reports another amount
+    path = corpus / "veridian-series-b.md"
+    path.write_text(path.read_text().replace("$40 million", "$45 million"))
+    ingestor.run([str(corpus)])
+    kb.refresh()
+    (veridian,) = kb.facts(FactQuery(kinds=("funding",), entity="Veridian Labs"))
+    assert veridian.fields["amount"] == 4.5e7
+    # a duplicate adds no facts
+    shutil.copy(corpus / "halvard-round.md", corpus / "halvard-copy.md")
+    ingestor.run([str(corpus)])
+    assert len(kb.facts(FactQuery(kinds=("funding",), entity="Halvard AI"))) == 1
+    # prune: the file is gone, so are its facts
+    (corpus / "tessaly-status.md").unlink()
+    ingestor.run([str(corpus)], prune=True)
+    assert companies() == {"Veridian Labs", "Halvard AI"}
+    with sqlite3.connect(settings.facts_path()) as conn:  # nothing stale left in the file
+        sources = {r[0] for r in conn.execute("SELECT DISTINCT source FROM facts")}
+    assert "tessaly-status.md" not in sources
+
+
+def test_a_missing_or_stale_fact_file_is_rebuilt_from_chroma(tmp_path, real_embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA, corpus)
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    Ingestor(settings, real_embedder).run([str(corpus)])
+    expected = len(KnowledgeBase(settings, real_embedder).facts())
+    settings.facts_path().unlink()
+    rebuilt = KnowledgeBase(settings, real_embedder).facts()
+    assert len(rebuilt) == expected > 0
+    assert settings.facts_path().exists()  # saved for the next reader
+    # a file from another revision is not trusted
+    with sqlite3.connect(settings.facts_path()) as conn:
+        conn.execute("UPDATE meta SET value = '999' WHERE key = 'revision'")
+        conn.execute("DELETE FROM facts")
+    assert len(KnowledgeBase(settings, real_embedder).facts()) == expected
