@@ -24,6 +24,7 @@ from ui.entity_page import render_entity_page  # noqa: E402
 from ui.export import conversation_markdown  # noqa: E402
 from ui.feeds_view import queued_question  # noqa: E402
 from ui.ingest_view import ingest_paths, show_error, show_ingest_results  # noqa: E402
+from ui.market_view import render_market  # noqa: E402
 from ui.resources import base_settings, engine, llm_answerer  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
@@ -118,6 +119,9 @@ if stats.documents == 0:
 
 filters = sidebar.corpus(kb, user)
 mode = sidebar.answer_mode(user)
+if st.sidebar.toggle("Market view", key="market_view", help="Tables of the market facts"):
+    render_market(kb, filters)
+    st.stop()
 
 st.caption(
     f"{stats.documents} articles · answers quote their sources with dates · "

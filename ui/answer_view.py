@@ -55,6 +55,19 @@ def render_sources(answer: Answer, inferred: Collection[str] = ()) -> None:
             st.caption(md_escape(f"Source: {c.chunk.source}"))
 
 
+def render_body(answer: Answer) -> None:
+    """The answer's text, line by line (a list answer keeps its lines); a list, count or
+    table answer also as a table, each row with the citation behind it."""
+    lines = [md_escape(line) for line in answer.text.splitlines() if line.strip()]
+    st.markdown("  \n".join(lines))
+    if answer.rows and len(answer.rows) == len(answer.claims):
+        rows = [
+            {**row, "cited": " ".join(f"[{n}]" for n in claim.citations)}
+            for row, claim in zip(answer.rows, answer.claims, strict=True)
+        ]
+        st.dataframe(rows, hide_index=True, use_container_width=True)
+
+
 def render_answer(answer: Answer, inferred: Collection[str] = ()) -> None:
     """The answer as a person reads it, then its sources (`inferred`: ids of documents whose
     date was read from their text)."""
@@ -68,7 +81,7 @@ def render_answer(answer: Answer, inferred: Collection[str] = ()) -> None:
                     f"- {md_escape(c.title)} ({c.published or 'undated'}) — {md_escape(c.source)}"
                 )
     else:
-        st.markdown(md_escape(answer.text))
+        render_body(answer)
         note = as_of_note(answer)
         if note:
             st.caption(note)
