@@ -38,7 +38,13 @@ class _Unit:
 
 
 def _is_heading(text: str) -> bool:
-    return len(text) <= 120 and "\n" not in text and not re.search(r"[.!?:;,|]$", text)
+    """A short line that is not a sentence and not a table row ("a | b | c")."""
+    return (
+        len(text) <= 120
+        and "\n" not in text
+        and " | " not in text
+        and not re.search(r"[.!?:;,|]$", text)
+    )
 
 
 def _page_at(doc: Document, offset: int) -> int | None:
