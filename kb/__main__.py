@@ -267,7 +267,7 @@ def _facts(args: argparse.Namespace) -> int:
         return EXIT_OK
     for f in found:
         marked = "" if f.modality == "stated" else f" [{f.modality}]"
-        what = describe(f.kind, f.fields, f.entities)
+        what = describe(f.kind, f.fields, f.entities, f.text)
         print(f"{f.date or 'undated':10}  {f.kind:11}  {what}{marked}")
         page = f" p.{f.chunk.page}" if f.chunk.page else ""
         print(f"            - {f.chunk.title} ({f.chunk.source}{page})")

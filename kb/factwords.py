@@ -5,10 +5,11 @@ the same everywhere."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from kb.dates import display_date
+from kb.dates import MONTH_RE, display_date, stated_date
 
 _SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -25,19 +26,21 @@ def money(value: float | None, currency: str | None = "USD", written: str | None
         if abs(value) >= size:
             return f"{symbol}{value / size:,.4g} {word}{suffix}"
     if abs(value) < 100 and value != int(value):
-        return f"{symbol}{value:,.2f}{suffix}"
+        cents = f"{value:,.2f}"
+        shown = cents if float(cents.replace(",", "")) == value else f"{value:,.4g}"
+        return f"{symbol}{shown}{suffix}"
     return f"{symbol}{value:,.0f}{suffix}"
 
 
 def unit_words(unit: str | None) -> str:
-    """ "per 1M input tokens", "per second"."""
+    """ "per million input tokens", "per second": in words, as articles write them."""
     if not unit:
         return ""
-    return f"per {unit}"
+    return "per " + re.sub(r"^1M\b", "million", unit)
 
 
 def price(fields: Mapping[str, Any]) -> str:
-    value = money(fields.get("value"), fields.get("currency"))
+    value = money(fields.get("value"), fields.get("currency"), fields.get("price_text"))
     unit = unit_words(fields.get("unit"))
     return f"{value} {unit}".strip()
 
@@ -51,9 +54,20 @@ def _names(values: Any) -> str:
     return ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def describe(kind: str, fields: Mapping[str, Any], entities: tuple[str, ...] = ()) -> str:
-    """One line saying what the fact states, without its date or source."""
-    f = fields
+def text_of(fields: Mapping[str, Any]) -> str:
+    return str(fields.get("_text") or "")
+
+
+def stated_in(number: str, text: str) -> bool:
+    return bool(text) and re.search(rf"(?<![\d.]){re.escape(number)}(?![\d])", text) is not None
+
+
+def describe(
+    kind: str, fields: Mapping[str, Any], entities: tuple[str, ...] = (), text: str = ""
+) -> str:
+    """One line saying what the fact states (figures as its source writes them), without
+    its date or source. `text` is the source's sentence or row."""
+    f = {**fields, "_text": text}
     first = entities[0] if entities else ""
     if kind == "funding":
         amount = money(f.get("amount"), f.get("currency"), f.get("amount_text"))
@@ -69,16 +83,20 @@ def describe(kind: str, fields: Mapping[str, Any], entities: tuple[str, ...] = (
     if kind == "price":
         text = f"{f.get('product') or first}: {price(f)}"
         old = f.get("old_value")
+        change = f.get("change_pct")
+        # a percentage is shown only as the source states it, never worked out here
+        stated = change is not None and stated_in(f"{abs(change):g}", text_of(f))
         if old is not None:
             text += f" (was {money(old, f.get('currency'))}"
-            if f.get("change_pct") is not None:
-                text += f", {f['change_pct']:+g}%"
-            text += ")"
-        elif f.get("change_pct") is not None:
-            text += f" ({f['change_pct']:+g}%)"
+            text += f", {change:+g}%)" if stated else ")"
+        elif stated:
+            text += f" ({change:+g}%)"
         return text
     if kind == "launch":
-        product = " ".join(p for p in (f.get("product"), f.get("version")) if p) or first
+        product = str(f.get("product") or first)
+        version = str(f.get("version") or "")
+        if version and not product.endswith(version):  # "Lumen-4" already says "4"
+            product = f"{product} {version}"
         who = f"{f['vendor']} " if f.get("vendor") else ""
         text = f"{who}{f.get('action') or 'launched'} {product}"
         if f.get("region"):
@@ -125,6 +143,29 @@ def describe(kind: str, fields: Mapping[str, Any], entities: tuple[str, ...] = (
         cells = f.get("cells") or {}
         return "; ".join(f"{k}: {v}" for k, v in cells.items() if v) or str(f.get("name") or "")
     return ", ".join(entities)
+
+
+_WRITTEN_DATE = re.compile(
+    rf"\b{MONTH_RE}\.?\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{MONTH_RE}\.?\s+\d{{4}}\b|"
+    rf"\b{MONTH_RE}\.?\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+
+
+def date_as_written(date: str | None, text: str, published: str | None = None) -> str:
+    """The fact's date as its source writes it ("June 9, 2026", "Oct 2024"), else as the
+    article's date line gives it; "undated" for none."""
+    if not date:
+        return "undated"
+    for m in _WRITTEN_DATE.finditer(text):
+        if stated_date(m.group(0), published) == date or _month_of(m.group(0)) == date:
+            return m.group(0)
+    return when(date)
+
+
+def _month_of(written: str) -> str | None:
+    found = stated_date(written + " 1", None) if re.fullmatch(r"\w+\.?\s+\d{4}", written) else None
+    return found[:7] if found else None
 
 
 def when(date: str | None) -> str:

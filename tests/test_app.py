@@ -142,3 +142,35 @@ def test_entity_filter_and_timeline(app_env):
     assert "kestrel-video-launch.txt" in sources and "halvard-report.pdf" in sources
     at.button(key="close_entity").click().run()
     assert not at.subheader and at.sidebar.selectbox(key="timeline_entity").value == "(none)"
+
+
+def test_market_view_tables_filter_and_source_card(app_env):
+    at = start()
+    at.toggle(key="market_view").set_value(True).run()
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs][:4] == [
+        "Funding rounds",
+        "Prices",
+        "Launches",
+        "Status changes",
+    ]
+    funding = at.dataframe[0].value
+    assert list(funding["about"])[0].startswith("Northwind Labs")
+    assert funding["amount"].iloc[0] == 1.3e9 and funding["source"].iloc[0].endswith(".md")
+    prices = at.dataframe[1].value
+    assert set(prices["unit"]) >= {"1M input tokens", "1M output tokens"}
+    # each row's source card: the quoted sentence of the article it came from
+    quotes = [m.value for m in at.markdown if "kb-quote" in m.value]
+    assert any("1.3 billion" in q for q in quotes)
+    # the entity filter narrows every table
+    at.text_input(key="market-entity").set_value("Lumen-4").run()
+    assert not at.exception, at.exception
+    assert all("Lumen-4" in about for about in at.dataframe[0].value["about"])
+
+
+def test_list_answers_show_a_table_of_cited_rows(app_env):
+    at = ask(start(), "Which companies raised more than $1 billion?")
+    text = assistant_markdown(at)
+    assert "Northwind Labs" in text and "\\[1\\]" in text
+    table = at.dataframe[0].value
+    assert list(table["cited"]) == ["[1]"]

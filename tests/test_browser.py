@@ -470,3 +470,26 @@ def test_sign_in_and_each_roles_controls_and_the_key_never_reaches_the_browser(b
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# --- the Market view (issue 15) -----------------------------------------------------------
+
+
+def test_market_view_shows_fact_tables_a_chart_and_a_source(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    page.goto(app_url)
+    page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Market view").click()
+    page.get_by_text("Market facts").first.wait_for(timeout=60_000)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=60_000)
+    assert page.get_by_role("tab", name="Funding rounds").is_visible()
+    # the source card of the selected row quotes its article
+    quote = page.locator(".kb-quote").first
+    quote.wait_for(timeout=60_000)
+    assert "1.3 billion" in quote.inner_text()
+    page.get_by_role("tab", name="Prices").click()
+    page.get_by_text("Price over time of").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "market-view.png"), full_page=True)
+    page.close()

@@ -44,7 +44,7 @@ def fact_rows(facts: Sequence[StoredFact]) -> list[dict[str, object]]:
                 "date": f.date or "",
                 "kind": f.kind,
                 "about": ", ".join(f.entities[:2]),
-                "what": describe(f.kind, fields, f.entities),
+                "what": describe(f.kind, fields, f.entities, f.text),
                 "amount": float(amount) if isinstance(amount, (int, float)) else None,
                 "unit": _cell(fields.get("unit") or fields.get("currency")),
                 "status": _cell(
@@ -92,7 +92,13 @@ def _funding_chart(facts: Sequence[StoredFact]) -> None:
 
 
 def _price_chart(facts: Sequence[StoredFact], key: str) -> None:
-    products = sorted({str(f.fields.get("product") or "") for f in facts} - {""})
+    counts: dict[str, int] = {}
+    for f in facts:
+        name = str(f.fields.get("product") or "")
+        if name and f.date:
+            counts[name] = counts.get(name, 0) + 1
+    # the product with the most dated prices first: its chart says most
+    products = sorted(counts, key=lambda p: (-counts[p], p))
     if not products:
         return
     product = st.selectbox("Price over time of", products, key=f"{key}-product")

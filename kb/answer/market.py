@@ -31,7 +31,7 @@ from kb.answer.scope import (
 )
 from kb.entities import entity_key
 from kb.factstore import StoredFact
-from kb.factwords import describe, money, when
+from kb.factwords import date_as_written, describe, money, price, when
 from kb.text import tokenize
 from kb.types import Answer, Citation, Claim
 
@@ -129,8 +129,12 @@ def _item(f: StoredFact) -> str:
     return str(value or (f.entities[0] if f.entities else ""))
 
 
+def _written_date(f: StoredFact) -> str:
+    return date_as_written(f.date, f.text, f.chunk.published)
+
+
 def _line(f: StoredFact) -> str:
-    return f"{describe(f.kind, f.fields, f.entities)}, {when(f.date)}"
+    return f"{describe(f.kind, f.fields, f.entities, f.text)}, {_written_date(f)}"
 
 
 def _row_line(row: StoredFact, column: str | None = None) -> str:
@@ -150,7 +154,7 @@ def _fact_dict(f: StoredFact) -> dict:
     return {
         "date": f.date or "",
         "kind": f.kind,
-        "what": describe(f.kind, f.fields, f.entities),
+        "what": describe(f.kind, f.fields, f.entities, f.text),
         "source": f.chunk.source,
     }
 
@@ -211,6 +215,54 @@ def _table_rows(prepared: Prepared, scope: Scope) -> tuple[Table | None, list[St
     return table, rows
 
 
+def _none_in_scope(prepared: Prepared, scope: Scope, shape: str) -> Answer | None:
+    """An exact "none": the question's kind of fact is in the corpus, but none in the period
+    or amount range it asks about. Then the corpus says no such event, and the answer says
+    which dates the sources cover; with no facts of the kind at all, the question goes on."""
+    if not (scope.since or scope.until or scope.minimum or scope.maximum) or not scope.kinds:
+        return None
+    kind = scope.kinds[0]
+    unbounded = replace(scope, since=None, until=None, minimum=None, maximum=None)
+    everything = select(prepared, unbounded, [kind])
+    if scope.entities:
+        everything = about(everything, scope.entities)
+    if not everything:
+        return None
+    dates = sorted(f.date for f in everything if f.date)
+    span = f", dated {when(dates[0])} to {when(dates[-1])}" if dates else ""
+    asked = []
+    if scope.since or scope.until:
+        since, until = scope.since or "", scope.until or ""
+        asked.append(f"from {since} to {until}" if since != until else f"in {since}")
+    if scope.minimum is not None:
+        asked.append(f"above {money(scope.minimum)}")
+    if scope.maximum is not None:
+        asked.append(f"below {money(scope.maximum)}")
+    text = (
+        f"None found: the sources hold {len(everything)} {_KIND_NAME.get(kind, kind)} facts"
+        f"{span}, and none {' and '.join(asked)}."
+    )
+    return Answer(
+        question=prepared.question.text,
+        text=text,
+        abstained=True,
+        nearest=tuple(prepared.hits[:3]),
+        shape=shape,
+    )
+
+
+_KIND_NAME = {
+    "funding": "funding-round",
+    "price": "price",
+    "launch": "launch",
+    "status": "status",
+    "legal": "legal-action",
+    "acquisition": "acquisition",
+    "investment": "investment",
+    "partnership": "partnership",
+}
+
+
 def _newest_per_item(facts: Sequence[StoredFact]) -> list[StoredFact]:
     """One fact per item (the newest that says most), in date order."""
     best: dict[str, StoredFact] = {}
@@ -239,7 +291,7 @@ def list_answer(prepared: Prepared, scope: Scope) -> Answer | None:
             )
     kind, facts = _typed(prepared, scope)
     if not facts:
-        return None
+        return _none_in_scope(prepared, scope, "list")
     items = _newest_per_item(facts)
     intro = f"{len(items)} found in the sources{_date_span(items)}:"
     return _answer(
@@ -271,7 +323,7 @@ def count_answer(prepared: Prepared, scope: Scope) -> Answer | None:
             )
     kind, facts = _typed(prepared, scope)
     if not facts:
-        return None
+        return _none_in_scope(prepared, scope, "count")
     if _ARTICLES.search(text):
         docs: dict[str, StoredFact] = {}
         for f in facts:
@@ -356,7 +408,7 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
                 return _answer(prepared, intro, lines, "superlative", outro=outro)
     kind, facts = _typed(prepared, scope)
     if not facts:
-        return None
+        return _none_in_scope(prepared, scope, "superlative")
     value: Callable[[StoredFact], float | None]
     if kind == "price" and _DROP_WORDS.search(text):
         value = lambda f: f.fields.get("change_pct")  # noqa: E731
@@ -455,12 +507,8 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
                 by_unit[str(f.fields.get("unit") or "")] = f
             unit = _unit_asked(scope, list(by_unit.values()))
             chosen = [by_unit[unit]] if unit in by_unit else list(by_unit.values())[:3]
-            parts = "; ".join(
-                f"{money(f.fields.get('value'), f.fields.get('currency'))} per "
-                f"{f.fields.get('unit') or '?'}"
-                for f in chosen
-            )
-            lines.append((f"{side}: {parts} ({when(chosen[-1].date)})", chosen))
+            parts = "; ".join(price(f.fields) for f in chosen)
+            lines.append((f"{side}: {parts} ({_written_date(chosen[-1])})", chosen))
             if len(chosen) == 1 and isinstance(chosen[0].fields.get("value"), (int, float)):
                 values.append(float(chosen[0].fields["value"]))
         else:
@@ -502,7 +550,7 @@ def timeline_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         kinds = [k for k in scope.kinds if k != "status"] or ["price"]
         facts = about(select(prepared, scope, kinds[:1]), names)
         points = _distinct_by(facts, lambda f: (f.fields.get("unit"), f.fields.get("value")))
-        label = lambda f: f"{when(f.date)}: {describe(f.kind, f.fields, f.entities)}"  # noqa: E731
+        label = lambda f: f"{_written_date(f)}: {describe(f.kind, f.fields, f.entities, f.text)}"  # noqa: E731
     changed = any(f.fields.get("old_value") is not None for f in points)
     if len(points) < 2 and not changed:  # one figure is not a change over time
         return None
@@ -514,7 +562,7 @@ def _valuation_line(f: StoredFact) -> str:
     fields = f.fields
     value = money(fields.get("valuation"), fields.get("currency"), fields.get("valuation_text"))
     round_ = f" ({fields['round']})" if fields.get("round") else ""
-    return f"{when(f.date)}: valued at {value}{round_}"
+    return f"{_written_date(f)}: valued at {value}{round_}"
 
 
 def _distinct_by(facts: Sequence[StoredFact], key: Callable[[StoredFact], object]) -> list:
@@ -556,7 +604,7 @@ def _overlap(f: StoredFact, words: frozenset[str]) -> int:
 def _event_line(f: StoredFact) -> str:
     """The source's own sentence, dated, marked when it is a forecast or a rumour."""
     mark = {"forecast": " (expected)", "rumour": " (reported, unconfirmed)"}.get(f.modality, "")
-    return f"{when(f.date)}{mark}: {' '.join(f.text.split())}"
+    return f"{_written_date(f)}{mark}: {' '.join(f.text.split())}"
 
 
 def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> Answer | None:
@@ -613,8 +661,8 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
             status = str(newest.fields.get("status") or "")
             verdict = "No" if status in _NO else "Yes" if status in _YES else ""
             if verdict:
-                said = describe("status", newest.fields, newest.entities)
-                intro = f"{verdict}. As of {when(newest.date)}, {said}:"
+                said = describe("status", newest.fields, newest.entities, newest.text)
+                intro = f"{verdict}. As of {_written_date(newest)}, {said}:"
                 if newest not in chosen:
                     chosen = [newest, *chosen[:3]]
     lines = [(_event_line(f), f) for f in chosen]

@@ -410,6 +410,8 @@ def table_for(prepared: Prepared, scope: Scope) -> Table | None:
         if len(table.rows) < 2 or ranks[table.doc_id] > 2:
             continue
         words = words_of([table.caption, *table.columns])
+        if not scope.wants_table and not (words - _name_words(scope)) & scope.words:
+            continue  # nothing says the question is about this table ("what do corvids eat")
         title = words_of(table.title) - words
         cells = words_of([v for r in table.rows for v in (r.fields.get("cells") or {}).values()])
         score = (
@@ -423,6 +425,10 @@ def table_for(prepared: Prepared, scope: Scope) -> Table | None:
     if best is None or best[0] <= 0:
         return None
     return best[1]
+
+
+def _name_words(scope: Scope) -> set[str]:
+    return words_of(list(scope.entities))
 
 
 def column_for(table: Table, words: frozenset[str], prefer: Sequence[str] = ()) -> str | None:
