@@ -121,7 +121,7 @@ class KnowledgeBase:
         text, warnings = clean_question(question)
         earlier = tuple(clean_question(h)[0] for h in history)
         q = parse_question(with_subject(text, filters), earlier)
-        if k is None and q.shape == "summary":  # a digest draws on more articles
+        if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)
         for _ in range(VIEW_TRIES):

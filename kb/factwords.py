@@ -41,6 +41,8 @@ def unit_words(unit: str | None) -> str:
 
 def price(fields: Mapping[str, Any]) -> str:
     value = money(fields.get("value"), fields.get("currency"), fields.get("price_text"))
+    if re.search(r"\b(?:per|a|an)\s+\w+|/", value):  # "$3 per million tokens" as written
+        return value
     unit = unit_words(fields.get("unit"))
     return f"{value} {unit}".strip()
 
@@ -106,8 +108,13 @@ def describe(
         return text
     if kind == "status":
         text = f"{f.get('product') or first}: {f.get('status') or 'status changed'}"
-        if f.get("region"):
-            text += f" in {f['region']}"
+        region = str(f.get("region") or "")
+        if region.lower() in ("international", "global", "worldwide"):
+            text += " " + {"international": "internationally", "global": "globally"}.get(
+                region.lower(), region.lower()
+            )
+        elif region:
+            text += f" in {region}"
         if f.get("reason"):
             text += f" ({f['reason']})"
         return text

@@ -20,12 +20,13 @@ from kb.types import Answer, Citation, Claim, Hit
 
 MAX_SENTENCES = 6
 MIN_SENTENCES = 3
-MIN_RELEVANCE = 0.25  # cosine of a sentence to the question, below which it is off topic
+MIN_RELEVANCE = 0.3  # cosine of a sentence to the question, below which it is off topic
 REDUNDANCY = 0.7  # weight of the similarity to sentences already chosen
 SAME_SOURCE = 0.06  # penalty per sentence already taken from the same article
 RECENCY = 0.05  # bonus for the newest article, scaled down to 0 for the oldest
 STATES_A_FACT = 0.06  # bonus for a sentence the fact extractor read a market event from
-LEANS_ON_CONTEXT = 0.06  # penalty for a sentence that starts with "It", "They", "This"...
+LEANS_ON_CONTEXT = 0.1  # penalty for a sentence that starts with "It", "They", "This"...
+OFF_SUBJECT = 0.1  # penalty for a sentence naming none of the companies the question names
 _PRONOUN_START = re.compile(
     r"^(?:it|its|they|their|this|that|these|those|he|she|the company)\b", re.I
 )
@@ -63,6 +64,7 @@ def choose(
     vectors: np.ndarray,
     query: np.ndarray,
     fact_sentences: frozenset[str] = frozenset(),
+    subjects: Sequence[str] = (),
 ) -> list[tuple[int, float]]:
     """Maximal marginal relevance: relevant, new, recent, informative (a market event rather
     than a remark that leans on the sentence before), and spread over articles."""
@@ -73,6 +75,8 @@ def choose(
             bonus[i] += STATES_A_FACT
         if _PRONOUN_START.match(item.text):
             bonus[i] -= LEANS_ON_CONTEXT
+        if subjects and not any(s.lower() in item.text.lower() for s in subjects):
+            bonus[i] -= OFF_SUBJECT
     chosen: list[tuple[int, float]] = []
     per_source: dict[str, int] = {}
     while len(chosen) < MAX_SENTENCES:
@@ -131,7 +135,8 @@ class DigestAnswerer:
             for f in prepared.market_facts(FactQuery())
             if f.chunk.chunk_id in chunk_ids and f.kind not in ("row", "ranking")
         )
-        chosen = choose(items, vectors, prepared.vector, facts)
+        subjects = [e.name for e in prepared.question.entities if e.kind in ("vendor", "model")]
+        chosen = choose(items, vectors, prepared.vector, facts, subjects)
         sources = {items[i].hit.chunk.doc_id for i, _ in chosen}
         if len(chosen) < MIN_SENTENCES or len(sources) < 2:
             return None

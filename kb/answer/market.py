@@ -14,6 +14,9 @@ from dataclasses import replace
 from kb.answer.base import EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
 from kb.answer.scope import (
+    KIND_CUES as _KIND_CUE_PATTERNS,
+)
+from kb.answer.scope import (
     Scope,
     Table,
     about,
@@ -32,7 +35,7 @@ from kb.answer.scope import (
 from kb.entities import entity_key
 from kb.factstore import StoredFact
 from kb.factwords import date_as_written, describe, money, price, when
-from kb.text import tokenize
+from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim
 
 # the field naming what a fact of each kind is "an item" of a list as
@@ -276,7 +279,100 @@ def _newest_per_item(facts: Sequence[StoredFact]) -> list[StoredFact]:
 # --- shapes ------------------------------------------------------------------------------
 
 
+_CORPUS_WIDE = re.compile(
+    r"\b(?:mentioned|named|covered|in the (?:corpus|sources|articles)|across the|competitors?|"
+    r"rivals?|compet\w*)\b",
+    re.I,
+)
+_RIVALS = re.compile(r"\b(?:competitors?|rivals?|compet\w*)\b", re.I)
+_PRODUCT_KINDS = ("row", "launch", "price", "status")
+
+
+def _products_on_topic(prepared: Prepared, scope: Scope) -> Answer | None:
+    """ "Which video models are mentioned?", "Who are Alibaba's competitors in AI video?":
+    every product the facts name in a sentence, row or table about the question's most
+    specific topic word (by corpus rarity); for rivals, the makers of those products other
+    than the company asked about."""
+    names = {w for n in scope.entities for w in tokenize(n)}
+    topic = [
+        w
+        for w in prepared.question.terms
+        if w not in names and not _NOT_TOPIC.match(w) and w not in _GENERIC_TOPIC
+    ]
+    if not topic:
+        return None
+    rivals = bool(_RIVALS.search(prepared.question.text))
+    asked = [entity_key(n) for n in scope.entities]
+    candidates = [f for f in scope.facts if f.kind in _PRODUCT_KINDS and f.modality == "stated"]
+    # the product category: the topic word most product facts are about ("video")
+    contexts = [(f, _product_context(f)) for f in candidates]
+    key_word = max(
+        topic,
+        key=lambda w: (sum(w in c for _, c in contexts), prepared.corpus.idf(w)),
+    )
+    items: dict[str, StoredFact] = {}
+    for f, context in contexts:
+        if key_word not in context:
+            continue
+        key = entity_key(_listed_name(f, rivals))
+        if not key or any(key == a or key.startswith(a) for a in asked):
+            continue
+        if key not in items or (f.date or "") > (items[key].date or ""):
+            items[key] = f
+    if len(items) < 2:
+        return None
+    chosen = sorted(items.values(), key=lambda f: _listed_name(f, rivals).lower())
+    what = "companies" if rivals else "products"
+    return _answer(
+        prepared,
+        f"{len(chosen)} {what} in the sources{_date_span(chosen)}:",
+        [(f"{_listed_name(f, rivals)}: {' '.join(f.text.split())}", f) for f in chosen],
+        "list",
+    )
+
+
+def _product_context(f: StoredFact) -> set[str]:
+    """The words that say what a product is: a row's caption, header and own cells; the
+    words of a sentence near the product's name."""
+    if f.kind == "row":
+        return set(tokenize(f"{f.fields.get('table') or ''} {row_name(f)}"))
+    name = str(f.fields.get("product") or "")
+    at = f.text.find(name) if name else -1
+    if at < 0:
+        return set(tokenize(f.text))
+    return set(tokenize(f.text[max(0, at - 60) : at + len(name) + 60]))
+
+
+_GENERIC_TOPIC = {
+    "model",
+    "compani",
+    "product",
+    "vendor",
+    "firm",
+    "startup",
+    "maker",
+    "competitor",
+    "rival",
+}
+_MAKER_COLUMNS = ("vendor", "developer", "company", "maker")
+
+
+def _listed_name(f: StoredFact, rivals: bool) -> str:
+    """The product a fact is about, or for rivals its maker."""
+    cells = f.fields.get("cells") or {}
+    if rivals:
+        maker = f.fields.get("vendor") or next(
+            (v for k, v in cells.items() if k.lower() in _MAKER_COLUMNS), ""
+        )
+        return str(maker or "")
+    return row_name(f) if f.kind == "row" else str(f.fields.get("product") or "")
+
+
 def list_answer(prepared: Prepared, scope: Scope) -> Answer | None:
+    if _CORPUS_WIDE.search(prepared.question.text):
+        answer = _products_on_topic(prepared, scope)
+        if answer is not None:
+            return answer
     if scope.wants_table or not scope.kinds:
         table, rows = _table_rows(prepared, scope)
         if table is not None and rows:
@@ -321,20 +417,11 @@ def count_answer(prepared: Prepared, scope: Scope) -> Answer | None:
                 "count",
                 rows=[_row_dict(r) for r in rows],
             )
+    if _ARTICLES.search(text):
+        return _article_count(prepared, scope)
     kind, facts = _typed(prepared, scope)
     if not facts:
         return _none_in_scope(prepared, scope, "count")
-    if _ARTICLES.search(text):
-        docs: dict[str, StoredFact] = {}
-        for f in facts:
-            docs.setdefault(f.chunk.doc_id, f)
-        chosen = sorted(docs.values(), key=lambda f: f.chunk.published or "")
-        return _answer(
-            prepared,
-            f"{len(chosen)} articles:",
-            [(f"{f.chunk.title} ({when(f.chunk.published)}): {_line(f)}", f) for f in chosen],
-            "count",
-        )
     groups = _distinct_events(facts)
     return _answer(
         prepared,
@@ -342,6 +429,54 @@ def count_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         [(_line(g[0]), g) for g in groups],
         "count",
         rows=[_fact_dict(g[0]) for g in groups],
+    )
+
+
+_NOT_TOPIC = re.compile(
+    r"^(?:how|mani|articl|document|sourc|stori|report|discuss|mention|cover|talk|write|"
+    r"written|corpus|ai)$"
+)
+
+
+def _article_count(prepared: Prepared, scope: Scope) -> Answer | None:
+    """ "How many articles discuss copyright disputes?": the retrieved articles that use the
+    topic's most specific word (by corpus rarity), each cited by its first sentence using
+    it. Counts only what retrieval found, and says so."""
+    topic = [w for w in prepared.question.terms if not _NOT_TOPIC.match(w)]
+    if not topic:
+        return None
+    # the topic word most of the retrieved articles share ("copyright", not "disputes")
+    per_doc: dict[str, set[str]] = {}
+    for hit in prepared.hits:
+        per_doc.setdefault(hit.chunk.doc_id, set()).update(tokenize(hit.chunk.text))
+    idf = prepared.corpus.idf
+    key = max(topic, key=lambda w: (sum(w in words for words in per_doc.values()), idf(w)))
+    found: dict[str, StoredFact] = {}
+    for hit in prepared.hits:
+        chunk = hit.chunk
+        if chunk.doc_id in found:
+            continue
+        for a, b in sentence_spans(chunk.text):
+            sentence = chunk.text[a:b].strip()
+            if key in tokenize(sentence):
+                found[chunk.doc_id] = StoredFact(
+                    "mention", chunk.published, "article", "stated", (), {}, chunk, sentence, a
+                )
+                break
+    if not found:
+        return None
+    chosen = sorted(found.values(), key=lambda f: f.chunk.published or "")
+    word = next(
+        (w for w in re.findall(r"[\w-]+", prepared.question.text) if key in tokenize(w)), key
+    )
+    return _answer(
+        prepared,
+        f'{len(chosen)} of the articles retrieved for the question mention "{word}":',
+        [
+            (f"{f.chunk.title} ({when(f.chunk.published)}): {' '.join(f.text.split())}", f)
+            for f in chosen
+        ],
+        "count",
     )
 
 
@@ -667,6 +802,43 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
                     chosen = [newest, *chosen[:3]]
     lines = [(_event_line(f), f) for f in chosen]
     return _answer(prepared, intro, lines, "status" if yes_no else "events")
+
+
+_FIGURE_KINDS = ("funding", "investment", "acquisition", "price", "legal")
+
+
+def lookup_answer(prepared: Prepared) -> Answer | None:
+    """A figure the retrieved passages did not give ("How much is Alibaba investing in AI
+    infrastructure?"), from the facts about the company or product the question names: the
+    fact of the kind it asks about that shares most of its other words. Used only when the
+    sentence answerer abstains."""
+    question = prepared.question
+    if question.expects not in ("money", "percent_or_money", "number", "percent"):
+        return None
+    scope = scope_of(prepared)
+    kinds = [k for k in scope.kinds if k in _FIGURE_KINDS]
+    if not kinds or not scope.entities:
+        return None
+    facts = _events_about(select(prepared, scope, kinds), list(scope.entities))
+    names = {w for n in scope.entities for w in tokenize(n)}
+    cue_words = {w for w in scope.words if any(p.search(w) for _, p in _KIND_CUE_PATTERNS)}
+    wanted = scope.words - names - cue_words - {"much", "mani", "total", "amount"}
+    best: tuple[int, StoredFact] | None = None
+    for f in facts:
+        context = set(
+            tokenize(f"{f.text} {f.fields.get('purpose') or ''} {f.fields.get('target') or ''}")
+        )
+        overlap = len(wanted & context)
+        if (overlap or not wanted) and (
+            best is None or (overlap, f.date or "") > (best[0], best[1].date or "")
+        ):
+            best = (overlap, f)
+    if best is None:
+        return None
+    fact = best[1]
+    return _answer(
+        prepared, "From the facts read from the articles:", [(_line(fact), fact)], "fact"
+    )
 
 
 MARKET_SHAPES = frozenset(

@@ -42,6 +42,8 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+KIND_CUES = _KIND_CUES
+
 _TABLE_WORDS = re.compile(
     r"\b(?:table|grid|chart|lists|listed|report|landscape|roundup|sheet)\b", re.I
 )
@@ -113,7 +115,10 @@ def places_in(text: str) -> set[str]:
 def named_places(text: str) -> set[str]:
     """Places a question asks about: known spellings folded, plus capitalised names after
     "in", "outside" or "across"."""
-    return {key for key, pattern in _PLACE if pattern.search(text)} | _capitalised_places(text)
+    places = {key for key, pattern in _PLACE if pattern.search(text)} | _capitalised_places(text)
+    if re.search(r"\boutside\b", text, re.I):  # "outside China": what holds internationally
+        places |= {"international", "global", "worldwide"}
+    return places
 
 
 def in_places(facts: Iterable[StoredFact], text: str) -> list[StoredFact]:
