@@ -164,7 +164,19 @@ def expected_type(text: str) -> str:
         return "entity"
     if wh == "why":
         return "reason"
+    if not wh and not re.match(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b", lower):
+        # a nominal question as people type it: "seedance 2.0 release date", "x price"
+        if _NOMINAL_DATE.search(lower):
+            return "date"
+        if _NOMINAL_MONEY.search(lower):
+            return "money"
     return ""
+
+
+_NOMINAL_DATE = re.compile(
+    r"\b(?:release|launch|founding|announcement)?\s*(?:date|when|year)\s*\??$"
+)
+_NOMINAL_MONEY = re.compile(r"\b(?:price|prices|pricing|cost|costs|valuation|funding)\s*\??$")
 
 
 _WH_NOUN = re.compile(
@@ -197,23 +209,52 @@ def split_parts(text: str) -> list[str]:
     return parts if len(parts) > 1 else [text]
 
 
-def needs_context(text: str) -> bool:
-    """A follow-up that leans on the earlier turn ("and how much does it cost?")."""
+def needs_context(text: str, history: Sequence[str] = ()) -> bool:
+    """A follow-up that leans on the earlier turn ("and how much does it cost?", "what about
+    Google?"). One that names its own subject ("and what did OpenAI do with Sora?") does
+    not, however it starts."""
     words = text.split()
     has_name = bool(re.search(r"\b[A-Z][a-zA-Z]+\b", " ".join(words[1:]))) or bool(_versions(text))
+    if text.lower().startswith(("what about", "how about")):
+        return True
+    if has_name and history and _names_its_own_subject(text, history[-1]):
+        return False
     return (
         bool(_PRONOUNS.search(text))
         or (len(words) <= 6 and not has_name)
-        or (text.lower().startswith(("and ", "what about", "how about", "also")))
+        or (text.lower().startswith(("and ", "also")))
     )
+
+
+def _names_its_own_subject(text: str, previous: str) -> bool:
+    """A complete question (a wh-word or auxiliary, and a name the previous question did not
+    have) whose pronouns, if any, point at that name ("what did OpenAI do with it" is still
+    about the earlier thing: "it")."""
+    body = re.sub(r"^(?:and|so|but|also|then)\s+", "", text, flags=re.I)
+    if not re.match(
+        r"(?:what|which|who|when|where|why|how|is|are|was|were|did|does|do|can)\b", body, re.I
+    ):
+        return False
+    if re.search(r"\b(?:it|its|it's|they|them|their|this|that|these|those)\b", body, re.I):
+        return False
+    earlier = set(names_of(previous)) | set(_versions(previous))
+    own = set(names_of(body)) | set(_versions(body))
+    return bool(own - earlier)
 
 
 def names_of(text: str) -> list[str]:
     """Tokens of the capitalised names in a question ("OpenAI's board" -> "openai")."""
     out: list[str] = []
+    # "U.K.", "E.U.": abbreviations with dots are places and units, not names to look for
+    text = re.sub(r"\b(?:[A-Z]\.){2,}", " ", text)
     for word in _NAME_WORD.findall(text):
         for token in tokenize(word):
-            if token not in NOT_QUESTION_NAMES and token.isalpha() and token not in out:
+            if (
+                token not in NOT_QUESTION_NAMES
+                and token.isalpha()
+                and len(token) > 1
+                and token not in out
+            ):
                 out.append(token)
     return out
 
@@ -404,7 +445,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     history = list(history or ())
     text = " ".join(text.split())
     context: list[str] = []
-    if history and needs_context(text):
+    if history and needs_context(text, history):
         own = set(tokenize(text))
         for earlier in reversed(history[-2:]):
             context.extend(t for t in content_terms(earlier) if t not in own and t not in context)
@@ -415,7 +456,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
         q = m.group(1) or m.group(2) or _ORDINAL_Q[m.group(3).lower()]
         quarters.append(f"q{q}")
     versions = _versions(text)
-    if history and needs_context(text):
+    if history and needs_context(text, history):
         for earlier in reversed(history[-2:]):
             versions.extend(v for v in _versions(earlier) if v not in versions)
             if versions:
@@ -423,7 +464,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     rounds = [f"series {m.lower()}" for m in re.findall(r"\bSeries ([A-K])\b", text, re.I)]
     months = [(MONTHS[m.group(1).lower()[:3]], m.group(2)) for m in _MONTH_YEAR.finditer(text)]
     names = names_of(text)
-    if not names and history and needs_context(text):
+    if not names and history and needs_context(text, history):
         names = names_of(history[-1])
     entities = tuple(find_entities(text))
     return Question(

@@ -79,7 +79,10 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
 
 
 def specifier_gaps(
-    spec: Question, ev: Evidence, doc_tokens: frozenset[str], known: Callable[[str], bool]
+    spec: Question,
+    ev: Evidence,
+    doc_tokens: frozenset[str],
+    spelled: Callable[[str], str | None],
 ) -> tuple[str, ...]:
     """What the question pins down that this evidence does not match: a version the chunk
     never names, a year neither the sentence (with its context) nor the article's date has,
@@ -96,7 +99,16 @@ def specifier_gaps(
         ordinal = {"q1": "first", "q2": "second", "q3": "third", "q4": "fourth"}[q]
         if q not in text and f"{ordinal} quarter" not in text and f"{q[1]}q" not in text:
             gaps.append(q.upper())
-    gaps += [n for n in spec.names if known(n) and n not in doc_tokens]
+    for name in spec.names:
+        if _first_word(spec.text, name):
+            continue  # "Compare", "List": capitalised because it starts the question
+        form = spelled(name)  # the corpus's spelling ("Googel" -> "google"), None if unknown
+        # a name the corpus never mentions: nothing here is about it; a known one must be in
+        # the evidence's article. An acronym ("NYT") may stand for the article's own words.
+        if (form is None or form not in doc_tokens) and not _spells_out(
+            spec.text, name, f"{chunk.title}\n{chunk.text}"
+        ):
+            gaps.append(name)
     gaps += [r.title() for r in spec.rounds if r not in local]  # "Series C" is not "Series D"
     for month, year in spec.months:  # "in May 2024": evidence from then, not from the autumn
         dated_then = (chunk.published or "").startswith(f"{year}-{month:02d}")
@@ -106,6 +118,37 @@ def specifier_gaps(
         if not (dated_then or said_then):
             gaps.append(f"{MONTH_NAMES[month].title()} {year}")
     return tuple(gaps)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+        | {a + c + b for a, b in splits for c in _LETTERS}
+    )
+
+
+def _spells_out(question: str, token: str, text: str) -> bool:
+    """Whether an all-capitals word of the question ("NYT") is the initials of capitalised
+    words in the text ("New York Times")."""
+    written = re.search(rf"\b({re.escape(token)})\b", question, re.I)
+    if not written or not written.group(1).isupper() or not 2 <= len(token) <= 6:
+        return False
+    # each initial starts a capitalised word, the words in a row: "New York Times"
+    pattern = r"\s+".join(rf"{c}[a-z][\w'-]*" for c in written.group(1))
+    return re.search(rf"\b{pattern}\b", text) is not None
+
+
+def _first_word(text: str, token: str) -> bool:
+    """Whether a name token is just the question's capitalised first word."""
+    first = re.match(r"\W*([\w'.-]+)", text)
+    return bool(first) and tokenize(first.group(1)) == [token]
 
 
 def _is_heading(sentence: str) -> bool:
@@ -134,11 +177,11 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 previous, previous_text = header, header_text
             else:
                 header, header_text = tokens, sentence
-            keep = (
+            keep = not sentence.rstrip("\"”’') ").endswith("?") and (
                 is_row
                 or (len(sentence) >= 25 and not _is_heading(sentence))
                 or (sentence[:1].islower() and len(sentence) >= 12)
-            )  # list items
+            )  # list items; a question in the text is never an answer
             if keep:
                 out.append(
                     Evidence(
@@ -219,6 +262,17 @@ class _SentencePicker:
         for word, concept in CONCEPTS.items():
             self._synonyms.setdefault(concept, []).append(word)
 
+    def spelled(self, token: str) -> str | None:
+        """A name token as the corpus spells it: itself when the corpus mentions it, else the
+        most frequent token one letter away ("googel" -> "googl"), else None."""
+        if self.doc_freq(token) > 0:
+            return token
+        if len(token) < 5:
+            return None
+        found = [(self.doc_freq(t), t) for t in one_edit(token)]
+        best = max(found, default=(0, ""))
+        return best[1] if best[0] > 0 else None
+
     def term_weight(self, term: str) -> float:
         """idf, capped; a word found nowhere in the corpus (nor any synonym of it) is most
         likely a typo or slang ("dosh"), so it weighs little instead of a lot."""
@@ -287,9 +341,8 @@ class _SentencePicker:
         for ev in evidence:
             doc_tokens.setdefault(ev.hit.chunk.doc_id, set()).update(ev.chunk_tokens)
         frozen = {d: frozenset(t) for d, t in doc_tokens.items()}
-        known = lambda t: self.doc_freq(t) > 0  # noqa: E731 - names the corpus knows
         gaps = [
-            [specifier_gaps(spec, ev, frozen[ev.hit.chunk.doc_id], known) for ev in evidence]
+            [specifier_gaps(spec, ev, frozen[ev.hit.chunk.doc_id], self.spelled) for ev in evidence]
             for spec in specs
         ]
         if not evidence or all(all(g) for g in gaps):

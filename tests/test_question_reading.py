@@ -1,0 +1,79 @@
+"""Questions as people type them (issue 16): nominal and telegraphic questions, typos in
+names, abbreviations, names the corpus never mentions, acronyms, follow-ups that name their
+own subject, and sentences that are questions themselves."""
+
+from __future__ import annotations
+
+from kb.answer.extractive import _candidates, _display, _spells_out, one_edit
+from kb.query import expected_type, names_of, needs_context, parse_question
+from kb.types import Chunk, Hit
+
+
+def test_nominal_questions_say_what_they_want():
+    assert expected_type("seedance 2.0 release date") == "date"
+    assert expected_type("Lumen-4 launch date?") == "date"
+    assert expected_type("corvid reason 2 price") == "money"
+    assert expected_type("nordhavn gpu pricing") == "money"
+    # a plain topic is not narrowed, and wh-questions keep their own reading
+    assert expected_type("nordhavn stockholm region status") == ""
+    assert expected_type("Who cut the price?") == "entity"
+
+
+def test_dotted_abbreviations_and_single_letters_are_not_names():
+    assert names_of("nordhavn egress cost to the U.K.") == []
+    assert names_of("Is Vox 3 available in the E.U. and the U.S.?") == ["vox"]
+
+
+def test_a_follow_up_naming_its_own_subject_does_not_inherit_the_previous_one():
+    previous = ["Which company released HappyHorse?"]
+    assert not needs_context("and what did OpenAI do with Sora?", previous)
+    q = parse_question("and what did OpenAI do with Sora?", previous)
+    assert not q.context_terms
+    # ... while one that leans on it does
+    assert needs_context("and how much does it cost?", previous)
+    assert needs_context("what about Google?", previous)
+    assert needs_context("and what did OpenAI do with it?", previous)
+    assert parse_question("and how much does it cost?", previous).context_terms
+
+
+def test_one_letter_typos_are_within_one_edit():
+    assert "googl" in one_edit("googel")  # the corpus token of "Google"
+    assert "anthrop" in one_edit("anthrpo") or "anthropic" in one_edit("anthropc")
+    assert "sora" not in one_edit("sonata")
+
+
+def test_an_acronym_matches_the_words_it_stands_for():
+    text = "The New York Times sued OpenAI and Microsoft in federal court."
+    assert _spells_out("The NYT lawsuit: which court?", "nyt", text)
+    assert not _spells_out("The NYT lawsuit: which court?", "nyt", "The new york times sued")
+    assert not _spells_out("the nyt lawsuit", "nyt", text)  # not written as an acronym
+
+
+def test_the_abstention_names_things_as_the_user_wrote_them():
+    assert _display("seedanc 2.0", "Is Seedance 2.0 available?") == "Seedance 2.0"
+    assert _display("australia", "What is the capital of Australia?") == "Australia"
+
+
+def _hit(text: str) -> Hit:
+    chunk = Chunk("c:0", "c", 0, text, 0, len(text), "c.md", "Prices")
+    return Hit(chunk, 1.0)
+
+
+def test_a_sentence_that_asks_is_never_evidence():
+    hit = _hit(
+        "Will video prices keep falling? Analysts expect per-second prices to fall by 20% "
+        "before the end of 2026. What does that mean for studios?"
+    )
+    sentences = [e.sentence for e in _candidates(parse_question("Will prices fall?"), [hit])]
+    assert sentences == [
+        "Analysts expect per-second prices to fall by 20% before the end of 2026."
+    ]
+
+
+def test_names_the_corpus_never_mentions_make_it_abstain(fixture_kb):
+    # "capital" is in the corpus only as part of an investor's name (Calder Peak Capital)
+    answer = fixture_kb.ask("What is the capital of Australia?")
+    assert answer.abstained and "Australia" in answer.text
+    # a one-letter typo of a known name still finds it
+    typo = fixture_kb.ask("How much did Northwnd Labs raise?")
+    assert not typo.abstained and "1.3 billion" in typo.text
