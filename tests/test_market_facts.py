@@ -611,3 +611,17 @@ def test_a_maker_tagged_as_a_person_still_launches_its_product():
     assert f.fields["product"] == "Fenwick Motion 3"
     assert f.fields["vendor"] == "Fenwick Studio"
     assert (f.date, f.fields["region"]) == ("2027-06-04", "Japan")
+
+
+def test_facts_eval_scores_the_held_out_set_over_every_kind():
+    from eval.facts_eval import TEST_DOCS, evaluate
+    from kb.marketfacts import KINDS
+
+    result = evaluate(TEST_DOCS)
+    assert result["documents"] == 8
+    assert set(result["by_kind"]) == set(KINDS)
+    assert all(result["by_kind"][kind]["gold"] > 0 for kind in KINDS)
+    for block in [result["overall"], *result["by_kind"].values()]:
+        for key in ("precision", "recall", "date_accuracy", "modality_agreement"):
+            assert 0.0 <= block[key] <= 1.0
+    assert result["overall"]["predicted"] > 0
