@@ -1,9 +1,10 @@
 """`python -m eval.facts_eval [--docs DIR] [--json]`: market facts against a gold set.
 
-DIR (default eval/fact_docs/) holds articles and gold.jsonl, one line per fact a careful analyst
-would list: {"doc", "kind", "date", "entity", "value", "modality"}. Nothing is ingested: each
-article is loaded and chunked as ingest does (ingest.loaders, ingest.chunking) and
-`kb.marketfacts.extract_facts` reads its chunks. Scores, per kind and overall:
+DIR (default eval/fact_docs/, the development set the rules were tuned on; eval/fact_docs_test/
+is the held-out set, only measured) holds articles and gold.jsonl, one line per fact a careful
+analyst would list: {"doc", "kind", "date", "entity", "value", "modality"}. Nothing is
+ingested: each article is loaded and chunked as ingest does (ingest.loaders, ingest.chunking)
+and `kb.marketfacts.extract_facts` reads its chunks. Scores, per kind and overall:
 
 - recall: share of gold facts some predicted fact matches;
 - precision: share of predicted facts that match a gold fact (a second predicted fact for a gold
@@ -36,6 +37,7 @@ from kb.marketfacts import KINDS, extract_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DOCS = ROOT / "eval" / "fact_docs"
+TEST_DOCS = ROOT / "eval" / "fact_docs_test"
 
 KEYS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "funding": (("company",), "amount"),

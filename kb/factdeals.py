@@ -16,6 +16,7 @@ from kb.factnames import (
     canonical,
     first_org,
     lead_name,
+    plausible,
     regions_in,
     subject_of,
 )
@@ -42,6 +43,8 @@ def acquisition_facts(
     if not m:
         return []
     a, b = m.start(), m.end()
+    if re.match(r"\s+an?\s+(?:[\w.%-]+\s+)?stake\b", sentence[b:]):
+        return []  # "bought a 10% stake in X": an investment (investment_facts)
     _, end = clause_span(sentence, a, b)
     if passive:
         by = first_org(names, b, end)
@@ -86,6 +89,10 @@ _INVEST = re.compile(
     rf"pledged)\s+{AMOUNT_FILLER}(?=[$€£¥]|(?:USD|EUR|GBP)\s?\d)"
 )
 _INVEST_IN = re.compile(r"\binvest(?:ed|s|ing)?\s+(?:heavily\s+|\w+ly\s+)?in\s+(?=[A-Z])")
+_STAKE = re.compile(
+    r"\b(?:took|takes|taking|bought|buys|acquired|holds|held)\s+an?\s+(?:\d+(?:\.\d+)?%\s+|"
+    r"(?:minority|majority|small|large|controlling)\s+)?stake\s+in\s+(?=[A-Z])"
+)
 _BUILDOUT = re.compile(
     r"(?P<what>(?:(?:global|AI|cloud|new|data[- ]cent(?:re|er)|infrastructure|"
     r"computing)\s+){1,4}(?:buildout|build-out|investment|expansion|spending plan|programme|"
@@ -115,11 +122,18 @@ def investment_facts(
                 + r")",
                 o,
             )[0]
-            if o[:1].isupper() and not regions_in(o.split()[0]):
+            if re.match(r"(?:Series [A-K]\b|seed\b|(?:[\w-]+ )?(?:round|funding)\b)", o):
+                # "took a stake in Prism Forge, investing $60 million in its Series B": the
+                # round of the company named before
+                named = [
+                    n for n in names if n.end <= a and n.kind in (*ORG_KINDS, "", "model", "person")
+                ]
+                target = named[-1].name if len(named) >= 2 or _STAKE.search(sentence) else ""
+            elif o[:1].isupper() and not regions_in(o.split()[0]):
                 target = doc.fold(canonical(re.split(r"\s+(?:to|for)\s+", o)[0]))
             else:
                 purpose = o
-    elif (m := _INVEST_IN.search(sentence)) is not None:
+    elif (m := _INVEST_IN.search(sentence) or _STAKE.search(sentence)) is not None:
         a, b = m.start(), m.end()
         org = first_org(names, b)
         if org is None or org.start != b:
@@ -186,12 +200,19 @@ def partnership_facts(
     a, b = m.start(), m.end()
     if re.search(r"\b(?:talks|seek|negotiat)", sentence[max(0, a - 30) : a]):
         return []
-    stop = re.search(r"\s+(?:to|which|that|who|under|for)\s+|[;.]", sentence[b:])
+    # the partners run to the end of the clause or to an appositive ("Lusa Energia, a
+    # Portuguese utility, which ..."); a name tagged as a person is a partner too (the tagger
+    # often reads an unknown company as one), a lone capitalised word only if it acts like a name
+    stop = re.search(
+        r"\s+(?:to|which|that|who|under|for)\s+|[;.]|,\s+(?:a|an|the|its|which)\s", sentence[b:]
+    )
     end = b + (stop.start() if stop else len(sentence) - b)
     parties = [
         n.name
         for n in names
-        if b <= n.start < end and n.kind in (*ORG_KINDS, "", "model") and not regions_in(n.name)
+        if b <= n.start < end
+        and (n.kind in (*ORG_KINDS, "model", "person") or (n.kind == "" and plausible(n, sentence)))
+        and not regions_in(n.name)
     ]
     subject = subject_of(sentence, names, a, ctx)
     if not subject or not parties:
@@ -250,6 +271,13 @@ _LEGAL = [
 ]
 
 
+_AUTHORITY_REF = re.compile(
+    r"\b(?:the|its) (?:[\w-]+ )?(?:board|regulator|authority|watchdog|agency|commission|court|"
+    r"judge|council|ministry|tribunal|office)\b",
+    re.I,
+)
+
+
 def legal_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames) -> list[Found]:
     found = []
     money = find_money(sentence)
@@ -284,6 +312,8 @@ def legal_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
             subject = by.group("p") if by else ""
         if action in ("lawsuit", "fine", "order", "investigation") and not defendants:
             continue
+        if not subject and _AUTHORITY_REF.search(sentence[:a]):
+            subject = ctx.authority  # "The board also ordered Larkspur to ..."
         if not subject and action not in ("settlement",):
             continue
         amount = (

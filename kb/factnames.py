@@ -151,15 +151,116 @@ def regions_in(text: str) -> list[str]:
     return out
 
 
+# Products the way articles name them without a version number: by the noun around the name
+# ("its Reel Remix feature", "the face-swapping app Kinto Face", "its chat assistant, Sartori
+# Chat,") or by an edition word at its end ("Larkspur Pro", "Ombra Voice API").
+_PRODUCT_NOUN = (
+    r"(?:app|apps|feature|features|assistant|chatbot|tool|service|plan|subscription|tier|"
+    r"model|platform|product|bot|agent|editor|generator|API)"
+)
+_NAME_WORDS = r"[A-Z][\w.-]*[\w](?: (?:[A-Z0-9][\w.-]*[\w]|[A-Z0-9])){1,3}"
+_NAME_BEFORE_NOUN = re.compile(
+    rf"(?<![\w'’-])(?P<n>{_NAME_WORDS}) (?-i:{_PRODUCT_NOUN})(?:\b(?!['’-])|$)"
+)
+_NOUN_BEFORE_NAME = re.compile(
+    rf"\b(?-i:{_PRODUCT_NOUN})(?: (?:for|of) [a-z][\w -]{{1,30}}?)?,? (?:called |named )?"
+    rf"(?P<n>{_NAME_WORDS})(?![\w'’-])"
+)
+_NAME_RUN = re.compile(rf"(?<![\w'’.-])(?:{_NAME_WORDS})(?![\w'’-]| \d)")
+_EDITION_WORDS = frozenset(
+    ("Pro", "Plus", "Free", "Lite", "Max", "Mini", "Premium", "Enterprise", "API", "App")
+    + ("Basic", "Starter", "Team", "Business")
+)
+_PRODUCT_BLOCKERS = frozenset(w.lower() for w in ("Series", "Table", "Figure", "Phase", "Page"))
+
+
+def _product_shaped(name: str, curated: dict[str, str]) -> bool:
+    """Whether a capitalised name can be a product: two words or more, not a known company, a
+    place, a month or a company-suffixed name ("Ombra Cloud", "Oakfern Partners")."""
+    words = name.split()
+    if len(words) < 2 or words[0].lower() in _NOT_NAMES or words[0].lower() in _PRODUCT_BLOCKERS:
+        return False
+    if words[-1] in _SUFFIX_WORDS or regions_in(name) or re.match(MONTH_RE, words[0], re.I):
+        return False
+    return curated.get(entity_key(name)) not in ("vendor", "investor", "leaderboard", "place")
+
+
 @dataclass
 class DocNames:
-    """What the whole document tells about names: tags by key, makers, folded spellings."""
+    """What the whole document tells about names: tags by key, makers, folded spellings, and
+    the names it calls products (`product_keys`) or shows to be companies though tagged as
+    people (`org_keys`: "Tessel Studio" beside "Tessel Motion 2")."""
 
     kinds: dict[str, str] = field(default_factory=dict)  # key -> kind from the stored tags
     spelled: dict[str, str] = field(default_factory=dict)  # key -> name as tagged
     makers: dict[str, str] = field(default_factory=dict)  # model key -> vendor
     heads: dict[str, str] = field(default_factory=dict)  # "corvid" -> "Corvid Labs"
     products: list[str] = field(default_factory=list)  # model names, longest first
+    product_keys: set[str] = field(default_factory=set)
+    org_keys: set[str] = field(default_factory=set)
+
+    def kind_of(self, name: str, kind: str) -> str:
+        """A name's kind in this document: a product by its context, a company by its
+        products' names, else `kind` as found."""
+        key = entity_key(name)
+        if key in self.product_keys and kind not in ("vendor", "investor", "leaderboard"):
+            return "model"
+        if kind == "person" and key in self.org_keys:
+            return "org"
+        return kind
+
+    def _read_products(self, texts: Sequence[str]) -> None:
+        curated: dict[str, str] = {}
+        found: dict[str, str] = {}
+        first_words: set[str] = set()
+        for text in texts:
+            for e in find_entities(text):
+                curated.setdefault(e.key, e.kind)
+        for text in texts:
+            for m in _NAME_RUN.finditer(text):
+                words = canonical(m.group(0)).split()
+                if (
+                    len(words) >= 2
+                    and words[-1] in _SUFFIX_WORDS
+                    and curated.get(entity_key(words[0])) != "vendor"
+                ):
+                    # "Ombra" is short for "Ombra Cloud", even where no tagger saw the company
+                    self.heads.setdefault(entity_key(words[0]), " ".join(words))
+        for text in texts:
+            for pattern in (_NAME_BEFORE_NOUN, _NOUN_BEFORE_NAME):
+                for m in pattern.finditer(text):
+                    name = canonical(m.group("n"))
+                    if _product_shaped(name, curated):
+                        found.setdefault(entity_key(name), name)
+            for m in _NAME_RUN.finditer(text):
+                name = canonical(m.group(0))
+                words = name.split()
+                if words and words[-1] in _EDITION_WORDS and _product_shaped(name, curated):
+                    found.setdefault(entity_key(name), name)
+                elif (
+                    len(words) >= 2
+                    and (head := self.heads.get(entity_key(words[0])))
+                    and not entity_key(head).startswith(entity_key(name))
+                    and self.kinds.get(entity_key(name), "person") == "person"
+                    and _product_shaped(name, curated)
+                ):
+                    # "Sartori Chat" in an article about Sartori Labs: named after its maker
+                    found.setdefault(entity_key(name), name)
+            for m in _VERSIONED_NAME.finditer(text):
+                first_words.add(m.group(0).split()[0])
+        for key, name in found.items():
+            self.product_keys.add(key)
+            if name not in self.products:
+                self.products.append(name)
+            first_words.add(name.split()[0])
+        product_keys = [entity_key(p) for p in self.products]
+        for key, kind in self.kinds.items():
+            if kind != "person" or key in self.product_keys:
+                continue
+            if any(p != key and p.startswith(key) for p in product_keys):
+                self.product_keys.add(key)  # "Quenta Whisp" beside "Quenta Whisp 3": the family
+            elif self.spelled[key].split()[0] in first_words and " " in self.spelled[key]:
+                self.org_keys.add(key)  # "Tessel Studio" beside "Tessel Motion 2": the maker
 
     @classmethod
     def of(cls, chunks: Sequence[Chunk]) -> DocNames:
@@ -181,6 +282,7 @@ class DocNames:
                     doc.heads.setdefault(entity_key(e.name.split()[0]), e.name)
                 if e.kind == "model":
                     doc.products.append(e.name)
+        doc._read_products([chunks[0].title, *(c.text for c in chunks)])
         doc.products.sort(key=len, reverse=True)
         return doc
 
@@ -210,6 +312,12 @@ def canonical(name: str) -> str:
     name = re.sub(r"['’]s?$", "", name.strip()).strip(" ,.;:")
     name = re.sub(r"^(?:The|the)\s+(?=[A-Z])", "", name) if not name.startswith("The New") else name
     return name
+
+
+_AUDIENCE_BEFORE = re.compile(r"\b(?:to|for)\s+(?:the\s+)?$")
+_AUDIENCE_AFTER = re.compile(
+    r"(?:\s+and\s+[A-Z][\w-]*)?\s+(?:users|subscribers|customers|members)\b"
+)
 
 
 def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
@@ -279,7 +387,13 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
                 out[-1] = n
             continue
         name = doc.fold(n.name)
-        kind = n.kind or doc.kinds.get(entity_key(name), "")
+        kind = doc.kind_of(name, n.kind or doc.kinds.get(entity_key(name), ""))
+        if (
+            kind == "model"
+            and _AUDIENCE_BEFORE.search(sentence[: n.start])
+            and (_AUDIENCE_AFTER.match(sentence[n.end :]))
+        ):
+            kind = ""  # "available to ChatGPT Pro and Team users": who gets it, not what it is
         if kind == "vendor":
             kind = "org"
         if not kind and regions_in(n.name):
@@ -312,6 +426,7 @@ PRODUCT_REF = re.compile(
 class Referents:
     company: str = ""
     product: str = ""
+    authority: str = ""  # the last court or regulator that acted: "the board", "the regulator"
 
 
 def plausible(n: Name, sentence: str) -> bool:
@@ -384,7 +499,10 @@ def subject_of(sentence: str, names: list[Name], a: int, ctx: Referents, kinds=O
     if in_clause:
         return in_clause[-1].name
     if _PRONOUN.search(sentence[start:a]):
-        return ctx.company
+        # "its" in a later clause: the company the sentence named first, else the last one
+        # the text was about ("Asterion Labs, which raised ..., and its Aster Creator plan")
+        earlier = [n for n in before if n.end <= start and n.kind in ORG_KINDS]
+        return earlier[0].name if earlier else ctx.company
     return before[-1].name if before else ""
 
 

@@ -36,6 +36,10 @@ _CLOSED = re.compile(
     rf"\b(?:closed|closes|completed|announced|finali[sz]ed)\s+{AMOUNT_FILLER}(?=[$€£¥]|(?:USD|"
     rf"EUR|GBP)\s?\d)"
 )
+_NOMINAL_ROUND = re.compile(
+    rf"(?:\b(?:a|an|its|their|the)\s+|['’]s?\s+){AMOUNT_FILLER}(?=(?:[$€£¥]|(?:USD|EUR|GBP)\s?)"
+    r"[\d.,]+\s?(?:million|billion|[mbMB])?\s+(?:Series [A-K]\d?|seed|pre-seed)\b)"
+)
 _RAISE_ROUND = re.compile(
     r"\brais(?:ed|es|ing)\s+(?:a|an|its|the)\s+(?:new\s+)?(?=Series [A-K]\b|seed\b)|\brais(?:ed|"
     r"es|ing|e)\s+(?:money|funds|capital)\b"
@@ -76,17 +80,23 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
             if not after:
                 continue
             if pattern is _CLOSED and not re.match(
-                r"\s*(?:[\w-]+\s+){0,3}?(?:round|raise|financing|funding)", sentence[after[0].end :]
+                r"\s*(?:[\w-]+\s+){0,3}?(?:round|raise|financing|funding|Series [A-K]\b|seed\b)",
+                sentence[after[0].end :],
             ):
                 continue
             trigger, amount = m, after[0]
             break
         if trigger:
             break
+    nominal = None
     if trigger is None:
         trigger = _RAISE_ROUND.search(sentence) or _RAISE_FUTURE.search(sentence)
         if trigger is None:
-            return []
+            nominal = _NOMINAL_ROUND.search(sentence)
+            amount = next((x for x in money if nominal and x.start == nominal.end()), None)
+            if nominal is None or amount is None:
+                return []
+            trigger = nominal
     a, b = trigger.start(), trigger.end()
     if (
         amount is None
@@ -95,6 +105,23 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
     ):
         return []
     company = subject_of(sentence, names, a, ctx)
+    if nominal is not None:
+        # "after a $45 million Series B in June": the round of the company the text is about,
+        # or of the one it names ("Quenta's $45 million Series B", "a $5 million seed round
+        # in Kivo Labs")
+        owner = re.search(r"(?P<n>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*)['’]s?\s+$", sentence[:a])
+        into = re.match(
+            r"\s*(?:[\w-]+\s+){0,3}?(?:round|funding|financing)?\s*(?:in|for|into)\s+"
+            r"(?P<n>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*)",
+            sentence[amount.end if amount else b :],
+        )
+        named = owner or into
+        if named and not regions_in(named["n"]) and not re.match(MONTH_RE, named["n"], re.I):
+            company = doc.fold(canonical(named["n"]))
+        elif not [n for n in names if n.end <= a and n.kind in (*ORG_KINDS, "")]:
+            company = ctx.company
+        elif lead_name(sentence, names) is None:
+            return []
     if not company:
         return []
     future = trigger.re is _RAISE_FUTURE
@@ -166,6 +193,7 @@ def _unit(m: re.Match[str]) -> str:
     return unit
 
 
+_PAYS = re.compile(r"\b(?:pay|pays|paid|costs?|charged?|charges|priced)\b")
 _HARDWARE = re.compile(
     r"\b(?:(?:Nvidia|AMD|Intel|Google)\s+)?(?:[A-Z]{1,2}\d{2,4}X?|MI\d{3}X?|TPU\s?v?\d+\w*|"
     r"Gaudi\s?\d)\b"
@@ -195,6 +223,10 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
     last_product, last_end = "", 0
     for idx, (m, unit, u) in enumerate(priced):
         end = m.end + (u.end() if u else 0)
+        if re.search(r"\bfrom\s+$", sentence[max(0, m.start - 6) : m.start]) and re.match(
+            r"\s+to\s+[$€£¥\d]", sentence[end:]
+        ):
+            continue  # "from $29 per month to $24 per month": the old price of the next one
         old = None
         pre = sentence[max(0, m.start - 40) : m.start]
         frm = re.search(r"\bfrom\s+$|\bto\s+$", pre)
@@ -253,7 +285,12 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
             product = before[-1].name
         elif after := products_in(names, m.end):
             product = after[0].name
-        elif PRODUCT_REF.search(sentence[: m.start]):
+        elif PRODUCT_REF.search(sentence[: m.start]) or (
+            not [n for n in names if n.start < m.start and n.kind != "place"]
+            and _PAYS.search(sentence[: m.start])
+        ):
+            # "it costs", and "API customers pay $0.06 per second" where no one else is named:
+            # the product the text is about
             product = ctx.product
         if last_product and not products_in(names, last_end, m.start) and not following:
             product = last_product  # "priced R1 at $0.55 ... and $2.19 ...": the same product
@@ -476,14 +513,15 @@ _STATUSES = [
     (
         "discontinued",
         r"discontinu(?:ed|es|e)|shut (?:down|off)|shuts down|retired|retires|retire|turn(?:ed|"
-        r"s)? off|withdr(?:ew|awn)|sunset(?:ted|s)?|pulled the plug on",
+        r"s)? off|switch(?:ed|es)? off|withdr(?:ew|awn)|sunset(?:ted|s)?|pulled the plug on|"
+        r"pull(?:ed|s)(?=\s+(?:its\s+|the\s+)?[A-Z][^.;]{0,60}?\s+from\b)",
     ),
     ("paused", r"paus(?:ed|es|e)|suspend(?:ed|s)|halted|halts"),
     ("shelved", r"shelved|shelves"),
     (
         "restored",
         r"restor(?:ed|es)|returned to|re-?released|resumed|reinstated|came back|back online|"
-        r"re-?enabled",
+        r"re-?enabled|(?:is|are|was|were) back(?= in\b| on\b)",
     ),
     ("banned", r"bann(?:ed|s)|barred"),
     ("blocked", r"block(?:ed|s)"),
@@ -517,7 +555,12 @@ def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
             products = products_in(names, 0, a)[:1]
             end = len(sentence)
         else:
-            after = [n for n in products_in(names, b, end) if n.start - b < 50]
+            after = [
+                n
+                for n in products_in(names, b, end)
+                if n.start - b < 50
+                and not re.search(r"\b(?:through|via)\s+(?:the\s+)?$", sentence[b : n.start])
+            ]
             before = products_in(names, start, a)
             if status in ("available", "unavailable", "restored", "delayed", "blocked") and before:
                 products = before[-1:]

@@ -118,15 +118,18 @@ _EXTRACTORS: tuple[Callable[[str, list[Name], Referents, DocNames], list[Found]]
     legal_facts,
 )
 _TRIGGERS = re.compile(
+    r"[$€£¥]|\b(?:USD|EUR|GBP)\b|"
     r"rais|secur|closed|complet|announc|finali|pric|cost|charg|pay|per\b|/|launch|releas|unveil|"
     r"introduc|debut|roll|ship|open-sourced|preview|show|present|available|discontinu|shut|"
-    r"retir|turn|withdr|sunset|paus|suspend|halt|shelv|restor|return|resum|reinstat|back|"
+    r"retir|turn|switch|withdr|pull|sunset|paus|suspend|halt|shelv|restor|return|resum|reinstat|back|"
     r"bann|barred|block|delay|postpon|acqui|bought|buy|purchas|takeover|invest|spend|commit|"
     r"pledg|buildout|partner|team|collaborat|deal|agreement|alliance|integration|sue|suing|"
     r"lawsuit|fine|settle|ruled|found that|order|investigat|probe|inquiry| v\.? ",
     re.I,
 )
 
+
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:already\s+|previously\s+|earlier\s+)?$")
 
 # --- one document -----------------------------------------------------------------------------
 
@@ -147,6 +150,9 @@ def _sentence_facts(
                 if start >= 0
                 else (chunk.published, "article" if chunk.published else "")
             )
+            if dated_by == "article" and _PAST_PERFECT.search(sentence[max(0, f.a - 40) : f.a]):
+                # "OpenAI, in which it had invested $13 billion": before the article, undated
+                date, dated_by = None, ""
             entities = tuple(dict.fromkeys(e for e in f.entities if e))
             facts.append(
                 MarketFact(
@@ -188,6 +194,19 @@ def _attach_investors(facts: list[MarketFact], sentence: str, doc: DocNames) -> 
             fields = {**f.fields, "investors": investors}
             facts[i] = replace(f, fields=fields, entities=(f.entities[0], *investors))
             return
+
+
+def _same_occasion(found: list[MarketFact], last: MarketFact) -> list[MarketFact]:
+    """ "The board also ordered ...", "Ombra also teamed up with ...": a statement that adds
+    to the one before it, undated itself, has that one's stated date."""
+    if last.dated_by != "text":
+        return found
+    return [
+        replace(f, date=last.date, dated_by="text")
+        if f.dated_by == "article" and f.fields.get("status") not in ("available", "unavailable")
+        else f  # "is also not available in the UK": a state as of the article, not an event
+        for f in found
+    ]
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -276,8 +295,14 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
                     continue
                 names = names_in(sentence, doc, chunk)
                 if _TRIGGERS.search(sentence):
-                    facts += _sentence_facts(sentence, chunk, a, ctx, doc, names)
+                    found = _sentence_facts(sentence, chunk, a, ctx, doc, names)
+                    if facts and re.search(r"\balso\b", sentence):
+                        found = _same_occasion(found, facts[-1])
+                    facts += found
                     _attach_investors(facts, sentence, doc)
+                    for f in found:
+                        if f.kind == "legal" and f.fields["plaintiff"]:
+                            ctx.authority = f.fields["plaintiff"]
                 _update(ctx, sentence, names)
     # table rows are turned into facts once the whole document is read: a table's unit or
     # currency is often stated in the note below it

@@ -3,6 +3,7 @@ over the starter corpus."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -468,3 +469,159 @@ def test_corpus_facts_a_reader_would_expect(corpus_facts):
     titles = [f for f in corpus_facts if f.kind == "launch" and f.start == -1]
     assert not [f for f in titles if f.fields["product"] == "Corvid Reason 2"]
     assert len([f for f in corpus_facts if f.kind == "row"]) >= 60
+
+
+# --- products without a version number, and the phrasings issue 15's dev set missed ----------
+
+
+def test_products_named_by_their_noun_or_edition_word_get_status_and_price_facts():
+    facts = extract_facts(
+        _chunks(
+            "Corbel Media switched off its Loop Studio feature in Finland in March 2027. "
+            "Separately, Estonia's consumer agency banned the voice-cloning app Echo Twin on "
+            "April 2, 2027. The Corbel Max plan costs €25 a month. The Corbel Speech API now "
+            "costs $0.02 per minute."
+        )
+    )
+    status = {f.fields["product"]: f for f in _of(facts, "status")}
+    assert status["Loop Studio"].fields["status"] == "discontinued"
+    assert status["Loop Studio"].date == "2027-03"
+    assert status["Echo Twin"].fields["status"] == "banned"
+    assert status["Echo Twin"].date == "2027-04-02"
+    prices = {f.fields["product"]: f.fields for f in _of(facts, "price")}
+    assert prices["Corbel Max"]["value"] == 25 and prices["Corbel Max"]["unit"] == "month"
+    assert prices["Corbel Speech API"]["value"] == 0.02
+    assert prices["Corbel Speech API"]["unit"] == "minute"
+
+
+def test_an_appositive_product_is_what_the_service_and_it_refer_to():
+    facts = extract_facts(
+        _chunks(
+            "Heronway Labs shipped Heronway Paint 3 last week. Its translation assistant, "
+            "Heronway Lingo, is back on the App Store. The service was restored on March 4, 2027, "
+            "a month after Heronway suspended it in Spain."
+        )
+    )
+    status = [(f.fields["product"], f.fields["status"]) for f in _of(facts, "status")]
+    assert ("Heronway Lingo", "restored") in status
+    assert ("Heronway Lingo", "paused") in status
+    assert not [p for p, _ in status if p.startswith("Heronway Paint")]
+
+
+def test_pulled_from_is_a_discontinuation_and_a_price_rise_from_old_to_new():
+    facts = extract_facts(
+        _chunks(
+            "Quarry Labs pulled Quarry Vision 2 from its mobile app on May 9, 2027. "
+            "The Quarry Plus subscription rose from $12 to $15 a month."
+        )
+    )
+    (status,) = _of(facts, "status")
+    assert status.fields["product"] == "Quarry Vision 2"
+    assert status.fields["status"] == "discontinued" and status.date == "2027-05-09"
+    (price,) = _of(facts, "price")
+    assert price.fields["product"] == "Quarry Plus"
+    assert (price.fields["value"], price.fields["old_value"]) == (15, 12)
+
+
+def test_a_product_named_as_the_audience_is_not_the_product_priced():
+    facts = extract_facts(
+        _chunks(
+            "Lumen Draw 4 is the new image model from Lumen Works. It is available to Lumen "
+            "Pro and Team subscribers, where it costs $0.04 per image."
+        )
+    )
+    (price,) = _of(facts, "price")
+    assert price.fields["product"] == "Lumen Draw 4"
+
+
+def test_funding_rounds_named_without_a_raise_verb():
+    facts = extract_facts(
+        _chunks(
+            "Pellucid AI said sales tripled. The growth follows a $30 million Series A in "
+            "October 2026, and Pellucid said it would hire in Madrid. Stoneleaf Systems, a "
+            "Belgian rival, closed a €18 million seed round in January 2027."
+        )
+    )
+    rounds = {f.fields["company"]: f for f in _of(facts, "funding")}
+    assert rounds["Pellucid AI"].fields["amount"] == 3e7
+    assert rounds["Pellucid AI"].fields["round"] == "Series A"
+    assert rounds["Pellucid AI"].date == "2026-10"
+    assert rounds["Stoneleaf Systems"].fields["amount"] == 1.8e7
+    assert rounds["Stoneleaf Systems"].fields["currency"] == "EUR"
+    assert rounds["Stoneleaf Systems"].date == "2027-01"
+
+
+def test_partners_stop_at_an_appositive_and_a_lone_adjective_is_no_party():
+    facts = extract_facts(
+        _chunks(
+            "Ferrow Cloud opened two sites. Ferrow also teamed up with Brantley Power, a Welsh "
+            "utility, which will supply them with wind power."
+        )
+    )
+    (f,) = _of(facts, "partnership")
+    assert f.fields["parties"] == ["Ferrow Cloud", "Brantley Power"]
+
+
+def test_a_stake_in_a_company_is_an_investment_in_it_not_an_acquisition():
+    facts = extract_facts(
+        _chunks(
+            "Halden Group bought a 10% stake in Orrin Labs. Ferrow Cloud took a minority stake "
+            "in Gannet Vision, a robotics startup, investing $35 million in its Series B."
+        )
+    )
+    assert not _of(facts, "acquisition")
+    targets = {f.fields["target"]: f.fields for f in _of(facts, "investment")}
+    assert targets["Gannet Vision"]["amount"] == 3.5e7
+    assert targets["Gannet Vision"]["investor"] == "Ferrow Cloud"
+    assert targets["Orrin Labs"]["investor"] == "Halden Group"
+
+
+def test_the_regulator_that_also_ordered_is_the_one_that_fined_on_the_same_day():
+    facts = extract_facts(
+        _chunks(
+            "The Baltic Data Office fined Verrin AI €2 million on May 3, 2027. "
+            "The office also ordered Verrin AI to delete the recordings."
+        )
+    )
+    legal = {f.fields["action"]: f for f in _of(facts, "legal")}
+    assert legal["order"].fields["plaintiff"] == "Baltic Data Office"
+    assert legal["order"].fields["defendant"] == "Verrin AI"
+    assert legal["order"].date == "2027-05-03"
+
+
+def test_a_past_investment_with_no_date_is_not_dated_by_the_article():
+    facts = extract_facts(
+        _chunks(
+            "Corliss Telecom is cutting costs. It now competes with Brisa AI, in which it had "
+            "invested $40 million."
+        )
+    )
+    (f,) = _of(facts, "investment")
+    assert f.fields["target"] == "Brisa AI" and f.fields["amount"] == 4e7
+    assert (f.date, f.dated_by) == (None, "")
+
+
+def test_a_maker_tagged_as_a_person_still_launches_its_product():
+    chunk = _chunks(
+        "Fenwick Studio released Fenwick Motion 3 in Japan on June 4, 2027, and Haldor "
+        "showed a video model it has not named."
+    )[0]
+    tagged = dataclasses.replace(chunk, entities=("person:Fenwick Studio", "place:Japan"))
+    (f,) = _of(extract_facts([tagged]), "launch")
+    assert f.fields["product"] == "Fenwick Motion 3"
+    assert f.fields["vendor"] == "Fenwick Studio"
+    assert (f.date, f.fields["region"]) == ("2027-06-04", "Japan")
+
+
+def test_facts_eval_scores_the_held_out_set_over_every_kind():
+    from eval.facts_eval import TEST_DOCS, evaluate
+    from kb.marketfacts import KINDS
+
+    result = evaluate(TEST_DOCS)
+    assert result["documents"] == 8
+    assert set(result["by_kind"]) == set(KINDS)
+    assert all(result["by_kind"][kind]["gold"] > 0 for kind in KINDS)
+    for block in [result["overall"], *result["by_kind"].values()]:
+        for key in ("precision", "recall", "date_accuracy", "modality_agreement"):
+            assert 0.0 <= block[key] <= 1.0
+    assert result["overall"]["predicted"] > 0
