@@ -60,6 +60,9 @@ _ABBREVIATIONS = {
     "cf",
 }
 
+# A letter that labels something ends a sentence before a capital: "a Series C. Pallas ..."
+_LABEL_LETTER = re.compile(r"\b(?:Series|Class|Round|Tier|Phase|Plan|Type|Grade)\s+[A-Z]$")
+
 # Words that start sentences but rarely follow an initial ("Series C. In 2024, ...").
 _SENTENCE_STARTERS = {
     "in",
@@ -162,7 +165,10 @@ def _is_boundary(text: str, end_punct: int, after: int) -> bool:
             return False
         if len(word) == 1 and text[end_punct - 2 : end_punct - 1].isupper():
             following = _LETTERS.match(text, after, after + 16)  # longer than any starter
-            if not (following and following.group(0).lower() in _SENTENCE_STARTERS):
+            labelled = _LABEL_LETTER.search(text, max(0, end_punct - 13), end_punct - 1)
+            if not (following and following.group(0).lower() in _SENTENCE_STARTERS) and not (
+                labelled and following and following.group(0)[:1].isupper()
+            ):
                 return False  # initials: "J. Smith", "U.S." (but "Series C. In 2024")
     return True
 

@@ -159,3 +159,12 @@ def test_version_pattern_matches_spellings_but_not_other_versions():
         "lumen 4.5"
     )
     assert version_pattern("horse 1.1").search(normalize("HappyHorse 1.1"))
+
+
+def test_a_labelled_letter_ends_a_sentence_before_a_capital():
+    text = "Pallas closed a Series C. Pallas is expected to raise more. J. Smith agreed."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Pallas closed a Series C.",
+        "Pallas is expected to raise more.",
+        "J. Smith agreed.",
+    ]
