@@ -114,3 +114,41 @@ def test_server_going_away_mid_ingest_is_a_clear_error_and_loses_nothing(tmp_pat
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_feed_subscriptions_live_on_the_server_for_every_process(chroma_server, embedder, tmp_path):
+    """Issue 17: subscriptions and their state are stored with the store, so a second
+    process (another machine's store dir, same server) lists and refreshes them."""
+    from ingest.feeds import list_feeds, refresh, subscribe
+    from tests.test_feeds import FeedSite, add_article, rss
+
+    url, _ = chroma_server
+    site = FeedSite()
+    try:
+        items = [add_article(site, n) for n in (1, 2)]
+        site.put("/feed.xml", rss("Server Wire", items), "application/rss+xml")
+
+        def settings_for(name: str) -> Settings:
+            return Settings(
+                chroma_url=url,
+                store_dir=tmp_path / name,
+                collection="server_feeds",
+                allow_private_urls=True,
+                feed_host_interval_s=0,
+            )
+
+        first = settings_for("machine-a")
+        assert subscribe(first, embedder, site.url("/feed.xml")).new == 2
+        second = settings_for("machine-b")
+        [feed] = list_feeds(second)
+        assert feed.url == site.url("/feed.xml") and feed.items_seen == 2
+        # the second process refreshes: only the new item is fetched and ingested
+        site.put(
+            "/feed.xml", rss("Server Wire", [add_article(site, 3), *items]), "application/rss+xml"
+        )
+        [result] = refresh(second, embedder)
+        assert (result.new, result.unchanged) == (1, 2)
+        assert list_feeds(first)[0].items_seen == 3
+        assert KnowledgeBase(first, embedder).stats().documents == 3
+    finally:
+        site.close()
