@@ -141,8 +141,9 @@ for message in state.messages:
 if not state.messages:
     st.markdown(
         "**Try asking:** *Which company released Happy Horse 1.1?* · "
-        "*How much did OpenAI cut o3 prices?* · *Who leads the Chatbot Arena now?* · "
-        "*How did HappyHorse's ranking change?*"
+        "*Which companies raised more than $1 billion?* · *What happened to Sora?* · "
+        "*Compare the API prices of GPT-4o and Claude 3.5 Sonnet.* · "
+        "*Who leads the Chatbot Arena now?* · *Summarize the AI video market in 2026.*"
     )
 
 question = st.chat_input("Ask about AI vendors, models, rankings, prices...") or queued_question()

@@ -171,6 +171,8 @@ def test_market_view_tables_filter_and_source_card(app_env):
 def test_list_answers_show_a_table_of_cited_rows(app_env):
     at = ask(start(), "Which companies raised more than $1 billion?")
     text = assistant_markdown(at)
-    assert "Northwind Labs" in text and "\\[1\\]" in text
+    assert text.startswith("1 found in the sources")  # the rows are in the table, not twice
     table = at.dataframe[0].value
     assert list(table["cited"]) == ["[1]"]
+    assert "Northwind Labs raised $1.3 billion" in table["what"].iloc[0]
+    assert shown(at.expander[0].label).startswith("[1] Northwind Labs raises")

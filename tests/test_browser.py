@@ -492,4 +492,11 @@ def test_market_view_shows_fact_tables_a_chart_and_a_source(app_url, browser):
     page.get_by_role("tab", name="Prices").click()
     page.get_by_text("Price over time of").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "market-view.png"), full_page=True)
+    # back in the chat, a list answer comes with its table of cited rows
+    sidebar.get_by_text("Market view").click()
+    ask(page, "Which companies raised more than $1 billion?")
+    answer = last_answer(page)
+    answer.locator('[data-testid="stDataFrame"]').wait_for(timeout=60_000)
+    assert "Northwind Labs" in answer.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "list-answer.png"), full_page=True)
     page.close()

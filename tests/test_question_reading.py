@@ -65,9 +65,7 @@ def test_a_sentence_that_asks_is_never_evidence():
         "before the end of 2026. What does that mean for studios?"
     )
     sentences = [e.sentence for e in _candidates(parse_question("Will prices fall?"), [hit])]
-    assert sentences == [
-        "Analysts expect per-second prices to fall by 20% before the end of 2026."
-    ]
+    assert sentences == ["Analysts expect per-second prices to fall by 20% before the end of 2026."]
 
 
 def test_names_the_corpus_never_mentions_make_it_abstain(fixture_kb):

@@ -58,9 +58,12 @@ def render_sources(answer: Answer, inferred: Collection[str] = ()) -> None:
 def render_body(answer: Answer) -> None:
     """The answer's text, line by line (a list answer keeps its lines); a list, count or
     table answer also as a table, each row with the citation behind it."""
-    lines = [md_escape(line) for line in answer.text.splitlines() if line.strip()]
-    st.markdown("  \n".join(lines))
-    if answer.rows and len(answer.rows) == len(answer.claims):
+    lines = [line for line in answer.text.splitlines() if line.strip()]
+    table = bool(answer.rows) and len(answer.rows) == len(answer.claims)
+    if table:  # the rows go in the table; the text keeps its intro and closing lines
+        lines = [line for line in lines if not line.startswith("- ")]
+    st.markdown("  \n".join(md_escape(line) for line in lines))
+    if table:
         rows = [
             {**row, "cited": " ".join(f"[{n}]" for n in claim.citations)}
             for row, claim in zip(answer.rows, answer.claims, strict=True)

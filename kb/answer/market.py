@@ -140,6 +140,12 @@ def _line(f: StoredFact) -> str:
     return f"{describe(f.kind, f.fields, f.entities, f.text)}, {_written_date(f)}"
 
 
+def _item_line(f: StoredFact) -> str:
+    """ "Corvid Labs raised ...", or "Sora: discontinued ..." : the item named once."""
+    line, item = _line(f), _item(f)
+    return line if not item or line.startswith(item) else f"{item}: {line}"
+
+
 def _row_line(row: StoredFact, column: str | None = None) -> str:
     cells = row.fields.get("cells") or {}
     name = row_name(row)
@@ -393,7 +399,7 @@ def list_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     return _answer(
         prepared,
         intro,
-        [(f"{_item(f)}: {_line(f)}", f) for f in items],
+        [(_item_line(f), f) for f in items],
         "list",
         rows=[_fact_dict(f) for f in items],
     )
