@@ -214,12 +214,30 @@ def find_entities(text: str) -> list[Entity]:
         version = m.groupdict().get("version")
         if name.split()[0] in NOT_MODEL_WORDS or (name in VENDORS and not version):
             continue
+        if name not in MODEL_FAMILIES and is_licence(text, m.start(), m.end()):
+            continue  # "the Apache 2.0 licence": a licence has a version too, but is no model
         spans.append((m.start(), m.end()))
         add(Entity(_model_name(name, version, m.group(0)), "model"))
     for product, pattern, _ in _PRODUCT_PATTERNS:
         if product in text and pattern.search(text):
             add(Entity(product, "model"))
     return list(found.values())
+
+
+_LICENCE_AFTER = re.compile(r"[\s-]*(?:licen[cs]e[ds]?|licen[cs]ing)\b", re.IGNORECASE)
+_LICENCE_BEFORE = re.compile(
+    r"\b(?:(?:released|published|licen[cs]ed|available|distributed|shared|open-sourced|"
+    r"offered)\s+under|licen[cs]ed as)\s+(?:the\s+|an?\s+)?(?:permissive\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def is_licence(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is used as a licence: "the Apache 2.0 licence",
+    "MIT-licensed", "released under Apache 2.0"."""
+    return bool(
+        _LICENCE_AFTER.match(text, end) or _LICENCE_BEFORE.search(text[max(0, start - 40) : start])
+    )
 
 
 def mentions(entity_name: str, text: str) -> bool:
@@ -368,6 +386,13 @@ _INVESTOR_CUES = (
         + r")*)"
     ),
     re.compile(
+        r"\bwith\s+(?P<names>"
+        + _NAME
+        + r"(?:(?:,\s*|,?\s+and\s+)"
+        + _NAME
+        + r")*)\s+(?:also\s+)?(?:investing|participating|joining|contributing)\b"
+    ),
+    re.compile(
         r"(?P<names>" + _NAME + r")\s+(?:led|co-led)\s+(?:the|a|its|this)\s+(?:[\w$.,-]+\s+){0,4}?"
         r"(?:round|raise|financing|investment)"
     ),
@@ -381,7 +406,10 @@ _MODEL_AFTER = re.compile(
     r"agent|chip|LLM)\b|\s+(?:model|chatbot|assistant)\b)"
 )
 _PERSON_AFTER = re.compile(r"^,?\s+(?:who|said|says|added|told|wrote)\b")
-_PERSON_BEFORE = re.compile(r"(?:said|says|added|according to)\s+$")
+_PERSON_BEFORE = re.compile(
+    r"(?:said|says|added|according to|(?:co-)?founded by|started by|(?:co-)?founders?,?|"
+    r"(?:co-)?founded in \d{4} by)\s+(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?,?\s+and\s+)?$"
+)
 _INVESTOR_AFTER = re.compile(
     r"^(?:['’]s)?,?\s+(?:led|co-led|invested|participated|joined|backed|wrote|also invested)\b"
 )
@@ -401,6 +429,7 @@ def _alias_table() -> dict[str, Entity]:
 
 
 _KNOWN = _alias_table()  # the curated prior, by key
+_NO_KIND = Entity("", "")
 _KNOWN_WORDS = frozenset(
     w.lower()
     for k in (*_KNOWN.values(), *(Entity(a, "") for v in VENDORS.values() for a in v))
@@ -447,6 +476,8 @@ def clean_name(text: str) -> str:
         return ""
     if len(words) == 1 and (name in ORG_SUFFIXES or name in INVESTOR_SUFFIXES):
         return ""
+    if words[-1].lower() in ("license", "licence", "licensed", "licenced"):
+        return ""  # "Mistral Research License": a licence, not an organisation
     if any(not (w[0].isupper() or w[0].isdigit() or w in _CONNECTORS) for w in words):
         return ""  # "Universal sue", "C2PA metadata": a name's words are capitalised
     if words[-1] in _CONNECTORS:
@@ -562,6 +593,8 @@ class _Mention:
     investor: bool = False  # investor phrasing around a mention
     product: bool = False  # the text calls it a model ("its model Quill")
     labels: Counter[str] | None = None
+    owned: bool = False  # someone's ("its Azure cloud", "Apple's Siri"): a product, if not a name
+    beside_companies: bool = False  # in a list with companies or products ("Azure, Amazon ...")
 
     def kind(self) -> str:
         if self.prior:
@@ -582,6 +615,10 @@ class _Mention:
         kind = votes.most_common(1)[0][0]
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
+        if kind == "place" and self.owned:
+            return "model"  # places are not owned: "Microsoft's Azure" is a product
+        if kind == "place" and self.beside_companies and votes["place"] < 3:
+            return ""  # "through Azure, Amazon Bedrock and ...": one of them, not a place
         return kind
 
 
@@ -660,28 +697,110 @@ def _split_known(name: str, known: Sequence[str]) -> list[str]:
     return out
 
 
-def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[str]:
+_INVESTOR_CUE = "INVESTOR"  # the label of a name read from investor phrasing
+
+
+def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, str]]:
     """Names the rules read without the recogniser: suffixed organisations ("Sable Partners")
     and the names in investor phrasing ("led by Brightwater", "Brightwater led the round")."""
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for m in _SUFFIXED.finditer(sentence):
         words = _words(m.group(0))
         while words and (words[0].lower() in STOPWORDS or words[0].lower() in GENERIC):
             words.pop(0)
         if len(words) == 2 and words[0].endswith("ing"):
             continue  # "Advancing AI", "Computing Systems": a verb, not a name
+        if re.search(r"\b(?i:the|a|an)\s+$", sentence[: m.start()]) and re.match(
+            r"\s+[a-z]+\b(?!\s+(?:by|that|which))", sentence[m.end() :]
+        ):
+            continue  # "the Quebec AI institute": a name's words used as an adjective
         if len(words) >= 2 and not all(w.lower() in lower_words for w in words[:-1]):
-            out.append(" ".join(words))
+            out.append((" ".join(words), ""))
     for cue in _INVESTOR_CUES:
         for m in cue.finditer(sentence):
-            out.extend(re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names")))
+            out.extend(
+                (n, _INVESTOR_CUE) for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names"))
+            )
     return out
+
+
+# What owns a product: a possessive pronoun, a company's name ("Microsoft Azure", "Apple's
+# Siri"), or an article with a word of change ("a redesigned Siri"): places take none of them.
+_OWNED_BEFORE = re.compile(
+    r"(?:\b(?i:its|their|his|her|our)\s+(?:own\s+|new\s+|latest\s+)?|\b(?i:a|an)\s+(?:new|"
+    r"redesigned|revamped|updated|upgraded|improved|rebuilt|smarter)\s+|"
+    r"(?<![\w-])[A-Z][\w&.-]*(?:['’]s|(?<=s)['’])\s+|(?<![\w-])(?:"
+    + "|".join(re.escape(a) for a in sorted({a for v in VENDORS.values() for a in v}, key=len))
+    + r")\s+)$"
+)
+# ...unless what follows makes the name a location again ("its Oslo office").
+_PLACE_NOUN_AFTER = re.compile(
+    r"\s+(?:office|offices|headquarters|campus|site|sites|plant|factory|facility|facilities|"
+    r"hub|branch|region|data cent(?:re|er)s?|operations|team|staff)\b"
+)
+
+
+_LIST_BEFORE = re.compile(r"(" + _NAME + r")(?:,\s*(?:and\s+)?|\s+and\s+)$")
+_LIST_AFTER = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)(" + _NAME + ")")
+
+
+def _known_company(words: list[str]) -> bool:
+    """Whether the words are a vendor or product of the curated lists."""
+    return _KNOWN.get(entity_key(" ".join(words)), _NO_KIND).kind in ("vendor", "model")
+
+
+def _beside_companies(sentence: str, name: str) -> bool:
+    """Whether the name is listed next to a company or product of the curated lists
+    ("through Azure, Amazon Bedrock"; "Microsoft Azure and Databricks")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _LOCATIVE_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()]):
+            continue  # "In Europe, Mistral AI's round": a place, then a clause
+        before = _LIST_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+        if before:
+            words = _words(before.group(1))
+            if any(_known_company(words[i:]) for i in range(len(words))):
+                return True
+        after = _LIST_AFTER.match(sentence, m.end())
+        if after:
+            words = _words(after.group(1))
+            if any(_known_company(words[:j]) for j in range(1, len(words) + 1)):
+                return True
+    return False
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?i:in|across|at|from|throughout|outside|inside|to|near)\s+$")
+
+
+def _owned_context(sentence: str, name: str) -> bool:
+    """Whether the sentence writes the name as something owned ("its Azure cloud")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _OWNED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]) and not (
+            _PLACE_NOUN_AFTER.match(sentence, m.end())
+        ):
+            return True
+    return False
+
+
+_PLACE_BEFORE = re.compile(
+    r"(?:based|headquartered|located|situated|registered|offices?|campus|cent(?:re|er)s?|sites?|"
+    r"plants?|factory|hub|facility|opened|moved|relocated|expanded)\s+(?:in|near|outside)\s+$"
+)
+
+
+def _place_context(sentence: str, name: str) -> bool:
+    """Whether the sentence uses the name as a location ("based in Oslo", "an Oslo-based")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _PLACE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
+            return True
+        if sentence.startswith("-based", m.end()):
+            return True
+    return False
 
 
 def _person_context(sentence: str, name: str) -> bool:
     """Whether the sentence uses a full name as a person's ("X, who founded", "said X")."""
     for m in _name_pattern(name).finditer(sentence):
-        if _PERSON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()]):
+        if _PERSON_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
             return True
         if _PERSON_AFTER.match(sentence[m.end() : m.end() + 20]):
             return True
@@ -706,8 +825,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     kind is decided from everything the batch says about it (an "X Capital" or "led by X"
     anywhere makes X an investor everywhere), bare heads fold onto suffixed names seen in the
     batch ("Veridian" -> "Veridian Labs"), and a person's surname onto their full name. The
-    recogniser runs once per stretch of a candidate sentence (see `_ner_windows`), in one
-    batch.
+    recogniser runs once per distinct candidate sentence (see `needs_ner`), in one batch.
     `ner` is a kb.ner.NerModel; by default the cached one is loaded."""
     if ner is None:
         from kb.ner import load_ner  # spaCy loads only when recognition is asked for
@@ -746,6 +864,12 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if label == "NORP" or (" " not in name and name.lower() in lower_words):
                 vetoed.add(key)  # "Chinese"; "Verified" also written "verified": a word
                 continue
+            if key not in _KNOWN and any(
+                is_licence(s, m.start(), m.end())
+                for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?!\w)", s)
+            ):
+                vetoed.add(key)  # "under the Apache 2.0 licence": a licence, whatever its label
+                continue
             prior = _KNOWN.get(key)
             m = mentions.setdefault(
                 key,
@@ -755,7 +879,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     suffix=org_suffix(name),
                 ),
             )
-            if label:
+            if label == _INVESTOR_CUE:
+                m.investor = True
+            elif label:
                 if m.labels is None:
                     m.labels = Counter()
                 m.labels[label] += 1
@@ -765,8 +891,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     for s in sentences:
         for span in found_spans.get(s, ()):
             note(s, span.text, span.label)
-        for name in _cue_names(s, lower_words):
-            note(s, name, "")
+        for name, cue in _cue_names(s, lower_words):
+            note(s, name, cue)
     # later mentions of the new names, by their spelling (and bare heads, surnames)
     spellings: list[tuple[str, str]] = []
     for key, m in mentions.items():
@@ -788,9 +914,14 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 continue
             m.investor = m.investor or _investor_context(s, m.name)
             m.product = m.product or _model_context(s, m.name)
+            m.owned = m.owned or _owned_context(s, m.name)
+            m.beside_companies = m.beside_companies or _beside_companies(s, m.name)
             if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["PERSON"] += 2  # the phrasing outweighs one reading as a place
+            if not m.suffix and _place_context(s, m.name):
+                m.labels = m.labels or Counter()
+                m.labels["GPE"] += 2  # "based in Oslo" outweighs one reading as a company
 
     for k, m in mentions.items():
         head = org_head(m.name)
