@@ -199,3 +199,22 @@ def test_founders_are_people_and_a_name_used_as_an_adjective_is_no_company():
     )
     assert found.get("Lucas Brennan") == "person", found
     assert "Baltic AI" not in found
+
+
+def test_spacy_loads_without_torch_and_torch_stays_importable_meanwhile():
+    def run(script: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip()
+
+    alone = "import sys, kb.ner as n\nn.load_ner()\nprint('torch' in sys.modules)"
+    assert run(alone) == "False"  # thinc would import torch (1.4 s) for nothing
+    # an ingest loads the recogniser in the background while the embedder, which may need
+    # torch, loads in the foreground
+    meanwhile = (
+        "import kb.ner as n\nn.start_loading()\nimport torch\n"
+        "print(torch.tensor([2]).sum().item(), n.load_ner().components)"
+    )
+    assert run(meanwhile) == "2 ('ner',)"
