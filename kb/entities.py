@@ -232,6 +232,25 @@ _LICENCE_BEFORE = re.compile(
 )
 
 
+_VERSION_NEXT = re.compile(r"[\s-]v?\d")
+_ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)\s+$")
+_NOUN_AFTER = re.compile(r"\s+[a-z]+\b(?!\s+(?:by|that|which))")
+
+
+def _used_as_licence(text: str, name: str) -> bool:
+    """Whether some mention of the name in the text is a licence (see `is_licence`)."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        whole = (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "-_")) and (
+            end == len(text) or not (text[end].isalnum() or text[end] == "_")
+        )
+        if whole and is_licence(text, start, end):
+            return True
+        start = text.find(name, end)
+    return False
+
+
 def is_licence(text: str, start: int, end: int) -> bool:
     """Whether the name at text[start:end] is used as a licence: "the Apache 2.0 licence",
     "MIT-licensed", "released under Apache 2.0"."""
@@ -710,8 +729,8 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, st
             words.pop(0)
         if len(words) == 2 and words[0].endswith("ing"):
             continue  # "Advancing AI", "Computing Systems": a verb, not a name
-        if re.search(r"\b(?i:the|a|an)\s+$", sentence[: m.start()]) and re.match(
-            r"\s+[a-z]+\b(?!\s+(?:by|that|which))", sentence[m.end() :]
+        if _ARTICLE_BEFORE.search(sentence[max(0, m.start() - 6) : m.start()]) and (
+            _NOUN_AFTER.match(sentence, m.end())
         ):
             continue  # "the Quebec AI institute": a name's words used as an adjective
         if len(words) >= 2 and not all(w.lower() in lower_words for w in words[:-1]):
@@ -864,10 +883,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if label == "NORP" or (" " not in name and name.lower() in lower_words):
                 vetoed.add(key)  # "Chinese"; "Verified" also written "verified": a word
                 continue
-            if key not in _KNOWN and any(
-                is_licence(s, m.start(), m.end())
-                for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?!\w)", s)
-            ):
+            if key not in _KNOWN and _used_as_licence(s, name):
                 vetoed.add(key)  # "under the Apache 2.0 licence": a licence, whatever its label
                 continue
             prior = _KNOWN.get(key)
@@ -930,10 +946,11 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     kinds = {k: ("" if k in vetoed and not m.prior else m.kind()) for k, m in mentions.items()}
     versioned = [m.name for k, m in mentions.items() if kinds[k] == "model"]
     for k, m in mentions.items():
-        if not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix:
-            family = re.compile(re.escape(m.name) + r"[\s-]v?\d")
-            if any(family.match(v) for v in versioned):
-                kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
+        family = not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix
+        if family and any(
+            v.startswith(m.name) and _VERSION_NEXT.match(v, len(m.name)) for v in versioned
+        ):
+            kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
     alias = _folds(mentions, kinds)
 
     makers: dict[str, str] = {}
