@@ -702,12 +702,24 @@ def _maker_of(sentence: str, model: str, vendors: Iterable[tuple[str, str]]) -> 
     return ""
 
 
+def _variant_of(known: str, part: str) -> bool:
+    """Whether `part` is a listed model or leaderboard with one more word, its variant or
+    edition ("Veo 3" + "Fast"); a vendor's name with one more word is a product of its own
+    ("Amazon Bedrock")."""
+    if _KNOWN.get(entity_key(known), _NO_KIND).kind == "vendor":
+        return False
+    m = _name_pattern(known).match(part)
+    return bool(m) and bool(re.fullmatch(r"\s+[A-Z][\w.-]*", part[m.end() :]))
+
+
 def _split_known(name: str, known: Sequence[str]) -> list[str]:
     """A span that runs two names together ("Halvard AI's Kestrel Video 2", "OpenAI CEO Sam
     Altman") as its parts, with the names the rules already found left out."""
     parts = [p for p in re.split(r"['’]s\s+|(?<=s)['’]\s+", name) if p]
     out: list[str] = []
     for part in parts:
+        if any(_variant_of(k, part) for k in known):
+            continue  # "Veo 3 Fast", "Gemini Advanced", "SWE-bench Verified": not two names
         for k in sorted(known, key=len, reverse=True):
             part = _name_pattern(k).sub(" ", part)
         part = " ".join(part.split())

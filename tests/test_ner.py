@@ -218,3 +218,12 @@ def test_spacy_loads_without_torch_and_torch_stays_importable_meanwhile():
         "print(torch.tensor([2]).sum().item(), n.load_ner().components)"
     )
     assert run(meanwhile) == "2 ('ner',)"
+
+
+def test_a_listed_models_edition_is_not_a_second_name():
+    found = kinds(
+        "Google cut Veo 3 Fast from $0.40 to $0.15 a second. Gemini Advanced subscribers "
+        "get it first, and Anthropic launched Claude Code as a research preview."
+    )
+    assert not {"Fast", "Advanced", "Code"} & set(found), found
+    assert found["Veo 3"] == "model" and found["Google"] == "vendor"
