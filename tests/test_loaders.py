@@ -257,6 +257,8 @@ ESCAPES_PAGE = """<html><head><title>Keys, prices and tags</title></head><body><
 <p>Use the key tok_live_abc_123 at https://api.example.com/v1/some_path_here for $5 per 1M
 tokens, on a 2*3 grid, with a_b_c and *stars* kept as written.</p>
 <p>In prose, the tag &lt;img src="x.png"&gt; is shown as text, and [brackets] stay too.</p>
+<table><tr><th>Key</th><th>Price</th></tr><tr><td>tok_test a|b</td><td>$5 *per* 1M</td></tr>
+</table>
 <p>A third paragraph, long enough for the extractor to keep the article body as it is.</p>
 </article></body></html>"""
 
@@ -273,6 +275,7 @@ def test_html_text_is_plain_text_without_markdown_escapes():
         "*stars*",
         '<img src="x.png">',
         "[brackets]",
+        "tok_test a|b | $5 *per* 1M",  # a table row: cells apart, a pipe inside a cell kept
     ):
         assert written in text, (written, text)
 

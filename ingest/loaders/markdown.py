@@ -23,6 +23,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # for markup, then put back without their backslash.
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PARKED = re.compile("[\ue000-\ue07f]")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # an escaped "\|" is a pipe inside a cell
 
 
 def _inline(text: str) -> str:
@@ -85,7 +86,8 @@ def markdown_to_text(body: str) -> tuple[str, str | None]:
             continue
         if stripped.startswith("|") or stripped.count("|") >= 2:
             flush()
-            cells = [_inline(c).strip() for c in stripped.strip("|").split("|")]
+            row = re.sub(r"(?<!\\)\|\s*$", "", re.sub(r"^\s*\|", "", stripped))
+            cells = [_inline(c).strip() for c in _CELL_BORDER.split(row)]
             blocks.append(" | ".join(c for c in cells))
             continue
         if _LIST_ITEM.match(stripped):
