@@ -15,9 +15,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from eval.judge import JUDGE_DESCRIPTION, judge_agreement
-from eval.metrics import aggregate, by_category
+from eval.metrics import aggregate, by_category, by_part
 from eval.questions import GOLDEN, load_questions
-from eval.report import HEADLINE, compare, fmt, tolerance_for, write_reports
+from eval.report import (
+    HEADLINE,
+    category_figures,
+    compare,
+    fmt,
+    part_lines,
+    tolerance_for,
+    write_reports,
+)
 from kb.cliargs import EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error
 from kb.errors import ConfigError, KBError
 
@@ -123,7 +131,8 @@ def run(args: argparse.Namespace) -> int:
             )
             for s in ("dev", "test")
         }
-    write_reports(args.out, meta, overall, categories, rows, diff)
+    baseline_categories = None if own_set else (baselines.get(key) or {}).get("by_category")
+    write_reports(args.out, meta, overall, categories, rows, diff, baseline_categories)
 
     print(
         f"Eval on split {args.split} ({len(rows)} questions, mode {args.mode}"
@@ -145,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
         "answer_p50_ms",
     ):
         print(f"  {k:24} {fmt(overall.get(k))}")
+    for line in part_lines(by_part(rows)):
+        print(line)
     print(f"Reports: {args.out}/report.html, report.md, report.json")
 
     regressed = [k for k, d in diff.items() if d["regressed"]]
@@ -156,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
             )
     if args.update_baseline and not own_set:
         baselines[key] = {k: overall[k] for k in HEADLINE if overall.get(k) is not None}
+        baselines[key]["by_category"] = category_figures(categories)
         BASELINE.write_text(json.dumps(baselines, indent=2, sort_keys=True) + "\n")
         print(f"Baseline {key} updated in {BASELINE}")
         return EXIT_OK

@@ -77,6 +77,7 @@ class Scored:
     sentences_supported: int = 0
     retrieve_ms: float = 0.0
     answer_ms: float = 0.0
+    part: str = "main"  # the question set's part: "main" or "generalization" (issue 16)
 
     @property
     def passed(self) -> bool:
@@ -101,6 +102,7 @@ def score_answer(q: Any, answer: dict[str, Any], ranked_docs: list[str]) -> Scor
         ranked_docs=ranked_docs,
         retrieve_ms=answer["timings"].get("retrieve_ms", 0.0),
         answer_ms=answer["timings"].get("answer_ms", 0.0),
+        part=getattr(q, "part", "main"),
     )
     if q.answerable:
         scored.retrieval = retrieval_scores(ranked_docs, q.sources)
@@ -205,6 +207,18 @@ def by_category(rows: Sequence[Scored]) -> dict[str, dict[str, float | int | Non
     for r in rows:
         groups[r.category].append(r)
     return {cat: aggregate(group) for cat, group in sorted(groups.items())}
+
+
+def by_part(rows: Sequence[Scored]) -> dict[str, dict[str, float | int | None]]:
+    """Headline metrics per part of the question set ("main", "generalization"), so questions
+    in an unfamiliar style are reported on their own line, never only mixed into the total."""
+    groups: dict[str, list[Scored]] = defaultdict(list)
+    for r in rows:
+        groups[r.part].append(r)
+    order = {"main": 0, "generalization": 1}
+    return {
+        part: aggregate(groups[part]) for part in sorted(groups, key=lambda p: (order.get(p, 2), p))
+    }
 
 
 def strip(text: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import Scored
+from eval.metrics import Scored, by_part
 
 HEADLINE = (
     "hit@5",
@@ -79,6 +79,27 @@ def compare(
     return out
 
 
+# The figures of a part or category shown in its summary line, in this order.
+PART_KEYS = ("pass_rate", "hit@5", "fact_recall", "exact_answer_rate", "abstention_recall")
+
+
+def category_figures(categories: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What a baseline keeps per category: its pass rate and how many questions it had."""
+    return {
+        cat: {"pass_rate": m.get("pass_rate"), "questions": m.get("questions")}
+        for cat, m in categories.items()
+    }
+
+
+def part_lines(parts: dict[str, dict[str, Any]]) -> list[str]:
+    """One console line per part of the question set ("main", "generalization")."""
+    return [
+        f"  part {part:16} {m.get('questions', 0):>4} questions  "
+        + "  ".join(f"{k} {fmt(m.get(k))}" for k in PART_KEYS)
+        for part, m in parts.items()
+    ]
+
+
 def write_reports(
     out: Path,
     meta: dict[str, Any],
@@ -86,23 +107,33 @@ def write_reports(
     categories: dict[str, dict[str, Any]],
     rows: list[Scored],
     diff: dict[str, Any],
+    baseline_categories: dict[str, dict[str, Any]] | None = None,
 ) -> None:
+    """report.json, report.md and report.html in `out`. `baseline_categories` (the baseline's
+    per-category figures, see `category_figures`) draws the pass-rate chart against it."""
     out.mkdir(parents=True, exist_ok=True)
+    parts = by_part(rows)
     data = {
         "meta": meta,
         "overall": overall,
+        "by_part": parts,
         "by_category": categories,
         "baseline_diff": diff,
+        "baseline_by_category": baseline_categories or {},
         "questions": [asdict(r) | {"passed": r.passed} for r in rows],
     }
     (out / "report.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
     (out / "report.md").write_text(
-        _markdown(meta, overall, categories, rows, diff), encoding="utf-8"
+        _markdown(meta, overall, categories, rows, diff, parts, baseline_categories or {}),
+        encoding="utf-8",
     )
-    (out / "report.html").write_text(_html(meta, overall, categories, rows, diff), encoding="utf-8")
+    (out / "report.html").write_text(
+        _html(meta, overall, categories, rows, diff, parts, baseline_categories or {}),
+        encoding="utf-8",
+    )
 
 
-def _markdown(meta, overall, categories, rows, diff) -> str:  # noqa: ANN001
+def _markdown(meta, overall, categories, rows, diff, parts, baseline_categories) -> str:  # noqa: ANN001
     lines = [
         "# Eval report",
         "",
@@ -134,6 +165,26 @@ def _markdown(meta, overall, categories, rows, diff) -> str:  # noqa: ANN001
                 f"{d['change']:+.3f} | {flag} |"
             )
     keys = ("questions", "pass_rate", *HEADLINE, "answer_p50_ms")
+    lines += [
+        "",
+        "## By part",
+        "",
+        "The generalization part (issue 16): unfamiliar articles and questions typed as people "
+        "type them, reported on its own.",
+        "",
+        "| part | " + " | ".join(keys) + " |",
+        "| --- " * (len(keys) + 1) + "|",
+    ]
+    for part, m in parts.items():
+        lines.append(f"| {part} | " + " | ".join(fmt(m.get(k)) for k in keys) + " |")
+    if baseline_categories:
+        lines += ["", "## Pass rate by category against the baseline", ""]
+        lines += ["| category | baseline | now | change |", "| --- | --- | --- | --- |"]
+        for cat, m in categories.items():
+            before = (baseline_categories.get(cat) or {}).get("pass_rate")
+            now = m.get("pass_rate")
+            change = f"{now - before:+.3f}" if before is not None and now is not None else "new"
+            lines.append(f"| {cat} | {fmt(before)} | {fmt(now)} | {change} |")
     lines += [
         "",
         "## By category",
@@ -172,6 +223,78 @@ def _bars(title: str, values: dict[str, float | None]) -> str:
     return "".join(parts)
 
 
+def _versus_baseline(
+    title: str, now: dict[str, float | None], before: dict[str, float | None]
+) -> str:
+    """A bar per category for this run, with the baseline's figure drawn as a thin grey bar
+    above it and the change written beside it (green up, red down)."""
+    label_w, scale, row = 170, 380, 34
+    items = list(now.items())
+    height = row * len(items) + 52
+    parts = [
+        f'<svg width="720" height="{height}" role="img" aria-label="{html.escape(title)}">',
+        f'<text x="0" y="14" class="t">{html.escape(title)}</text>',
+        f'<rect x="{label_w}" y="24" width="14" height="6" class="base"/>'
+        f'<text x="{label_w + 20}" y="31">baseline</text>'
+        f'<rect x="{label_w + 90}" y="21" width="14" height="12" class="b"/>'
+        f'<text x="{label_w + 110}" y="31">this run</text>',
+    ]
+    bottom = 44 + row * len(items)
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):  # a light scale, so the bars can be read
+        x = label_w + tick * scale
+        parts.append(
+            f'<line x1="{x:.1f}" y1="40" x2="{x:.1f}" y2="{bottom - 6}" class="grid"/>'
+            f'<text x="{x - 8:.1f}" y="{bottom + 6}" font-size="10">{tick:.2f}</text>'
+        )
+    for i, (label, value) in enumerate(items):
+        y = 44 + i * row
+        was = before.get(label)
+        parts.append(f'<text x="0" y="{y + 19}">{html.escape(label)}</text>')
+        if was is not None:
+            w = max(0.0, min(1.0, float(was))) * scale
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="6" class="base">'
+                f"<title>baseline {was:.2f}</title></rect>"
+            )
+        if value is None:
+            parts.append(f'<text x="{label_w}" y="{y + 20}">n/a</text>')
+            continue
+        w = max(0.0, min(1.0, float(value))) * scale
+        if was is None:
+            note, cls = "new", "same"
+        else:
+            change = float(value) - float(was)
+            note = f"{change:+.2f}" if abs(change) >= 0.005 else "="
+            cls = "up" if change >= 0.005 else "down" if change <= -0.005 else "same"
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 8}" width="{w:.1f}" height="14" class="b"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 20}">{float(value):.2f} '
+            f'<tspan class="{cls}">{html.escape(note)}</tspan></text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _part_block(e, parts: dict[str, dict[str, Any]]) -> str:  # noqa: ANN001
+    """The per-part table: the main set and the generalization part, side by side."""
+    if not parts:
+        return ""
+    keys = ("questions", *PART_KEYS, "citation_precision", "faithfulness", "answer_p50_ms")
+    head = "".join(f"<th>{e(p)}</th>" for p in parts)
+    body = "".join(
+        f"<tr><td>{e(k)}</td>"
+        + "".join(f"<td>{fmt(m.get(k))}</td>" for m in parts.values())
+        + "</tr>"
+        for k in keys
+    )
+    return (
+        "<h2>By part</h2><p>The <b>generalization</b> part (issue 16) asks about unfamiliar "
+        "articles in the words people type (telegraphic, lower case, typos); it is reported on "
+        "its own and never tuned on.</p>"
+        f"<table><tr><th>metric</th>{head}</tr>{body}</table>"
+    )
+
+
 def _histogram(title: str, values: list[float]) -> str:
     if not values:
         return ""
@@ -196,7 +319,7 @@ def _histogram(title: str, values: list[float]) -> str:
     return "".join(parts)
 
 
-def _html(meta, overall, categories, rows, diff) -> str:  # noqa: ANN001
+def _html(meta, overall, categories, rows, diff, parts, baseline_categories) -> str:  # noqa: ANN001
     e = html.escape
     overall_rows = "".join(
         f"<tr><td>{e(k)}</td><td>{fmt(overall.get(k))}</td></tr>"
@@ -208,10 +331,16 @@ def _html(meta, overall, categories, rows, diff) -> str:  # noqa: ANN001
         f"</td><td>{fmt(d['current'])}</td><td>{d['change']:+.3f}</td></tr>"
         for k, d in diff.items()
     )
-    charts = _bars(
+    charts = _versus_baseline(
+        "Pass rate by category, against the baseline"
+        if baseline_categories
+        else "Pass rate by category (no per-category baseline recorded yet)",
+        {c: m.get("pass_rate") for c, m in categories.items()},
+        {c: (baseline_categories.get(c) or {}).get("pass_rate") for c in categories},
+    )
+    charts += _bars(
         "Fact recall by category", {c: m.get("fact_recall") for c, m in categories.items()}
     )
-    charts += _bars("Pass rate by category", {c: m.get("pass_rate") for c, m in categories.items()})
     charts += _bars(
         "Retrieval hit@5 by category", {c: m.get("hit@5") for c, m in categories.items()}
     )
@@ -237,7 +366,8 @@ def _html(meta, overall, categories, rows, diff) -> str:  # noqa: ANN001
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ddd;padding:4px 8px;
 vertical-align:top;font-size:14px}}pre{{white-space:pre-wrap;margin:0}}.b{{fill:#4c78a8}}
 .t{{font-weight:600}}tr.bad{{background:#fdd}}svg{{display:block;margin:1em 0}}
-svg text{{font-size:12px}}</style></head><body>
+svg text{{font-size:12px}}.base{{fill:#9a9a9a}}.up{{fill:#2e7d32}}.down{{fill:#c62828}}
+.same{{fill:#666}}.grid{{stroke:#e4e4e4}}</style></head><body>
 <h1>Eval report</h1>
 <p>Split <b>{e(meta["split"])}</b>, {meta["questions"]} questions{
         ", quick subset" if meta["quick"] else ""
@@ -246,6 +376,7 @@ documents <code>{e(meta["docs"])}</code>.</p>
 <p>Support judge: {e(meta["judge"])} Agreement with hand labels:
 {fmt(meta.get("judge_agreement"))} on {meta.get("judge_labels", 0)} sentences.</p>
 <h2>Overall</h2><table>{overall_rows}</table>
+{_part_block(e, parts)}
 {
         "<h2>Against the baseline</h2><table><tr><th>metric</th><th>baseline</th><th>now</th>"
         "<th>change</th></tr>" + diff_rows + "</table>"

@@ -306,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = build_settings(args, allow_private_urls=args.allow_private_urls)
         from ingest.pipeline import Ingestor
         from kb.embedders import load_embedder
+        from kb.ner import start_loading as start_loading_ner
 
         show = not args.json and not args.quiet and sys.stderr.isatty()
         update, close = _progress_bar(show)
@@ -313,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.json:
                 print("The store already holds documents; nothing to do.")
             return EXIT_OK
+        start_loading_ner()  # spaCy loads in the background while the embedder loads
         embedder = load_embedder(
             settings, on_export=None if args.json else lambda line: print(line, file=sys.stderr)
         )

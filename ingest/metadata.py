@@ -21,8 +21,12 @@ def clean_title(title: str | None, max_len: int = 300) -> str:
 
 
 def title_from_filename(name: str) -> str:
+    """A readable title from a file's own name, for a document that has none: no folders, no
+    extension, no URL query ("uploads/sub/zorblax_long-title.txt" -> "Zorblax long title")."""
+    name = re.split(r"[?#]", name, maxsplit=1)[0].rstrip("/\\")
+    name = re.split(r"[/\\]", name)[-1]
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", name)
-    stem = re.sub(r"[-_]+", " ", stem).strip()
+    stem = re.sub(r"[-_.\s]+", " ", stem).strip()
     return stem[:1].upper() + stem[1:] if stem else "Untitled"
 
 

@@ -202,3 +202,74 @@ def test_claims_with_marker_before_punctuation_and_joint_citations():
         Claim("A quoted sentence.", (1,)),
         Claim("Another one.", (2,)),
     )
+
+
+def _scored(qid: str, category: str, passed: bool, part: str = "main"):
+    from eval.metrics import Scored
+
+    return Scored(
+        id=qid,
+        category=category,
+        answerable=True,
+        abstained=False,
+        question=f"question {qid}?",
+        answer=f"answer {qid} [1]",
+        citations=[],
+        ranked_docs=["a.md"],
+        retrieval={"hit@1": 1.0, "hit@5": 1.0, "recall@5": 1.0, "mrr@10": 1.0, "ndcg@10": 1.0},
+        facts_total=1,
+        facts_stated=int(passed),
+        retrieve_ms=5.0,
+        answer_ms=7.0,
+        part=part,
+    )
+
+
+def test_report_charts_pass_rate_against_the_baseline_and_reports_generalization_apart(
+    tmp_path,
+):
+    from eval.metrics import by_category, by_part
+    from eval.report import category_figures, part_lines, write_reports
+
+    rows = [
+        _scored("m1", "numbers", True),
+        _scored("m2", "numbers", True),
+        _scored("m3", "list", False),
+        _scored("m4", "list", True),
+        _scored("g1", "numbers", False, "generalization"),
+        _scored("g2", "numbers", False, "generalization"),
+        _scored("g3", "list", True, "generalization"),
+    ]
+    parts = by_part(rows)
+    assert list(parts) == ["main", "generalization"]
+    assert parts["main"]["pass_rate"] == 0.75 and parts["generalization"]["questions"] == 3
+    assert abs(parts["generalization"]["pass_rate"] - 1 / 3) < 1e-9
+    lines = part_lines(parts)
+    assert lines[1].split()[:4] == ["part", "generalization", "3", "questions"]
+    assert "pass_rate 0.333" in lines[1]
+
+    categories = by_category(rows)
+    baseline = category_figures({"numbers": {"pass_rate": 0.25, "questions": 4}})
+    meta = {
+        "split": "all",
+        "questions": len(rows),
+        "quick": False,
+        "mode": "extractive",
+        "question_file": "golden.jsonl",
+        "docs": "corpus",
+        "judge": "rules.",
+    }
+    write_reports(tmp_path, meta, aggregate(rows), categories, rows, {}, baseline)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["by_part"]["generalization"]["questions"] == 3
+    assert report["baseline_by_category"]["numbers"]["pass_rate"] == 0.25
+    html = (tmp_path / "report.html").read_text()
+    chart = html[html.index("Pass rate by category, against the baseline") :]
+    chart = chart[: chart.index("</svg>")]
+    # numbers: 2 of 4 pass now against 0.25 before; list is new (no baseline figure)
+    assert '0.50 <tspan class="up">+0.25</tspan>' in chart
+    assert '0.67 <tspan class="same">new</tspan>' in chart
+    assert chart.count('class="base"') == 2  # the legend's swatch and the numbers bar
+    assert "<h2>By part</h2>" in html and "<th>generalization</th>" in html
+    md = (tmp_path / "report.md").read_text()
+    assert "| generalization | 3 |" in md and "| numbers | 0.250 | 0.500 | +0.250 |" in md

@@ -250,3 +250,70 @@ def test_pasted_text_gets_back_the_breaks_after_glued_subheadings():
         assert word in loaded.text
     short = load_txt(b"A title\nA short line about the boardLumen.", "short.txt")
     assert "boardLumen" in short.text  # only run-on pastes are mended
+
+
+ESCAPES_PAGE = """<html><head><title>Keys, prices and tags</title></head><body><article>
+<h1>Keys, prices and tags</h1>
+<p>Use the key tok_live_abc_123 at https://api.example.com/v1/some_path_here for $5 per 1M
+tokens, on a 2*3 grid, with a_b_c and *stars* kept as written.</p>
+<p>In prose, the tag &lt;img src="x.png"&gt; is shown as text, and [brackets] stay too.</p>
+<table><tr><th>Key</th><th>Price</th></tr><tr><td>tok_test a|b</td><td>$5 *per* 1M</td></tr>
+</table>
+<p>A third paragraph, long enough for the extractor to keep the article body as it is.</p>
+</article></body></html>"""
+
+
+def test_html_text_is_plain_text_without_markdown_escapes():
+    text = load_html(ESCAPES_PAGE.encode(), "keys.html").text
+    assert "\\" not in text, text
+    for written in (
+        "tok_live_abc_123",
+        "https://api.example.com/v1/some_path_here",
+        "$5",
+        "2*3",
+        "a_b_c",
+        "*stars*",
+        '<img src="x.png">',
+        "[brackets]",
+        "tok_test a|b | $5 *per* 1M",  # a table row: cells apart, a pipe inside a cell kept
+    ):
+        assert written in text, (written, text)
+
+
+def test_markdown_escapes_are_the_characters_themselves():
+    doc = load_markdown(
+        b"# Escapes\n\nA \\*literal\\* star, tok\\_live\\_key, \\$20 and \\<br\\> as text; "
+        b"**bold** still loses its markup.\n",
+        "escapes.md",
+    )
+    assert "A *literal* star, tok_live_key, $20 and <br> as text; bold still" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        ("uploads/sub/zorblax_long-title.md", "Zorblax long title"),
+        ("/home/ana/corpus/uploads/q3-gpu-prices.md", "Q3 gpu prices"),
+        ("C:\\Users\\ana\\my_notes.md", "My notes"),
+        ("https://example.com/news/ai-week.html?utm_source=x", "Ai week"),
+    ],
+)
+def test_a_title_from_a_file_name_is_the_files_own_name(source, title):
+    doc = load_markdown(b"Some article text without a heading or front matter at all.", source)
+    assert doc.title == title
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_and_html_keep_their_titles(encoding):
+    from ingest.loaders import sniff_matches
+
+    txt = "Nordhavn cuts GPU prices – again\nPublished: 2026-07-21\nNordhavn Cloud cut prices."
+    data = txt.encode(encoding)
+    assert sniff_matches("note.txt", data)
+    doc = load_txt(data, "note.txt")
+    assert doc.title == "Nordhavn cuts GPU prices – again" and doc.published == "2026-07-21"
+    assert "\x00" not in doc.text and "\ufeff" not in doc.title
+    page = ESCAPES_PAGE.replace("<head>", '<head><meta charset="utf-16">')
+    html_doc = load_html(page.encode(encoding), "page.html")
+    assert html_doc.title == "Keys, prices and tags"
+    assert "tok_live_abc_123" in html_doc.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ingest.loaders.base import Loaded, decode_text
+from ingest.loaders.base import Loaded, decode_text, utf16_encoding
 from ingest.loaders.html import load_html
 from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf
@@ -45,6 +45,8 @@ def sniff_matches(name: str, data: bytes) -> bool:
     head = data.lstrip()[:1024]
     if suffix == "pdf":
         return head.startswith(b"%PDF")
+    if utf16_encoding(data):
+        return True  # UTF-16 text: its NUL bytes are half of each ASCII character
     return not (head.startswith(b"%PDF") or b"\x00" in data[:4096])
 
 

@@ -26,19 +26,44 @@ class Loaded:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def utf16_encoding(data: bytes) -> str | None:
+    """ "utf-16" (with a byte-order mark), "utf-16-le" or "utf-16-be" (without one, told by where
+    the NUL bytes of ASCII characters fall), or None for bytes that are not UTF-16 text."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd >= pairs * 0.3 and even <= pairs * 0.02:
+        return "utf-16-le"  # "T\0i\0t\0..."
+    if even >= pairs * 0.3 and odd <= pairs * 0.02:
+        return "utf-16-be"
+    return None
+
+
+def decode_utf16(data: bytes, encoding: str, source: str) -> str:
+    """UTF-16 bytes as str, without the byte-order mark."""
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise LoadError(source, f"broken UTF-16 text ({exc.reason})") from exc
+
+
 def decode_text(data: bytes, source: str) -> str:
     """Bytes of a text file as str; a clear LoadError for empty, binary or non-UTF-8 input."""
-    if not data.strip():
+    if not data.strip(b" \t\r\n\x00\xff\xfe"):
         raise LoadError(
             source,
             "empty file: there is no text to index",
             "Remove the file or add the article's text.",
         )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise LoadError(source, f"broken UTF-16 text ({exc.reason})") from exc
+    if encoding := utf16_encoding(data):
+        text = decode_utf16(data, encoding, source)
     else:
         if b"\x00" in data[:8192]:
             raise LoadError(

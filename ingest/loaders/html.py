@@ -9,7 +9,7 @@ import json
 import logging
 import re
 
-from ingest.loaders.base import Loaded, require_text
+from ingest.loaders.base import Loaded, decode_utf16, require_text, utf16_encoding
 from ingest.loaders.markdown import markdown_to_text
 from ingest.metadata import as_text, clean_title, parse_date, title_from_filename
 from kb.errors import LoadError
@@ -39,9 +39,12 @@ _PUBLISHED_KEYS = (
 
 
 def decode_html(data: bytes, source: str) -> str:
-    if not data.strip():
+    if not data.strip(b" \t\r\n\x00\xff\xfe"):
         raise LoadError(source, "empty file: there is no page to read")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if encoding := utf16_encoding(data):
+        # before the charset sniffing below, which cannot read UTF-16's interleaved NULs
+        return decode_utf16(data, encoding, source)
+    if b"\x00" in data[:4096]:
         raise LoadError(source, "binary data, not an HTML page (it contains NUL bytes)")
     declared = _CHARSET.search(data[:4096])
     for encoding in ("utf-8-sig", declared.group(1).decode("ascii", "ignore") if declared else ""):

@@ -17,8 +17,24 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+# A backslash-escaped ASCII punctuation mark is that mark, literally (CommonMark): "tok\_live",
+# "\$5", "\<img>" (trafilatura's Markdown escapes them in HTML pages). Escapes are parked in
+# the Private Use Area while the markup is read, so no rule below takes an escaped "*" or "<"
+# for markup, then put back without their backslash.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_PARKED = re.compile("[\ue000-\ue07f]")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # an escaped "\|" is a pipe inside a cell
+
+
 def _inline(text: str) -> str:
-    """Markdown inline markup to plain text: links keep their words, images go."""
+    """Markdown inline markup to plain text: links keep their words, images go, escaped
+    characters stay as written."""
+    text = _ESCAPED.sub(lambda m: chr(0xE000 + ord(m.group(1))), text)
+    text = _markup_to_text(text)
+    return _PARKED.sub(lambda m: chr(ord(m.group(0)) - 0xE000), text)
+
+
+def _markup_to_text(text: str) -> str:
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)
@@ -70,7 +86,8 @@ def markdown_to_text(body: str) -> tuple[str, str | None]:
             continue
         if stripped.startswith("|") or stripped.count("|") >= 2:
             flush()
-            cells = [_inline(c).strip() for c in stripped.strip("|").split("|")]
+            row = re.sub(r"(?<!\\)\|\s*$", "", re.sub(r"^\s*\|", "", stripped))
+            cells = [_inline(c).strip() for c in _CELL_BORDER.split(row)]
             blocks.append(" | ".join(c for c in cells))
             continue
         if _LIST_ITEM.match(stripped):
