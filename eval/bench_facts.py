@@ -37,8 +37,16 @@ from kb.settings import Settings  # noqa: E402
 from kb.types import Document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CATEGORIES = ("list", "count", "superlative", "compare", "timeline", "what_happened", "status")
-CATEGORIES += ("summary",)
+CATEGORIES = (
+    "list",
+    "count",
+    "superlative",
+    "compare",
+    "timeline",
+    "what_happened",
+    "status",
+    "summary",
+)
 
 
 def _corpus_chunks(corpus: Path) -> list[list]:

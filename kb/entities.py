@@ -709,7 +709,7 @@ def _variant_of(known: str, part: str) -> bool:
     if _KNOWN.get(entity_key(known), _NO_KIND).kind == "vendor":
         return False
     m = _name_pattern(known).match(part)
-    return bool(m) and bool(re.fullmatch(r"\s+[A-Z][\w.-]*", part[m.end() :]))
+    return m is not None and bool(re.fullmatch(r"\s+[A-Z][\w.-]*", part[m.end() :]))
 
 
 def _split_known(name: str, known: Sequence[str]) -> list[str]:

@@ -148,7 +148,7 @@ def _spells_out(question: str, token: str, text: str) -> bool:
 def _first_word(text: str, token: str) -> bool:
     """Whether a name token is just the question's capitalised first word."""
     first = re.match(r"\W*([\w'.-]+)", text)
-    return bool(first) and tokenize(first.group(1)) == [token]
+    return first is not None and tokenize(first.group(1)) == [token]
 
 
 def _is_heading(sentence: str) -> bool:
