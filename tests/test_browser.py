@@ -148,7 +148,8 @@ def test_ask_see_sources_upload_and_ask_again(app_url, browser, tmp_path):
 HOSTILE = """Lumen tooling notes
 Published: 2026-06-03
 Northwind Labs published Lumen-4 tooling notes <script>window.__pwned = 1; alert('xss')</script>
-<img src=x onerror="window.__pwned = 2; alert(2)"> and said the Quillpen debugger ships in July."""
+<img src=x onerror="window.__pwned = 2; alert(2)"> and said the Quillpen debugger ships in July, \
+see www.evil.example.com or https://evil.example.com/quillpen or mail leak@evil.example.com."""
 
 
 def test_article_markup_is_shown_as_text_and_runs_nothing(app_url, browser, tmp_path):
@@ -170,6 +171,10 @@ def test_article_markup_is_shown_as_text_and_runs_nothing(app_url, browser, tmp_
     page.screenshot(path=str(ARTIFACTS / "markup-as-text.png"), full_page=True)
     assert dialogs == []
     assert page.evaluate("window.__pwned === undefined")
+    # the URLs and the address in the article are text in the answer, the card and the
+    # upload's result line: not one link to them anywhere on the page
+    assert "evil.example.com/quillpen" in last_answer(page).inner_text().replace("\u2060", "")
+    assert page.locator('a[href*="evil.example"]').count() == 0
     page.close()
 
 
