@@ -3,6 +3,7 @@ Debian's headless Chromium. Screenshots land in tests/artifacts/ (look at them).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -387,6 +388,17 @@ def test_two_app_processes_on_one_chroma_server_answer_during_and_after_an_inges
             last_answer(page).get_by_text("Harbor Lane Ventures").first.wait_for(timeout=60_000)
             assert "[1]" in last_answer(page).inner_text()
         two.screenshot(path=str(ARTIFACTS / "second-app-after-ingest.png"), full_page=True)
+        # the market facts followed too: a fresh store folder rebuilds them from the server
+        facts = subprocess.run(
+            [sys.executable, "-m", "kb", "facts", "--kind", "funding", "--json"],
+            cwd=ROOT,
+            env={**env, "KB_STORE_DIR": str(tmp_path / "fresh-store")},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert facts.returncode == 0, facts.stderr
+        assert any("quillfeather" in f["source"] for f in json.loads(facts.stdout)["facts"])
     finally:
         for proc, _ in apps:
             proc.terminate()
