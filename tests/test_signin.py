@@ -13,13 +13,14 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from kb import audit
+from kb.errors import KBError
 from kb.settings import Settings
 from kb.store import ChromaStore
 from kb.users import Role, User, add_user, new_session, remove_user
 from tests.conftest import ROOT
 from tests.llm_standin import StandInLLM
 from tests.test_feeds import FeedSite, article_page
-from ui import signin
+from ui import signin, sso
 
 APP = str(ROOT / "app.py")
 PASSWORDS = {"rita": "reader-pass-1", "eddie": "editor-pass-1", "ada": "admin-pass-1"}
@@ -405,3 +406,62 @@ def test_a_readers_crafted_add_is_refused_server_side(writable, tmp_path, fixtur
 
 def actions_with_target() -> list[tuple[str, str, str]]:
     return [(e.user, e.target, e.detail) for e in reversed(audit.read(Settings()))]
+
+
+# --- single sign-on (Streamlit's OIDC sign-in), groups mapped to roles ----------------
+
+ROLES = "kb-admins=admin, kb-editors=editor, *=reader"
+
+
+def test_oidc_groups_map_to_the_highest_role():
+    mapping = sso.parse_roles(ROLES)
+    assert mapping == {"kb-admins": Role.ADMIN, "kb-editors": Role.EDITOR, "*": Role.READER}
+    assert sso.role_for(["kb-editors", "kb-admins"], mapping) is Role.ADMIN
+    assert sso.role_for(["kb-editors", "sales"], mapping) is Role.EDITOR
+    assert sso.role_for([], mapping) is Role.READER  # '*': anyone the provider signs in
+    strict = sso.parse_roles("kb-admins=admin")
+    assert sso.role_for(["sales"], strict) is None and sso.role_for([], strict) is None
+    assert sso.token_groups({"groups": "kb-admins"}) == ["kb-admins"]
+    assert sso.token_groups({"groups": ["a", "b"]}) == ["a", "b"]
+    assert sso.token_groups({"email": "x@example.com"}) == []
+    for bad in ("kb-admins", "=admin", "kb-admins=owner", " , "):
+        with pytest.raises(KBError):
+            sso.parse_roles(bad)
+
+
+def start_as(claims: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.user = claims
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_with_oidc_roles_sign_in_goes_through_the_identity_provider(team):
+    team.setenv("KB_OIDC_ROLES", ROLES)
+    at = start_as({"is_logged_in": False})
+    assert [b.label for b in at.button] == ["Sign in with single sign-on"]
+    assert not at.text_input and not at.chat_input  # no users-file form, no app
+    at.button(key="sso_sign_in").click().run()  # no [auth] in secrets here: a clear error
+    assert not at.exception, at.exception
+    assert "Single sign-on is not set up" in at.error[0].value
+    assert "secrets.toml" in at.error[0].value
+
+
+def test_oidc_groups_decide_each_roles_controls(team):
+    team.setenv("KB_OIDC_ROLES", ROLES)
+    admin = start_as({"is_logged_in": True, "email": "ana@example.com", "groups": ["kb-admins"]})
+    assert admin.chat_input
+    assert any(e.label == "Remove a document" for e in admin.expander)
+    bar = [c.value.replace("\\", "").replace("\u2060", "") for c in admin.caption]
+    assert "Signed in as ana@example.com · admin" in bar
+    assert ("ana@example.com", "sign_in", "ok: role admin") in actions()
+    reader = start_as({"is_logged_in": True, "email": "ron@example.com", "groups": ["sales"]})
+    assert reader.chat_input
+    assert not any(e.label in ("Add articles", "Remove a document") for e in reader.expander)
+    team.setenv("KB_OIDC_ROLES", "kb-admins=admin")  # no '*': a stranger is refused
+    stranger = start_as({"is_logged_in": True, "email": "sam@example.com", "groups": ["x"]})
+    assert not stranger.chat_input
+    assert "in no group that may use this app" in stranger.error[0].value
+    admin.button(key="sign_out").click().run()  # sign-out drops the identity: logged out
+    assert not admin.chat_input and admin.button(key="sso_sign_in")
