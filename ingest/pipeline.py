@@ -195,6 +195,22 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
+    def remove(
+        self, sources: Sequence[str], *, on_wait: Callable[[], None] | None = None
+    ) -> IngestReport:
+        """Remove documents by their source, as a prune of exactly those documents: registry
+        record and chunks go, a duplicate whose original goes is dropped too, and the revision,
+        the keyword index and the market facts move with them. An unknown source is "failed".
+        Files on disk are left alone: ingesting their folder again adds them back."""
+        started = time.perf_counter()
+        report = IngestReport()
+        self._store_items(
+            [], report, prune=False, rebuild=False, on_wait=on_wait, remove=tuple(sources)
+        )
+        report.results.sort(key=lambda r: r.source)
+        report.seconds = time.perf_counter() - started
+        return report
+
     def _store_items(
         self,
         items: list[Input],
@@ -203,6 +219,7 @@ class Ingestor:
         prune: bool,
         rebuild: bool,
         on_wait: Callable[[], None] | None,
+        remove: Sequence[str] = (),
     ) -> None:
         with self.lock(on_wait):
             if rebuild:
@@ -225,6 +242,8 @@ class Ingestor:
             # rebuild the keyword index because its revision no longer matches.
             if prune:
                 report.results.extend(self._prune())
+            if remove:
+                report.results.extend(self._remove(remove))
             self._stale = {}
             self._process(items, report)
             if self._stale:
@@ -238,20 +257,53 @@ class Ingestor:
     # --- prune ---------------------------------------------------------------------------
 
     def _prune(self) -> list[FileResult]:
-        results = []
         gone = {
             doc_id
             for doc_id, rec in self.registry.items()
             if rec.path and not Path(rec.path).exists()
         }
-        # a duplicate whose original goes is dropped too, so its file is stored afresh
-        gone |= {d for d, rec in self.registry.items() if rec.duplicate_of in gone}
-        for doc_id in sorted(gone, key=lambda d: self.registry[d].source):
-            rec = self.registry.pop(doc_id)
-            self.store.delete_document(doc_id)
-            if not rec.path or not Path(rec.path).exists():
-                results.append(FileResult(rec.source, "removed", title=rec.title))
+        # a dropped duplicate whose file is still there is stored afresh by this run
+        return [
+            FileResult(rec.source, "removed", title=rec.title)
+            for rec in self._drop(gone)
+            if not rec.path or not Path(rec.path).exists()
+        ]
+
+    def _remove(self, sources: Sequence[str]) -> list[FileResult]:
+        by_source = {rec.source: doc_id for doc_id, rec in self.registry.items()}
+        source_of = {doc_id: rec.source for doc_id, rec in self.registry.items()}
+        results = [
+            FileResult(
+                source,
+                "failed",
+                error="no document with this source in the store",
+                hint="See the stored sources with `python -m kb stats --json`.",
+            )
+            for source in dict.fromkeys(sources)
+            if source not in by_source
+        ]
+        for rec in self._drop({by_source[s] for s in sources if s in by_source}):
+            results.append(
+                FileResult(
+                    rec.source,
+                    "removed",
+                    chunks=rec.chunks,
+                    title=rec.title,
+                    duplicate_of=source_of.get(rec.duplicate_of, ""),
+                )
+            )
         return results
+
+    def _drop(self, gone: set[str]) -> list[DocRecord]:
+        """Delete these documents, and every duplicate of one of them, from the registry and
+        the store; returns their records, by source."""
+        # a duplicate whose original goes is dropped too (it has no chunks of its own)
+        gone = gone | {d for d, rec in self.registry.items() if rec.duplicate_of in gone}
+        dropped = []
+        for doc_id in sorted(gone, key=lambda d: self.registry[d].source):
+            dropped.append(self.registry.pop(doc_id))
+            self.store.delete_document(doc_id)
+        return dropped
 
     # --- processing ----------------------------------------------------------------------
 

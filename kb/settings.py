@@ -173,13 +173,20 @@ class Settings(BaseSettings):
         description="JSON-lines log of who added, updated or removed which document or feed "
         "(default: audit.jsonl in the store directory).",
     )
+    oidc_roles: str | None = Field(
+        None,
+        description="Single sign-on instead of the users file: Streamlit's OIDC sign-in "
+        "(st.login, configured under [auth] in .streamlit/secrets.toml), each ID-token "
+        "group mapped to a role, e.g. 'kb-admins=admin,kb-editors=editor,*=reader' ('*': "
+        "anyone the provider signs in). Unset: the users file.",
+    )
 
     @field_validator("chroma_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
 
-    @field_validator("users_file", "audit_file", mode="before")
+    @field_validator("users_file", "audit_file", "oidc_roles", mode="before")
     @classmethod
     def _blank_path_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -176,3 +176,55 @@ def test_list_answers_show_a_table_of_cited_rows(app_env):
     assert list(table["cited"]) == ["[1]"]
     assert "Northwind Labs raised $1.3 billion" in table["what"].iloc[0]
     assert shown(at.expander[0].label).startswith("[1] Northwind Labs raises")
+
+
+# --- links in documents are shown as text (issue 18) ------------------------------------
+
+# what GitHub-flavoured Markdown links by itself: a scheme's "://", "www.", an e-mail address
+AUTOLINK = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]@[\w-]+\.")
+LINKED_PAGE = """<!doctype html><html><head><title>Zephyr relay ships in August</title>
+<meta property="article:published_time" content="2026-06-20"></head><body><article>
+<h1>Zephyr relay ships in August</h1>
+<p>Corvid Networks said on Monday that its Zephyr relay ships in August, according to the
+notes at www.zephyr-relay.example.com and https://zephyr-relay.example.com/notes-v2 that
+press@zephyr-relay.example.com sent out.</p>
+<p>Corvid Networks said the Zephyr relay links two data centres at 800 gigabits per second
+and costs $41,000 per pair. The company said its first customers are regional clouds.</p>
+</article></body></html>"""
+
+
+def test_urls_from_documents_are_text_never_links(app_env, tmp_path, monkeypatch):
+    import shutil
+
+    from tests.test_feeds import FeedSite
+    from ui.text import WORD_JOINER, md_escape
+
+    for text in ("https://a.example/x", "www.a.example", "bob@a.example", "ftp://a.example"):
+        assert not AUTOLINK.search(shown(md_escape(text)))
+        assert shown(md_escape(text)).replace(WORD_JOINER, "") == text  # reads the same
+    store = tmp_path / "store"
+    shutil.copytree(app_env.store_dir, store)
+    monkeypatch.setenv("KB_STORE_DIR", str(store))
+    monkeypatch.setenv("KB_ALLOW_PRIVATE_URLS", "1")
+    site = FeedSite()
+    try:
+        site.put("/zephyr", LINKED_PAGE)
+        url = site.url("/zephyr")
+        at = start()
+        at.text_input(key="url").input(url).run()
+        at.button(key="add_url").click().run()
+        assert not at.exception, at.exception
+    finally:
+        site.close()
+    at = ask(at, "When does the Zephyr relay ship?")
+    assert any(url in shown(c.value).replace(WORD_JOINER, "") for c in at.caption)  # the card
+    shown_text = [
+        *(m.value for m in at.markdown if "kb-" not in m.value),  # not our own HTML blocks
+        *(c.value for c in at.caption),
+        *(e.label for e in at.expander),
+    ]
+    assert any(url in shown(t).replace(WORD_JOINER, "") for t in shown_text)  # the results
+    assert any("zephyr-relay.example.com" in shown(t) for t in shown_text), shown_text
+    for t in shown_text:
+        assert not AUTOLINK.search(shown(t)), t
+        assert "](" not in t and "<a " not in t

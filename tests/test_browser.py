@@ -3,6 +3,7 @@ Debian's headless Chromium. Screenshots land in tests/artifacts/ (look at them).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -148,7 +149,8 @@ def test_ask_see_sources_upload_and_ask_again(app_url, browser, tmp_path):
 HOSTILE = """Lumen tooling notes
 Published: 2026-06-03
 Northwind Labs published Lumen-4 tooling notes <script>window.__pwned = 1; alert('xss')</script>
-<img src=x onerror="window.__pwned = 2; alert(2)"> and said the Quillpen debugger ships in July."""
+<img src=x onerror="window.__pwned = 2; alert(2)"> and said the Quillpen debugger ships in July, \
+see www.evil.example.com or https://evil.example.com/quillpen or mail leak@evil.example.com."""
 
 
 def test_article_markup_is_shown_as_text_and_runs_nothing(app_url, browser, tmp_path):
@@ -170,6 +172,10 @@ def test_article_markup_is_shown_as_text_and_runs_nothing(app_url, browser, tmp_
     page.screenshot(path=str(ARTIFACTS / "markup-as-text.png"), full_page=True)
     assert dialogs == []
     assert page.evaluate("window.__pwned === undefined")
+    # the URLs and the address in the article are text in the answer, the card and the
+    # upload's result line: not one link to them anywhere on the page
+    assert "evil.example.com/quillpen" in last_answer(page).inner_text().replace("\u2060", "")
+    assert page.locator('a[href*="evil.example"]').count() == 0
     page.close()
 
 
@@ -382,6 +388,17 @@ def test_two_app_processes_on_one_chroma_server_answer_during_and_after_an_inges
             last_answer(page).get_by_text("Harbor Lane Ventures").first.wait_for(timeout=60_000)
             assert "[1]" in last_answer(page).inner_text()
         two.screenshot(path=str(ARTIFACTS / "second-app-after-ingest.png"), full_page=True)
+        # the market facts followed too: a fresh store folder rebuilds them from the server
+        facts = subprocess.run(
+            [sys.executable, "-m", "kb", "facts", "--kind", "funding", "--json"],
+            cwd=ROOT,
+            env={**env, "KB_STORE_DIR": str(tmp_path / "fresh-store")},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert facts.returncode == 0, facts.stderr
+        assert any("quillfeather" in f["source"] for f in json.loads(facts.stdout)["facts"])
     finally:
         for proc, _ in apps:
             proc.terminate()

@@ -160,6 +160,62 @@ def test_pruning_the_original_keeps_its_duplicate_searchable(settings, embedder,
     assert ({"lumen-4-release.md", "lumen-4-release-copy.md"} - {original}) <= sources
 
 
+def kb_json(settings: Settings, *args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "kb", *args, "--store", str(settings.store_dir), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_remove_takes_documents_out_of_stats_retrieval_facts_and_keyword_index(
+    settings, embedder, articles
+):
+    from kb.engine import KnowledgeBase
+
+    run(settings, embedder, [articles])
+    facts_before = kb_json(settings, "facts", "--kind", "funding")
+    assert any(f["source"] == "northwind-funding.md" for f in facts_before["facts"]), facts_before
+    original = next(  # one of the two Lumen-4 copies is stored, the other is its duplicate
+        d.source
+        for d in ChromaStore(settings).documents().values()
+        if d.status == "stored" and d.source.startswith("lumen-4-release")
+    )
+    revision = ChromaStore(settings).revision
+
+    report = Ingestor(settings, embedder).remove(["northwind-funding.md", original, "nope.md"])
+    statuses = {r.source: (r.status, r.error) for r in report.results}
+    assert statuses["northwind-funding.md"][0] == "removed"
+    assert statuses[original][0] == "removed"
+    duplicate = ({"lumen-4-release.md", "lumen-4-release-copy.md"} - {original}).pop()
+    assert statuses[duplicate][0] == "removed"  # a duplicate whose original goes is dropped
+    assert statuses["nope.md"] == ("failed", "no document with this source in the store")
+    assert (articles / "northwind-funding.md").exists()  # files on disk are left alone
+
+    store = ChromaStore(settings)
+    assert store.revision > revision
+    stats = kb_json(settings, "stats")
+    sources = {s["source"] for s in stats["sources"]}
+    assert "northwind-funding.md" not in sources and original not in sources
+    assert duplicate not in sources and stats["documents"] == 4
+    assert "northwind-funding.md" not in {m["source"] for _, _, m in all_chunks(settings)}
+    index = KeywordIndex.load(settings.keyword_dir())
+    assert index is not None and index.revision == store.revision
+    assert index.size == store.count() and "northwind-funding.md" not in index.sources
+    facts = kb_json(settings, "facts", "--kind", "funding")
+    assert all(f["source"] != "northwind-funding.md" for f in facts["facts"]), facts
+    answer = KnowledgeBase(settings, embedder).ask("How much did Northwind Labs raise?")
+    assert all(c.chunk.source != "northwind-funding.md" for c in answer.citations)
+    assert all(h.chunk.source != "northwind-funding.md" for h in answer.nearest)
+
+    again = run(settings, embedder, [articles]).to_json()  # the files are still on disk
+    assert again["documents"]["added"] == 2 and again["documents"]["duplicates"] == 1
+
+
 def test_store_refuses_other_chunk_settings_and_rebuild_fixes_it(settings, embedder, articles):
     run(settings, embedder, [articles / "lumen-4-release.md"])
     other = settings.model_copy(update={"chunk_size": 500})

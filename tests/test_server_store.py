@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -152,3 +153,46 @@ def test_feed_subscriptions_live_on_the_server_for_every_process(chroma_server, 
         assert KnowledgeBase(first, embedder).stats().documents == 3
     finally:
         site.close()
+
+
+def test_market_facts_follow_an_ingest_by_another_process(chroma_server, embedder, tmp_path):
+    """An app process and an ingest in another process, each with its own store folder (as
+    on two machines), on one Chroma server: the app's market facts catch up by themselves,
+    and a fresh folder rebuilds them from the server alone."""
+    from kb.factstore import FactQuery
+    from tests.conftest import DATA
+
+    url, _ = chroma_server
+    env = {**os.environ, "KB_COLLECTION": "facts_test", "HF_HUB_OFFLINE": "1"}
+    app = Settings(chroma_url=url, store_dir=tmp_path / "app", collection="facts_test")
+    Ingestor(app, embedder).run([str(DATA / "articles" / "tessellate-chip.htm")])
+    kb = KnowledgeBase(app, embedder)
+    funding = FactQuery(kinds=("funding",))
+    assert not [f for f in kb.facts(funding) if f.source.endswith("northwind-funding.md")]
+
+    article = DATA / "articles" / "northwind-funding.md"
+    ingest = subprocess.run(
+        [sys.executable, "-m", "ingest", str(article), "--chroma-url", url, "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**env, "KB_STORE_DIR": str(tmp_path / "ingest")},
+    )
+    assert ingest.returncode == 0, ingest.stderr
+
+    new = [f for f in kb.facts(funding) if f.source.endswith("northwind-funding.md")]
+    assert any(f.fields.get("amount") == 1.3e9 for f in new), new
+    fresh = subprocess.run(
+        [sys.executable, "-m", "kb", "facts", "--kind", "funding", "--chroma-url", url, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**env, "KB_STORE_DIR": str(tmp_path / "fresh")},
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    facts = json.loads(fresh.stdout)["facts"]
+    assert any(f["source"].endswith("northwind-funding.md") for f in facts), facts
+    rebuilt = Settings(chroma_url=url, store_dir=tmp_path / "fresh", collection="facts_test")
+    assert rebuilt.facts_path().exists()  # its fact file, rebuilt from the server

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import shutil
 import time
+from datetime import UTC, datetime
 
 import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from kb import audit
+from kb.errors import KBError
 from kb.settings import Settings
-from kb.users import add_user, remove_user
+from kb.store import ChromaStore
+from kb.users import Role, User, add_user, new_session, remove_user
 from tests.conftest import ROOT
 from tests.llm_standin import StandInLLM
 from tests.test_feeds import FeedSite, article_page
-from ui import signin
+from ui import signin, sso
 
 APP = str(ROOT / "app.py")
 PASSWORDS = {"rita": "reader-pass-1", "eddie": "editor-pass-1", "ada": "admin-pass-1"}
@@ -281,3 +284,184 @@ def test_the_operators_key_goes_only_to_the_operators_base_url(team):
         at.chat_input[0].set_value("How much memory does the TX-9 have?").run()
         assert other.requests
         assert SECRET not in str(other.requests[-1]["headers"])
+
+
+# --- removing documents (admins only) -------------------------------------------------
+
+
+@pytest.fixture
+def writable(team, tmp_path, fixture_store):
+    """A copy of the fixture store the test may change."""
+    store = tmp_path / "store"
+    shutil.copytree(fixture_store.store_dir, store)
+    team.setenv("KB_STORE_DIR", str(store))
+    return team
+
+
+def stored_sources() -> set[str]:
+    return {r.source for r in ChromaStore(Settings()).documents().values()}
+
+
+def test_an_admin_removes_a_document_and_it_is_logged(writable):
+    at = sign_in("ada")
+    assert at.sidebar.metric[0].value == "6"
+    assert any(e.label == "Remove a document" for e in at.expander)
+    assert at.button(key="remove_document").disabled  # nothing picked, nothing confirmed
+    at.selectbox(key="remove_pick").set_value("northwind-funding.md").run()
+    assert at.button(key="remove_document").disabled  # not confirmed yet
+    at.checkbox(key="remove_confirm").check().run()
+    at.button(key="remove_document").click().run()
+    assert not at.exception, at.exception
+    assert at.sidebar.metric[0].value == "5"
+    assert "northwind-funding.md" not in stored_sources()
+    assert "northwind-funding.md" not in at.selectbox(key="remove_pick").options
+    assert at.selectbox(key="remove_pick").value is None  # the picker is reset
+    assert "northwind-funding.md" not in at.sidebar.multiselect(key="sources").options
+    assert any("python -m ingest" in i.value and "delete the file" in i.value for i in at.info)
+    title = "Northwind Labs raises $1.3 billion as investors bet on Lumen"
+    assert ("ada", "remove_document", title) in actions()
+    at.chat_input[0].set_value("How much did Northwind Labs raise in its Series D?").run()
+    cited = [shown(e.label) for e in at.expander if e.label.startswith("\\[")]
+    assert not any("Northwind Labs raises" in label for label in cited)
+
+
+def shown(markdown: str) -> str:
+    return markdown.replace("\\", "")
+
+
+def test_readers_and_editors_do_not_see_remove_a_document(team):
+    for name in ("rita", "eddie"):
+        at = sign_in(name)
+        assert not any(e.label == "Remove a document" for e in at.expander)
+        assert "remove_pick" not in [s.key for s in at.selectbox]
+        assert "Remove" not in [b.label for b in at.button]
+
+
+def test_a_forged_removal_from_a_reader_is_refused_and_logged(writable):
+    at = sign_in("rita")
+    # what a crafted client could put in its session: the queued request, the picker's
+    # state, even a session that claims the admin role
+    at.session_state["remove_pick"] = "northwind-funding.md"
+    at.session_state["remove_confirm"] = True
+    at.session_state["remove_request"] = "northwind-funding.md"
+    at.session_state["kb_session"] = new_session(
+        User("rita", Role.ADMIN, ""), datetime.now(UTC), 1.0
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert "Your role may not remove documents." in [e.value for e in at.error]
+    assert "northwind-funding.md" in stored_sources() and at.sidebar.metric[0].value == "6"
+    assert ("rita", "remove_document", "refused: role reader") in actions()
+    assert not any(e.label == "Remove a document" for e in at.expander)
+
+
+# --- a reader's crafted add, refused by the server ------------------------------------
+
+
+def forged_add_controls(upload_name: str) -> None:
+    """The editor's controls and the upload handler, driven in a reader's session: what a
+    crafted client could send for widgets the page never showed it."""
+    import streamlit as st
+
+    from kb.settings import Settings
+    from kb.users import lookup
+    from ui.ingest_view import add_articles, add_uploads
+
+    reader = lookup(Settings(), "rita")
+    add_articles(reader)
+    if st.button("Forge an upload", key="forge_upload"):
+        add_uploads([(upload_name, b"Crafted upload\n\nA reader tried to add this text.")], reader)
+
+
+def test_a_readers_crafted_add_is_refused_server_side(writable, tmp_path, fixture_store):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(fixture_store.corpus_dir, corpus)
+    writable.setenv("KB_CORPUS_DIR", str(corpus))
+    writable.setenv("KB_ALLOW_PRIVATE_URLS", "1")
+    site = FeedSite()
+    try:
+        site.put("/story", article_page("A reader's story", 3, "marker3"))
+        at = sign_in("rita")
+        at.session_state["url"] = site.url("/story")  # a state for a widget never shown
+        at.run()
+        assert not at.exception and at.sidebar.metric[0].value == "6"
+
+        forged = AppTest.from_function(
+            forged_add_controls, args=("crafted.md",), default_timeout=120
+        ).run()
+        forged.text_input(key="url").input(site.url("/story")).run()
+        forged.button(key="add_url").click().run()
+        assert "Your role may not add articles." in [e.value for e in forged.error]
+        forged.button(key="forge_upload").click().run()
+        assert not forged.exception, forged.exception
+        assert [e.value for e in forged.error] == ["Your role may not add articles."]
+        assert site.requests == []  # nothing was fetched
+    finally:
+        site.close()
+    assert len(stored_sources()) == 7  # 6 documents and one duplicate, as before
+    assert not list(corpus.rglob("crafted*"))  # the upload was not even saved
+    refused = [(u, t) for u, t, d in actions_with_target() if d == "refused: role reader"]
+    assert ("rita", site.url("/story")) in refused and ("rita", "crafted.md") in refused
+
+
+def actions_with_target() -> list[tuple[str, str, str]]:
+    return [(e.user, e.target, e.detail) for e in reversed(audit.read(Settings()))]
+
+
+# --- single sign-on (Streamlit's OIDC sign-in), groups mapped to roles ----------------
+
+ROLES = "kb-admins=admin, kb-editors=editor, *=reader"
+
+
+def test_oidc_groups_map_to_the_highest_role():
+    mapping = sso.parse_roles(ROLES)
+    assert mapping == {"kb-admins": Role.ADMIN, "kb-editors": Role.EDITOR, "*": Role.READER}
+    assert sso.role_for(["kb-editors", "kb-admins"], mapping) is Role.ADMIN
+    assert sso.role_for(["kb-editors", "sales"], mapping) is Role.EDITOR
+    assert sso.role_for([], mapping) is Role.READER  # '*': anyone the provider signs in
+    strict = sso.parse_roles("kb-admins=admin")
+    assert sso.role_for(["sales"], strict) is None and sso.role_for([], strict) is None
+    assert sso.token_groups({"groups": "kb-admins"}) == ["kb-admins"]
+    assert sso.token_groups({"groups": ["a", "b"]}) == ["a", "b"]
+    assert sso.token_groups({"email": "x@example.com"}) == []
+    for bad in ("kb-admins", "=admin", "kb-admins=owner", " , "):
+        with pytest.raises(KBError):
+            sso.parse_roles(bad)
+
+
+def start_as(claims: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.user = claims
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_with_oidc_roles_sign_in_goes_through_the_identity_provider(team):
+    team.setenv("KB_OIDC_ROLES", ROLES)
+    at = start_as({"is_logged_in": False})
+    assert [b.label for b in at.button] == ["Sign in with single sign-on"]
+    assert not at.text_input and not at.chat_input  # no users-file form, no app
+    at.button(key="sso_sign_in").click().run()  # no [auth] in secrets here: a clear error
+    assert not at.exception, at.exception
+    assert "Single sign-on is not set up" in at.error[0].value
+    assert "secrets.toml" in at.error[0].value
+
+
+def test_oidc_groups_decide_each_roles_controls(team):
+    team.setenv("KB_OIDC_ROLES", ROLES)
+    admin = start_as({"is_logged_in": True, "email": "ana@example.com", "groups": ["kb-admins"]})
+    assert admin.chat_input
+    assert any(e.label == "Remove a document" for e in admin.expander)
+    bar = [c.value.replace("\\", "").replace("\u2060", "") for c in admin.caption]
+    assert "Signed in as ana@example.com · admin" in bar
+    assert ("ana@example.com", "sign_in", "ok: role admin") in actions()
+    reader = start_as({"is_logged_in": True, "email": "ron@example.com", "groups": ["sales"]})
+    assert reader.chat_input
+    assert not any(e.label in ("Add articles", "Remove a document") for e in reader.expander)
+    team.setenv("KB_OIDC_ROLES", "kb-admins=admin")  # no '*': a stranger is refused
+    stranger = start_as({"is_logged_in": True, "email": "sam@example.com", "groups": ["x"]})
+    assert not stranger.chat_input
+    assert "in no group that may use this app" in stranger.error[0].value
+    admin.button(key="sign_out").click().run()  # sign-out drops the identity: logged out
+    assert not admin.chat_input and admin.button(key="sso_sign_in")

@@ -47,17 +47,20 @@ def _finish(report: IngestReport, user: User, how: str) -> None:
             note(user, _AUDIT_ACTION[f.status], f.source, f"{how}: {f.title}")
 
 
-def _refused(user: User) -> bool:
-    """The server's own check of the role (a control not shown cannot be used, but check)."""
+def _refused(user: User, targets: list[str]) -> bool:
+    """The server's own check of the role (a control not shown cannot be used, but check);
+    a refusal is logged."""
     if user.can("add_documents"):
         return False
+    for target in targets:
+        note(user, "add_document", target, f"refused: role {user.role.value}")
     st.error("Your role may not add articles.")
     return True
 
 
 def ingest_paths(paths: list[str], label: str, user: User) -> None:
     """Ingest server-side paths (the starter corpus) or URLs, with a progress bar."""
-    if _refused(user):
+    if _refused(user, paths):
         return
     bar, progress = progress_bar(label)
     try:
@@ -70,6 +73,21 @@ def ingest_paths(paths: list[str], label: str, user: User) -> None:
     _finish(report, user, "url" if all(is_url(p) for p in paths) else "path")
 
 
+def add_uploads(files: list[tuple[str, bytes]], user: User) -> None:
+    """Save uploaded files (name, bytes) under the corpus and ingest them."""
+    if _refused(user, [name for name, _ in files]):
+        return
+    bar, progress = progress_bar("Ingesting uploads")
+    try:
+        report = ingest_uploads(base_settings(), embedder(), files, progress)
+    except KBError as exc:
+        show_error(exc)
+    else:
+        _finish(report, user, "upload")
+    finally:
+        bar.empty()
+
+
 def add_articles(user: User) -> None:
     """The "Add articles" controls: upload files, or fetch an article by its http(s) URL."""
     files = st.file_uploader(
@@ -79,19 +97,7 @@ def add_articles(user: User) -> None:
         key="uploader",
     )
     if files and st.button("Add to the corpus", key="add_files", type="primary"):
-        if _refused(user):
-            return
-        bar, progress = progress_bar("Ingesting uploads")
-        try:
-            report = ingest_uploads(
-                base_settings(), embedder(), [(f.name, f.getvalue()) for f in files], progress
-            )
-        except KBError as exc:
-            show_error(exc)
-        else:
-            _finish(report, user, "upload")
-        finally:
-            bar.empty()
+        add_uploads([(f.name, f.getvalue()) for f in files], user)
     url = st.text_input("Or an article URL", placeholder="https://...", key="url").strip()
     if st.button("Fetch and add", key="add_url", disabled=not url):
         if is_url(url):

@@ -14,6 +14,7 @@ from kb.users import User
 from ui.audit_view import audit_log, note
 from ui.feeds_view import feeds_section
 from ui.ingest_view import add_articles
+from ui.remove_view import remove_section
 from ui.resources import base_settings, llm_answerer
 from ui.text import md_escape
 
@@ -21,8 +22,8 @@ NO_PAGE = "(none)"
 
 
 def corpus(kb: KnowledgeBase, user: User) -> Filters:
-    """Counts, the "Add articles" box (for roles that may add) and the filters; returns the
-    filters chosen."""
+    """Counts, the "Add articles" box (for roles that may add), "Remove a document" (admins)
+    and the filters; returns the filters chosen."""
     st.sidebar.header("Corpus")
     counts = st.sidebar.container()  # filled after any upload below, so counts are current
     if user.can("add_documents"):
@@ -30,6 +31,7 @@ def corpus(kb: KnowledgeBase, user: User) -> Filters:
             add_articles(user)
             st.divider()
             feeds_section(user)
+    remove_section(kb, user)  # before the counts: they include a removal
     audit_log(user)
     stats = kb.stats()
     show_counts(counts, stats)

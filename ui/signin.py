@@ -6,6 +6,8 @@ has added someone, every visitor signs in first (argon2 check, throttled after f
 session lasts `KB_SESSION_HOURS`, and every rerun looks the user up again, so a removed user
 or a changed role takes effect at once. Each page shows only the controls the role allows;
 the handlers check the role again before they act.
+
+With `KB_OIDC_ROLES` set, single sign-on (ui/sso.py) replaces the users file and its form.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from kb.users import (
     new_session,
     verify,
 )
+from ui import sso
 from ui.audit_view import note
 from ui.ingest_view import show_error
 from ui.resources import LOCAL_USER, base_settings
@@ -59,6 +62,11 @@ def current_user() -> User:
     """The user of this session. Stops the page (after drawing why) when the app must not
     serve: exposed with no users, or nobody signed in yet."""
     settings = base_settings()
+    if settings.oidc_roles:  # single sign-on: the identity provider says who, groups the role
+        user = sso.current_user(settings.oidc_roles)
+        if user is None:
+            st.stop()
+        return user
     try:
         users = has_users(settings)
     except KBError as exc:
@@ -155,4 +163,6 @@ def signed_in_bar(user: User) -> None:
     if box.button("Sign out", key="sign_out"):
         note(user, "sign_out", "app")
         st.session_state.clear()  # the conversation goes with the session
+        if base_settings().oidc_roles:
+            st.logout()  # drops the identity cookie (and reruns)
         st.rerun()
