@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.timing import stage
 from kb.entities import recognise, tags
 from kb.text import sentence_spans
 from kb.types import Chunk, Document
@@ -80,7 +81,8 @@ def chunk_document(doc: Document, size: int = 800, overlap: int = 150) -> list[C
         groups.append(current)
 
     # one batch per document: a name's kind and folding are decided from the whole document
-    entities = recognise([f"{doc.title}\n{doc.text[g[0].start : g[-1].end]}" for g in groups])
+    with stage("extract"):
+        entities = recognise([f"{doc.title}\n{doc.text[g[0].start : g[-1].end]}" for g in groups])
     chunks = []
     for index, group in enumerate(groups):
         start, end = group[0].start, group[-1].end
