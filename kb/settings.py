@@ -192,3 +192,8 @@ class Settings(BaseSettings):
             tag = hashlib.sha1(f"{self.chroma_url}|{self.collection}".encode()).hexdigest()[:12]
             return self.store_dir / "server-indexes" / tag
         return self.store_dir / "keyword"
+
+    def registry_cache_path(self) -> Path:
+        """The local copy of the document registry, beside the keyword index (per server)."""
+        folder = self.keyword_dir()
+        return folder.with_name(folder.name + "-registry.json")
