@@ -536,18 +536,25 @@ class Ingestor:
         texts = [index_text(c.title, c.text) for c in chunks]
         return self.embedder.embed(texts)
 
-    @staticmethod
     def _live_chunk_ids(
-        base: KeywordIndex, added: KeywordRows, registry: dict[str, DocRecord]
+        self, base: KeywordIndex, added: KeywordRows, registry: dict[str, DocRecord]
     ) -> list[str]:
         """The chunk ids Chroma holds after this run, without listing them: the chunks the
         run started from (the keyword index of the start revision holds exactly those) and
         the ones it wrote, less those of versions no longer live. The caller checks the count
         against Chroma: the run holds the write lock, and every chunk it does not delete is
         live, so a mismatch means something else changed the store, and it lists them."""
-        live = {d: r.content_hash for d, r in registry.items() if r.status == "stored"}
-        ids = zip(base.ids, base.doc_ids, base.content_hashes, strict=True)
-        kept = (cid for cid, doc_id, h in ids if live.get(doc_id) == h)
+
+        def live_hash(records: dict[str, DocRecord], doc_id: str) -> str | None:
+            record = records.get(doc_id)
+            return record.content_hash if record and record.status == "stored" else None
+
+        start = self._registry_start
+        gone = {d for d in self._registry_writes if live_hash(start, d) != live_hash(registry, d)}
+        kept = base.ids
+        if gone:  # drop the chunks of versions this run replaced or removed
+            rows = zip(base.ids, base.doc_ids, base.content_hashes, strict=True)
+            kept = [c for c, d, h in rows if d not in gone or live_hash(registry, d) == h]
         return list(dict.fromkeys([*kept, *added.ids]))
 
     def _start_keyword_update(self, *, registry_cached: bool) -> None:
