@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ingest.timing import stage
 from kb.entities import recognise, tags
 from kb.errors import LoadError
 from kb.settings import Settings
@@ -138,7 +139,8 @@ def chunk_document(
         raise _too_many_chunks(doc, max_chunks)
 
     # one batch per document: a name's kind and folding are decided from the whole document
-    entities = recognise([f"{doc.title}\n{doc.text[g[0].start : g[-1].end]}" for g in groups])
+    with stage("extract"):
+        entities = recognise([f"{doc.title}\n{doc.text[g[0].start : g[-1].end]}" for g in groups])
     chunks = []
     for index, group in enumerate(groups):
         start, end = group[0].start, group[-1].end

@@ -29,6 +29,7 @@ from ingest.chunking import chunk_document
 from ingest.http import FetchPolicy
 from ingest.loaders import Loaded, load_url, loader_for
 from ingest.sources import Input, Skipped, discover, doc_id_for
+from ingest.timing import StageTimer, stage, switch_stage
 from kb.dates import dateline_date
 from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
@@ -40,7 +41,7 @@ from kb.neardup import NearDuplicateIndex, signature
 from kb.ner import start_loading as start_loading_ner
 from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
 from kb.settings import Settings
-from kb.store import ChromaStore, DocRecord
+from kb.store import ChromaStore, DocRecord, RegistryCache
 from kb.text import normalize
 from kb.types import Chunk, Document
 
@@ -143,8 +144,10 @@ class Ingestor:
         embedder: Embedder,
         store: ChromaStore | None = None,
         progress: Progress | None = None,
+        timer: StageTimer | None = None,
     ) -> None:
         self.settings = settings
+        self.timer = timer or StageTimer()  # seconds per stage, summed over this one's runs
         self.embedder = embedder
         start_loading_ner()  # chunks are tagged by the recogniser; load it while the store opens
         self.store = store or ChromaStore(settings)
@@ -157,6 +160,9 @@ class Ingestor:
         self._new_facts: dict[str, tuple[str, list]] = {}
         # updated documents: doc_id -> the live content hash; older chunks go at the end
         self._stale: dict[str, str] = {}
+        # the registry as the run found it, and what the run wrote to it since
+        self._registry_start: dict[str, DocRecord] = {}
+        self._registry_writes: dict[str, DocRecord | None] = {}
 
     def lock(self, on_wait: Callable[[], None] | None = None) -> WriteLock:
         return WriteLock(lock_path(self.settings), on_wait=on_wait)
@@ -221,23 +227,28 @@ class Ingestor:
         on_wait: Callable[[], None] | None,
         remove: Sequence[str] = (),
     ) -> None:
-        with self.lock(on_wait):
-            if rebuild:
-                self.store.reset()
-            self.store.ensure_manifest(
-                embedder=self.embedder.name,
-                dimension=self.embedder.dimension,
-                chunk_size=self.settings.chunk_size,
-                chunk_overlap=self.settings.chunk_overlap,
-            )
-            if self.store.interrupted:
-                report.repaired_chunks = self.store.repair()
-            self.registry = self.store.documents()
+        with self.lock(on_wait), self.timer.current():
+            with stage("write"):
+                if rebuild:
+                    self.store.reset()
+                self.store.ensure_manifest(
+                    embedder=self.embedder.name,
+                    dimension=self.embedder.dimension,
+                    chunk_size=self.settings.chunk_size,
+                    chunk_overlap=self.settings.chunk_overlap,
+                )
+                if self.store.interrupted:
+                    report.repaired_chunks = self.store.repair()
+                cached = self._read_registry()
+                self._registry_start = dict(self.registry)
+                self._registry_writes = self.store.track_registry_writes()
             self._lsh = None
-            self._start_keyword_update()
-            facts_in_step = self._facts.revision == self.store.revision
+            with stage("index"):
+                self._start_keyword_update(registry_cached=cached)
+                facts_in_step = self._facts.revision == self.store.revision
             self._new_facts = {}
-            self.store.begin_write()
+            with stage("write"):
+                self.store.begin_write()
             # A crash from here on leaves state "writing": the next run repairs, and readers
             # rebuild the keyword index because its revision no longer matches.
             if prune:
@@ -246,13 +257,36 @@ class Ingestor:
                 report.results.extend(self._remove(remove))
             self._stale = {}
             self._process(items, report)
-            if self._stale:
-                self.store.begin_write()  # readers reload the registry before chunks go
-                for doc_id, content_hash in self._stale.items():
-                    self.store.delete_stale_chunks(doc_id, content_hash)
-            revision = self.store.end_write(last_ingest=_now())
-            self._rebuild_keyword_index(revision)
-            self._update_facts(revision, in_step=facts_in_step and not rebuild)
+            with stage("write"):
+                if self._stale:
+                    self.store.begin_write()  # readers reload the registry before chunks go
+                    for doc_id, content_hash in self._stale.items():
+                        self.store.delete_stale_chunks(doc_id, content_hash)
+                revision = self.store.end_write(last_ingest=_now())
+            with stage("index"):
+                registry = self._registry_after_run()
+                self._rebuild_keyword_index(revision, registry)
+                RegistryCache(self.settings.registry_cache_path()).save(
+                    self.store.stamp(), registry
+                )
+                self._update_facts(revision, registry, in_step=facts_in_step and not rebuild)
+
+    def _read_registry(self) -> bool:
+        """Load the registry: the local cache when it is of this store's current revision (the
+        caller holds the write lock, so it cannot move), else from Chroma. True if cached."""
+        cached = RegistryCache(self.settings.registry_cache_path()).load(self.store.stamp())
+        self.registry = cached if cached is not None else self.store.documents()
+        return cached is not None
+
+    def _registry_after_run(self) -> dict[str, DocRecord]:
+        """The registry as this run left it in Chroma: as found, plus this run's writes."""
+        registry = dict(self._registry_start)
+        for doc_id, record in self._registry_writes.items():
+            if record is None:
+                registry.pop(doc_id, None)
+            else:
+                registry[doc_id] = record
+        return registry
 
     # --- prune ---------------------------------------------------------------------------
 
@@ -354,10 +388,11 @@ class Ingestor:
         the GIL); the window is bounded, so memory stays flat however large the corpus."""
 
         def prepare(item: Input) -> _Pending | FileResult | LoadError:
-            try:
-                return self._prepare(item)
-            except LoadError as exc:
-                return exc
+            with self.timer.current(), stage("parse"):  # on the parse-ahead thread
+                try:
+                    return self._prepare(item)
+                except LoadError as exc:
+                    return exc
 
         items = iter(queue)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-parse") as pool:
@@ -495,12 +530,14 @@ class Ingestor:
                 duplicate_of=original.source,
                 similarity=round(similar, 3),
             )
+        switch_stage("chunk")
         chunks = chunk_document(
             doc,
             self.settings.chunk_size,
             self.settings.chunk_overlap,
             max_chunks=self.settings.max_document_chunks,
         )
+        switch_stage("extract")  # all that follows until the chunks are embedded
         facts = extract_rankings(chunks) if names_a_leaderboard(chunks) else []
         market = extract_facts(chunks)
         record = DocRecord(
@@ -543,11 +580,15 @@ class Ingestor:
             return
         chunks = [c for p in pending for c in p.chunks]
         self.progress("embedding", 0, len(chunks))
-        vectors = self.embed_chunks(chunks)
-        self.store.add_chunks(chunks, vectors)
+        with stage("embed"):
+            vectors = self.embed_chunks(chunks)
+        with stage("write"):
+            self.store.add_chunks(chunks, vectors)
         if self._keyword_rows is not None:
-            self._keyword_rows.add_chunks(chunks)
-        self.store.put_documents([p.record for p in pending])
+            with stage("index"):
+                self._keyword_rows.add_chunks(chunks)
+        with stage("write"):
+            self.store.put_documents([p.record for p in pending])
         for p in pending:
             self._new_facts[p.doc.doc_id] = (p.doc.content_hash, p.market_facts)
             if p.status == "updated":  # a new document has no older chunks to delete
@@ -562,23 +603,51 @@ class Ingestor:
         texts = [index_text(c.title, c.text) for c in chunks]
         return self.embedder.embed(texts)
 
-    def _start_keyword_update(self) -> None:
-        """Take the keyword index of the store as it is now, to update rather than rebuild."""
+    def _live_chunk_ids(
+        self, base: KeywordIndex, added: KeywordRows, registry: dict[str, DocRecord]
+    ) -> list[str]:
+        """The chunk ids Chroma holds after this run, without listing them: the chunks the
+        run started from (the keyword index of the start revision holds exactly those) and
+        the ones it wrote, less those of versions no longer live. The caller checks the count
+        against Chroma: the run holds the write lock, and every chunk it does not delete is
+        live, so a mismatch means something else changed the store, and it lists them."""
+
+        def live_hash(records: dict[str, DocRecord], doc_id: str) -> str | None:
+            record = records.get(doc_id)
+            return record.content_hash if record and record.status == "stored" else None
+
+        start = self._registry_start
+        gone = {d for d in self._registry_writes if live_hash(start, d) != live_hash(registry, d)}
+        kept = base.ids
+        if gone:  # drop the chunks of versions this run replaced or removed
+            rows = zip(base.ids, base.doc_ids, base.content_hashes, strict=True)
+            kept = [c for c, d, h in rows if d not in gone or live_hash(registry, d) == h]
+        return list(dict.fromkeys([*kept, *added.ids]))
+
+    def _start_keyword_update(self, *, registry_cached: bool) -> None:
+        """Take the keyword index of the store as it is now, to update rather than rebuild.
+        Its revision must be the store's; so must its size, unless the registry came from
+        the cache of this revision (the run that saved the cache saved the index just before;
+        counting a large Chroma collection takes a while), and the end of the run checks the
+        count anyway."""
         self._keyword_base = self._keyword_rows = None
-        revision, count = self.store.revision, self.store.count()
+        revision = self.store.revision
+        count = None if registry_cached else self.store.count()
         if count == 0:
             base: KeywordIndex | None = KeywordIndex.empty(revision)
         else:
             base = KeywordIndex.load(self.settings.keyword_dir(), with_tokens=True)
-        if base is not None and base.revision == revision and base.size == count:
+        if base is not None and base.revision == revision and count in (None, base.size):
             self._keyword_base = base
             self._keyword_rows = base.rows_for_update()
 
-    def _update_facts(self, revision: int, *, in_step: bool) -> None:
+    def _update_facts(
+        self, revision: int, registry: dict[str, DocRecord], *, in_step: bool
+    ) -> None:
         """Bring the fact index to `revision`: this run's documents replace their older
         facts and removed versions' facts go, when the index was in step at the start of the
         run; else it is rebuilt from the chunks in Chroma."""
-        live = {d: r.content_hash for d, r in self.registry.items() if r.status == "stored"}
+        live = {d: r.content_hash for d, r in registry.items() if r.status == "stored"}
         if in_step:
             self._facts.apply(self._new_facts, live, revision)
         elif all(self._new_facts.get(d, ("",))[0] == h for d, h in live.items()):
@@ -592,14 +661,16 @@ class Ingestor:
             self._facts.replace_all(extracted(self.store, live), revision)
         self._new_facts = {}
 
-    def _rebuild_keyword_index(self, revision: int) -> None:
+    def _rebuild_keyword_index(self, revision: int, registry: dict[str, DocRecord]) -> None:
         """Bring the keyword index to `revision`: updated with this run's chunks when the
         index the run started from is intact, else rebuilt from Chroma."""
         index = None
         if self._keyword_base is not None and self._keyword_rows is not None:
-            index = KeywordIndex.updated(
-                self._keyword_base, self._keyword_rows, self.store.chunk_ids(), revision
-            )
+            live_ids = self._live_chunk_ids(self._keyword_base, self._keyword_rows, registry)
+            if len(live_ids) != self.store.count():
+                log.info("the store holds other chunks than this run expects; listing them")
+                live_ids = self.store.chunk_ids()
+            index = KeywordIndex.updated(self._keyword_base, self._keyword_rows, live_ids, revision)
             if index is None:
                 log.info("keyword index update did not match Chroma; rebuilding it")
         if index is None:

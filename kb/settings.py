@@ -211,3 +211,8 @@ class Settings(BaseSettings):
         """Where the market-fact database lives: beside the keyword index."""
         keyword = self.keyword_dir()
         return keyword.with_name(f"{keyword.name}-facts.sqlite")
+
+    def registry_cache_path(self) -> Path:
+        """The local copy of the document registry, beside the keyword index (per server)."""
+        folder = self.keyword_dir()
+        return folder.with_name(folder.name + "-registry.json")

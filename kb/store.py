@@ -19,14 +19,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
 import os
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
+import orjson
 
 from kb.errors import StoreMismatchError, StoreUnavailableError
 from kb.settings import Settings
@@ -166,6 +169,63 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+_CACHE_FORMAT = 1
+_RECORD_FIELDS = list(DocRecord.__dataclass_fields__)  # a cached row: these, in this order
+
+
+class RegistryCache:
+    """The registry as of one store revision, in a local file (beside the keyword index), so
+    an ingest into a large store does not read every record back from Chroma.
+
+    A cache is stamped with the collection's id (a new one after `reset()`) and the store
+    revision it was saved at, and is used only when both match the store: any write by
+    another process moves the revision, and a cache that is missing, unreadable or stale
+    means reading Chroma. The writer saves it, under the write lock, for the revision its
+    run ends at; a reader saves one only when no ingest is running."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def load(self, stamp: tuple[str, int]) -> dict[str, DocRecord] | None:
+        """The cached registry if it was saved at `stamp` (see `ChromaStore.stamp`), else None."""
+        try:
+            data = orjson.loads(self.path.read_bytes())
+            if data.get("format") != _CACHE_FORMAT or [
+                data.get("collection"),
+                data.get("revision"),
+            ] != list(stamp):
+                return None
+            if data["fields"] != _RECORD_FIELDS:
+                return None
+            return {row[0]: DocRecord(*row) for row in data["rows"]}
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # truncated or from another version: read Chroma instead
+            log.info("registry cache at %s not usable (%s); reading Chroma", self.path, exc)
+            return None
+
+    def save(self, stamp: tuple[str, int], records: Mapping[str, DocRecord]) -> None:
+        """Write `records` as the registry at `stamp`, atomically (never half a file)."""
+        row = operator.attrgetter(*_RECORD_FIELDS)
+        data = {
+            "format": _CACHE_FORMAT,
+            "collection": stamp[0],
+            "revision": stamp[1],
+            "fields": _RECORD_FIELDS,
+            "rows": [row(r) for r in records.values()],
+        }
+        text = orjson.dumps(data)  # 20 times faster than json.dumps on a large registry
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".registry-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(text)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
 def _make_client(settings: Settings) -> Any:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     import chromadb
@@ -225,6 +285,8 @@ class ChromaStore:
             raise self._unavailable(exc) from exc
         self._feeds: Any = None  # created on first use
         self._max_batch = self._safe_max_batch()
+        # registry writes since `track_registry_writes()`: doc_id -> record (None: deleted)
+        self._registry_writes: dict[str, DocRecord | None] | None = None
 
     # --- errors -------------------------------------------------------------------------
 
@@ -305,6 +367,17 @@ class ChromaStore:
                 "with `python -m ingest --rebuild`.",
             )
 
+    def stamp(self) -> tuple[str, int]:
+        """(the chunk collection's id, the revision), read together: a store rebuilt with
+        `reset()`, here or by another process, has a new id, and every write a new revision."""
+        try:
+            collection = self._client.get_collection(
+                self.settings.collection, embedding_function=None
+            )
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        return str(collection.id), int((collection.metadata or {}).get("revision", 0))
+
     @property
     def revision(self) -> int:
         return int(self.manifest.get("revision", 0))
@@ -358,6 +431,13 @@ class ChromaStore:
             records[doc_id] = DocRecord.from_metadata(doc_id, meta or {})
         return records
 
+    def track_registry_writes(self) -> dict[str, DocRecord | None]:
+        """Start recording what this object writes to the registry; returns the record
+        (doc_id -> record, None when deleted), filled in as each write succeeds. Lets a
+        writer holding the lock know the registry after its run without reading it back."""
+        self._registry_writes = {}
+        return self._registry_writes
+
     def put_document(self, record: DocRecord) -> None:
         self.put_documents([record])
 
@@ -373,11 +453,15 @@ class ChromaStore:
                 )
             except Exception as exc:
                 raise self._unavailable(exc) from exc
+            if self._registry_writes is not None:
+                self._registry_writes.update((r.doc_id, r) for r in part)
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document: registry first (its chunks stop being live), then chunks."""
         try:
             self._docs.delete(ids=[doc_id])
+            if self._registry_writes is not None:
+                self._registry_writes[doc_id] = None
             self._chunks.delete(where={"doc_id": doc_id})
         except Exception as exc:
             raise self._unavailable(exc) from exc

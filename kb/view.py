@@ -21,7 +21,7 @@ from kb.keyword import KeywordIndex, load_or_build
 from kb.lock import WriteLock, lock_path
 from kb.retrieve import Retriever
 from kb.settings import Settings
-from kb.store import ChromaStore, DocRecord
+from kb.store import ChromaStore, DocRecord, RegistryCache
 from kb.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -116,8 +116,28 @@ class StoreViews:
         return view.writing and self.store.revision != view.revision
 
     def _load(self, revision: int, *, writing: bool) -> StoreView:
-        documents = self.store.documents()
+        documents = self._documents()
         keyword = load_or_build(self.store, self.settings.keyword_dir(), lock_path(self.settings))
         live = {d: r.content_hash for d, r in documents.items() if r.status == "stored"}
         retriever = Retriever(self.store, keyword, self.embed_query, self.settings, live)
         return StoreView(revision, writing, documents, keyword, retriever)
+
+    def _documents(self) -> dict[str, DocRecord]:
+        """The registry: from the local cache when it is of the store's current revision,
+        else read from Chroma and cached, when no ingest is running and the store has not
+        moved meanwhile (an ingest saves its own at the end)."""
+        cache = RegistryCache(self.settings.registry_cache_path())
+        stamp = self.store.stamp()
+        cached = cache.load(stamp)
+        if cached is not None:
+            return cached
+        documents = self.store.documents()
+        try:
+            with WriteLock(lock_path(self.settings), timeout=0):
+                if self.store.stamp() == stamp and not self.store.interrupted:
+                    cache.save(stamp, documents)
+        except StoreBusyError:
+            pass
+        except OSError as exc:  # a read-only store still answers
+            log.warning("could not save the registry cache to %s: %s", cache.path, exc)
+        return documents

@@ -13,7 +13,7 @@ from ingest.pipeline import Ingestor
 from kb.errors import StoreMismatchError
 from kb.keyword import KeywordIndex
 from kb.settings import Settings
-from kb.store import ChromaStore
+from kb.store import ChromaStore, RegistryCache
 from tests.conftest import DATA, ROOT
 
 BROKEN = DATA / "broken"
@@ -378,3 +378,71 @@ def test_registry_records_written_before_packing_are_still_read(settings, embedd
     assert records["old-style"] == old
     assert {k: v for k, v in records.items() if k != "old-style"} == packed
     assert all(r.title and r.content_hash for r in packed.values())
+
+
+# --- the registry cache ------------------------------------------------------------------
+
+
+def _statuses(report) -> dict[str, str]:
+    return {f["source"]: f["status"] for f in report.to_json()["files"]}
+
+
+def test_registry_cache_is_saved_for_the_revision_the_ingest_ends_at(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    store = ChromaStore(settings)
+    cached = RegistryCache(settings.registry_cache_path()).load(store.stamp())
+    assert cached == store.documents() and len(cached) == 7
+
+
+def test_registry_cache_is_not_used_once_another_writer_moved_the_store(
+    settings, embedder, articles
+):
+    run(settings, embedder, [articles])
+    # a writer that does not know this cache (another machine on a Chroma server, an older
+    # version) deletes a document and moves the store on
+    other = ChromaStore(settings)
+    doc_id = next(d for d, r in other.documents().items() if r.source == "kestrel-video-launch.txt")
+    other.begin_write()
+    other.delete_document(doc_id)
+    other.end_write(last_ingest="elsewhere")
+    cache = RegistryCache(settings.registry_cache_path())
+    assert cache.load(other.stamp()) is None, "a cache of an older revision must not load"
+
+    report = run(settings, embedder, [articles])
+    assert _statuses(report)["kestrel-video-launch.txt"] == "added"
+    assert report.to_json()["documents"]["unchanged"] == 6
+    assert cache.load(other.stamp()) == other.documents()
+
+
+@pytest.mark.parametrize("shift", ["current", "older", "newer", "other store"])
+def test_registry_cache_is_used_only_at_its_own_store_and_revision(
+    settings, embedder, articles, shift
+):
+    run(settings, embedder, [articles])
+    store = ChromaStore(settings)
+    collection, revision = store.stamp()
+    stamp = {
+        "current": (collection, revision),
+        "older": (collection, revision - 1),
+        "newer": (collection, revision + 1),
+        "other store": ("a-rebuilt-collection", revision),
+    }[shift]
+    # a cache that has lost one document: an ingest that trusts it stores that one again
+    registry = {d: r for d, r in store.documents().items() if r.source != "tessellate-chip.htm"}
+    RegistryCache(settings.registry_cache_path()).save(stamp, registry)
+
+    status = _statuses(run(settings, embedder, [articles]))["tessellate-chip.htm"]
+    assert status == ("added" if shift == "current" else "unchanged")
+
+
+def test_a_rebuilt_store_never_reads_the_old_stores_cache(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    old = ChromaStore(settings).stamp()
+    (articles / "tessellate-chip.htm").unlink()
+    report = run(settings, embedder, [articles], rebuild=True)
+    assert report.to_json()["documents"]["added"] == 5
+    store = ChromaStore(settings)
+    assert store.stamp()[0] != old[0]
+    cached = RegistryCache(settings.registry_cache_path()).load(store.stamp())
+    assert cached == store.documents()
+    assert "tessellate-chip.htm" not in {r.source for r in cached.values()}
