@@ -37,6 +37,7 @@ from kb.factstore import StoredFact
 from kb.factwords import date_as_written, describe, money, price, when
 from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim
+from kb.vocabulary import NOW_CUES
 
 # the field naming what a fact of each kind is "an item" of a list as
 _ITEM = {
@@ -125,11 +126,39 @@ def _date_span(facts: Sequence[StoredFact]) -> str:
     return f" ({when(dates[0])} to {when(dates[-1])})"
 
 
-def _item(f: StoredFact) -> str:
+def _item(f: StoredFact, asked: Sequence[str] = ()) -> str:
+    """What a fact is an item of a list as: its kind's subject ("Which companies raised...":
+    the company), or for a fact between parties, the party the question did not name
+    ("Which companies sued Midjourney?": the plaintiff)."""
+    keys = [entity_key(a) for a in asked]
+    named = any(entity_key(o).startswith(k) for o in _parties(f) for k in keys)
+    if named:  # the question names one party: the item is another one
+        for name in _OTHER_PARTY[f.kind]:
+            value = f.fields.get(name)
+            for part in value if isinstance(value, (list, tuple)) else [value]:
+                if part and not any(entity_key(str(part)).startswith(k) for k in keys):
+                    return str(part)
     value = f.fields.get(_ITEM.get(f.kind, ""), "")
     if isinstance(value, (list, tuple)):
         value = " and ".join(str(v) for v in value if v)
     return str(value or (f.entities[0] if f.entities else ""))
+
+
+# the roles of a fact between parties, in the order an answer names the other one
+_OTHER_PARTY = {
+    "legal": ("plaintiff", "defendant"),
+    "acquisition": ("acquirer", "target"),
+    "investment": ("investor", "target"),
+    "partnership": ("parties",),
+}
+
+
+def _parties(f: StoredFact) -> list[str]:
+    out: list[str] = []
+    for name in _OTHER_PARTY.get(f.kind, ()):
+        value = f.fields.get(name)
+        out += [str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v]
+    return out
 
 
 def _written_date(f: StoredFact) -> str:
@@ -140,9 +169,9 @@ def _line(f: StoredFact) -> str:
     return f"{describe(f.kind, f.fields, f.entities, f.text)}, {_written_date(f)}"
 
 
-def _item_line(f: StoredFact) -> str:
+def _item_line(f: StoredFact, asked: Sequence[str] = ()) -> str:
     """ "Corvid Labs raised ...", or "Sora: discontinued ..." : the item named once."""
-    line, item = _line(f), _item(f)
+    line, item = _line(f), _item(f, asked)
     return line if not item or line.startswith(item) else f"{item}: {line}"
 
 
@@ -272,11 +301,13 @@ _KIND_NAME = {
 }
 
 
-def _newest_per_item(facts: Sequence[StoredFact]) -> list[StoredFact]:
+def _newest_per_item(facts: Sequence[StoredFact], asked: Sequence[str] = ()) -> list[StoredFact]:
     """One fact per item (the newest that says most), in date order."""
     best: dict[str, StoredFact] = {}
     for f in facts:
-        key = entity_key(_item(f)) or f.text
+        key = entity_key(_item(f, asked)) or f.text
+        if f.kind == "price":  # an input and an output price are two rows
+            key += f"|{f.fields.get('unit') or ''}"
         if key not in best or (f.date or "") >= (best[key].date or ""):
             best[key] = f
     return sorted(best.values(), key=lambda f: (f.date or "", _item(f)))
@@ -394,12 +425,12 @@ def list_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     kind, facts = _typed(prepared, scope)
     if not facts:
         return _none_in_scope(prepared, scope, "list")
-    items = _newest_per_item(facts)
+    items = _newest_per_item(facts, scope.entities)
     intro = f"{len(items)} found in the sources{_date_span(items)}:"
     return _answer(
         prepared,
         intro,
-        [(_item_line(f), f) for f in items],
+        [(_item_line(f, scope.entities), f) for f in items],
         "list",
         rows=[_fact_dict(f) for f in items],
     )
@@ -626,6 +657,7 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     table = table_for(prepared, scope)
     column = column_for(table, scope.words) if table is not None else None
     values: list[float] = []
+    missing: list[str] = []
     for side in sides:
         row = None
         if table is not None and column:
@@ -640,6 +672,7 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         facts = about(facts, [side])
         facts = [f for f in facts if _names_side(f, side, sides)]
         if not facts:
+            missing.append(side)
             continue
         facts = _newest_per_event(facts)
         if facts and facts[0].kind == "price":
@@ -655,13 +688,25 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         else:
             newest = max(facts, key=lambda f: f.date or "")
             lines.append((f"{side}: {_line(newest)}", newest))
-    if len(lines) < 2:
+    kind = _KIND_NAME.get((scope.kinds or ("price",))[0], "")
+    if not lines and scope.kinds and missing:
+        # the sources hold no figure of the asked kind for any side: nothing to compare
+        return Answer(
+            question=text,
+            text=f"The corpus does not say: the sources give no {kind} figures for "
+            f"{' or '.join(missing)}.",
+            abstained=True,
+            nearest=tuple(prepared.hits[:3]),
+            shape="compare",
+        )
+    if not lines or (len(lines) < 2 and not missing):
         return None
     outro = ""
     if len(values) == len(lines) == 2 and min(values) > 0:
         hi, lo = max(values), min(values)
         outro = f"The higher is {hi / lo:.3g} times the lower."
-    del text
+    if missing:
+        outro = f"The sources give no {kind} figures for {' or '.join(missing)}."
     return _answer(prepared, "Side by side, newest figures:", lines, "compare", outro=outro)
 
 
@@ -754,6 +799,8 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
     names = [scope.entity] if scope.entity else list(scope.entities)
     if not names:
         return None
+    if yes_no and scope.kinds and scope.kinds[0] not in ("status", "legal", "launch"):
+        return None  # "Does Anthropic still charge $3 ...?" asks about a price, not a status
     kinds = ["status", "legal", "launch"] if yes_no else _EVENT_KINDS
     events = _events_about(select(prepared, scope, kinds, unconfirmed=True), names)
     region_named = in_places(events, prepared.question.text)
@@ -797,6 +844,13 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
             key=lambda f: f.date or "",
             reverse=True,
         )
+        newer_news = [
+            f
+            for f in _events_about(select(prepared, scope, _EVENT_KINDS), names)
+            if statuses and (f.date or "") > (statuses[0].date or "")
+        ]
+        if statuses and newer_news and NOW_CUES.search(prepared.question.text):
+            return None  # "still": later news than the newest status; the sentences say more
         if statuses:
             newest = statuses[0]
             status = str(newest.fields.get("status") or "")

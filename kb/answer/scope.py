@@ -22,8 +22,8 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("funding", r"\b(?:rais\w*|rounds?|funding|funded|valuations?|valued|seed|series [a-k])\b"),
         (
             "price",
-            r"\b(?:pric\w*|cost\w*|cheap\w*|expensive|pricier|per (?:million|1m|second|token|"
-            r"month|image|minute)|fees?)\b",
+            r"\b(?:pric\w*|cost\w*|cheap\w*|expensive|pricier|charg\w*|"
+            r"per (?:million|1m|second|token|month|image|minute)|fees?)\b",
         ),
         ("launch", r"\b(?:launch\w*|releas\w*|unveil\w*|introduc\w*|debut\w*|ship(?:s|ped)?)\b"),
         (
