@@ -151,7 +151,9 @@ def synthetic_store(
             store.add_chunks(batch_chunks, np.vstack(batch_vectors).astype(np.float32))
             rows.add_chunks(batch_chunks)
             store.put_documents(batch_records)
-        batch_chunks.clear(), batch_vectors.clear(), batch_records.clear()
+        batch_chunks.clear()
+        batch_vectors.clear()
+        batch_records.clear()
 
     while written < target:
         doc_id = docs[copy % len(docs)]
@@ -325,17 +327,17 @@ def chart_svg(result: dict) -> str:
         def at(n: float, v: float) -> tuple[float, float]:
             return x0 + pw * (math.log10(n) - lo) / (hi - lo), y0 - ph * v / ymax
 
-        target = at(10**lo, 30.0)[1]
+        target_y = at(10**lo, 30.0)[1]
         out.append(
-            f'<line x1="{x0}" y1="{target:.1f}" x2="{x0 + pw}" y2="{target:.1f}" '
+            f'<line x1="{x0}" y1="{target_y:.1f}" x2="{x0 + pw}" y2="{target_y:.1f}" '
             'stroke="#cc6677" stroke-dasharray="4 3"/>'
         )
-        out.append(f'<text x="{x0 + pw - 60}" y="{target - 4:.1f}" fill="#cc6677">30 ms</text>')
+        out.append(f'<text x="{x0 + pw - 60}" y="{target_y - 4:.1f}" fill="#cc6677">30 ms</text>')
         points = [at(n, v) for n, v in sorted(sizes)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         out.append(f'<polyline points="{path}" fill="none" stroke="#4477aa" stroke-width="2"/>')
-        for (n, v), (x, y) in zip(sorted(sizes), points, strict=True):
-            label = f"{n / 1000:.0f}k" if n < 1_000_000 else f"{n / 1e6:.1f}M"
+        for (size, v), (x, y) in zip(sorted(sizes), points, strict=True):
+            label = f"{size / 1000:.0f}k" if size < 1_000_000 else f"{size / 1e6:.1f}M"
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#4477aa"/>')
             out.append(f'<text x="{x - 12:.1f}" y="{y - 7:.1f}">{v:.1f} ms</text>')
             out.append(f'<text x="{x - 10:.1f}" y="{y0 + 14}">{label}</text>')
@@ -479,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
             scaled = base.model_copy(
                 update={
                     **overrides,
-                    "store_dir": Path(overrides["store_dir"]),
+                    "store_dir": Path(str(overrides["store_dir"])),
                     "corpus_dir": folder,
                 }
             )
