@@ -334,13 +334,13 @@ def chart_svg(result: dict) -> str:
         )
         out.append(f'<text x="{x0 + pw - 60}" y="{target_y - 4:.1f}" fill="#cc6677">30 ms</text>')
         points = [at(n, v) for n, v in sorted(sizes)]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
         out.append(f'<polyline points="{path}" fill="none" stroke="#4477aa" stroke-width="2"/>')
-        for (size, v), (x, y) in zip(sorted(sizes), points, strict=True):
+        for (size, v), (px, py) in zip(sorted(sizes), points, strict=True):
             label = f"{size / 1000:.0f}k" if size < 1_000_000 else f"{size / 1e6:.1f}M"
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#4477aa"/>')
-            out.append(f'<text x="{x - 12:.1f}" y="{y - 7:.1f}">{v:.1f} ms</text>')
-            out.append(f'<text x="{x - 10:.1f}" y="{y0 + 14}">{label}</text>')
+            out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#4477aa"/>')
+            out.append(f'<text x="{px - 12:.1f}" y="{py - 7:.1f}">{v:.1f} ms</text>')
+            out.append(f'<text x="{px - 10:.1f}" y="{y0 + 14}">{label}</text>')
     out.append(f'<text x="{x0 + 60}" y="{y0 + 30}">chunks (log scale)</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
