@@ -13,6 +13,7 @@ from kb.settings import Settings
 from kb.store import ChromaStore
 from tests.conftest import ROOT
 from tests.test_feeds import FeedSite, add_article, rss
+from ui.text import WORD_JOINER
 
 APP = str(ROOT / "app.py")
 
@@ -113,6 +114,6 @@ def test_hostile_feed_and_article_titles_are_shown_as_text(feed_env, site):
     item = add_article(site, 4)
     site.put("/evil.xml", rss(hostile, [item]), "application/rss+xml")
     at = subscribe(start(), site.url("/evil.xml"))
-    text = markdown_of(at)
+    text = markdown_of(at).replace(WORD_JOINER, "")  # the joiner that stops autolinks
     assert "\\*\\*Bold\\*\\* \\[click\\]\\(http://evil\\.test\\)" in text
     assert "![px]" not in text and "[click](" not in text and " $x^2$" not in text

@@ -498,7 +498,7 @@ def test_market_view_shows_fact_tables_a_chart_and_a_source(app_url, browser):
     page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Market view").click()
-    page.get_by_text("Market facts").first.wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Market facts").wait_for(timeout=60_000)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=60_000)
     assert page.get_by_role("tab", name="Funding rounds").is_visible()
