@@ -39,6 +39,7 @@ QUESTIONS = [
     "What is the output price of Claude 3 Haiku?",
 ]
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+ROUNDS = 3  # short timings (corpus ingest, raw encode, one more article): the fastest of these
 SYNTHETIC = {"1m"}  # sizes built from the corpus's vectors instead of the pipeline (see below)
 
 
@@ -252,17 +253,20 @@ def raw_torch_encode_s(
     texts: list[str], scratch: Path, embedder: str, batch_size: int = 32
 ) -> float:
     """Seconds for plain sentence-transformers (torch; its default batch size is 32) to encode
-    `texts`, in a fresh process so nothing of this one (ONNX Runtime's threads, memory) slows
-    it; the model load and one warm-up batch stay outside the timing."""
+    `texts` (the fastest of ROUNDS encodes), in a fresh process so nothing of this one (ONNX
+    Runtime's threads, memory) slows it; the model load and one warm-up batch stay outside
+    the timing."""
     scratch.write_text(json.dumps(texts), encoding="utf-8")
     code = (
         "import json,sys,time;from kb.embedders import resolve_model;"
         "from sentence_transformers import SentenceTransformer;"
         f"texts=json.load(open({str(scratch)!r}));"
         f"m=SentenceTransformer(resolve_model({embedder!r})[1],device='cpu');"
-        f"b={batch_size};m.encode(texts[:32],batch_size=b,normalize_embeddings=True);"
-        "t=time.perf_counter();m.encode(texts,batch_size=b,normalize_embeddings=True);"
-        "print(time.perf_counter()-t)"
+        f"b={batch_size};m.encode(texts[:32],batch_size=b,normalize_embeddings=True);best=1e9\n"
+        f"for _ in range({ROUNDS}):\n"
+        " t=time.perf_counter();m.encode(texts,batch_size=b,normalize_embeddings=True)\n"
+        " best=min(best,time.perf_counter()-t)\n"
+        "print(best)"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     out = subprocess.run(
@@ -391,7 +395,6 @@ def main(argv: list[str] | None = None) -> int:
         # 1. pipeline ingest of the corpus vs raw encodes of the same chunks
         chunks = corpus_chunks(base)
         texts = [index_text(c.title, c.text) for c in chunks]
-        settings = base.model_copy(update={"store_dir": work / "corpus-store"})
         # One-off process costs stay outside both timings, as the torch import and model load
         # do for the raw encode: importing chromadb (~0.7 s), loading the entity recogniser
         # (~1 s) and the first inference call.
@@ -402,15 +405,26 @@ def main(argv: list[str] | None = None) -> int:
 
         embedder.embed(["warm-up"])
         list(load_ner().spans(["Acme Labs released Nova 2 in Paris."]))  # spaCy and its weights
-        # the ceiling: the pipeline's own embedder on the same chunks, in this process
-        started = time.perf_counter()
-        vectors = embedder.embed(texts)
-        result["raw_int8_encode_chunks_per_s"] = len(texts) / (time.perf_counter() - started)
-        timer = StageTimer()
-        started = time.perf_counter()
-        report = Ingestor(settings, embedder, timer=timer).run([str(ROOT / "corpus")])
-        ingest_s = time.perf_counter() - started
-        result["ingest_stage_s"] = dict(timer.seconds)
+        # The ceiling: the pipeline's own embedder on the same chunks, in this process. On a
+        # shared machine one timing can catch a busy moment, so the encode and the ingest
+        # (into a fresh store each time) alternate for ROUNDS rounds and the fastest of each
+        # counts; the stage seconds are the fastest ingest's.
+        raw_s, ingest_s = float("inf"), float("inf")
+        for round_ in range(ROUNDS):
+            started = time.perf_counter()
+            vectors = embedder.embed(texts)
+            raw_s = min(raw_s, time.perf_counter() - started)
+            timer = StageTimer()
+            store = work / f"corpus-store-{round_}"
+            settings = base.model_copy(update={"store_dir": store})
+            started = time.perf_counter()
+            report = Ingestor(settings, embedder, timer=timer).run([str(ROOT / "corpus")])
+            seconds = time.perf_counter() - started
+            if seconds < ingest_s:
+                ingest_s, result["ingest_stage_s"] = seconds, dict(timer.seconds)
+                corpus_store = store
+        result["raw_int8_encode_chunks_per_s"] = len(texts) / raw_s
+        settings = base.model_copy(update={"store_dir": corpus_store})
         docs = report.count("added")
         result["ingest_docs_per_s"] = docs / ingest_s
         result["ingest_chunks_per_s"] = report.chunks_added / ingest_s
@@ -505,14 +519,20 @@ def main(argv: list[str] | None = None) -> int:
             result["retrieve_p95_ms"][label] = pct(retrieve, 0.95)
             result["answer_p50_ms"][label] = statistics.median(answer)
             result["serve_peak_rss_mb"][label] = served["peak_rss_mb"]
-            # what a user waits for when one new article goes into a store of this size
-            extra = work / f"one-more-{label}.md"
-            extra.write_text((ROOT / "corpus" / sources_md[0]).read_text(encoding="utf-8"))
-            one = StageTimer()
-            started = time.perf_counter()
-            Ingestor(scaled, embedder, timer=one).run([str(extra)])
-            result["add_one_doc_s"][label] = time.perf_counter() - started
-            result["add_one_doc_stage_s"][label] = dict(one.seconds)
+            # what a user waits for when one new article goes into a store of this size: the
+            # fastest of ROUNDS articles, each added in a run of its own
+            result["add_one_doc_s"][label] = float("inf")
+            for round_ in range(ROUNDS):
+                extra = work / f"one-more-{label}-{round_}.md"
+                source = ROOT / "corpus" / sources_md[round_ % len(sources_md)]
+                extra.write_text(source.read_text(encoding="utf-8"))
+                one = StageTimer()
+                started = time.perf_counter()
+                Ingestor(scaled, embedder, timer=one).run([str(extra)])
+                seconds = time.perf_counter() - started
+                if seconds < result["add_one_doc_s"][label]:
+                    result["add_one_doc_s"][label] = seconds
+                    result["add_one_doc_stage_s"][label] = dict(one.seconds)
             log(
                 f"{label}: {written} chunks {built}; retrieve p50 "
                 f"{result['retrieve_p50_ms'][label]:.1f} ms, p95 "
@@ -523,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             shutil.rmtree(folder, ignore_errors=True)
             shutil.rmtree(work / f"store-{label}", ignore_errors=True)
-        result["cold_start_s"] = cold_start(work / "corpus-store", base.embed_backend)
+        result["cold_start_s"] = cold_start(corpus_store, base.embed_backend)
         log(f"cold start to first answer: {result['cold_start_s']:.1f} s")
         result["peak_rss_mb"] = peak_rss_mb()
         log(f"peak memory of this process: {result['peak_rss_mb']:.0f} MB")

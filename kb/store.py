@@ -415,21 +415,26 @@ class ChromaStore:
 
     # --- documents ------------------------------------------------------------------------
 
-    def documents(self) -> dict[str, DocRecord]:
+    def documents(self, *, batch: int = 20_000) -> dict[str, DocRecord]:
         """The registry. A record is one JSON text (Chroma reads one text three times faster
-        than fifteen metadata keys); records written before that keep their keys."""
-        try:
-            result = self._docs.get(include=["documents", "metadatas"])
-        except Exception as exc:
-            raise self._unavailable(exc) from exc
+        than fifteen metadata keys); records written before that keep their keys. Read in
+        pages: one read of about 220,000 records fails in Chroma ("too many SQL variables")."""
         records = {}
-        for doc_id, text, meta in zip(
-            result["ids"], result["documents"] or [], result["metadatas"] or [], strict=False
-        ):
-            if (meta or {}).get(_PACKED):
-                meta = json.loads(text)
-            records[doc_id] = DocRecord.from_metadata(doc_id, meta or {})
-        return records
+        while True:
+            try:
+                result = self._docs.get(
+                    include=["documents", "metadatas"], limit=batch, offset=len(records)
+                )
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
+            for doc_id, text, meta in zip(
+                result["ids"], result["documents"] or [], result["metadatas"] or [], strict=False
+            ):
+                if (meta or {}).get(_PACKED):
+                    meta = json.loads(text)
+                records[doc_id] = DocRecord.from_metadata(doc_id, meta or {})
+            if len(result["ids"]) < batch:
+                return records
 
     def track_registry_writes(self) -> dict[str, DocRecord | None]:
         """Start recording what this object writes to the registry; returns the record

@@ -446,3 +446,12 @@ def test_a_rebuilt_store_never_reads_the_old_stores_cache(settings, embedder, ar
     cached = RegistryCache(settings.registry_cache_path()).load(store.stamp())
     assert cached == store.documents()
     assert "tessellate-chip.htm" not in {r.source for r in cached.values()}
+
+
+def test_the_registry_is_read_in_pages(settings, embedder, articles):
+    """A large registry is read in pages (one read of ~220,000 records fails in Chroma)."""
+    run(settings, embedder, [articles])
+    store = ChromaStore(settings)
+    whole = store.documents()
+    assert len(whole) == 7
+    assert store.documents(batch=2) == whole and store.documents(batch=7) == whole
