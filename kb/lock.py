@@ -66,7 +66,9 @@ class WriteLock:
 
 
 def lock_path(settings: Settings) -> Path:
-    """The write lock of the store the settings point at (beside it, or beside the keyword
-    index cache for a Chroma server)."""
-    folder = settings.keyword_dir() if settings.chroma_url else Path(settings.store_dir)
-    return Path(folder) / "ingest.lock"
+    """The write lock of the store the settings point at: beside it, or for a Chroma server
+    beside (never inside) the keyword index folder, which a save replaces whole."""
+    if settings.chroma_url:
+        keyword = Path(settings.keyword_dir())
+        return keyword.with_name(f"{keyword.name}-ingest.lock")
+    return Path(settings.store_dir) / "ingest.lock"

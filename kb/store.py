@@ -419,7 +419,7 @@ class ChromaStore:
         """The registry. A record is one JSON text (Chroma reads one text three times faster
         than fifteen metadata keys); records written before that keep their keys. Read in
         pages: one read of about 220,000 records fails in Chroma ("too many SQL variables")."""
-        records = {}
+        records: dict[str, DocRecord] = {}
         while True:
             try:
                 result = self._docs.get(
