@@ -25,16 +25,13 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ingest.chunking import chunk_document  # noqa: E402
-from ingest.loaders import loader_for  # noqa: E402
-from ingest.pipeline import Ingestor, text_hash  # noqa: E402
-from ingest.sources import doc_id_for  # noqa: E402
+from eval.documents import chunked_documents  # noqa: E402
+from ingest.pipeline import Ingestor  # noqa: E402
 from kb.embedders import load_embedder  # noqa: E402
 from kb.engine import KnowledgeBase  # noqa: E402
 from kb.keyword import index_text  # noqa: E402
 from kb.marketfacts import extract_facts  # noqa: E402
 from kb.settings import Settings  # noqa: E402
-from kb.types import Document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = (
@@ -50,23 +47,7 @@ CATEGORIES = (
 
 
 def _corpus_chunks(corpus: Path) -> list[list]:
-    docs = []
-    for path in sorted(p for p in corpus.iterdir() if p.is_file() and p.name != "README.md"):
-        try:
-            loaded = loader_for(path.name)(path.read_bytes(), path.name)
-        except Exception:  # noqa: BLE001 - a file the loaders refuse is not benchmarked
-            continue
-        doc = Document(
-            doc_id=doc_id_for(path.name),
-            source=path.name,
-            title=loaded.title,
-            text=loaded.text,
-            published=loaded.published,
-            page_starts=loaded.page_starts,
-            content_hash=text_hash(loaded.text),
-        )
-        docs.append(chunk_document(doc))
-    return docs
+    return [chunks for _, chunks in chunked_documents(corpus)]
 
 
 def extraction(settings: Settings) -> dict:

@@ -23,7 +23,6 @@ part in a million; text ignoring case; a gold value null matches any).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -90,26 +89,11 @@ def read_gold(folder: Path) -> list[GoldFact]:
 
 def predict(folder: Path) -> list[dict[str, Any]]:
     """Every fact extracted from the folder's articles, as to_json() rows with their "doc"."""
-    from ingest.chunking import chunk_document
-    from ingest.loaders import SUPPORTED_SUFFIXES, loader_for
-    from kb.types import Document
+    from eval.documents import chunked_documents
 
     rows: list[dict[str, Any]] = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.lower() == "readme.md":
-            continue
-        loaded = loader_for(path.name)(path.read_bytes(), path.name)
-        doc = Document(
-            doc_id=path.stem,
-            source=path.name,
-            title=loaded.title,
-            text=loaded.text,
-            published=loaded.published,
-            format=loaded.format,
-            page_starts=loaded.page_starts,
-            content_hash=hashlib.sha256(loaded.text.encode()).hexdigest(),
-        )
-        for fact in extract_facts(chunk_document(doc)):
+    for path, chunks in chunked_documents(folder):
+        for fact in extract_facts(chunks):
             rows.append({"doc": path.name, **fact.to_json()})
     return rows
 

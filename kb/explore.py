@@ -10,6 +10,7 @@ from kb.dates import stated_date
 from kb.entities import consolidate, entity_key, mentions, stored_keys, untag
 from kb.factstore import FactIndex, FactQuery, StoredFact, load_or_build
 from kb.lock import lock_path
+from kb.marketfacts import KINDS
 from kb.rankings import RankingFact, board_key, extract_rankings, facts_from_json, history
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
@@ -235,18 +236,7 @@ def ranking_facts(view: StoreView, store: ChromaStore) -> list[RankingFact]:
     return view.remember("ranking_facts", collect)
 
 
-FACT_KINDS = (
-    "funding",
-    "price",
-    "launch",
-    "status",
-    "acquisition",
-    "investment",
-    "partnership",
-    "legal",
-    "row",
-    "ranking",
-)
+FACT_KINDS = (*KINDS, "ranking")
 
 
 def fact_index(view: StoreView, store: ChromaStore, settings: Settings) -> FactIndex:

@@ -4,7 +4,6 @@ over the starter corpus."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -412,26 +411,11 @@ def test_facts_eval_matching_rules():
 
 @pytest.fixture(scope="module")
 def corpus_facts() -> list[MarketFact]:
-    from ingest.chunking import chunk_document
-    from ingest.loaders import loader_for
-    from kb.types import Document
+    from eval.documents import chunked_documents
 
     facts: list[MarketFact] = []
-    for path in sorted(CORPUS.iterdir()):
-        if path.suffix not in (".md", ".pdf", ".txt", ".html") or path.name == "README.md":
-            continue
-        loaded = loader_for(path.name)(path.read_bytes(), path.name)
-        doc = Document(
-            doc_id=path.stem,
-            source=path.name,
-            title=loaded.title,
-            text=loaded.text,
-            published=loaded.published,
-            format=loaded.format,
-            page_starts=loaded.page_starts,
-            content_hash=hashlib.sha256(loaded.text.encode()).hexdigest(),
-        )
-        facts += extract_facts(chunk_document(doc))
+    for _, chunks in chunked_documents(CORPUS):
+        facts += extract_facts(chunks)
     return facts
 
 
