@@ -128,8 +128,12 @@ def test_entity_filter_and_timeline(app_env):
     at.sidebar.selectbox(key="timeline_entity").select("Kestrel Video 2.5").run()
     assert not at.exception
     assert at.subheader[0].value == "Kestrel Video 2.5 · model"
-    timeline, rankings, articles = at.tabs
+    timeline, rankings, market, articles = at.tabs
     assert timeline.label.startswith("Timeline (")
+    # its market facts: the launch and the status the articles state
+    assert market.label.startswith("Market facts (")
+    kinds = set(market.dataframe[0].value["kind"])
+    assert {"launch", "status"} <= kinds
     assert any("2026-03-02" in md.value for md in timeline.markdown)
     # ranking history: the chart and its standings, newest first (No. 1 in May 2026)
     assert rankings.label.startswith("Ranking history (")

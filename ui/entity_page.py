@@ -1,4 +1,5 @@
-"""One vendor, model or leaderboard: its timeline, its ranking history, its articles."""
+"""One vendor, model or leaderboard: its timeline, its ranking history, its market facts,
+its articles."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import streamlit as st
 
 from kb.engine import KnowledgeBase
 from kb.explore import Timeline, find_entity
+from kb.factstore import FactQuery
 from kb.rankings import RankingFact
 from kb.render import board_label, standing
+from ui.market_view import fact_rows
 from ui.text import md_escape
 
 
@@ -85,10 +88,12 @@ def render_entity_page(kb: KnowledgeBase, name: str, on_close: Callable[[], None
     facts = kb.rankings(name).facts
     documents = kb.entity_documents(name)
     timeline = kb.timeline(name)
+    market = [f for f in kb.facts(FactQuery(entity=name)) if f.kind not in ("ranking", "row")]
     tabs = st.tabs(
         [
             f"Timeline ({len(timeline.events)})",
             f"Ranking history ({len(facts)})",
+            f"Market facts ({len(market)})",
             f"Articles ({len(documents)})",
         ]
     )
@@ -97,6 +102,11 @@ def render_entity_page(kb: KnowledgeBase, name: str, on_close: Callable[[], None
     with tabs[1]:
         render_rankings(facts)
     with tabs[2]:
+        if market:  # funding, prices, launches, status changes, deals and legal actions
+            st.dataframe(fact_rows(market), hide_index=True, use_container_width=True)
+        else:
+            st.info("No market facts about it in the sources.")
+    with tabs[3]:
         for d in documents:
             st.markdown(
                 f"**{md_escape(d.title)}** — {d.published or 'undated'} · "
