@@ -493,6 +493,7 @@ def test_sign_in_and_each_roles_controls_and_the_key_never_reaches_the_browser(b
 
 
 def test_market_view_shows_fact_tables_a_chart_and_a_source(app_url, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1300})
     page.goto(app_url)
     page.get_by_text("AI-market knowledge base").first.wait_for(timeout=60_000)
