@@ -168,13 +168,28 @@ def expected_type(text: str) -> str:
         # a nominal question as people type it: "seedance 2.0 release date", "x price"
         if _NOMINAL_DATE.search(lower):
             return "date"
-        if _NOMINAL_MONEY.search(lower):
+        if _NOMINAL_MONEY.search(lower) or _NOMINAL_PRICE.search(lower):
             return "money"
+        if _NOMINAL_NUMBER.search(lower):
+            return "number"
+        if _NOMINAL_ENTITY.search(lower):
+            return "entity"
     return ""
 
 
 _NOMINAL_DATE = re.compile(
     r"\b(?:release|launch|founding|announcement)?\s*(?:date|when|year)\s*\??$"
+)
+# nominal questions that name the quantity or the role they want, anywhere in them
+_NOMINAL_PRICE = re.compile(r"\b(?:price|prices|pricing|cost|costs|fee|fees)\s+per\b")
+_NOMINAL_NUMBER = re.compile(
+    r"\b(?:number of|count of|power draw|watts?|wattage|memory|parameters|headcount|"
+    r"employees|volunteers|patients|users|latency|speed|capacity)\b"
+)
+_NOMINAL_ENTITY = re.compile(
+    r"\b(?:first |lead |main |biggest )?(?:customers?|ceo|founders?|investors?|buyers?|"
+    r"suppliers?|partners?|makers?|developers?)\s*\??$|\b(?:first|lead|main) "
+    r"(?:customer|investor|partner|buyer)\b"
 )
 _NOMINAL_MONEY = re.compile(r"\b(?:price|prices|pricing|cost|costs|valuation|funding)\s*\??$")
 
@@ -216,7 +231,9 @@ def needs_context(text: str, history: Sequence[str] = ()) -> bool:
     words = text.split()
     has_name = bool(re.search(r"\b[A-Z][a-zA-Z]+\b", " ".join(words[1:]))) or bool(_versions(text))
     if text.lower().startswith(("what about", "how about")):
-        return True
+        # "what about Google?" leans on the last question; "what about Kairo's KS-2, when
+        # was it sampled?" asks its own
+        return not re.search(r",\s*(?:what|when|who|how|where|which|is|was|did|does)\b", text, re.I)
     if has_name and history and _names_its_own_subject(text, history[-1]):
         return False
     return (

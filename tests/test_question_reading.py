@@ -14,6 +14,10 @@ def test_nominal_questions_say_what_they_want():
     assert expected_type("Lumen-4 launch date?") == "date"
     assert expected_type("corvid reason 2 price") == "money"
     assert expected_type("nordhavn gpu pricing") == "money"
+    assert expected_type("halvard kestrel price per second of video") == "money"
+    assert expected_type("orrery or-7 power draw") == "number"
+    assert expected_type("lattice forge number of engineers") == "number"
+    assert expected_type("first customer of the tx-9") == "entity"
     # a plain topic is not narrowed, and wh-questions keep their own reading
     assert expected_type("nordhavn stockholm region status") == ""
     assert expected_type("Who cut the price?") == "entity"
@@ -32,6 +36,8 @@ def test_a_follow_up_naming_its_own_subject_does_not_inherit_the_previous_one():
     # ... while one that leans on it does
     assert needs_context("and how much does it cost?", previous)
     assert needs_context("what about Google?", previous)
+    # "what about X" followed by its own question asks about X, not the previous subject
+    assert not needs_context("what about Kairo's KS-2, when was it sampled?", previous)
     assert needs_context("and what did OpenAI do with it?", previous)
     assert parse_question("and how much does it cost?", previous).context_terms
 
