@@ -15,6 +15,7 @@ from kb.answer.compose import cited_answer
 from kb.answer.scope import period
 from kb.factstore import FactQuery
 from kb.factwords import when
+from kb.marketfacts import KINDS
 from kb.text import sentence_spans
 from kb.types import Answer, Citation, Claim, Hit
 
@@ -113,6 +114,9 @@ def _in_period(published: str | None, since: str | None, until: str | None) -> b
     )
 
 
+_EVENT_KINDS = tuple(k for k in KINDS if k != "row")  # table rows are not digest sentences
+
+
 class DigestAnswerer:
     """Summaries and overviews, from several articles; None when the retrieved articles do
     not hold three on-topic sentences from two of them."""
@@ -132,8 +136,8 @@ class DigestAnswerer:
         chunk_ids = {h.chunk.chunk_id for h in prepared.hits}
         facts = frozenset(
             " ".join(f.text.split())
-            for f in prepared.market_facts(FactQuery())
-            if f.chunk.chunk_id in chunk_ids and f.kind not in ("row", "ranking")
+            for f in prepared.market_facts(FactQuery(kinds=_EVENT_KINDS))
+            if f.chunk.chunk_id in chunk_ids
         )
         subjects = [e.name for e in prepared.question.entities if e.kind in ("vendor", "model")]
         chosen = choose(items, vectors, prepared.vector, facts, subjects)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kb.answer.base import Prepared
 from kb.entities import entity_key
 from kb.factstore import FactQuery, StoredFact
+from kb.marketfacts import KINDS
 from kb.text import tokenize
 from kb.vocabulary import MONTH_WORD, MONTHS
 
@@ -267,7 +268,7 @@ def scope_of(prepared: Prepared) -> Scope:
     since, until = period(text)
     minimum, maximum = threshold(text)
     facts = tuple(
-        f for f in prepared.market_facts(FactQuery(include_unconfirmed=True)) if f.kind != "ranking"
+        f for f in prepared.market_facts(FactQuery(kinds=KINDS, include_unconfirmed=True))
     )
     recognised = [e.name for e in question.entities if e.kind in ("model", "vendor")]
     names = names_in(text, _known_names(facts))
