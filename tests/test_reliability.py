@@ -106,7 +106,15 @@ def test_two_ingests_at_once_take_turns(tmp_path):
 
     store = tmp_path / "store"
     settings = Settings(store_dir=store, chroma_url=None)
-    # Hold the store's lock as a running ingest would, so both start while it is taken.
+    # Hold the store's lock as a running ingest would, so both start while it is taken, and
+    # release it only once both have said they wait (a loaded machine may take a while to
+    # start them: a fixed sleep let one arrive after the release and never wait).
+    errors: list[list[str]] = [[], []]
+
+    def collect(proc: subprocess.Popen, lines: list[str]) -> None:
+        assert proc.stderr is not None
+        lines.extend(proc.stderr)
+
     with WriteLock(lock_path(settings)):
         procs = [
             subprocess.Popen(
@@ -118,11 +126,28 @@ def test_two_ingests_at_once_take_turns(tmp_path):
             )
             for _ in range(2)
         ]
-        time.sleep(8)
-        assert all(p.poll() is None for p in procs), "an ingest ran while the store was locked"
-    outputs = [p.communicate(timeout=600) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
-    assert all("waiting for another ingest" in err for _, err in outputs)
+        readers = [
+            threading.Thread(target=collect, args=(p, lines), daemon=True)
+            for p, lines in zip(procs, errors, strict=True)
+        ]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not all(
+            any("waiting for another ingest" in line for line in lines) for lines in errors
+        ):
+            assert all(p.poll() is None for p in procs), (
+                f"an ingest ended while the store was locked: {errors}"
+            )
+            time.sleep(0.2)
+        assert all(p.poll() is None for p in procs), f"an ingest ran while locked: {errors}"
+        assert all(any("waiting for another ingest" in x for x in lines) for lines in errors), (
+            f"an ingest did not say it waits within 300 s: {errors}"
+        )
+    for proc, reader in zip(procs, readers, strict=True):
+        proc.wait(timeout=600)
+        reader.join(timeout=30)
+    assert [p.returncode for p in procs] == [0, 0], errors
     consistent(settings)
 
 
