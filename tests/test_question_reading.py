@@ -108,3 +108,27 @@ def test_english_words_come_with_the_bundled_model():
     words = english_words()
     assert {"honey", "money", "eat"} <= words
     assert "googel" not in words and "##s" not in words
+
+
+def test_a_sentence_about_another_vendor_or_year_is_not_evidence():
+    from kb.answer.extractive import specifier_gaps
+
+    hit = _hit(
+        "Meta, OpenAI and dozens of startups raced to build capacity in 2022. "
+        "In the quarter that ended in April 2024, Nvidia reported revenue of $22.6 billion. "
+        "The company said OpenAI was its largest customer."
+    )
+
+    def gaps(question: str) -> dict[str, tuple[str, ...]]:
+        q = parse_question(question)
+        evidence = _candidates(q, [hit])
+        tokens = frozenset(t for e in evidence for t in e.chunk_tokens)
+        return {e.sentence[:12]: specifier_gaps(q, e, tokens, lambda t: t) for e in evidence}
+
+    # Nvidia's revenue is not OpenAI's, though the sentence before it names OpenAI
+    assert gaps("How much revenue did OpenAI report?")["In the quart"] == ("OpenAI",)
+    assert gaps("How much revenue did Nvidia report?")["In the quart"] == ()
+    # a sentence with no name of its own leans on its context
+    assert gaps("What did Nvidia say about OpenAI?")["The company "] == ()
+    # a sentence that states its own year is about that year, not its neighbour's
+    assert "2022" in gaps("What was Nvidia's revenue in 2022?")["In the quart"]

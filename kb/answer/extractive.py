@@ -16,7 +16,7 @@ from kb.answer.base import CorpusStats, EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
 from kb.answer.support import numbers_in
 from kb.embedders import english_words
-from kb.entities import find_entities
+from kb.entities import entity_key, find_entities
 from kb.query import (
     CONCEPTS,
     DATE,
@@ -93,9 +93,18 @@ def specifier_gaps(
     gaps = [v for v in spec.versions if not version_pattern(v).search(text)]
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
+    # a sentence that states its own years is about them: its context's years do not count
+    stated = set(_YEARS.findall(ev.sentence))
     gaps += [
-        y for y in spec.years if y != year_of_doc and not re.search(rf"(?<!\d){y}(?!\d)", local)
+        y
+        for y in spec.years
+        if (
+            y not in stated
+            if stated
+            else y != year_of_doc and not re.search(rf"(?<!\d){y}(?!\d)", local)
+        )
     ]
+    gaps += _other_subject(spec, ev)
     for q in spec.quarters:
         ordinal = {"q1": "first", "q2": "second", "q3": "third", "q4": "fourth"}[q]
         if q not in text and f"{ordinal} quarter" not in text and f"{q[1]}q" not in text:
@@ -119,6 +128,27 @@ def specifier_gaps(
         if not (dated_then or said_then):
             gaps.append(f"{MONTH_NAMES[month].title()} {year}")
     return tuple(gaps)
+
+
+_YEARS = re.compile(r"(?<![\d.,$€£])(?:19|20)\d\d(?![\d%])")
+
+
+def _other_subject(spec: Question, ev: Evidence) -> list[str]:
+    """The question's vendor (or model), when the sentence is about another one of the same
+    kind and does not name the one asked about: "Nvidia reported revenue of $22.6 billion"
+    does not say what OpenAI reported, whatever the sentence before it named. A sentence with
+    no name of its own ("The company said") leans on its context and is not judged here."""
+    asked = [e for e in spec.entities if e.kind in ("vendor", "model")]
+    if not asked:
+        return []
+    if any(t in ev.tokens for e in asked for t in tokenize(e.name)):
+        return []
+    subject = next((e for e in find_entities(ev.sentence) if e.kind in ("vendor", "model")), None)
+    if subject is None or any(
+        subject.kind != e.kind or entity_key(subject.maker or "") == e.key for e in asked
+    ):
+        return []  # "the company said"; a vendor's model; a model's vendor
+    return [asked[0].name]
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
