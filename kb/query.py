@@ -133,7 +133,7 @@ _LEADING_FILLER = re.compile(r"^(?:and|so|but|also|ok|okay|then|well|now)[,\s]+"
 
 def expected_type(text: str) -> str:
     """The kind of answer a question wants: money, percent, number, duration, date, entity,
-    reason, or "" when it could be anything."""
+    reason, place, or "" when it could be anything."""
     lower = _LEADING_FILLER.sub("", text.lower().strip())
     m = _WH.match(lower)
     wh = m.group(1) if m else ""
@@ -164,6 +164,8 @@ def expected_type(text: str) -> str:
         return "entity"
     if wh == "why":
         return "reason"
+    if wh == "where":
+        return "place"
     if not wh and not re.match(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b", lower):
         # a nominal question as people type it: "seedance 2.0 release date", "x price"
         if _NOMINAL_DATE.search(lower):

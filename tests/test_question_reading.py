@@ -21,6 +21,16 @@ def test_nominal_questions_say_what_they_want():
     # a plain topic is not narrowed, and wh-questions keep their own reading
     assert expected_type("nordhavn stockholm region status") == ""
     assert expected_type("Who cut the price?") == "entity"
+    assert expected_type("Where is it not available?") == "place"
+
+
+def test_a_where_question_wants_a_named_place():
+    from kb.answer.extractive import _type_ok
+
+    assert _type_ok("place", "It launched, but not in the European Union.", "where")
+    assert _type_ok("place", "The Oslo-based startup said so.", "where")
+    assert not _type_ok("place", "It is available to ChatGPT Plus subscribers.", "where")
+    assert not _type_ok("place", "The model previewed in February is faster.", "where")
 
 
 def test_dotted_abbreviations_and_single_letters_are_not_names():

@@ -41,6 +41,14 @@ _REASON = re.compile(
     r"in order to|citing|over|reason|led to|driven by|response to)\b",
     re.I,
 )
+# a named place: "in the European Union", "from Paris", "across Europe", "outside China"
+_PLACE = re.compile(
+    r"\b(?:in|from|across|outside|throughout)\s+(?:the\s+)?"
+    r"(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|Q[1-4])\b)[A-Z][\w.]+"
+    r"|\b[A-Z][a-z]+-based\b"
+)
 _NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 _HARD_TYPES = {"money", "percent", "percent_or_money", "number", "date", "duration"}
 
@@ -76,6 +84,8 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
         return any(not set(tokenize(name)) & asked for name in _NAME.findall(sentence[1:]))
     if expects == "reason":
         return bool(_REASON.search(sentence))
+    if expects == "place":
+        return bool(_PLACE.search(sentence))
     return True
 
 
