@@ -135,6 +135,9 @@ def expected_type(text: str) -> str:
     """The kind of answer a question wants: money, percent, number, duration, date, entity,
     reason, place, or "" when it could be anything."""
     lower = _LEADING_FILLER.sub("", text.lower().strip())
+    trailing = _TRAILING_WH.search(lower)
+    if trailing and not _WH.match(lower):  # telegraphic: "nvidia drop deepseek how much"
+        lower = f"{trailing.group(1)} {lower[: trailing.start()]}"
     m = _WH.match(lower)
     wh = m.group(1) if m else ""
     if wh == "how much":
@@ -179,6 +182,7 @@ def expected_type(text: str) -> str:
     return ""
 
 
+_TRAILING_WH = re.compile(r"\s+(how much|how many|how long|when|what year|who|where|why)\s*\??\s*$")
 _NOMINAL_DATE = re.compile(
     r"\b(?:release|launch|founding|announcement)?\s*(?:date|when|year)\s*\??$"
 )
@@ -528,6 +532,9 @@ _SYNONYM_GROUPS = [
     "parameter param",
     "chip accelerator gpu",
     "discontinu shut withdr paus shelv halt availabl retir unavailabl",
+    "drop fall fell declin plung slump slid tumbl sank",
+    "rise rose gain climb jump soar surg",
+    "biggest largest greatest",
 ]
 
 

@@ -22,6 +22,10 @@ def test_nominal_questions_say_what_they_want():
     assert expected_type("nordhavn stockholm region status") == ""
     assert expected_type("Who cut the price?") == "entity"
     assert expected_type("Where is it not available?") == "place"
+    # the wh-word typed last, telegraphically
+    assert expected_type("nvidia biggest one day drop deepseek how much") == "number"
+    assert expected_type("sora public launch when") == "date"
+    assert expected_type("kestrel video 2 made by who?") == "entity"
 
 
 def test_a_where_question_wants_a_named_place():
