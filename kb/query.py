@@ -531,7 +531,7 @@ _SYNONYM_GROUPS = [
     "ban prohibit",
     "parameter param",
     "chip accelerator gpu",
-    "discontinu shut withdr paus shelv halt availabl retir unavailabl",
+    "discontinu shut withdr paus shelv halt availabl availability retir unavailabl",
     "drop fall fell declin plung slump slid tumbl sank",
     "rise rose gain climb jump soar surg",
     "biggest largest greatest",

@@ -146,3 +146,22 @@ def test_a_sentence_about_another_vendor_or_year_is_not_evidence():
     assert gaps("What did Nvidia say about OpenAI?")["The company "] == ()
     # a sentence that states its own year is about that year, not its neighbour's
     assert "2022" in gaps("What was Nvidia's revenue in 2022?")["In the quart"]
+
+
+def test_a_place_asked_about_is_a_specifier():
+    from kb.answer.extractive import specifier_gaps
+    from kb.answer.scope import known_places
+
+    assert known_places("is vox 3 available in the E.U.") == {"european union": "E.U."}
+    hit = _hit(
+        "Vox 3 is available today in the U.S. and the U.K. through the API. "
+        "Availability in the European Union is planned for the second quarter of 2026. "
+        "Vox 3 translates calls between 42 languages."
+    )
+    q = parse_question("is vox 3 available in the E.U.")
+    evidence = _candidates(q, [hit])
+    tokens = frozenset(t for e in evidence for t in e.chunk_tokens)
+    gaps = {e.sentence[:8]: specifier_gaps(q, e, tokens, lambda t: t) for e in evidence}
+    assert gaps["Vox 3 is"] == ("E.U.",)  # names other places only
+    assert gaps["Availabi"] == ()
+    assert gaps["Vox 3 tr"] == ()  # names no place: not ruled out

@@ -14,6 +14,7 @@ import numpy as np
 
 from kb.answer.base import CorpusStats, EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
+from kb.answer.scope import known_places
 from kb.answer.support import numbers_in
 from kb.embedders import english_words
 from kb.entities import entity_key, find_entities
@@ -115,6 +116,10 @@ def specifier_gaps(
         )
     ]
     gaps += _other_subject(spec, ev)
+    asked_places = known_places(spec.text)
+    said_places = known_places(ev.sentence)
+    if asked_places and said_places and not said_places.keys() & asked_places.keys():
+        gaps.append(next(iter(asked_places.values())))  # "in the U.S." is not "in the E.U."
     for q in spec.quarters:
         ordinal = {"q1": "first", "q2": "second", "q3": "third", "q4": "fourth"}[q]
         if q not in text and f"{ordinal} quarter" not in text and f"{q[1]}q" not in text:
@@ -352,6 +357,7 @@ class _SentencePicker:
         dense = sentence_vectors @ part_vector if len(evidence) else scores
         # "now", "currently", "latest", "still": the newest evidence wins a close call
         recency = _recency(evidence) if NOW_CUES.search(part) else None
+        places = known_places(part).keys()  # "in the E.U.": a sentence naming it says more
         for i, ev in enumerate(evidence):
             own = near = in_chunk = 0.0
             for term, weight in weights.items():
@@ -371,6 +377,8 @@ class _SentencePicker:
             s += 0.02 / (1 + ev.rank)
             if recency is not None:
                 s += 0.1 * recency[i]
+            if places and places & known_places(ev.sentence).keys():
+                s += 0.1
             scores[i] = s
         return scores
 

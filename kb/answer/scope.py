@@ -102,6 +102,17 @@ _PLACE = [
 ]
 
 
+def known_places(text: str) -> dict[str, str]:
+    """The well-known places a text names, by key, each with the spelling the text used
+    ("E.U." -> european union)."""
+    found: dict[str, str] = {}
+    for key, pattern in _PLACE:
+        m = pattern.search(text)
+        if m and key not in found:
+            found[key] = m.group(0)
+    return found
+
+
 def places_in(text: str) -> set[str]:
     """Places a text names, by key: "E.U." and "European Union" are one."""
     keys = {key for key, pattern in _PLACE if pattern.search(text)}
