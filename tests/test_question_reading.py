@@ -165,3 +165,40 @@ def test_a_place_asked_about_is_a_specifier():
     assert gaps["Vox 3 is"] == ("E.U.",)  # names other places only
     assert gaps["Availabi"] == ()
     assert gaps["Vox 3 tr"] == ()  # names no place: not ruled out
+
+
+def test_figures_belong_to_the_name_before_them():
+    from kb.answer.extractive import _amount_of_another
+
+    q = parse_question("What does DeepSeek-R1 cost per million output tokens?")
+    other = (
+        "Google's Gemini 2.5 Pro is priced at $1.25 per million input tokens and $10 per "
+        "million output tokens, and DeepSeek-R1 remains far cheaper than both."
+    )
+    assert _amount_of_another(q, other)
+    own = "DeepSeek's API priced R1 at $0.55 per million input tokens and $2.19 per million."
+    assert not _amount_of_another(q, own)
+    assert not _amount_of_another(q, "Model: Gemini 2.5 Pro | Input: $1.25 | DeepSeek-R1")
+    # a vendor's figure may answer for its model: only names of the same kind compete
+    q2 = parse_question("How big was the launch discount for Happy Horse 1.1?")
+    assert not _amount_of_another(q2, "Alibaba is offering a 40% discount for two weeks.")
+
+
+def test_when_first_prefers_the_oldest_article():
+    import numpy as np
+
+    from kb.answer.extractive import _prefer_newest
+
+    def dated(day: str) -> Hit:
+        text = f"OpenAI showed Sora on {day}, a model that makes videos."
+        return Hit(Chunk(f"c{day}", f"d{day}", 0, text, 0, len(text), "c.md", "S", day), 1.0)
+
+    q = parse_question("When did OpenAI first show Sora?")
+    evidence = _candidates(q, [dated("2024-12-10"), dated("2024-02-16"), dated("2025-01-01")])
+    scores = np.array([0.9, 0.8, 0.85], dtype=np.float32)
+    oldest = _prefer_newest(scores, evidence, 0.55, oldest=True)
+    assert int(np.argmax(oldest)) == 1
+    assert int(np.argmax(_prefer_newest(scores, evidence, 0.55))) == 2
+    # too far behind the best: not preferred
+    far = np.array([0.9, 0.6, 0.85], dtype=np.float32)
+    assert int(np.argmax(_prefer_newest(far, evidence, 0.55, oldest=True))) == 0

@@ -166,6 +166,46 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     return [asked[0].name]
 
 
+_AMOUNT_OF = {"money": MONEY, "percent": PERCENT, "percent_or_money": MONEY, "number": NUMBER}
+
+
+def _mentions(sentence: str, name: str) -> list[int]:
+    """Where a name occurs in a sentence, however it is spaced or hyphenated."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", name.strip()) if p]
+    if not parts:
+        return []
+    pattern = re.compile(r"(?<!\w)" + r"[\s\-]?".join(parts) + r"(?!\w)", re.I)
+    return [m.start() for m in pattern.finditer(sentence)]
+
+
+def _amount_of_another(spec: Question, sentence: str) -> bool:
+    """Whether every amount of the kind asked belongs to another vendor or model the sentence
+    names: "Gemini 2.5 Pro is priced at $1.25 ..., and DeepSeek-R1 remains far cheaper" gives
+    no price of DeepSeek-R1. An amount belongs to the nearest name of the same kind (model or
+    vendor) before it."""
+    pattern = _AMOUNT_OF.get(spec.expects)
+    asked = [e for e in spec.entities if e.kind in ("vendor", "model")]
+    if pattern is None or not asked or " | " in sentence:
+        return False  # a table row's cells are labelled; it is judged by its row name
+    kinds = {e.kind for e in asked}
+    mine = {e.key for e in asked}
+
+    def is_mine(key: str) -> bool:  # "R1" in a sentence is DeepSeek-R1 asked about
+        return any(key == k or k.endswith(key) or key.endswith(k) for k in mine)
+
+    named = [e for e in find_entities(sentence) if e.kind in kinds]
+    if all(is_mine(e.key) for e in named):
+        return False  # only the asked subject (or none) is named
+    owners = sorted((pos, is_mine(e.key)) for e in named for pos in _mentions(sentence, e.name))
+    if not owners:
+        return False
+    for m in pattern.finditer(sentence):
+        before = [own for pos, own in owners if pos < m.start()]
+        if before[-1:] == [True] or (not before and owners[0][1]):
+            return False
+    return True
+
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -245,14 +285,25 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     return out
 
 
-def _prefer_newest(scores: np.ndarray, evidence: Sequence[Evidence], floor: float) -> np.ndarray:
+_FIRST_CUES = re.compile(r"\b(?:first|originally|initially|earliest)\b", re.I)
+
+
+def _prefer_newest(
+    scores: np.ndarray, evidence: Sequence[Evidence], floor: float, *, oldest: bool = False
+) -> np.ndarray:
     """For "now", "still", "latest" questions: of the evidence that answers nearly as well as
-    the best (within 0.15), the newest article's wins."""
+    the best (within 0.15), the newest article's wins; for "when did X first ..." (`oldest`),
+    the oldest dated article's."""
     best = float(scores.max()) if len(scores) else -1.0
     close = [i for i, s in enumerate(scores) if s >= max(floor, best - 0.15)]
+    if oldest:
+        close = [i for i in close if evidence[i].hit.chunk.published]
     if len(close) < 2:
         return scores
-    newest = max(close, key=lambda i: (evidence[i].hit.chunk.published or "", float(scores[i])))
+    if oldest:
+        newest = min(close, key=lambda i: (evidence[i].hit.chunk.published, -float(scores[i])))
+    else:
+        newest = max(close, key=lambda i: (evidence[i].hit.chunk.published or "", float(scores[i])))
     boosted = scores.copy()
     boosted[newest] = best + 0.01
     return boosted
@@ -467,9 +518,15 @@ class _SentencePicker:
                     scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
+                elif len(parts) == 1 and _amount_of_another(question, ev.sentence):
+                    scores[i] = -1.0  # its figures are another product's
             per_part.append(scores)
         if len(parts) == 1 and NOW_CUES.search(question.text):
             per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
+        elif len(parts) == 1 and question.expects == "date" and _FIRST_CUES.search(question.text):
+            per_part[0] = _prefer_newest(
+                per_part[0], evidence, self.settings.min_evidence, oldest=True
+            )
         chosen = self._choose(per_part, evidence)
         if len(parts) == 1 and chosen and _changes_over_time(question):
             earlier = self._earlier(question, chosen[0], per_part[0], evidence)
