@@ -202,3 +202,14 @@ def test_when_first_prefers_the_oldest_article():
     # too far behind the best: not preferred
     far = np.array([0.9, 0.6, 0.85], dtype=np.float32)
     assert int(np.argmax(_prefer_newest(far, evidence, 0.55, oldest=True))) == 0
+
+
+def test_a_count_of_things_wants_a_number_of_those_things():
+    from kb.answer.extractive import _counted
+
+    counted = _counted("QB-114 phase 1 trial number of volunteers")
+    assert counted is not None
+    assert counted.search("the trial will enrol 64 healthy volunteers and patients")
+    assert not counted.search("on 7 October 2026 the first volunteer had been dosed")
+    assert _counted("How many employees does it have?").search("It has 1,200 employees.")
+    assert _counted("When was it founded?") is None

@@ -206,6 +206,23 @@ def _amount_of_another(spec: Question, sentence: str) -> bool:
     return True
 
 
+def _counted(question: str) -> re.Pattern[str] | None:
+    """For "how many X" / "number of X": a number followed closely by X (its stem) in a
+    sentence ("will enrol 64 healthy volunteers"), which is then the kind of answer wanted:
+    "on 7 October 2026 the first volunteer was dosed" has numbers but not that one."""
+    m = re.search(r"\b(?:how many|number of|count of|no\. of)\s+([a-z]+)", question, re.I)
+    if not m:
+        return None
+    head = stem(m.group(1).lower())
+    if len(head) < 3:
+        return None
+    return re.compile(
+        rf"\b\d[\d,.]*(?:\s+(?:million|billion|thousand))?\s+(?:[\w-]+\s+){{0,2}}"
+        rf"{re.escape(head)}",
+        re.I,
+    )
+
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -409,6 +426,9 @@ class _SentencePicker:
         # "now", "currently", "latest", "still": the newest evidence wins a close call
         recency = _recency(evidence) if NOW_CUES.search(part) else None
         places = known_places(part).keys()  # "in the E.U.": a sentence naming it says more
+        counted = _counted(part) if expects == "number" else None
+        if counted is not None and not any(counted.search(ev.sentence) for ev in evidence):
+            counted = None  # no sentence counts them: any number will do, as before
         for i, ev in enumerate(evidence):
             own = near = in_chunk = 0.0
             for term, weight in weights.items():
@@ -423,13 +443,19 @@ class _SentencePicker:
             s = self.settings.dense_share * float(dense[i]) + (1 - self.settings.dense_share) * (
                 0.7 * coverage + 0.3 * in_chunk / total
             )
-            if expects:
+            if counted is not None:  # "number of volunteers": a number of volunteers
+                s += 0.08 if counted.search(ev.sentence) else -0.12
+            elif expects:
                 s += 0.08 if _type_ok(expects, ev.sentence, part) else -0.12
             s += 0.02 / (1 + ev.rank)
             if recency is not None:
                 s += 0.1 * recency[i]
             if places and places & known_places(ev.sentence).keys():
                 s += 0.1
+            if counted is not None:  # "number of volunteers": a number of volunteers
+                s += 0.08 if counted.search(ev.sentence) else -0.12
+            elif expects:
+                s += 0.08 if _type_ok(expects, ev.sentence, part) else -0.12
             scores[i] = s
         return scores
 
