@@ -217,7 +217,8 @@ def _counted(question: str) -> re.Pattern[str] | None:
     if len(head) < 3:
         return None
     return re.compile(
-        rf"\b\d[\d,.]*(?:\s+(?:million|billion|thousand))?\s+(?:[\w-]+\s+){{0,2}}"
+        rf"\b\d[\d,.]*(?:\s+(?:million|billion|thousand))?\s+"
+        rf"(?:(?!(?:the|a|an|that|of|to|in|on)\b)[\w-]+\s+){{0,2}}"
         rf"{re.escape(head)}",
         re.I,
     )
