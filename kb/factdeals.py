@@ -227,7 +227,7 @@ def partnership_facts(
     return [Found("partnership", a, b, fields, tuple(parties))]
 
 
-_TOPICS = [
+TOPICS = [
     ("copyright", r"copyright|pirated|infring"),
     ("privacy", r"privacy|personal data|data protection|users' data|GDPR"),
     ("antitrust", r"antitrust|competition law|monopol"),
@@ -281,7 +281,7 @@ _AUTHORITY_REF = re.compile(
 def legal_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames) -> list[Found]:
     found = []
     money = find_money(sentence)
-    topic = next((t for t, p in _TOPICS if re.search(p, sentence, re.I)), "")
+    topic = next((t for t, p in TOPICS if re.search(p, sentence, re.I)), "")
     for action, pattern in _LEGAL:
         m = pattern.search(sentence)
         if not m:

@@ -24,12 +24,13 @@ from typing import Any
 
 from kb.entities import entity_key
 from kb.errors import StoreBusyError
+from kb.factfields import EXTRACTOR_VERSION
 from kb.lock import WriteLock
 from kb.types import Chunk
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = f"1.{EXTRACTOR_VERSION}"  # the table layout, and the extractor that filled it
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

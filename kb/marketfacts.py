@@ -32,7 +32,13 @@ from typing import Any
 
 from kb.entities import entity_key
 from kb.factclauses import date_of, modality_of
-from kb.factdeals import acquisition_facts, investment_facts, legal_facts, partnership_facts
+from kb.factdeals import (
+    TOPICS,
+    acquisition_facts,
+    investment_facts,
+    legal_facts,
+    partnership_facts,
+)
 from kb.factfields import Found
 from kb.factnames import (
     ORG_KINDS,
@@ -325,7 +331,30 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
         for f in _sentence_facts(title, chunks[0], -1, title_ctx, doc, names):
             if _key(f) not in body and not any(_restates(f, g) for g in merged):
                 merged.insert(0, f)
-    return merged
+    return _topics_from_document(merged, chunks)
+
+
+def _topics_from_document(facts: list[MarketFact], chunks: Sequence[Chunk]) -> list[MarketFact]:
+    """A legal fact whose sentence names no topic ("The lawsuit, Bartz v. Anthropic, was filed
+    in 2024") takes the document's: the one its title names, else the one its text names most
+    often (at least twice)."""
+    if not any(f.kind == "legal" and not f.fields.get("topic") for f in facts):
+        return facts
+    title = chunks[0].title or ""
+    topic = next((t for t, p in TOPICS if re.search(p, title, re.I)), "")
+    if not topic:
+        body = "\n".join(c.text for c in chunks)
+        counts = [(len(re.findall(p, body, re.I)), t) for t, p in TOPICS]
+        best = max(counts, default=(0, ""))
+        topic = best[1] if best[0] >= 2 else ""
+    if not topic:
+        return facts
+    return [
+        replace(f, fields={**f.fields, "topic": topic})
+        if f.kind == "legal" and not f.fields.get("topic")
+        else f
+        for f in facts
+    ]
 
 
 __all__ = ["KINDS", "MarketFact", "cell_is_name", "extract_facts"]

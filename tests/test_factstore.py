@@ -147,3 +147,13 @@ def test_a_damaged_file_reads_as_stale_not_as_an_error(tmp_path: Path):
     index.replace_all([("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2026-02-01")])], 2)
     assert index.revision == 2
     assert len(index.select(FactQuery())) == 1
+
+
+def test_an_index_filled_by_another_extractor_version_reads_as_stale(tmp_path: Path):
+    path = tmp_path / "facts.sqlite"
+    index = FactIndex(path)
+    index.replace_all([("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2026-02-01")])], 3)
+    assert index.revision == 3
+    with sqlite3.connect(path) as conn:  # as an older release stamped it
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    assert FactIndex(path).revision is None  # so the store rebuilds it from its chunks

@@ -609,3 +609,21 @@ def test_facts_eval_scores_the_held_out_set_over_every_kind():
         for key in ("precision", "recall", "date_accuracy", "modality_agreement"):
             assert 0.0 <= block[key] <= 1.0
     assert result["overall"]["predicted"] > 0
+
+
+def test_a_legal_fact_takes_its_topic_from_the_document_when_its_sentence_names_none():
+    body = (
+        "Ostra Labs has agreed to pay $90 million to settle a class action brought by authors. "
+        "The lawsuit, Hale v. Ostra Labs, was filed in 2025 by three novelists in federal court."
+    )
+    [lawsuit] = [
+        f
+        for f in _of(
+            extract_facts(_chunks(body, title="Ostra Labs settles copyright case")), "legal"
+        )
+        if f.fields["action"] == "lawsuit"
+    ]
+    assert lawsuit.fields["topic"] == "copyright"
+    # a document that never names a topic gives none
+    untitled = extract_facts(_chunks(body, title="Ostra Labs settles"))
+    assert all(not f.fields["topic"] for f in _of(untitled, "legal"))
