@@ -527,7 +527,7 @@ _SYNONYM_GROUPS = [
     "licence licens license",
     "launch releas unveil introduc debut ship",
     "buy acquir acquisition purchas",
-    "sue lawsuit su litigation",
+    "sue sued suing lawsuit su litigation",
     "ban prohibit",
     "parameter param",
     "chip accelerator gpu",

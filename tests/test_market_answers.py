@@ -241,3 +241,22 @@ def test_overviews_are_digests_across_articles(market):
     assert len(cited_sources(answer)) >= 2  # not six sentences from one article
     dates = [line.split(":")[0] for line in lines(answer)]
     assert dates == sorted(dates)  # oldest first
+
+
+def test_a_question_narrows_by_a_synonym_of_a_value():
+    from kb.answer.scope import named_values
+    from kb.factstore import StoredFact
+    from kb.text import tokenize
+    from kb.types import Chunk
+
+    def legal(action: str) -> StoredFact:
+        chunk = Chunk("c", "d", 0, "", 0, 0, "d.md", "T", "2026-01-01")
+        fields = {"action": action, "defendant": "Ostra Labs", "topic": "copyright"}
+        return StoredFact("legal", "2026-01-01", "text", "stated", (), fields, chunk, action, 0)
+
+    facts = [legal("lawsuit"), legal("ruling"), legal("fine")]
+    words = frozenset(tokenize("Which companies have been sued for copyright infringement?"))
+    assert [f.fields["action"] for f in named_values(facts, ("action",), words)] == ["lawsuit"]
+    # a question naming no action keeps them all
+    words = frozenset(tokenize("Which copyright cases involve Ostra Labs?"))
+    assert len(named_values(facts, ("action",), words)) == 3

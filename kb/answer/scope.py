@@ -14,6 +14,7 @@ from kb.answer.base import Prepared
 from kb.entities import entity_key
 from kb.factstore import FactQuery, StoredFact
 from kb.marketfacts import KINDS
+from kb.query import concepts_of
 from kb.text import tokenize
 from kb.vocabulary import MONTH_WORD, MONTHS
 
@@ -367,6 +368,9 @@ def named_values(
         wanted = {v for v in values if words_of(v) and words_of(v) <= words}
         if not wanted:
             wanted = {v for v in values if words_of(v) & words}
+        if not wanted:  # "sued" names the value "lawsuit": synonyms folded
+            concepts = {c for c in concepts_of(words) if c.startswith("~")}
+            wanted = {v for v in values if concepts & concepts_of(words_of(v))}
         if wanted:
             facts = [f for f in facts if str(f.fields.get(name) or "") in wanted]
     return facts
