@@ -110,7 +110,7 @@ SYNTHETIC_NOISE = 0.25  # norm of the random vector added to a copy's unit vecto
 
 
 def synthetic_store(
-    settings, embedder_name: str, chunks, vectors, records, target: int, log
+    settings, embedder_name: str, chunks, vectors, records, corpus_facts, target: int, log
 ) -> int:  # noqa: ANN001
     """Build a store of about `target` chunks without embedding them: the corpus's chunks are
     copied, each copy a document of its own (own id, source, content hash, title suffix,
@@ -118,7 +118,8 @@ def synthetic_store(
     perturbation, renormalised. Written through the real store and keyword-index code: chunks
     with `ChromaStore.add_chunks`, registry records with `put_documents`, keyword rows with
     `KeywordRows.add_chunks`, the index saved with `KeywordIndex.save`, the registry cache
-    with `RegistryCache.save`; the manifest is the real one of `vectors`' embedder. Returns
+    with `RegistryCache.save`, the market facts with `FactIndex.replace_all` (see
+    `synthetic_facts`); the manifest is the real one of `vectors`' embedder. Returns
     the number of chunks written."""
     import hashlib
 
@@ -213,8 +214,77 @@ def synthetic_store(
     index = KeywordIndex.updated(KeywordIndex.empty(), rows, rows.ids, revision)
     assert index is not None
     index.save(settings.keyword_dir())
-    RegistryCache(settings.registry_cache_path()).save(store.stamp(), store.documents())
+    documents = store.documents()
+    RegistryCache(settings.registry_cache_path()).save(store.stamp(), documents)
+    synthetic_facts(settings, documents, corpus_facts, revision)
     return written
+
+
+def synthetic_facts(settings, documents, corpus_facts, revision: int) -> None:  # noqa: ANN001
+    """The fact index of a synthetic store, written with `FactIndex.replace_all` as an
+    ingest writes it: each copy gets its original's market facts (`corpus_facts`: corpus
+    source -> facts), moved onto the copy's chunk ids, metadata and date."""
+    from dataclasses import replace
+
+    from kb.factstore import FactIndex
+
+    def copies():  # noqa: ANN202
+        for doc_id, rec in documents.items():
+            original = rec.source.split("/", 2)[-1] if rec.source.startswith("synthetic/") else ""
+            facts = corpus_facts.get(original, ())
+            if rec.status != "stored" or not facts:
+                continue
+            moved = []
+            for f in facts:
+                chunk = replace(
+                    f.chunk,
+                    chunk_id=f"{doc_id}:{rec.content_hash[:12]}:{f.chunk.index:04d}",
+                    doc_id=doc_id,
+                    source=rec.source,
+                    title=rec.title,
+                    published=rec.published,
+                    publisher=rec.publisher,
+                    content_hash=rec.content_hash,
+                )
+                date = rec.published if f.dated_by == "article" else f.date
+                moved.append(replace(f, chunk=chunk, date=date))
+            yield rec.content_hash, moved
+
+    FactIndex(settings.facts_path()).replace_all(copies(), revision)
+
+
+def corpus_market_facts(settings) -> dict:  # noqa: ANN001
+    """The market facts of the corpus store of `settings`, by document source."""
+    from kb.factstore import FactIndex, FactQuery
+    from kb.store import ChromaStore
+
+    live = {d: r.content_hash for d, r in ChromaStore(settings).documents().items()}
+    out: dict[str, list] = {}
+    for fact in FactIndex(settings.facts_path()).select(FactQuery(include_unconfirmed=True), live):
+        out.setdefault(fact.source, []).append(fact)
+    return out
+
+
+def reuse_synthetic_store(settings, corpus_facts, log) -> int:  # noqa: ANN001
+    """The chunk count of a synthetic store built by an earlier run (`--store-1m`), its
+    fact index written first if it has none of its revision (stores built before the
+    bench wrote one)."""
+    from kb.errors import KBError
+    from kb.factstore import FactIndex
+    from kb.store import ChromaStore, RegistryCache
+
+    store = ChromaStore(settings)
+    if store.count() == 0 or store.interrupted:
+        raise KBError(
+            f"No finished store at {settings.store_dir}.",
+            "Give --store-1m the store-1m folder of a finished bench run, or leave it out.",
+        )
+    revision = store.revision
+    if FactIndex(settings.facts_path()).revision != revision:
+        log("  writing the reused store's fact index")
+        documents = RegistryCache(settings.registry_cache_path()).load(store.stamp())
+        synthetic_facts(settings, documents or store.documents(), corpus_facts, revision)
+    return store.count()
 
 
 def measure_queries(settings, embedder, repeats: int = 3) -> tuple[list[float], list[float]]:  # noqa: ANN001
@@ -371,7 +441,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--backend", help="embedding backend (default: the settings')")
     parser.add_argument("--chart", type=Path, help="also draw the figures into this SVG file")
+    parser.add_argument(
+        "--store-1m",
+        type=Path,
+        help="measure the 1m size on this store, built by an earlier run, instead of building "
+        "one (it is kept; no article is added to it)",
+    )
     args = parser.parse_args(argv)
+    if args.store_1m is not None and "1m" not in args.sizes:
+        parser.error("--store-1m needs --sizes with 1m")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from ingest.pipeline import Ingestor
@@ -468,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus_records = {
             d: r for d, r in ChromaStore(settings).documents().items() if r.status == "stored"
         }
+        corpus_facts = corpus_market_facts(settings)
         per_size = (
             "store_chunks",
             "retrieve_p50_ms",
@@ -486,8 +565,9 @@ def main(argv: list[str] | None = None) -> int:
             folder = work / f"scaled-{label}"
             # the copies are near-duplicates by construction; detection would store each
             # article once, so it is off for these synthetic stores
+            reused = args.store_1m if label == "1m" else None
             overrides = {
-                "store_dir": str(work / f"store-{label}"),
+                "store_dir": str(reused or work / f"store-{label}"),
                 "corpus_dir": str(folder),
                 "near_duplicate_threshold": 1.01,
                 "embed_backend": base.embed_backend,
@@ -500,9 +580,12 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
             started = time.perf_counter()
-            if label in SYNTHETIC:
+            if reused is not None:
+                written = reuse_synthetic_store(scaled, corpus_facts, log)
+                built = f"reused from {reused}"
+            elif label in SYNTHETIC:
                 written = synthetic_store(
-                    scaled, embedder.name, chunks, vectors, corpus_records, n, log
+                    scaled, embedder.name, chunks, vectors, corpus_records, corpus_facts, n, log
                 )
                 built = f"built from the corpus's vectors in {time.perf_counter() - started:.0f} s"
             else:
@@ -520,9 +603,10 @@ def main(argv: list[str] | None = None) -> int:
             result["answer_p50_ms"][label] = statistics.median(answer)
             result["serve_peak_rss_mb"][label] = served["peak_rss_mb"]
             # what a user waits for when one new article goes into a store of this size: the
-            # fastest of ROUNDS articles, each added in a run of its own
+            # fastest of ROUNDS articles, each added in a run of its own (not into a reused
+            # store: that would change it, and a second run would find the articles there)
             result["add_one_doc_s"][label] = float("inf")
-            for round_ in range(ROUNDS):
+            for round_ in range(0 if reused else ROUNDS):
                 extra = work / f"one-more-{label}-{round_}.md"
                 source = ROOT / "corpus" / sources_md[round_ % len(sources_md)]
                 extra.write_text(source.read_text(encoding="utf-8"))
@@ -533,13 +617,17 @@ def main(argv: list[str] | None = None) -> int:
                 if seconds < result["add_one_doc_s"][label]:
                     result["add_one_doc_s"][label] = seconds
                     result["add_one_doc_stage_s"][label] = dict(one.seconds)
+            one_more = ""
+            if reused:
+                result["add_one_doc_s"][label] = None
+            else:
+                one_more = f"; one more article {result['add_one_doc_s'][label]:.2f} s"
             log(
                 f"{label}: {written} chunks {built}; retrieve p50 "
                 f"{result['retrieve_p50_ms'][label]:.1f} ms, p95 "
                 f"{result['retrieve_p95_ms'][label]:.1f} ms; answer p50 "
                 f"{result['answer_p50_ms'][label]:.1f} ms; serving peak "
-                f"{served['peak_rss_mb']:.0f} MB; one more article "
-                f"{result['add_one_doc_s'][label]:.2f} s"
+                f"{served['peak_rss_mb']:.0f} MB{one_more}"
             )
             shutil.rmtree(folder, ignore_errors=True)
             shutil.rmtree(work / f"store-{label}", ignore_errors=True)
