@@ -287,28 +287,40 @@ def reuse_synthetic_store(settings, corpus_facts, log) -> int:  # noqa: ANN001
     return store.count()
 
 
-def measure_queries(settings, embedder, repeats: int = 3) -> tuple[list[float], list[float]]:  # noqa: ANN001
+def measure_queries(
+    settings, embedder, repeats: int = 3, *, answer: bool = True
+) -> tuple[list[float], list[float]]:  # noqa: ANN001
+    """Retrieval and answer latencies (ms) of QUESTIONS asked `repeats` times; with
+    `answer` off, only retrieved (`KnowledgeBase.prepare`, what `ask` retrieves with) and
+    the answer list is empty."""
     from kb.engine import KnowledgeBase
 
     kb = KnowledgeBase(settings, embedder)
-    kb.ask(QUESTIONS[0])  # warm
-    retrieve, answer = [], []
+    if answer:  # warm
+        kb.ask(QUESTIONS[0])
+    else:
+        kb.prepare(QUESTIONS[0])
+    retrieve, answered = [], []
     for _ in range(repeats):
         for q in QUESTIONS:
+            if not answer:
+                retrieve.append(kb.prepare(q).timings["retrieve_ms"])
+                continue
             a = kb.ask(q)
             retrieve.append(a.timings["retrieve_ms"])
-            answer.append(a.timings["retrieve_ms"] + a.timings["answer_ms"])
-    return retrieve, answer
+            answered.append(a.timings["retrieve_ms"] + a.timings["answer_ms"])
+    return retrieve, answered
 
 
-def serve_queries(overrides: dict) -> dict:
+def serve_queries(overrides: dict, *, answer: bool = True) -> dict:
     """`measure_queries` in a fresh process that opens the store as the app does, with these
-    settings: its latencies and its peak memory (what serving a store of this size takes)."""
+    settings: its latencies and its peak memory (what serving a store of this size takes;
+    with `answer` off, what opening it and retrieving take)."""
     code = (
         "import json,resource;from eval.bench import measure_queries;"
         "from kb.embedders import load_embedder;from kb.settings import Settings;"
         f"s=Settings(**json.loads({json.dumps(overrides, default=str)!r}));"
-        "r,a=measure_queries(s,load_embedder(s));"
+        f"r,a=measure_queries(s,load_embedder(s),answer={answer!r});"
         "print(json.dumps({'retrieve':r,'answer':a,"
         "'peak_rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))"
     )
@@ -556,6 +568,8 @@ def main(argv: list[str] | None = None) -> int:
             "add_one_doc_s",
             "add_one_doc_stage_s",
             "serve_peak_rss_mb",
+            "serve_retrieve_peak_rss_mb",
+            "load_average",
         )
         for key in per_size:
             result[key] = {}
@@ -602,6 +616,13 @@ def main(argv: list[str] | None = None) -> int:
             result["retrieve_p95_ms"][label] = pct(retrieve, 0.95)
             result["answer_p50_ms"][label] = statistics.median(answer)
             result["serve_peak_rss_mb"][label] = served["peak_rss_mb"]
+            # the same store opened and only retrieved from: the store's own memory, apart
+            # from what the answerers build (at 1m the market answers read every fact)
+            result["serve_retrieve_peak_rss_mb"][label] = serve_queries(overrides, answer=False)[
+                "peak_rss_mb"
+            ]
+            # other work on a shared machine slows every timing: the 1-minute load average
+            result["load_average"][label] = os.getloadavg()[0]
             # what a user waits for when one new article goes into a store of this size: the
             # fastest of ROUNDS articles, each added in a run of its own (not into a reused
             # store: that would change it, and a second run would find the articles there)
@@ -627,7 +648,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{result['retrieve_p50_ms'][label]:.1f} ms, p95 "
                 f"{result['retrieve_p95_ms'][label]:.1f} ms; answer p50 "
                 f"{result['answer_p50_ms'][label]:.1f} ms; serving peak "
-                f"{served['peak_rss_mb']:.0f} MB{one_more}"
+                f"{served['peak_rss_mb']:.0f} MB (retrieving only "
+                f"{result['serve_retrieve_peak_rss_mb'][label]:.0f} MB); load average "
+                f"{result['load_average'][label]:.1f}{one_more}"
             )
             shutil.rmtree(folder, ignore_errors=True)
             shutil.rmtree(work / f"store-{label}", ignore_errors=True)

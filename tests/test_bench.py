@@ -31,6 +31,8 @@ KEYS = {
     "ingest_vs_int8_ceiling": float,
     "ingest_vs_best_torch": float,
     "serve_peak_rss_mb": dict,
+    "serve_retrieve_peak_rss_mb": dict,
+    "load_average": dict,
 }
 STAGES = {"parse", "chunk", "extract", "embed", "write", "index"}
 
@@ -67,6 +69,7 @@ def test_bench_json_is_one_object_with_every_figure(tmp_path):
     best = max(data["raw_encode_chunks_per_s"], data["raw_encode_same_batch_chunks_per_s"])
     assert abs(data["ingest_vs_best_torch"] - data["ingest_chunks_per_s"] / best) < 1e-9
     assert data["serve_peak_rss_mb"]["1k"] > 100 and data["synthetic_sizes"] == []
+    assert data["serve_retrieve_peak_rss_mb"]["1k"] > 100 and data["load_average"]["1k"] >= 0
     svg = chart.read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "embed" in svg and "1k" in svg
 
