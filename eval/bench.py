@@ -456,8 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--store-1m",
         type=Path,
-        help="measure the 1m size on this store, built by an earlier run, instead of building "
-        "one (it is kept; no article is added to it)",
+        help="build the 1m store here and keep it, or, when an earlier run built it here, "
+        "measure it as it is (no article is added to it)",
     )
     args = parser.parse_args(argv)
     if args.store_1m is not None and "1m" not in args.sizes:
@@ -579,9 +579,9 @@ def main(argv: list[str] | None = None) -> int:
             folder = work / f"scaled-{label}"
             # the copies are near-duplicates by construction; detection would store each
             # article once, so it is off for these synthetic stores
-            reused = args.store_1m if label == "1m" else None
+            kept = args.store_1m if label == "1m" else None  # built there, or reused
             overrides = {
-                "store_dir": str(reused or work / f"store-{label}"),
+                "store_dir": str(kept or work / f"store-{label}"),
                 "corpus_dir": str(folder),
                 "near_duplicate_threshold": 1.01,
                 "embed_backend": base.embed_backend,
@@ -594,10 +594,10 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
             started = time.perf_counter()
-            if reused is not None:
+            if kept is not None and (kept / "chroma").exists():
                 written = reuse_synthetic_store(scaled, corpus_facts, log)
-                built = f"reused from {reused}"
-            elif label in SYNTHETIC:
+                built = f"reused from {kept}"
+            elif label in SYNTHETIC:  # into --store-1m, when given, which keeps it
                 written = synthetic_store(
                     scaled, embedder.name, chunks, vectors, corpus_records, corpus_facts, n, log
                 )
@@ -624,10 +624,10 @@ def main(argv: list[str] | None = None) -> int:
             # other work on a shared machine slows every timing: the 1-minute load average
             result["load_average"][label] = os.getloadavg()[0]
             # what a user waits for when one new article goes into a store of this size: the
-            # fastest of ROUNDS articles, each added in a run of its own (not into a reused
+            # fastest of ROUNDS articles, each added in a run of its own (not into a kept
             # store: that would change it, and a second run would find the articles there)
             result["add_one_doc_s"][label] = float("inf")
-            for round_ in range(0 if reused else ROUNDS):
+            for round_ in range(0 if kept else ROUNDS):
                 extra = work / f"one-more-{label}-{round_}.md"
                 source = ROOT / "corpus" / sources_md[round_ % len(sources_md)]
                 extra.write_text(source.read_text(encoding="utf-8"))
@@ -639,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
                     result["add_one_doc_s"][label] = seconds
                     result["add_one_doc_stage_s"][label] = dict(one.seconds)
             one_more = ""
-            if reused:
+            if kept:
                 result["add_one_doc_s"][label] = None
             else:
                 one_more = f"; one more article {result['add_one_doc_s'][label]:.2f} s"
