@@ -110,7 +110,7 @@ SYNTHETIC_NOISE = 0.25  # norm of the random vector added to a copy's unit vecto
 
 
 def synthetic_store(
-    settings, embedder_name: str, chunks, vectors, records, target: int, log
+    settings, embedder_name: str, chunks, vectors, records, corpus_facts, target: int, log
 ) -> int:  # noqa: ANN001
     """Build a store of about `target` chunks without embedding them: the corpus's chunks are
     copied, each copy a document of its own (own id, source, content hash, title suffix,
@@ -118,7 +118,8 @@ def synthetic_store(
     perturbation, renormalised. Written through the real store and keyword-index code: chunks
     with `ChromaStore.add_chunks`, registry records with `put_documents`, keyword rows with
     `KeywordRows.add_chunks`, the index saved with `KeywordIndex.save`, the registry cache
-    with `RegistryCache.save`; the manifest is the real one of `vectors`' embedder. Returns
+    with `RegistryCache.save`, the market facts with `FactIndex.replace_all` (see
+    `synthetic_facts`); the manifest is the real one of `vectors`' embedder. Returns
     the number of chunks written."""
     import hashlib
 
@@ -213,32 +214,113 @@ def synthetic_store(
     index = KeywordIndex.updated(KeywordIndex.empty(), rows, rows.ids, revision)
     assert index is not None
     index.save(settings.keyword_dir())
-    RegistryCache(settings.registry_cache_path()).save(store.stamp(), store.documents())
+    documents = store.documents()
+    RegistryCache(settings.registry_cache_path()).save(store.stamp(), documents)
+    synthetic_facts(settings, documents, corpus_facts, revision)
     return written
 
 
-def measure_queries(settings, embedder, repeats: int = 3) -> tuple[list[float], list[float]]:  # noqa: ANN001
+def synthetic_facts(settings, documents, corpus_facts, revision: int) -> None:  # noqa: ANN001
+    """The fact index of a synthetic store, written with `FactIndex.replace_all` as an
+    ingest writes it: each copy gets its original's market facts (`corpus_facts`: corpus
+    source -> facts), moved onto the copy's chunk ids, metadata and date."""
+    from dataclasses import replace
+
+    from kb.factstore import FactIndex
+
+    def copies():  # noqa: ANN202
+        for doc_id, rec in documents.items():
+            original = rec.source.split("/", 2)[-1] if rec.source.startswith("synthetic/") else ""
+            facts = corpus_facts.get(original, ())
+            if rec.status != "stored" or not facts:
+                continue
+            moved = []
+            for f in facts:
+                chunk = replace(
+                    f.chunk,
+                    chunk_id=f"{doc_id}:{rec.content_hash[:12]}:{f.chunk.index:04d}",
+                    doc_id=doc_id,
+                    source=rec.source,
+                    title=rec.title,
+                    published=rec.published,
+                    publisher=rec.publisher,
+                    content_hash=rec.content_hash,
+                )
+                date = rec.published if f.dated_by == "article" else f.date
+                moved.append(replace(f, chunk=chunk, date=date))
+            yield rec.content_hash, moved
+
+    FactIndex(settings.facts_path()).replace_all(copies(), revision)
+
+
+def corpus_market_facts(settings) -> dict:  # noqa: ANN001
+    """The market facts of the corpus store of `settings`, by document source."""
+    from kb.factstore import FactIndex, FactQuery
+    from kb.store import ChromaStore
+
+    live = {d: r.content_hash for d, r in ChromaStore(settings).documents().items()}
+    out: dict[str, list] = {}
+    for fact in FactIndex(settings.facts_path()).select(FactQuery(include_unconfirmed=True), live):
+        out.setdefault(fact.source, []).append(fact)
+    return out
+
+
+def reuse_synthetic_store(settings, corpus_facts, log) -> int:  # noqa: ANN001
+    """The chunk count of a synthetic store built by an earlier run (`--store-1m`), its
+    fact index written first if it has none of its revision (stores built before the
+    bench wrote one)."""
+    from kb.errors import KBError
+    from kb.factstore import FactIndex
+    from kb.store import ChromaStore, RegistryCache
+
+    store = ChromaStore(settings)
+    if store.count() == 0 or store.interrupted:
+        raise KBError(
+            f"No finished store at {settings.store_dir}.",
+            "Give --store-1m the store-1m folder of a finished bench run, or leave it out.",
+        )
+    revision = store.revision
+    if FactIndex(settings.facts_path()).revision != revision:
+        log("  writing the reused store's fact index")
+        documents = RegistryCache(settings.registry_cache_path()).load(store.stamp())
+        synthetic_facts(settings, documents or store.documents(), corpus_facts, revision)
+    return store.count()
+
+
+def measure_queries(
+    settings, embedder, repeats: int = 3, *, answer: bool = True
+) -> tuple[list[float], list[float]]:  # noqa: ANN001
+    """Retrieval and answer latencies (ms) of QUESTIONS asked `repeats` times; with
+    `answer` off, only retrieved (`KnowledgeBase.prepare`, what `ask` retrieves with) and
+    the answer list is empty."""
     from kb.engine import KnowledgeBase
 
     kb = KnowledgeBase(settings, embedder)
-    kb.ask(QUESTIONS[0])  # warm
-    retrieve, answer = [], []
+    if answer:  # warm
+        kb.ask(QUESTIONS[0])
+    else:
+        kb.prepare(QUESTIONS[0])
+    retrieve, answered = [], []
     for _ in range(repeats):
         for q in QUESTIONS:
+            if not answer:
+                retrieve.append(kb.prepare(q).timings["retrieve_ms"])
+                continue
             a = kb.ask(q)
             retrieve.append(a.timings["retrieve_ms"])
-            answer.append(a.timings["retrieve_ms"] + a.timings["answer_ms"])
-    return retrieve, answer
+            answered.append(a.timings["retrieve_ms"] + a.timings["answer_ms"])
+    return retrieve, answered
 
 
-def serve_queries(overrides: dict) -> dict:
+def serve_queries(overrides: dict, *, answer: bool = True) -> dict:
     """`measure_queries` in a fresh process that opens the store as the app does, with these
-    settings: its latencies and its peak memory (what serving a store of this size takes)."""
+    settings: its latencies and its peak memory (what serving a store of this size takes;
+    with `answer` off, what opening it and retrieving take)."""
     code = (
         "import json,resource;from eval.bench import measure_queries;"
         "from kb.embedders import load_embedder;from kb.settings import Settings;"
         f"s=Settings(**json.loads({json.dumps(overrides, default=str)!r}));"
-        "r,a=measure_queries(s,load_embedder(s));"
+        f"r,a=measure_queries(s,load_embedder(s),answer={answer!r});"
         "print(json.dumps({'retrieve':r,'answer':a,"
         "'peak_rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))"
     )
@@ -371,7 +453,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--backend", help="embedding backend (default: the settings')")
     parser.add_argument("--chart", type=Path, help="also draw the figures into this SVG file")
+    parser.add_argument(
+        "--store-1m",
+        type=Path,
+        help="build the 1m store here and keep it, or, when an earlier run built it here, "
+        "measure it as it is (no article is added to it)",
+    )
     args = parser.parse_args(argv)
+    if args.store_1m is not None and "1m" not in args.sizes:
+        parser.error("--store-1m needs --sizes with 1m")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from ingest.pipeline import Ingestor
@@ -468,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus_records = {
             d: r for d, r in ChromaStore(settings).documents().items() if r.status == "stored"
         }
+        corpus_facts = corpus_market_facts(settings)
         per_size = (
             "store_chunks",
             "retrieve_p50_ms",
@@ -477,6 +568,8 @@ def main(argv: list[str] | None = None) -> int:
             "add_one_doc_s",
             "add_one_doc_stage_s",
             "serve_peak_rss_mb",
+            "serve_retrieve_peak_rss_mb",
+            "load_average",
         )
         for key in per_size:
             result[key] = {}
@@ -486,8 +579,9 @@ def main(argv: list[str] | None = None) -> int:
             folder = work / f"scaled-{label}"
             # the copies are near-duplicates by construction; detection would store each
             # article once, so it is off for these synthetic stores
+            kept = args.store_1m if label == "1m" else None  # built there, or reused
             overrides = {
-                "store_dir": str(work / f"store-{label}"),
+                "store_dir": str(kept or work / f"store-{label}"),
                 "corpus_dir": str(folder),
                 "near_duplicate_threshold": 1.01,
                 "embed_backend": base.embed_backend,
@@ -500,9 +594,12 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
             started = time.perf_counter()
-            if label in SYNTHETIC:
+            if kept is not None and (kept / "chroma").exists():
+                written = reuse_synthetic_store(scaled, corpus_facts, log)
+                built = f"reused from {kept}"
+            elif label in SYNTHETIC:  # into --store-1m, when given, which keeps it
                 written = synthetic_store(
-                    scaled, embedder.name, chunks, vectors, corpus_records, n, log
+                    scaled, embedder.name, chunks, vectors, corpus_records, corpus_facts, n, log
                 )
                 built = f"built from the corpus's vectors in {time.perf_counter() - started:.0f} s"
             else:
@@ -519,10 +616,18 @@ def main(argv: list[str] | None = None) -> int:
             result["retrieve_p95_ms"][label] = pct(retrieve, 0.95)
             result["answer_p50_ms"][label] = statistics.median(answer)
             result["serve_peak_rss_mb"][label] = served["peak_rss_mb"]
+            # the same store opened and only retrieved from: the store's own memory, apart
+            # from what the answerers build (at 1m the market answers read every fact)
+            result["serve_retrieve_peak_rss_mb"][label] = serve_queries(overrides, answer=False)[
+                "peak_rss_mb"
+            ]
+            # other work on a shared machine slows every timing: the 1-minute load average
+            result["load_average"][label] = os.getloadavg()[0]
             # what a user waits for when one new article goes into a store of this size: the
-            # fastest of ROUNDS articles, each added in a run of its own
+            # fastest of ROUNDS articles, each added in a run of its own (not into a kept
+            # store: that would change it, and a second run would find the articles there)
             result["add_one_doc_s"][label] = float("inf")
-            for round_ in range(ROUNDS):
+            for round_ in range(0 if kept else ROUNDS):
                 extra = work / f"one-more-{label}-{round_}.md"
                 source = ROOT / "corpus" / sources_md[round_ % len(sources_md)]
                 extra.write_text(source.read_text(encoding="utf-8"))
@@ -533,13 +638,19 @@ def main(argv: list[str] | None = None) -> int:
                 if seconds < result["add_one_doc_s"][label]:
                     result["add_one_doc_s"][label] = seconds
                     result["add_one_doc_stage_s"][label] = dict(one.seconds)
+            one_more = ""
+            if kept:
+                result["add_one_doc_s"][label] = None
+            else:
+                one_more = f"; one more article {result['add_one_doc_s'][label]:.2f} s"
             log(
                 f"{label}: {written} chunks {built}; retrieve p50 "
                 f"{result['retrieve_p50_ms'][label]:.1f} ms, p95 "
                 f"{result['retrieve_p95_ms'][label]:.1f} ms; answer p50 "
                 f"{result['answer_p50_ms'][label]:.1f} ms; serving peak "
-                f"{served['peak_rss_mb']:.0f} MB; one more article "
-                f"{result['add_one_doc_s'][label]:.2f} s"
+                f"{served['peak_rss_mb']:.0f} MB (retrieving only "
+                f"{result['serve_retrieve_peak_rss_mb'][label]:.0f} MB); load average "
+                f"{result['load_average'][label]:.1f}{one_more}"
             )
             shutil.rmtree(folder, ignore_errors=True)
             shutil.rmtree(work / f"store-{label}", ignore_errors=True)

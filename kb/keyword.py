@@ -340,12 +340,16 @@ class KeywordIndex:
         bm25s = _bm25s()
         directory = Path(directory)
         try:
-            meta = json.loads((directory / "chunks.json").read_text(encoding="utf-8"))
+            meta = orjson.loads((directory / "chunks.json").read_bytes())
             if meta.get("format") != _FORMAT:
                 return None
+            for name in ("doc_ids", "sources", "publishers", "content_hashes", "entities"):
+                _share_repeats(meta.get(name) or [])
             retriever = None
             if meta["ids"]:
-                retriever = bm25s.BM25.load(str(directory / "bm25"))
+                # memory-mapped: a query reads only its terms' columns of the BM25 matrix,
+                # so a large store's matrix stays on disk (in the page cache) (issue 19)
+                retriever = bm25s.BM25.load(str(directory / "bm25"), mmap=True)
             vocab: list[str] = []
             rows: dict[str, np.ndarray | None] = dict.fromkeys(cls._ROW_FILES)
             if with_tokens:
@@ -400,6 +404,15 @@ class KeywordIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _share_repeats(values: list[str]) -> None:
+    """Make equal strings of a column one object, in place: a document's chunks repeat its
+    id, source, publisher and content hash, and as separate objects these took most of a
+    million-chunk index's memory (issue 19)."""
+    seen: dict[str, str] = {}
+    for i, value in enumerate(values):
+        values[i] = seen.setdefault(value, value)
 
 
 def load_or_build(

@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 KEYS = {
@@ -29,6 +31,8 @@ KEYS = {
     "ingest_vs_int8_ceiling": float,
     "ingest_vs_best_torch": float,
     "serve_peak_rss_mb": dict,
+    "serve_retrieve_peak_rss_mb": dict,
+    "load_average": dict,
 }
 STAGES = {"parse", "chunk", "extract", "embed", "write", "index"}
 
@@ -65,6 +69,7 @@ def test_bench_json_is_one_object_with_every_figure(tmp_path):
     best = max(data["raw_encode_chunks_per_s"], data["raw_encode_same_batch_chunks_per_s"])
     assert abs(data["ingest_vs_best_torch"] - data["ingest_chunks_per_s"] / best) < 1e-9
     assert data["serve_peak_rss_mb"]["1k"] > 100 and data["synthetic_sizes"] == []
+    assert data["serve_retrieve_peak_rss_mb"]["1k"] > 100 and data["load_average"]["1k"] >= 0
     svg = chart.read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "embed" in svg and "1k" in svg
 
@@ -74,14 +79,24 @@ def test_bench_refuses_an_unknown_size():
     assert done.returncode == 2 and "unknown size 5m" in done.stderr
 
 
+def test_bench_reuses_a_built_store_only_for_the_1m_size(tmp_path):
+    done = bench("--sizes", "1k", "--store-1m", str(tmp_path))
+    assert done.returncode == 2 and "--store-1m needs --sizes with 1m" in done.stderr
+
+
 def test_the_synthetic_store_is_a_real_store_the_engine_answers_from(
-    tmp_path, real_embedder, settings
+    tmp_path, real_embedder, settings, monkeypatch
 ):
-    """The 1m store's recipe at a small size: chunks, registry, keyword index and registry
-    cache written by the real code, so the engine opens it without rebuilding anything."""
-    from eval.bench import corpus_chunks, synthetic_store
+    """The 1m store's recipe at a small size: chunks, registry, keyword index, registry
+    cache and fact index written by the real code, so the engine opens it and answers
+    without rebuilding anything (issue 19: a 1m store without a fact index was re-read
+    from Chroma by the first market question, for over 15 minutes)."""
+    from eval import bench
+    from eval.bench import corpus_chunks, corpus_market_facts, synthetic_store
     from ingest.pipeline import Ingestor
+    from kb import factstore
     from kb.engine import KnowledgeBase
+    from kb.factstore import FactIndex, FactQuery
     from kb.keyword import KeywordIndex, index_text
     from kb.store import ChromaStore, RegistryCache
 
@@ -91,8 +106,16 @@ def test_the_synthetic_store_is_a_real_store_the_engine_answers_from(
     chunks = corpus_chunks(corpus)
     vectors = real_embedder.embed([index_text(c.title, c.text) for c in chunks])
     big = settings.model_copy(update={"store_dir": tmp_path / "big"})
+    corpus_facts = corpus_market_facts(corpus)
     written = synthetic_store(
-        big, real_embedder.name, chunks, vectors, records, 3 * len(chunks), lambda _: None
+        big,
+        real_embedder.name,
+        chunks,
+        vectors,
+        records,
+        corpus_facts,
+        3 * len(chunks),
+        lambda _: None,
     )
     store = ChromaStore(big)
     assert store.count() == written >= 3 * len(chunks)
@@ -103,6 +126,26 @@ def test_the_synthetic_store_is_a_real_store_the_engine_answers_from(
     index = KeywordIndex.load(big.keyword_dir())
     assert index is not None and index.revision == store.revision and index.size == written
 
-    answer = KnowledgeBase(big, real_embedder).ask("Which company released Happy Horse 1.1?")
+    facts = FactIndex(big.facts_path())
+    assert facts.revision == store.revision
+    live = {d: r.content_hash for d, r in documents.items()}
+    copied = facts.select(FactQuery(include_unconfirmed=True), live)
+    originals = sum(len(f) for f in corpus_facts.values())
+    assert len(copied) >= 2 * originals > 0
+    assert all(f.source.startswith("synthetic/") for f in copied)
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        pytest.fail("the engine rebuilt an index of the synthetic store")
+
+    monkeypatch.setattr(factstore, "extracted", refuse)
+    monkeypatch.setattr(KeywordIndex, "build", classmethod(refuse))
+    kb = KnowledgeBase(big, real_embedder)
+    answer = kb.ask("Which company released Happy Horse 1.1?")
     sources = {c.chunk.source for c in answer.citations}
     assert sources and all(s.startswith("synthetic/") for s in sources), sources
+    assert kb.ask("How much did OpenAI cut o3 prices?").citations
+
+    # --store-1m: a store built by an earlier run is measured as it is
+    big.facts_path().unlink()
+    assert bench.reuse_synthetic_store(big, corpus_facts, lambda _: None) == written
+    assert FactIndex(big.facts_path()).revision == store.revision

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import Ingestor
-from kb.keyword import KeywordIndex, index_text
+from kb.keyword import KeywordIndex, index_text, load_or_build
 from kb.settings import Settings
 from kb.store import ChromaStore
 from kb.text import tokenize
@@ -142,3 +142,26 @@ def test_our_bm25_matrix_scores_as_bm25s_own_index(settings, embedder, articles)
         got = ours.retriever.get_scores(tokens)
         assert np.allclose(got, want, rtol=1e-5, atol=1e-6), query
         assert (want > 0).any(), query
+
+
+def test_a_reader_opens_the_saved_index_without_rebuilding_it(
+    settings, embedder, articles, monkeypatch
+):
+    """Issue 19: a reader loads the index an ingest saved, with the BM25 matrix left on disk
+    (memory-mapped) and a document's repeated fields held once, and it scores as a rebuild."""
+    run(settings, embedder, [articles])
+    store = ChromaStore(settings)
+    rebuilt = KeywordIndex.build(store)
+
+    def refuse(cls, store, revision=None):  # noqa: ANN001, ANN202
+        pytest.fail("the reader rebuilt the keyword index instead of loading it")
+
+    monkeypatch.setattr(KeywordIndex, "build", classmethod(refuse))
+    index = load_or_build(store, settings.keyword_dir())
+    assert index.revision == store.revision and index.size == store.count()
+    assert isinstance(index.retriever.scores["data"], np.memmap)
+    first = index.doc_ids[0]
+    same = [i for i, d in enumerate(index.doc_ids) if d == first]
+    assert len(same) > 1 and all(index.doc_ids[i] is first for i in same)
+    assert all(index.sources[i] is index.sources[same[0]] for i in same)
+    assert_same_index(index, rebuilt)
