@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 from kb.text import STOPWORDS, sentence_spans
-from kb.vocabulary import NOT_MODEL_WORDS
+from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
+from kb.wordstats import is_common_word
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -409,7 +410,7 @@ _INVESTOR_CUES = (
         + _NAME
         + r"(?:(?:,\s*|,?\s+and\s+)"
         + _NAME
-        + r")*)\s+(?:also\s+)?(?:investing|participating|joining|contributing)\b"
+        + r")*)\s+(?:also\s+)?(?:investing|participating|joining|contributing|taking part)\b"
     ),
     re.compile(
         r"(?P<names>" + _NAME + r")\s+(?:led|co-led)\s+(?:the|a|its|this)\s+(?:[\w$.,-]+\s+){0,4}?"
@@ -430,7 +431,12 @@ _PERSON_BEFORE = re.compile(
     r"(?:co-)?founded in \d{4} by)\s+(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?,?\s+and\s+)?$"
 )
 _INVESTOR_AFTER = re.compile(
-    r"^(?:['’]s)?,?\s+(?:led|co-led|invested|participated|joined|backed|wrote|also invested)\b"
+    r"^(?:['’]s)?,?\s+(?:led|co-led|invested|participated|backed|also invested|"
+    r"wrote\s+(?:a|the)\s+(?:[\w$.,-]+\s+){0,2}?(?:cheque|check)|"  # not "Ana Petrović wrote"
+    # an apposition: "Brightwater, an infrastructure investor"; "NVentures, Nvidia's venture arm"
+    r"(?:an?|the|its|[A-Z][\w&.-]*['’]s)\s+(?:[\w-]+\s+){0,3}?(?:investor|venture arm)\b|"
+    r"(?:also\s+)?joined\s+(?:the|this|its|a)\s+(?:[\w$.,-]+\s+){0,3}?(?:round|raise|financing|"
+    r"investment)|(?:also\s+)?joined\s+in\b)\b"  # not "Anders Lie, joined from the university"
 )
 
 
@@ -614,10 +620,13 @@ class _Mention:
     labels: Counter[str] | None = None
     owned: bool = False  # someone's ("its Azure cloud", "Apple's Siri"): a product, if not a name
     beside_companies: bool = False  # in a list with companies or products ("Azure, Amazon ...")
+    place: bool = False  # named in a dateline ("OSLO, Nov 17 (Nordwire) -")
 
     def kind(self) -> str:
         if self.prior:
             return self.prior
+        if self.place:
+            return "place"
         if self.investor or self.suffix == "investor":
             return "investor"
         if self.suffix:
@@ -718,6 +727,9 @@ def _split_known(name: str, known: Sequence[str]) -> list[str]:
     parts = [p for p in re.split(r"['’]s\s+|(?<=s)['’]\s+", name) if p]
     out: list[str] = []
     for part in parts:
+        if maker_product(part.strip(" .,;:")):
+            out.append(part)  # "Amazon Bedrock": the vendor's product, not "Bedrock"
+            continue
         if any(_variant_of(k, part) for k in known):
             continue  # "Veo 3 Fast", "Gemini Advanced", "SWE-bench Verified": not two names
         for k in sorted(known, key=len, reverse=True):
@@ -817,6 +829,12 @@ _PLACE_BEFORE = re.compile(
     r"plants?|factory|hub|facility|opened|moved|relocated|expanded)\s+(?:in|near|outside)\s+$"
 )
 
+# A company described by where it is: "an Oslo startup", "the Oslo video startup".
+_COMPANY_NOUN_AFTER = re.compile(
+    r"(?:\s+[a-z][\w-]*){0,2}?\s+(?:startup|start-up|company|firm|developer|maker|lab|group|"
+    r"investor|fund|provider|operator|designer|chipmaker|unicorn|insurer|bank)s?\b"
+)
+
 
 def _place_context(sentence: str, name: str) -> bool:
     """Whether the sentence uses the name as a location ("based in Oslo", "an Oslo-based")."""
@@ -825,6 +843,10 @@ def _place_context(sentence: str, name: str) -> bool:
             return True
         if sentence.startswith("-based", m.end()):
             return True
+        if _ARTICLE_BEFORE.search(sentence[max(0, m.start() - 6) : m.start()]) and (
+            _COMPANY_NOUN_AFTER.match(sentence, m.end())
+        ):
+            return True  # "an Oslo startup", "the Texas developer": where a company is
     return False
 
 
@@ -847,6 +869,120 @@ def _model_context(sentence: str, name: str) -> bool:
         if _MODEL_AFTER.match(sentence[m.end() : m.end() + 60]):
             return True
     return False
+
+
+# --- datelines, ordinary words, products named after their maker ----------------------------
+
+# A wire or press-release dateline opening a line: "OSLO, Nov 17 (Nordwire) -", "ZURICH &
+# BOSTON, September 9, 2026 —", "AUSTIN, Texas (AP) —". Its capitalised words are places,
+# whatever the recogniser makes of an all-caps word; the wire service in brackets publishes
+# the story and is no vendor. A date or a bracketed wire is required: a capitalised heading
+# alone ("UPDATE 2 -") is no dateline.
+_CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:[ \t][A-Z][A-Z.'’-]+){0,3}"
+_DATELINE = re.compile(
+    rf"^[ \t*_>]*(?P<places>{_CAPS_PLACE}(?:[ \t]*(?:/|&|\band\b)[ \t]*{_CAPS_PLACE})*)"
+    r"(?:,[ \t]*(?P<region>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?\.?))?"
+    rf"(?:,?[ \t]+(?P<date>(?i:{MONTH_RE})[ \t]*\d{{1,2}}(?:,?[ \t]*\d{{4}})?|"
+    rf"\d{{1,2}}[ \t]+(?i:{MONTH_RE})(?:[ \t]+\d{{4}})?))?"
+    r"[ \t]*(?:\((?P<wire>[^()\n]{2,40})\))?[ \t]*[-–—]{1,2}[ \t]",
+    re.MULTILINE,
+)
+# Datelines open an article: only the first lines of a passage are read for one.
+_DATELINE_WINDOW = 400
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """What a dateline says: its places, written as names ("Oslo"), and the wire service."""
+
+    places: tuple[str, ...]
+    publisher: str = ""
+
+
+def _title_case(caps: str) -> str:
+    """ "SAN JOSE" -> "San Jose", "WINSTON-SALEM" -> "Winston-Salem"."""
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), caps)
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The dateline opening the text (after a title line, if any), or None."""
+    for m in _DATELINE.finditer(text, 0, _DATELINE_WINDOW):
+        if not (m["date"] or m["wire"]):
+            continue
+        places = [
+            _title_case(p)
+            for p in re.split(r"[ \t]*(?:/|&|\band\b)[ \t]*", m["places"])
+            if p and not all(w.lower() in GENERIC or w.lower() in STOPWORDS for w in p.split())
+        ]
+        if not places:
+            continue
+        region = (m["region"] or "").rstrip(".")
+        if region and not m["region"].endswith(".") and not re.fullmatch(MONTH_RE, region, re.I):
+            places.append(region)  # "AUSTIN, Texas": "Calif." is an abbreviation, left out
+        return Dateline(tuple(places), (m["wire"] or "").strip())
+    return None
+
+
+def _capitalised_anyway(sentence: str, start: int) -> bool:
+    """Whether English capitalises any word at sentence[start]: at the start of a sentence,
+    line or list item, after an opening "The"/"A", after "the" (a short reference to a
+    longer name: "the Times", "the Commission"), or in a headline-cased line."""
+    line_start = sentence.rfind("\n", 0, start) + 1
+    before = sentence[line_start:start]
+    if re.fullmatch(r"[\W_]*(?:(?:The|A|An)\s+)?", before) or re.search(r"\bthe\s+$", before):
+        return True
+    line_end = sentence.find("\n", start)
+    line = sentence[line_start : line_end if line_end >= 0 else len(sentence)]
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(words) <= 14 and not line.rstrip().endswith(".") and capitalised >= 0.6 * len(words)
+
+
+def _ordinary_words(mentions: dict[str, _Mention], in_sentence: dict[str, list[str]]) -> set[str]:
+    """Keys of unlisted one-word names that are everyday English ("Media", "Search", "Times")
+    and that the texts capitalise only where English capitalises any word: nothing says they
+    are names. A name has other evidence: a mid-sentence capital ("with Zoom and Slack"), a
+    suffix, investor phrasing, a model's context."""
+    candidates = {
+        k
+        for k, m in mentions.items()
+        if not (m.prior or m.suffix or m.investor or m.product or m.place)
+        and is_common_word(m.name)
+    }
+    named: set[str] = set()
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            if k in candidates and k not in named:
+                written = _name_pattern(mentions[k].name).finditer(s)
+                if any(not _capitalised_anyway(s, m.start()) for m in written):
+                    named.add(k)
+    return candidates - named
+
+
+_VENDOR_ALIASES = tuple(sorted({a for v in VENDORS.values() for a in v}, key=len, reverse=True))
+
+
+def maker_product(name: str) -> str:
+    """The curated vendor a name starts with when the rest is one or two capitalised words
+    that are neither a title, a generic word nor a listed name: the vendor's product
+    ("Amazon Bedrock" -> "Amazon", "Google Search" -> "Google"); else ""."""
+    for alias in _VENDOR_ALIASES:
+        if name.startswith(alias + " "):
+            rest = name[len(alias) + 1 :].split()
+            ok = (
+                1 <= len(rest) <= 2
+                and all(
+                    w[0].isupper()
+                    and not any(c.isdigit() for c in w)
+                    and w.lower() not in GENERIC
+                    and not _TITLES.match(w + " ")
+                    for w in rest
+                )
+                and entity_key(name) not in _KNOWN
+                and entity_key(" ".join(rest)) not in _KNOWN
+            )
+            return _KNOWN[entity_key(alias)].name if ok else ""
+    return ""
 
 
 def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
@@ -885,6 +1021,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     in_sentence: dict[str, list[str]] = {}  # sentence -> keys of the new names found there
 
     vetoed: set[str] = set()
+    _note_datelines(texts, per_text, mentions, in_sentence, vetoed)
 
     def note(s: str, raw: str, label: str) -> None:
         for part in _split_known(raw, sentences[s]):
@@ -907,6 +1044,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     suffix=org_suffix(name),
                 ),
             )
+            if maker_product(name):
+                m.product = True  # "Amazon Bedrock": a vendor's product
             if label == _INVESTOR_CUE:
                 m.investor = True
             elif label:
@@ -951,6 +1090,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 m.labels = m.labels or Counter()
                 m.labels["GPE"] += 2  # "based in Oslo" outweighs one reading as a company
 
+    vetoed |= _ordinary_words(mentions, in_sentence)  # "Media reports", "the Times"
     for k, m in mentions.items():
         head = org_head(m.name)
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
@@ -978,6 +1118,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 maker = _maker_of(s, m.name, named_vendors)
                 if maker:
                     makers[k] = maker
+    for k, m in mentions.items():
+        if kinds[k] == "model" and k not in makers and maker_product(m.name):
+            makers[k] = maker_product(m.name)  # "Amazon Bedrock" is Amazon's
 
     out: list[list[Entity]] = []
     for found, text_sentences in zip(ruled, per_text, strict=True):
@@ -992,6 +1135,30 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 here.setdefault(key, Entity(mentions[key].name, kind, makers.get(key, "")))
         out.append(list(here.values()))
     return out
+
+
+def _note_datelines(
+    texts: Sequence[str],
+    per_text: Sequence[Sequence[str]],
+    mentions: dict[str, _Mention],
+    in_sentence: dict[str, list[str]],
+    vetoed: set[str],
+) -> None:
+    """Record each text's dateline: its places as places, named as written in a sentence
+    ("Oslo", not "OSLO") and listed in the dateline's sentence; its wire service vetoed."""
+    for text, text_sentences in zip(texts, per_text, strict=True):
+        dateline = find_dateline(text)
+        if dateline is None:
+            continue
+        if dateline.publisher:
+            vetoed.add(entity_key(dateline.publisher))
+        for place in dateline.places:
+            key = entity_key(place)
+            mention = mentions.setdefault(key, _Mention(place))
+            mention.place = True
+            where = next((s for s in text_sentences if place.upper() in s), None)
+            if where is not None and key not in in_sentence.setdefault(where, []):
+                in_sentence[where].append(key)
 
 
 def _name_in(name: str, sentence: str) -> bool:
@@ -1028,7 +1195,34 @@ def _strong(row: dict[str, Any]) -> bool:
         or bool(org_suffix(name))
         or bool(re.search(r"\d", name))
         or bool(row.get("maker"))
+        or _name_shaped(name)
     )
+
+
+def _name_shaped(name: str) -> bool:
+    """Whether a name's spelling is no ordinary word's: an acronym ("NRK"), a capital inside
+    a word ("NVentures"), or words joined as only names join them ("Harlow & Finch",
+    "University of Oslo")."""
+    words = _words(name)
+    if len(words) == 1:
+        word = name.strip()
+        acronym = re.fullmatch(r"[A-Z]{2,5}", word) and word.lower() not in GENERIC
+        return bool(
+            acronym or re.fullmatch(r"[A-Z]?[a-z]*[a-z][A-Z][A-Za-z]*|[A-Z][A-Z][a-z]{3,}", word)
+        )
+    return len(words) >= 3 and words[1] in ("&", "of", "and") and words[-1][0].isupper()
+
+
+# Ties between documents go to the more specific reading: an investor is an organisation too.
+_KIND_ORDER = ("investor", "person", "place", "leaderboard", "model", "vendor", MAKER)
+
+
+def corpus_kind(kinds_by_document: Iterable[str]) -> str:
+    """A name's kind across the corpus: what most documents call it ("Brightwater" is an
+    investor in three articles and a plain company in one), not what the first one said."""
+    votes = Counter(kinds_by_document)
+    rank = {k: i for i, k in enumerate(_KIND_ORDER)}
+    return max(votes, key=lambda k: (votes[k], -rank.get(k, len(rank))))
 
 
 def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
