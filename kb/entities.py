@@ -336,7 +336,8 @@ GENERIC = frozenset(
         _MONTHS
         + _DAYS
         + _wordlist(
-            "API APIs AI AGI LLM LLMs GPU GPUs CPU TPU SDK CEO CTO CFO COO CSO Chief Executive "
+            "API APIs AI AGI VC VCs LLM LLMs GPU GPUs CPU TPU SDK CEO CTO CFO COO CSO Chief "
+            "Executive "
             "President Founder Chair Chairman Director Head Officer Company Companies Firm "
             "Startup Lab Labs Research Inc Group Board Team Model Models Series Round Funding "
             "Video Image Audio Text Chat Cloud Data Platform Market Markets Report Update News "
@@ -947,6 +948,7 @@ def _ordinary_words(mentions: dict[str, _Mention], in_sentence: dict[str, list[s
         k
         for k, m in mentions.items()
         if not (m.prior or m.suffix or m.investor or m.product or m.place)
+        and m.kind() in ("vendor", "model", "")  # "Paris", "Georgia" are common and places
         and is_common_word(m.name)
     }
     named: set[str] = set()
@@ -1166,8 +1168,9 @@ def _name_in(name: str, sentence: str) -> bool:
 
 
 def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, str]:
-    """key -> the key it folds onto: a bare head onto its suffixed organisation, a lone
-    surname onto the person's full name."""
+    """key -> the key it folds onto: a bare head onto its suffixed organisation, a lone last
+    word onto the organisation it ends ("Times" -> "New York Times"), a lone surname onto the
+    person's full name."""
     alias: dict[str, str] = {}
     for key, m in mentions.items():
         head = org_head(m.name)
@@ -1175,6 +1178,15 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             hk = entity_key(head)
             if hk in mentions and not mentions[hk].prior:
                 alias[hk] = key
+        if kinds.get(key) in ("vendor", "investor") and len(_words(m.name)) >= 2:
+            tail = entity_key(_words(m.name)[-1])  # "the Times" for "The New York Times"
+            if (
+                tail in mentions
+                and not mentions[tail].prior
+                and kinds.get(tail) in ("vendor", "investor")
+                and tail not in alias
+            ):
+                alias[tail] = key
         if kinds.get(key) == "person" and len(_words(m.name)) >= 2:
             sk = entity_key(_words(m.name)[-1])
             if sk in mentions and not mentions[sk].prior:
@@ -1210,7 +1222,7 @@ def _name_shaped(name: str) -> bool:
         return bool(
             acronym or re.fullmatch(r"[A-Z]?[a-z]*[a-z][A-Z][A-Za-z]*|[A-Z][A-Z][a-z]{3,}", word)
         )
-    return len(words) >= 3 and words[1] in ("&", "of", "and") and words[-1][0].isupper()
+    return len(words) >= 3 and words[1] in ("&", "of") and words[-1][0].isupper()
 
 
 # Ties between documents go to the more specific reading: an investor is an organisation too.

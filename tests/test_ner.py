@@ -311,3 +311,17 @@ def test_a_lone_sighting_is_kept_when_its_spelling_is_a_names():
     ]
     kept = {r["name"] for r in consolidate(rows)}
     assert kept == {"NRK", "NVentures", "Harlow & Finch", "University of Oslo"}, kept
+
+
+def test_a_short_reference_folds_onto_the_organisation_it_ends():
+    found = kinds(
+        "The New York Times sued Quorvel AI in December. The complaint shows passages of "
+        "Times articles reproduced word for word."
+    )
+    assert "Times" not in found, found
+    assert found.get("New York Times") == "vendor"
+
+
+def test_a_common_place_name_at_a_sentence_start_stays_a_place():
+    found = kinds("Paris is where Quorvel AI opened its second office, the company said.")
+    assert found.get("Paris") == "place", found
