@@ -111,7 +111,10 @@ _MODEL_SHAPES = [
         r"\b(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:-|\s)(?P<version>\d+(?:\.\d+)+|"
         r"\d+(?=-))\b"
     ),
-    re.compile(r"\b(?P<name>[A-Z][a-z]+)-(?P<version>\d+[a-z]?)\b"),
+    re.compile(
+        r"\b(?P<name>[A-Z][a-z]+)-(?P<version>\d+[a-z]?(?:\s(?:Pro|Flash|Turbo|Mini|Ultra|Nano|"
+        r"Max|Lite|Plus))?)\b"  # "Lumen-4 Mini": an edition is a model of its own
+    ),
     # Chips and model codes: H100, MI300X, B200, TX-9, o3
     re.compile(r"\b(?P<name>(?:H|B|MI|GB|TX-?)\d{1,4}[A-Z]?)\b"),
     re.compile(r"\b(?P<name>o[134](?:-(?:mini|pro|preview))?)\b"),
@@ -424,7 +427,7 @@ _MODEL_BEFORE = re.compile(
 )
 _MODEL_AFTER = re.compile(
     r"^(?:,?\s+(?:an?|the|its)\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:model|chatbot|assistant|"
-    r"agent|chip|LLM)\b|\s+(?:model|chatbot|assistant)\b)"
+    r"agent|chip|LLM)\b|\s+(?:models?|chatbots?|assistants?)\b)"
 )
 _PERSON_AFTER = re.compile(r"^,?\s+(?:who|said|says|added|told|wrote)\b")
 _PERSON_BEFORE = re.compile(
@@ -620,6 +623,8 @@ class _Mention:
     product: bool = False  # the text calls it a model ("its model Quill")
     labels: Counter[str] | None = None
     owned: bool = False  # someone's ("its Azure cloud", "Apple's Siri"): a product, if not a name
+    possessed: bool = False  # a named owner's ("Nvidia's Blackwell"): a product, not a company
+    org_apposition: bool = False  # "Mila, the Quebec AI institute": an organisation
     beside_companies: bool = False  # in a list with companies or products ("Azure, Amazon ...")
     place: bool = False  # named in a dateline ("OSLO, Nov 17 (Nordwire) -")
 
@@ -644,6 +649,8 @@ class _Mention:
         kind = votes.most_common(1)[0][0]
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
+        if kind == "vendor" and self.possessed and len(_words(self.name)) == 1:
+            return "model"  # "Nvidia's Blackwell accelerators": the owner's product
         if kind == "place" and self.owned:
             return "model"  # places are not owned: "Microsoft's Azure" is a product
         if kind == "place" and self.beside_companies and votes["place"] < 3:
@@ -835,6 +842,49 @@ _COMPANY_NOUN_AFTER = re.compile(
     r"(?:\s+[a-z][\w-]*){0,2}?\s+(?:startup|start-up|company|firm|developer|maker|lab|group|"
     r"investor|fund|provider|operator|designer|chipmaker|unicorn|insurer|bank)s?\b"
 )
+
+# A version after a recognised name: "Kestrel Video" + " 3" (the recogniser often stops short
+# of the number); not a quantity ("Brightwater 120-megawatt", "Veridian 140 employees").
+_VERSION_AFTER = re.compile(
+    r"(?:\s|-)v?\d{1,3}(?:\.\d+)*[a-z]?(?![\w%.,-]\d|[\w%-])(?!\s*(?:million|billion|trillion|"
+    r"percent|per\b|times|x\b|years?|months?|weeks?|days?|hours?|minutes?|seconds?|people|staff|"
+    r"employees|megawatts?|gigawatts?|MW|GW|[%$€£]))"
+)
+
+
+def _with_version(sentence: str, raw: str) -> str:
+    """The recognised span with the version written right after it, when every mention of
+    it in the sentence has that version ("Kestrel Video 2 ... the original Kestrel Video":
+    which one was recognised is unknown, so neither is extended)."""
+    versions = {
+        v.group(0) if (v := _VERSION_AFTER.match(sentence, m.end())) else ""
+        for m in _name_pattern(raw).finditer(sentence)
+    }
+    return raw + versions.pop() if len(versions) == 1 else raw
+
+
+_POSSESSOR_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w&.-]*(?:['’]s|(?<=s)['’])\s+$")
+# An organisation described in apposition: "Mila, the Quebec AI institute".
+_ORG_APPOSITION = re.compile(
+    r",\s+(?:an?|the)\s+(?:(?:[a-z][\w-]*|[A-Z][\w-]*)\s+){0,3}?(?:institute|university|lab|"
+    r"laboratory|startup|start-up|company|firm|developer|maker|group|regulator|agency|utility|"
+    r"broadcaster|publisher|non-profit|nonprofit|foundation|consultancy)(?![\w'’-])"
+)
+
+
+def _possessed_context(sentence: str, name: str) -> bool:
+    """Whether the sentence writes the name as a named owner's ("Nvidia's Blackwell")."""
+    return any(
+        _POSSESSOR_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+        for m in _name_pattern(name).finditer(sentence)
+    )
+
+
+def _org_apposition(sentence: str, name: str) -> bool:
+    """Whether the sentence describes the name as an organisation ("Mila, the ... institute")."""
+    return any(
+        _ORG_APPOSITION.match(sentence, m.end()) for m in _name_pattern(name).finditer(sentence)
+    )
 
 
 def _place_context(sentence: str, name: str) -> bool:
@@ -1060,6 +1110,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     for s in sentences:
         for span in found_spans.get(s, ()):
             note(s, span.text, span.label)
+            versioned = _with_version(s, span.text)
+            if versioned != span.text:  # "Kestrel Video" + " 3": the model, and its family
+                note(s, versioned, span.label)
         for name, cue in _cue_names(s, lower_words):
             note(s, name, cue)
     # later mentions of the new names, by their spelling (and bare heads, surnames)
@@ -1076,6 +1129,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 if key not in listed:
                     listed.append(key)
                     mentions.setdefault(key, _Mention(written, suffix=org_suffix(written)))
+    _note_families(mentions, sentences, in_sentence)
     for s, keys_here in in_sentence.items():
         for key in keys_here:
             m = mentions[key]
@@ -1084,6 +1138,10 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             m.investor = m.investor or _investor_context(s, m.name)
             m.product = m.product or _model_context(s, m.name)
             m.owned = m.owned or _owned_context(s, m.name)
+            m.possessed = m.possessed or _possessed_context(s, m.name)
+            if not m.suffix and _org_apposition(s, m.name):
+                m.labels = m.labels or Counter()
+                m.labels["ORG"] += 2  # "Mila, the Quebec AI institute" outweighs a person
             m.beside_companies = m.beside_companies or _beside_companies(s, m.name)
             if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
                 m.labels = m.labels or Counter()
@@ -1161,6 +1219,32 @@ def _note_datelines(
             where = next((s for s in text_sentences if place.upper() in s), None)
             if where is not None and key not in in_sentence.setdefault(where, []):
                 in_sentence[where].append(key)
+
+
+def _note_families(
+    mentions: dict[str, _Mention], sentences: Iterable[str], in_sentence: dict[str, list[str]]
+) -> None:
+    """A versioned model's name written without its version ("the original Kestrel Video"
+    beside "Kestrel Video 2", "the Lumen models" beside "Lumen-4"): the model family, listed
+    where it is written bare. Curated families are the rules' job."""
+    stems: dict[str, str] = {}
+    for m in list(mentions.values()):
+        if m.prior not in ("", "model") or not is_versioned(m.name) or entity_key(m.name) in _KNOWN:
+            continue
+        stem = _VERSIONED.sub("", m.name).strip()
+        key = entity_key(stem)
+        if stem and stem != m.name and key not in _KNOWN and clean_name(stem) == stem:
+            stems[key] = stem
+    for s in sentences:
+        for key, stem in stems.items():
+            if stem.split()[0] not in s:
+                continue
+            if any(not _VERSION_NEXT.match(s, w.end()) for w in _name_pattern(stem).finditer(s)):
+                if key not in mentions:
+                    mentions[key] = _Mention(stem, product=True)
+                listed = in_sentence.setdefault(s, [])
+                if key not in listed:
+                    listed.append(key)
 
 
 def _name_in(name: str, sentence: str) -> bool:

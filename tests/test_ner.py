@@ -325,3 +325,34 @@ def test_a_short_reference_folds_onto_the_organisation_it_ends():
 def test_a_common_place_name_at_a_sentence_start_stays_a_place():
     found = kinds("Paris is where Quorvel AI opened its second office, the company said.")
     assert found.get("Paris") == "place", found
+
+
+def test_a_version_after_a_recognised_name_belongs_to_it_and_the_bare_name_is_the_family():
+    entities = recognise(
+        [
+            "Halvard AI released Kestrel Video 2 in May. Halvard is also preparing Kestrel "
+            "Video 3, due next year. The original Kestrel Video reached tenth."
+        ]
+    )[0]
+    found = {e.name: e.kind for e in entities}
+    assert found.get("Kestrel Video 3") == "model", found
+    assert found.get("Kestrel Video") == "model", found  # the family, written bare
+    assert not any(n.endswith("120") for n in found)
+
+
+def test_a_named_owners_single_word_is_a_product_and_an_edition_a_model():
+    found = kinds(
+        "The campus will host racks of Nvidia's Blackwell accelerators. Veridian Labs sells "
+        "Lumen-4 and a smaller Lumen-4 Mini."
+    )
+    assert found.get("Blackwell") == "model", found
+    assert found.get("Lumen-4 Mini") == "model" and found.get("Lumen-4") == "model", found
+
+
+def test_an_organisation_in_apposition_is_no_person():
+    found = kinds(
+        "Tessaly was founded by two former researchers at Mila, the Quebec AI institute, "
+        "and Corrane, a Lisbon consultancy. Greg Brockman, the company's president, quit."
+    )
+    assert found.get("Mila") == "vendor", found
+    assert found.get("Greg Brockman") == "person", found  # "the company's president"
