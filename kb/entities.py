@@ -386,7 +386,9 @@ _STARTERS = frozenset(
 )
 _CONNECTORS = frozenset(_wordlist("of and & de du la le von van der for the"))
 _POSSESSIVE = re.compile(r"['’]s?$")
-_VERSIONED = re.compile(r"(?:[\s-]v?\d+(?:\.\d+)*[a-z]?|-[A-Za-z]*\d[\w.]*)$")
+_VERSIONED = re.compile(
+    r"(?:[\s-]v?\d+(?:\.\d+)*[a-z]?|-[A-Za-z]*\d[\w.]*|\s[A-Z]{1,2}\d{1,3}[a-z]?)$"  # "Vantor V9"
+)
 _TABLE_ROW = re.compile(r"\|.*\||\t|(?:\S+\s+){0,3}(?:[\d.,%$€£]+\s+){3,}")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w&'’.-]*")
 _INVESTOR_BEFORE = re.compile(
@@ -649,6 +651,8 @@ class _Mention:
         kind = votes.most_common(1)[0][0]
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
+        if kind == "person" and any(c.isdigit() for c in self.name):
+            return "model"  # "Vantor V9": people's names carry no numbers, product names do
         if kind == "vendor" and self.possessed and len(_words(self.name)) == 1:
             return "model"  # "Nvidia's Blackwell accelerators": the owner's product
         if kind == "place" and self.owned:
@@ -1087,6 +1091,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if key not in _KNOWN and _used_as_licence(s, name):
                 vetoed.add(key)  # "under the Apache 2.0 licence": a licence, whatever its label
                 continue
+            if key not in _KNOWN and _part_of_known(s, name, sentences[s]):
+                continue  # "Humanity" of "Humanity's Last Exam", "Verified" of "SWE-bench Verified"
             prior = _KNOWN.get(key)
             m = mentions.setdefault(
                 key,
@@ -1195,6 +1201,31 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 here.setdefault(key, Entity(mentions[key].name, kind, makers.get(key, "")))
         out.append(list(here.values()))
     return out
+
+
+def _part_of_known(sentence: str, name: str, known: Sequence[str]) -> bool:
+    """Whether every mention of the name in the sentence is inside a listed model's or
+    leaderboard's name, or the edition word right after one ("SWE-bench Verified", "Veo 3
+    Fast"): the recogniser read part of a name the rules found."""
+    spans = [  # (start, end, listed): a name of the curated lists, or one a shape rule found
+        (m.start(), m.end(), entity_key(k) in _KNOWN)
+        for k in known
+        if _KNOWN.get(entity_key(k), _NO_KIND).kind != "vendor"
+        for m in _name_pattern(k).finditer(sentence)
+    ]
+    if not spans:
+        return False
+    written = list(_name_pattern(name).finditer(sentence))
+
+    def inside(w: re.Match[str]) -> bool:
+        # inside a shape-found name is its family ("Kestrel Video" of "Kestrel Video 2.5")
+        return any(
+            (listed and a <= w.start() and w.end() <= b)
+            or (" " not in name and re.fullmatch(r"\s+", sentence[b : w.start()]) is not None)
+            for a, b, listed in spans
+        )
+
+    return bool(written) and all(inside(w) for w in written)
 
 
 def _note_datelines(

@@ -356,3 +356,12 @@ def test_an_organisation_in_apposition_is_no_person():
     )
     assert found.get("Mila") == "vendor", found
     assert found.get("Greg Brockman") == "person", found  # "the company's president"
+
+
+def test_part_of_a_listed_name_is_no_name_and_a_person_has_no_version():
+    found = kinds(
+        "Claude Opus 4 leads SWE-bench Verified and tops Humanity's Last Exam. "
+        "The Vantor V9 accelerator ships in May, Vantor Semiconductor said."
+    )
+    assert not {"Verified", "Humanity"} & set(found), found
+    assert found.get("Vantor V9") in (None, "model"), found
