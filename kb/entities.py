@@ -1352,7 +1352,9 @@ def corpus_kind(kinds_by_document: Iterable[str]) -> str:
     return max(votes, key=lambda k: (votes[k], -rank.get(k, len(rank))))
 
 
-def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def consolidate(
+    rows: Sequence[dict[str, Any]], publishers: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """Entity rows ({name, kind, chunks, documents}, as `KnowledgeBase.entities` counts the
     stored tags) folded across the corpus, most mentioned first:
     - "maker:Model>Vendor" link rows become the model row's "maker";
@@ -1362,8 +1364,11 @@ def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
       "Veridian Labs"), counts summed;
     - a vendor or model name the recogniser saw in one passage only, with no suffix, no
       version, no maker, and not in the curated lists, is dropped: one sighting of an unknown
-      capitalised phrase is too often a slip ("Lyon" taken for a company).
+      capitalised phrase is too often a slip ("Lyon" taken for a company);
+    - a vendor that is one of the corpus's `publishers` (as the documents' metadata name
+      them: "Compute Weekly", a wire service) is the press, not the market, unless listed.
     """
+    press = {entity_key(p) for p in publishers if p}
     makers: dict[str, str] = {}
     merged: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -1394,6 +1399,8 @@ def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for key, row in merged.items():
         if key in makers:
             row = {**row, "maker": makers[key]}
+        if row["kind"] == "vendor" and key in press and key not in _KNOWN:
+            continue
         if _strong(row):
             out.append(row)
     out.sort(key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))

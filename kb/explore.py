@@ -159,7 +159,7 @@ def entities(view: StoreView) -> tuple[EntityCount, ...]:
         # "Veridian" folded onto "Veridian Labs", makers attached, lone sightings dropped
         return tuple(
             EntityCount(r["name"], r["kind"], r["chunks"], r["documents"], r.get("maker", ""))
-            for r in consolidate(rows)
+            for r in consolidate(rows, publishers=set(kw.publishers))
         )
 
     return view.remember("entities", count)

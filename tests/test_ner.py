@@ -365,3 +365,13 @@ def test_part_of_a_listed_name_is_no_name_and_a_person_has_no_version():
     )
     assert not {"Verified", "Humanity"} & set(found), found
     assert found.get("Vantor V9") in (None, "model"), found
+
+
+def test_a_publisher_of_the_corpus_is_no_vendor():
+    rows = [
+        {"name": "Compute Weekly", "kind": "vendor", "chunks": 3, "documents": 3},
+        {"name": "Quorvel AI", "kind": "vendor", "chunks": 3, "documents": 3},
+        {"name": "Google", "kind": "vendor", "chunks": 3, "documents": 3},
+    ]
+    kept = {r["name"] for r in consolidate(rows, publishers={"Compute Weekly", "Google"})}
+    assert kept == {"Quorvel AI", "Google"}  # a listed vendor stays, whoever publishes
