@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 # At or above this a word is everyday English: "media" 5.3, "search" 5.0, "times" 5.6,
 # "commission" 4.9; names sit below it ("cohere" 2.0, "oslo" 3.5, "nvidia" 3.3, "quebec" 4.0).
 COMMON_ZIPF = 4.5
@@ -20,6 +18,10 @@ COMMON_ZIPF = 4.5
 @lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
     """The word's frequency in English on the Zipf scale (0 when unknown)."""
+    # imported on first use: kb.entities is imported by every command, but only recognition
+    # at ingest asks how common a word is (the import costs about 0.1 s)
+    from wordfreq import zipf_frequency
+
     return zipf_frequency(word, "en", wordlist="small")
 
 
