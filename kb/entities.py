@@ -528,7 +528,12 @@ def is_versioned(name: str) -> bool:
 def _lower_words(texts: Sequence[str]) -> frozenset[str]:
     """Every word the texts write in lower case: a capitalised sentence opener that is also
     written in lower case ("Revenue ..." / "... revenue") is an ordinary word, not a name."""
-    return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", "\n".join(texts)))
+    prose = _ADDRESS.sub(" ", "\n".join(texts))  # "press@auralis.example" is no use of "auralis"
+    return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", prose))
+
+
+# E-mail and web addresses: their words are written in lower case whatever they name.
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?\b")
 
 
 def _trigger_matches(
@@ -928,18 +933,18 @@ def _model_context(sentence: str, name: str) -> bool:
 
 # --- datelines, ordinary words, products named after their maker ----------------------------
 
-# A wire or press-release dateline opening a line: "OSLO, Nov 17 (Nordwire) -", "ZURICH &
-# BOSTON, September 9, 2026 —", "AUSTIN, Texas (AP) —". Its capitalised words are places,
-# whatever the recogniser makes of an all-caps word; the wire service in brackets publishes
-# the story and is no vendor. A date or a bracketed wire is required: a capitalised heading
-# alone ("UPDATE 2 -") is no dateline.
+# A wire or press-release dateline opening a line: "OSLO, Nov 17 (Nordwire) -", "SAN
+# FRANCISCO, Jan. 27, 2026 /PRNewswire/ --", "AUSTIN, Texas (AP) —". Its capitalised words
+# are places, whatever the recogniser makes of an all-caps word; the wire service in brackets
+# or slashes publishes the story and is no vendor. A date or a wire is required: a
+# capitalised heading alone ("UPDATE 2 -") is no dateline.
 _CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:[ \t][A-Z][A-Z.'’-]+){0,3}"
 _DATELINE = re.compile(
     rf"^[ \t*_>]*(?P<places>{_CAPS_PLACE}(?:[ \t]*(?:/|&|\band\b)[ \t]*{_CAPS_PLACE})*)"
     r"(?:,[ \t]*(?P<region>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?\.?))?"
     rf"(?:,?[ \t]+(?P<date>(?i:{MONTH_RE})[ \t]*\d{{1,2}}(?:,?[ \t]*\d{{4}})?|"
     rf"\d{{1,2}}[ \t]+(?i:{MONTH_RE})(?:[ \t]+\d{{4}})?))?"
-    r"[ \t]*(?:\((?P<wire>[^()\n]{2,40})\))?[ \t]*[-–—]{1,2}[ \t]",
+    r"[ \t]*(?:\((?P<wire>[^()\n]{2,40})\)|/(?P<newswire>[^/\n]{2,40})/)?[ \t]*[-–—]{1,2}[ \t]",
     re.MULTILINE,
 )
 # Datelines open an article: only the first lines of a passage are read for one.
@@ -962,7 +967,8 @@ def _title_case(caps: str) -> str:
 def find_dateline(text: str) -> Dateline | None:
     """The dateline opening the text (after a title line, if any), or None."""
     for m in _DATELINE.finditer(text, 0, _DATELINE_WINDOW):
-        if not (m["date"] or m["wire"]):
+        wire = m["wire"] or m["newswire"] or ""  # "(Nordwire)", "/PRNewswire/"
+        if not (m["date"] or wire):
             continue
         places = [
             _title_case(p)
@@ -974,7 +980,7 @@ def find_dateline(text: str) -> Dateline | None:
         region = (m["region"] or "").rstrip(".")
         if region and not m["region"].endswith(".") and not re.fullmatch(MONTH_RE, region, re.I):
             places.append(region)  # "AUSTIN, Texas": "Calif." is an abbreviation, left out
-        return Dateline(tuple(places), (m["wire"] or "").strip())
+        return Dateline(tuple(places), wire.strip())
     return None
 
 

@@ -375,3 +375,18 @@ def test_a_publisher_of_the_corpus_is_no_vendor():
     ]
     kept = {r["name"] for r in consolidate(rows, publishers={"Compute Weekly", "Google"})}
     assert kept == {"Quorvel AI", "Google"}  # a listed vendor stays, whoever publishes
+
+
+def test_a_newswire_dateline_and_an_email_address_do_not_hide_the_company():
+    text = (
+        "Auralis Speech Launches Vox 3\n"
+        "SAN FRANCISCO, Jan. 27, 2026 /PRNewswire/ -- Auralis Speech Inc., a developer of "
+        "voice AI, today announced Vox 3, its third-generation speech model.\n"
+        '"Translation is next," said Naomi Feld, co-founder and CEO of Auralis Speech.\n'
+        "About Auralis Speech\nAuralis Speech Inc. builds speech models.\n"
+        "Media contact: press@auralis.example"
+    )
+    found = kinds(text)
+    assert found.get("San Francisco") == "place" and "PRNewswire" not in found, found
+    assert found.get("Auralis Speech Inc") == "vendor", found  # "auralis" of the address
+    assert "Auralis Speech" not in found  # folded onto the company, not a person
