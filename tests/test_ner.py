@@ -390,3 +390,13 @@ def test_a_newswire_dateline_and_an_email_address_do_not_hide_the_company():
     assert found.get("San Francisco") == "place" and "PRNewswire" not in found, found
     assert found.get("Auralis Speech Inc") == "vendor", found  # "auralis" of the address
     assert "Auralis Speech" not in found  # folded onto the company, not a person
+
+
+def test_the_held_out_entity_set_is_well_formed():
+    from eval.entities_eval import read_gold
+
+    folder = ROOT / "eval" / "entity_docs_test"
+    docs = [json.loads(line)["doc"] for line in (folder / "gold.jsonl").read_text().splitlines()]
+    assert len(docs) == 5 and all((folder / d).is_file() for d in docs)
+    kinds_used = {g.kind for g in read_gold(folder)}
+    assert kinds_used == {"vendor", "investor", "model", "leaderboard", "person", "place"}
