@@ -1,6 +1,9 @@
 """`python -m eval.entities_eval [--docs DIR] [--json]`: entity recognition against a gold set.
 
-DIR (default eval/entity_docs/) holds articles and gold.jsonl, one line per article:
+DIR (default eval/entity_docs/, the development set) holds articles and gold.jsonl, one line
+per article; eval/entity_docs_test/ is a held-out set of unseen articles in other styles (a wire
+story with a dateline, a press release, a snippet web page, a trade newsletter, robotics), to
+be run once after a change and never tuned on. Each gold line:
 {"doc": filename, "entities": [{"name", "kind", "aliases": [...]}]}. The articles are ingested
 through the real pipeline into a temporary store, and `KnowledgeBase.entities()` (what
 `python -m kb entities` lists) is scored against the gold entities of all articles together:

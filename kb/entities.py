@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 from kb.text import STOPWORDS, sentence_spans
-from kb.vocabulary import NOT_MODEL_WORDS
+from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
+from kb.wordstats import is_common_word
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -110,7 +111,10 @@ _MODEL_SHAPES = [
         r"\b(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:-|\s)(?P<version>\d+(?:\.\d+)+|"
         r"\d+(?=-))\b"
     ),
-    re.compile(r"\b(?P<name>[A-Z][a-z]+)-(?P<version>\d+[a-z]?)\b"),
+    re.compile(
+        r"\b(?P<name>[A-Z][a-z]+)-(?P<version>\d+[a-z]?(?:\s(?:Pro|Flash|Turbo|Mini|Ultra|Nano|"
+        r"Max|Lite|Plus))?)\b"  # "Lumen-4 Mini": an edition is a model of its own
+    ),
     # Chips and model codes: H100, MI300X, B200, TX-9, o3
     re.compile(r"\b(?P<name>(?:H|B|MI|GB|TX-?)\d{1,4}[A-Z]?)\b"),
     re.compile(r"\b(?P<name>o[134](?:-(?:mini|pro|preview))?)\b"),
@@ -335,7 +339,8 @@ GENERIC = frozenset(
         _MONTHS
         + _DAYS
         + _wordlist(
-            "API APIs AI AGI LLM LLMs GPU GPUs CPU TPU SDK CEO CTO CFO COO CSO Chief Executive "
+            "API APIs AI AGI VC VCs LLM LLMs GPU GPUs CPU TPU SDK CEO CTO CFO COO CSO Chief "
+            "Executive "
             "President Founder Chair Chairman Director Head Officer Company Companies Firm "
             "Startup Lab Labs Research Inc Group Board Team Model Models Series Round Funding "
             "Video Image Audio Text Chat Cloud Data Platform Market Markets Report Update News "
@@ -381,7 +386,9 @@ _STARTERS = frozenset(
 )
 _CONNECTORS = frozenset(_wordlist("of and & de du la le von van der for the"))
 _POSSESSIVE = re.compile(r"['’]s?$")
-_VERSIONED = re.compile(r"(?:[\s-]v?\d+(?:\.\d+)*[a-z]?|-[A-Za-z]*\d[\w.]*)$")
+_VERSIONED = re.compile(
+    r"(?:[\s-]v?\d+(?:\.\d+)*[a-z]?|-[A-Za-z]*\d[\w.]*|\s[A-Z]{1,2}\d{1,3}[a-z]?)$"  # "Vantor V9"
+)
 _TABLE_ROW = re.compile(r"\|.*\||\t|(?:\S+\s+){0,3}(?:[\d.,%$€£]+\s+){3,}")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w&'’.-]*")
 _INVESTOR_BEFORE = re.compile(
@@ -409,7 +416,7 @@ _INVESTOR_CUES = (
         + _NAME
         + r"(?:(?:,\s*|,?\s+and\s+)"
         + _NAME
-        + r")*)\s+(?:also\s+)?(?:investing|participating|joining|contributing)\b"
+        + r")*)\s+(?:also\s+)?(?:investing|participating|joining|contributing|taking part)\b"
     ),
     re.compile(
         r"(?P<names>" + _NAME + r")\s+(?:led|co-led)\s+(?:the|a|its|this)\s+(?:[\w$.,-]+\s+){0,4}?"
@@ -422,7 +429,7 @@ _MODEL_BEFORE = re.compile(
 )
 _MODEL_AFTER = re.compile(
     r"^(?:,?\s+(?:an?|the|its)\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:model|chatbot|assistant|"
-    r"agent|chip|LLM)\b|\s+(?:model|chatbot|assistant)\b)"
+    r"agent|chip|LLM)\b|\s+(?:models?|chatbots?|assistants?)\b)"
 )
 _PERSON_AFTER = re.compile(r"^,?\s+(?:who|said|says|added|told|wrote)\b")
 _PERSON_BEFORE = re.compile(
@@ -430,7 +437,12 @@ _PERSON_BEFORE = re.compile(
     r"(?:co-)?founded in \d{4} by)\s+(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?,?\s+and\s+)?$"
 )
 _INVESTOR_AFTER = re.compile(
-    r"^(?:['’]s)?,?\s+(?:led|co-led|invested|participated|joined|backed|wrote|also invested)\b"
+    r"^(?:['’]s)?,?\s+(?:led|co-led|invested|participated|backed|also invested|"
+    r"wrote\s+(?:a|the)\s+(?:[\w$.,-]+\s+){0,2}?(?:cheque|check)|"  # not "Ana Petrović wrote"
+    # an apposition: "Brightwater, an infrastructure investor"; "NVentures, Nvidia's venture arm"
+    r"(?:an?|the|its|[A-Z][\w&.-]*['’]s)\s+(?:[\w-]+\s+){0,3}?(?:investor|venture arm)\b|"
+    r"(?:also\s+)?joined\s+(?:the|this|its|a)\s+(?:[\w$.,-]+\s+){0,3}?(?:round|raise|financing|"
+    r"investment)|(?:also\s+)?joined\s+in\b)\b"  # not "Anders Lie, joined from the university"
 )
 
 
@@ -516,7 +528,12 @@ def is_versioned(name: str) -> bool:
 def _lower_words(texts: Sequence[str]) -> frozenset[str]:
     """Every word the texts write in lower case: a capitalised sentence opener that is also
     written in lower case ("Revenue ..." / "... revenue") is an ordinary word, not a name."""
-    return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", "\n".join(texts)))
+    prose = _ADDRESS.sub(" ", "\n".join(texts))  # "press@auralis.example" is no use of "auralis"
+    return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", prose))
+
+
+# E-mail and web addresses: their words are written in lower case whatever they name.
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?\b")
 
 
 def _trigger_matches(
@@ -613,11 +630,16 @@ class _Mention:
     product: bool = False  # the text calls it a model ("its model Quill")
     labels: Counter[str] | None = None
     owned: bool = False  # someone's ("its Azure cloud", "Apple's Siri"): a product, if not a name
+    possessed: bool = False  # a named owner's ("Nvidia's Blackwell"): a product, not a company
+    org_apposition: bool = False  # "Mila, the Quebec AI institute": an organisation
     beside_companies: bool = False  # in a list with companies or products ("Azure, Amazon ...")
+    place: bool = False  # named in a dateline ("OSLO, Nov 17 (Nordwire) -")
 
     def kind(self) -> str:
         if self.prior:
             return self.prior
+        if self.place:
+            return "place"
         if self.investor or self.suffix == "investor":
             return "investor"
         if self.suffix:
@@ -634,6 +656,10 @@ class _Mention:
         kind = votes.most_common(1)[0][0]
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
+        if kind == "person" and any(c.isdigit() for c in self.name):
+            return "model"  # "Vantor V9": people's names carry no numbers, product names do
+        if kind == "vendor" and self.possessed and len(_words(self.name)) == 1:
+            return "model"  # "Nvidia's Blackwell accelerators": the owner's product
         if kind == "place" and self.owned:
             return "model"  # places are not owned: "Microsoft's Azure" is a product
         if kind == "place" and self.beside_companies and votes["place"] < 3:
@@ -718,6 +744,9 @@ def _split_known(name: str, known: Sequence[str]) -> list[str]:
     parts = [p for p in re.split(r"['’]s\s+|(?<=s)['’]\s+", name) if p]
     out: list[str] = []
     for part in parts:
+        if maker_product(part.strip(" .,;:")):
+            out.append(part)  # "Amazon Bedrock": the vendor's product, not "Bedrock"
+            continue
         if any(_variant_of(k, part) for k in known):
             continue  # "Veo 3 Fast", "Gemini Advanced", "SWE-bench Verified": not two names
         for k in sorted(known, key=len, reverse=True):
@@ -817,6 +846,55 @@ _PLACE_BEFORE = re.compile(
     r"plants?|factory|hub|facility|opened|moved|relocated|expanded)\s+(?:in|near|outside)\s+$"
 )
 
+# A company described by where it is: "an Oslo startup", "the Oslo video startup".
+_COMPANY_NOUN_AFTER = re.compile(
+    r"(?:\s+[a-z][\w-]*){0,2}?\s+(?:startup|start-up|company|firm|developer|maker|lab|group|"
+    r"investor|fund|provider|operator|designer|chipmaker|unicorn|insurer|bank)s?\b"
+)
+
+# A version after a recognised name: "Kestrel Video" + " 3" (the recogniser often stops short
+# of the number); not a quantity ("Brightwater 120-megawatt", "Veridian 140 employees").
+_VERSION_AFTER = re.compile(
+    r"(?:\s|-)v?\d{1,3}(?:\.\d+)*[a-z]?(?![\w%.,-]\d|[\w%-])(?!\s*(?:million|billion|trillion|"
+    r"percent|per\b|times|x\b|years?|months?|weeks?|days?|hours?|minutes?|seconds?|people|staff|"
+    r"employees|megawatts?|gigawatts?|MW|GW|[%$€£]))"
+)
+
+
+def _with_version(sentence: str, raw: str) -> str:
+    """The recognised span with the version written right after it, when every mention of
+    it in the sentence has that version ("Kestrel Video 2 ... the original Kestrel Video":
+    which one was recognised is unknown, so neither is extended)."""
+    versions = {
+        v.group(0) if (v := _VERSION_AFTER.match(sentence, m.end())) else ""
+        for m in _name_pattern(raw).finditer(sentence)
+    }
+    return raw + versions.pop() if len(versions) == 1 else raw
+
+
+_POSSESSOR_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w&.-]*(?:['’]s|(?<=s)['’])\s+$")
+# An organisation described in apposition: "Mila, the Quebec AI institute".
+_ORG_APPOSITION = re.compile(
+    r",\s+(?:an?|the)\s+(?:(?:[a-z][\w-]*|[A-Z][\w-]*)\s+){0,3}?(?:institute|university|lab|"
+    r"laboratory|startup|start-up|company|firm|developer|maker|group|regulator|agency|utility|"
+    r"broadcaster|publisher|non-profit|nonprofit|foundation|consultancy)(?![\w'’-])"
+)
+
+
+def _possessed_context(sentence: str, name: str) -> bool:
+    """Whether the sentence writes the name as a named owner's ("Nvidia's Blackwell")."""
+    return any(
+        _POSSESSOR_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+        for m in _name_pattern(name).finditer(sentence)
+    )
+
+
+def _org_apposition(sentence: str, name: str) -> bool:
+    """Whether the sentence describes the name as an organisation ("Mila, the ... institute")."""
+    return any(
+        _ORG_APPOSITION.match(sentence, m.end()) for m in _name_pattern(name).finditer(sentence)
+    )
+
 
 def _place_context(sentence: str, name: str) -> bool:
     """Whether the sentence uses the name as a location ("based in Oslo", "an Oslo-based")."""
@@ -825,6 +903,10 @@ def _place_context(sentence: str, name: str) -> bool:
             return True
         if sentence.startswith("-based", m.end()):
             return True
+        if _ARTICLE_BEFORE.search(sentence[max(0, m.start() - 6) : m.start()]) and (
+            _COMPANY_NOUN_AFTER.match(sentence, m.end())
+        ):
+            return True  # "an Oslo startup", "the Texas developer": where a company is
     return False
 
 
@@ -847,6 +929,122 @@ def _model_context(sentence: str, name: str) -> bool:
         if _MODEL_AFTER.match(sentence[m.end() : m.end() + 60]):
             return True
     return False
+
+
+# --- datelines, ordinary words, products named after their maker ----------------------------
+
+# A wire or press-release dateline opening a line: "OSLO, Nov 17 (Nordwire) -", "SAN
+# FRANCISCO, Jan. 27, 2026 /PRNewswire/ --", "AUSTIN, Texas (AP) —". Its capitalised words
+# are places, whatever the recogniser makes of an all-caps word; the wire service in brackets
+# or slashes publishes the story and is no vendor. A date or a wire is required: a
+# capitalised heading alone ("UPDATE 2 -") is no dateline.
+_CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:[ \t][A-Z][A-Z.'’-]+){0,3}"
+_DATELINE = re.compile(
+    rf"^[ \t*_>]*(?P<places>{_CAPS_PLACE}(?:[ \t]*(?:/|&|\band\b)[ \t]*{_CAPS_PLACE})*)"
+    r"(?:,[ \t]*(?P<region>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?\.?))?"
+    rf"(?:,?[ \t]+(?P<date>(?i:{MONTH_RE})[ \t]*\d{{1,2}}(?:,?[ \t]*\d{{4}})?|"
+    rf"\d{{1,2}}[ \t]+(?i:{MONTH_RE})(?:[ \t]+\d{{4}})?))?"
+    r"[ \t]*(?:\((?P<wire>[^()\n]{2,40})\)|/(?P<newswire>[^/\n]{2,40})/)?[ \t]*[-–—]{1,2}[ \t]",
+    re.MULTILINE,
+)
+# Datelines open an article: only the first lines of a passage are read for one.
+_DATELINE_WINDOW = 400
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """What a dateline says: its places, written as names ("Oslo"), and the wire service."""
+
+    places: tuple[str, ...]
+    publisher: str = ""
+
+
+def _title_case(caps: str) -> str:
+    """ "SAN JOSE" -> "San Jose", "WINSTON-SALEM" -> "Winston-Salem"."""
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), caps)
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The dateline opening the text (after a title line, if any), or None."""
+    for m in _DATELINE.finditer(text, 0, _DATELINE_WINDOW):
+        wire = m["wire"] or m["newswire"] or ""  # "(Nordwire)", "/PRNewswire/"
+        if not (m["date"] or wire):
+            continue
+        places = [
+            _title_case(p)
+            for p in re.split(r"[ \t]*(?:/|&|\band\b)[ \t]*", m["places"])
+            if p and not all(w.lower() in GENERIC or w.lower() in STOPWORDS for w in p.split())
+        ]
+        if not places:
+            continue
+        region = (m["region"] or "").rstrip(".")
+        if region and not m["region"].endswith(".") and not re.fullmatch(MONTH_RE, region, re.I):
+            places.append(region)  # "AUSTIN, Texas": "Calif." is an abbreviation, left out
+        return Dateline(tuple(places), wire.strip())
+    return None
+
+
+def _capitalised_anyway(sentence: str, start: int) -> bool:
+    """Whether English capitalises any word at sentence[start]: at the start of a sentence,
+    line or list item, after an opening "The"/"A", after "the" (a short reference to a
+    longer name: "the Times", "the Commission"), or in a headline-cased line."""
+    line_start = sentence.rfind("\n", 0, start) + 1
+    before = sentence[line_start:start]
+    if re.fullmatch(r"[\W_]*(?:(?:The|A|An)\s+)?", before) or re.search(r"\bthe\s+$", before):
+        return True
+    line_end = sentence.find("\n", start)
+    line = sentence[line_start : line_end if line_end >= 0 else len(sentence)]
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(words) <= 14 and not line.rstrip().endswith(".") and capitalised >= 0.6 * len(words)
+
+
+def _ordinary_words(mentions: dict[str, _Mention], in_sentence: dict[str, list[str]]) -> set[str]:
+    """Keys of unlisted one-word names that are everyday English ("Media", "Search", "Times")
+    and that the texts capitalise only where English capitalises any word: nothing says they
+    are names. A name has other evidence: a mid-sentence capital ("with Zoom and Slack"), a
+    suffix, investor phrasing, a model's context."""
+    candidates = {
+        k
+        for k, m in mentions.items()
+        if not (m.prior or m.suffix or m.investor or m.product or m.place)
+        and m.kind() in ("vendor", "model", "")  # "Paris", "Georgia" are common and places
+        and is_common_word(m.name)
+    }
+    named: set[str] = set()
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            if k in candidates and k not in named:
+                written = _name_pattern(mentions[k].name).finditer(s)
+                if any(not _capitalised_anyway(s, m.start()) for m in written):
+                    named.add(k)
+    return candidates - named
+
+
+_VENDOR_ALIASES = tuple(sorted({a for v in VENDORS.values() for a in v}, key=len, reverse=True))
+
+
+def maker_product(name: str) -> str:
+    """The curated vendor a name starts with when the rest is one or two capitalised words
+    that are neither a title, a generic word nor a listed name: the vendor's product
+    ("Amazon Bedrock" -> "Amazon", "Google Search" -> "Google"); else ""."""
+    for alias in _VENDOR_ALIASES:
+        if name.startswith(alias + " "):
+            rest = name[len(alias) + 1 :].split()
+            ok = (
+                1 <= len(rest) <= 2
+                and all(
+                    w[0].isupper()
+                    and not any(c.isdigit() for c in w)
+                    and w.lower() not in GENERIC
+                    and not _TITLES.match(w + " ")
+                    for w in rest
+                )
+                and entity_key(name) not in _KNOWN
+                and entity_key(" ".join(rest)) not in _KNOWN
+            )
+            return _KNOWN[entity_key(alias)].name if ok else ""
+    return ""
 
 
 def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
@@ -885,6 +1083,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     in_sentence: dict[str, list[str]] = {}  # sentence -> keys of the new names found there
 
     vetoed: set[str] = set()
+    _note_datelines(texts, per_text, mentions, in_sentence, vetoed)
 
     def note(s: str, raw: str, label: str) -> None:
         for part in _split_known(raw, sentences[s]):
@@ -898,6 +1097,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if key not in _KNOWN and _used_as_licence(s, name):
                 vetoed.add(key)  # "under the Apache 2.0 licence": a licence, whatever its label
                 continue
+            if key not in _KNOWN and _part_of_known(s, name, sentences[s]):
+                continue  # "Humanity" of "Humanity's Last Exam", "Verified" of "SWE-bench Verified"
             prior = _KNOWN.get(key)
             m = mentions.setdefault(
                 key,
@@ -907,6 +1108,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     suffix=org_suffix(name),
                 ),
             )
+            if maker_product(name):
+                m.product = True  # "Amazon Bedrock": a vendor's product
             if label == _INVESTOR_CUE:
                 m.investor = True
             elif label:
@@ -919,6 +1122,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     for s in sentences:
         for span in found_spans.get(s, ()):
             note(s, span.text, span.label)
+            versioned = _with_version(s, span.text)
+            if versioned != span.text:  # "Kestrel Video" + " 3": the model, and its family
+                note(s, versioned, span.label)
         for name, cue in _cue_names(s, lower_words):
             note(s, name, cue)
     # later mentions of the new names, by their spelling (and bare heads, surnames)
@@ -935,6 +1141,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 if key not in listed:
                     listed.append(key)
                     mentions.setdefault(key, _Mention(written, suffix=org_suffix(written)))
+    _note_families(mentions, sentences, in_sentence)
     for s, keys_here in in_sentence.items():
         for key in keys_here:
             m = mentions[key]
@@ -943,6 +1150,10 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             m.investor = m.investor or _investor_context(s, m.name)
             m.product = m.product or _model_context(s, m.name)
             m.owned = m.owned or _owned_context(s, m.name)
+            m.possessed = m.possessed or _possessed_context(s, m.name)
+            if not m.suffix and _org_apposition(s, m.name):
+                m.labels = m.labels or Counter()
+                m.labels["ORG"] += 2  # "Mila, the Quebec AI institute" outweighs a person
             m.beside_companies = m.beside_companies or _beside_companies(s, m.name)
             if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
                 m.labels = m.labels or Counter()
@@ -951,6 +1162,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 m.labels = m.labels or Counter()
                 m.labels["GPE"] += 2  # "based in Oslo" outweighs one reading as a company
 
+    vetoed |= _ordinary_words(mentions, in_sentence)  # "Media reports", "the Times"
     for k, m in mentions.items():
         head = org_head(m.name)
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
@@ -978,6 +1190,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 maker = _maker_of(s, m.name, named_vendors)
                 if maker:
                     makers[k] = maker
+    for k, m in mentions.items():
+        if kinds[k] == "model" and k not in makers and maker_product(m.name):
+            makers[k] = maker_product(m.name)  # "Amazon Bedrock" is Amazon's
 
     out: list[list[Entity]] = []
     for found, text_sentences in zip(ruled, per_text, strict=True):
@@ -994,13 +1209,89 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     return out
 
 
+def _part_of_known(sentence: str, name: str, known: Sequence[str]) -> bool:
+    """Whether every mention of the name in the sentence is inside a listed model's or
+    leaderboard's name, or the edition word right after one ("SWE-bench Verified", "Veo 3
+    Fast"): the recogniser read part of a name the rules found."""
+    spans = [  # (start, end, listed): a name of the curated lists, or one a shape rule found
+        (m.start(), m.end(), entity_key(k) in _KNOWN)
+        for k in known
+        if _KNOWN.get(entity_key(k), _NO_KIND).kind != "vendor"
+        for m in _name_pattern(k).finditer(sentence)
+    ]
+    if not spans:
+        return False
+    written = list(_name_pattern(name).finditer(sentence))
+
+    def inside(w: re.Match[str]) -> bool:
+        # inside a shape-found name is its family ("Kestrel Video" of "Kestrel Video 2.5")
+        return any(
+            (listed and a <= w.start() and w.end() <= b)
+            or (" " not in name and re.fullmatch(r"\s+", sentence[b : w.start()]) is not None)
+            for a, b, listed in spans
+        )
+
+    return bool(written) and all(inside(w) for w in written)
+
+
+def _note_datelines(
+    texts: Sequence[str],
+    per_text: Sequence[Sequence[str]],
+    mentions: dict[str, _Mention],
+    in_sentence: dict[str, list[str]],
+    vetoed: set[str],
+) -> None:
+    """Record each text's dateline: its places as places, named as written in a sentence
+    ("Oslo", not "OSLO") and listed in the dateline's sentence; its wire service vetoed."""
+    for text, text_sentences in zip(texts, per_text, strict=True):
+        dateline = find_dateline(text)
+        if dateline is None:
+            continue
+        if dateline.publisher:
+            vetoed.add(entity_key(dateline.publisher))
+        for place in dateline.places:
+            key = entity_key(place)
+            mention = mentions.setdefault(key, _Mention(place))
+            mention.place = True
+            where = next((s for s in text_sentences if place.upper() in s), None)
+            if where is not None and key not in in_sentence.setdefault(where, []):
+                in_sentence[where].append(key)
+
+
+def _note_families(
+    mentions: dict[str, _Mention], sentences: Iterable[str], in_sentence: dict[str, list[str]]
+) -> None:
+    """A versioned model's name written without its version ("the original Kestrel Video"
+    beside "Kestrel Video 2", "the Lumen models" beside "Lumen-4"): the model family, listed
+    where it is written bare. Curated families are the rules' job."""
+    stems: dict[str, str] = {}
+    for m in list(mentions.values()):
+        if m.prior not in ("", "model") or not is_versioned(m.name) or entity_key(m.name) in _KNOWN:
+            continue
+        stem = _VERSIONED.sub("", m.name).strip()
+        key = entity_key(stem)
+        if stem and stem != m.name and key not in _KNOWN and clean_name(stem) == stem:
+            stems[key] = stem
+    for s in sentences:
+        for key, stem in stems.items():
+            if stem.split()[0] not in s:
+                continue
+            if any(not _VERSION_NEXT.match(s, w.end()) for w in _name_pattern(stem).finditer(s)):
+                if key not in mentions:
+                    mentions[key] = _Mention(stem, product=True)
+                listed = in_sentence.setdefault(s, [])
+                if key not in listed:
+                    listed.append(key)
+
+
 def _name_in(name: str, sentence: str) -> bool:
     return bool(_name_pattern(name).search(sentence))
 
 
 def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, str]:
-    """key -> the key it folds onto: a bare head onto its suffixed organisation, a lone
-    surname onto the person's full name."""
+    """key -> the key it folds onto: a bare head onto its suffixed organisation, a lone last
+    word onto the organisation it ends ("Times" -> "New York Times"), a lone surname onto the
+    person's full name."""
     alias: dict[str, str] = {}
     for key, m in mentions.items():
         head = org_head(m.name)
@@ -1008,6 +1299,15 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             hk = entity_key(head)
             if hk in mentions and not mentions[hk].prior:
                 alias[hk] = key
+        if kinds.get(key) in ("vendor", "investor") and len(_words(m.name)) >= 2:
+            tail = entity_key(_words(m.name)[-1])  # "the Times" for "The New York Times"
+            if (
+                tail in mentions
+                and not mentions[tail].prior
+                and kinds.get(tail) in ("vendor", "investor")
+                and tail not in alias
+            ):
+                alias[tail] = key
         if kinds.get(key) == "person" and len(_words(m.name)) >= 2:
             sk = entity_key(_words(m.name)[-1])
             if sk in mentions and not mentions[sk].prior:
@@ -1028,10 +1328,39 @@ def _strong(row: dict[str, Any]) -> bool:
         or bool(org_suffix(name))
         or bool(re.search(r"\d", name))
         or bool(row.get("maker"))
+        or _name_shaped(name)
     )
 
 
-def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _name_shaped(name: str) -> bool:
+    """Whether a name's spelling is no ordinary word's: an acronym ("NRK"), a capital inside
+    a word ("NVentures"), or words joined as only names join them ("Harlow & Finch",
+    "University of Oslo")."""
+    words = _words(name)
+    if len(words) == 1:
+        word = name.strip()
+        acronym = re.fullmatch(r"[A-Z]{2,5}", word) and word.lower() not in GENERIC
+        return bool(
+            acronym or re.fullmatch(r"[A-Z]?[a-z]*[a-z][A-Z][A-Za-z]*|[A-Z][A-Z][a-z]{3,}", word)
+        )
+    return len(words) >= 3 and words[1] in ("&", "of") and words[-1][0].isupper()
+
+
+# Ties between documents go to the more specific reading: an investor is an organisation too.
+_KIND_ORDER = ("investor", "person", "place", "leaderboard", "model", "vendor", MAKER)
+
+
+def corpus_kind(kinds_by_document: Iterable[str]) -> str:
+    """A name's kind across the corpus: what most documents call it ("Brightwater" is an
+    investor in three articles and a plain company in one), not what the first one said."""
+    votes = Counter(kinds_by_document)
+    rank = {k: i for i, k in enumerate(_KIND_ORDER)}
+    return max(votes, key=lambda k: (votes[k], -rank.get(k, len(rank))))
+
+
+def consolidate(
+    rows: Sequence[dict[str, Any]], publishers: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """Entity rows ({name, kind, chunks, documents}, as `KnowledgeBase.entities` counts the
     stored tags) folded across the corpus, most mentioned first:
     - "maker:Model>Vendor" link rows become the model row's "maker";
@@ -1041,8 +1370,11 @@ def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
       "Veridian Labs"), counts summed;
     - a vendor or model name the recogniser saw in one passage only, with no suffix, no
       version, no maker, and not in the curated lists, is dropped: one sighting of an unknown
-      capitalised phrase is too often a slip ("Lyon" taken for a company).
+      capitalised phrase is too often a slip ("Lyon" taken for a company);
+    - a vendor that is one of the corpus's `publishers` (as the documents' metadata name
+      them: "Compute Weekly", a wire service) is the press, not the market, unless listed.
     """
+    press = {entity_key(p) for p in publishers if p}
     makers: dict[str, str] = {}
     merged: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -1073,6 +1405,8 @@ def consolidate(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for key, row in merged.items():
         if key in makers:
             row = {**row, "maker": makers[key]}
+        if row["kind"] == "vendor" and key in press and key not in _KNOWN:
+            continue
         if _strong(row):
             out.append(row)
     out.sort(key=lambda r: (-r["documents"], -r["chunks"], r["name"].lower()))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from kb.dates import stated_date
-from kb.entities import consolidate, entity_key, mentions, stored_keys, untag
+from kb.entities import consolidate, corpus_kind, entity_key, mentions, stored_keys, untag
 from kb.factstore import FactIndex, FactQuery, StoredFact, load_or_build
 from kb.lock import lock_path
 from kb.marketfacts import KINDS
@@ -143,23 +143,23 @@ def entities(view: StoreView) -> tuple[EntityCount, ...]:
 
     def count() -> tuple[EntityCount, ...]:
         kw = view.keyword
-        table: dict[str, tuple[str, str, int, set[str]]] = {}
+        table: dict[str, tuple[str, int, set[str]]] = {}
+        kinds: dict[str, dict[str, str]] = {}  # key -> document -> the kind it was given there
         for i in _live_rows(view):
             for item in filter(None, kw.entities[i].split("|")):
                 entity = untag(item)
-                name, kind, chunks, docs = table.get(
-                    entity.key, (entity.name, entity.kind, 0, set())
-                )
+                name, chunks, docs = table.get(entity.key, (entity.name, 0, set()))
                 docs.add(kw.doc_ids[i])
-                table[entity.key] = (name, kind, chunks + 1, docs)
+                table[entity.key] = (name, chunks + 1, docs)
+                kinds.setdefault(entity.key, {}).setdefault(kw.doc_ids[i], entity.kind)
         rows = [
-            {"name": n, "kind": k, "chunks": c, "documents": len(d)}
-            for n, k, c, d in table.values()
+            {"name": n, "kind": corpus_kind(kinds[key].values()), "chunks": c, "documents": len(d)}
+            for key, (n, c, d) in table.items()
         ]
         # "Veridian" folded onto "Veridian Labs", makers attached, lone sightings dropped
         return tuple(
             EntityCount(r["name"], r["kind"], r["chunks"], r["documents"], r.get("maker", ""))
-            for r in consolidate(rows)
+            for r in consolidate(rows, publishers=set(kw.publishers))
         )
 
     return view.remember("entities", count)
