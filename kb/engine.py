@@ -146,6 +146,7 @@ class KnowledgeBase:
                 for f in explore.market_facts(view, self.store, self.settings, query)
                 if filters.admits_document(f.chunk)
             ],
+            fact_names=lambda: explore.fact_index(view, self.store, self.settings).known_names(),
             warnings=tuple(warnings),
             timings={"retrieve_ms": (time.perf_counter() - started) * 1000},
         )

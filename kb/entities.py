@@ -1168,11 +1168,11 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
             vetoed.add(k)  # "Chinese AI": a group of companies, not one
     kinds = {k: ("" if k in vetoed and not m.prior else m.kind()) for k, m in mentions.items()}
-    versioned = [m.name for k, m in mentions.items() if kinds[k] == "model"]
+    models = [m.name for k, m in mentions.items() if kinds[k] == "model"]
     for k, m in mentions.items():
         family = not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix
         if family and any(
-            v.startswith(m.name) and _VERSION_NEXT.match(v, len(m.name)) for v in versioned
+            v.startswith(m.name) and _VERSION_NEXT.match(v, len(m.name)) for v in models
         ):
             kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
     alias = _folds(mentions, kinds)

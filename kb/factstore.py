@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import tempfile
 import threading
@@ -27,6 +28,7 @@ from kb.errors import StoreBusyError
 from kb.factfields import EXTRACTOR_VERSION
 from kb.lock import WriteLock
 from kb.types import Chunk
+from kb.vocabulary import MONTH_WORD
 
 log = logging.getLogger(__name__)
 
@@ -199,12 +201,31 @@ def _insert(conn: sqlite3.Connection, facts: Iterable[Any], content_hash: str) -
     return n
 
 
+DATE_CELL = re.compile(
+    rf"^(?:(?:FY|Q[1-4]\s*)?(?:19|20)\d\d|{MONTH_WORD}\.?(?:\s+\d{{1,2}},?)?\s+(?:19|20)\d\d|"
+    r"(?:19|20)\d\d-\d\d(?:-\d\d)?)$",
+    re.I,
+)
+NUMERIC_CELL = re.compile(r"^[\s$€£~<>+\-.,%\d]*(?:[kmb]n?|gb|tb|x|%)?[\s\d.,/]*$", re.I)
+
+
+def row_name_of(fields: Mapping[str, Any]) -> str:
+    """What a table row is about: its first cell that is neither a date nor a number."""
+    cells = fields.get("cells") or {}
+    for value in cells.values():
+        text = str(value or "").strip()
+        if text and not DATE_CELL.match(text) and not NUMERIC_CELL.match(text):
+            return text
+    return str(fields.get("name") or "")
+
+
 class FactIndex:
     """The fact database of one store (a file beside the keyword index)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._names: list[str] | None = None  # see known_names()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -231,6 +252,24 @@ class FactIndex:
     def revision(self) -> int | None:
         stamp = self.stamp(self.path)
         return stamp[0] if stamp and stamp[1] == SCHEMA_VERSION else None
+
+    def known_names(self) -> list[str]:
+        """Every name the facts are about (their entities, and each table row's name), longest
+        first, read once per index object (a store view's): for recognising known names in a
+        question without reading the facts themselves."""
+        if self._names is None:
+            try:
+                conn = self._reader()
+                found = {r[0] for r in conn.execute("SELECT DISTINCT name FROM fact_entities")}
+                rows = conn.execute("SELECT DISTINCT fields FROM facts WHERE kind = 'row'")
+                rows_named = {row_name_of(json.loads(r[0])) for r in rows}
+            except sqlite3.Error as exc:
+                log.warning("could not read the fact index %s: %s", self.path, exc)
+                return []
+            names = {n for n in found if len(n) >= 3 and not DATE_CELL.match(n)}
+            names |= {n for n in rows_named if 3 <= len(n) <= 40}
+            self._names = sorted(names, key=lambda n: (-len(n), n))
+        return self._names
 
     def select(self, query: FactQuery, live: Mapping[str, str] | None = None) -> list[StoredFact]:
         """Facts matching `query`, oldest first; with `live` (doc_id -> content hash), only
@@ -345,6 +384,7 @@ class FactIndex:
         """One transaction: the facts of `changed` documents (doc_id -> (content hash,
         facts)) replace their older rows, rows of versions no longer live go, and the index
         is stamped with `revision`."""
+        self._names = None
         with self._writer() as conn:
             for doc_id, (content_hash, facts) in changed.items():
                 conn.execute(
@@ -359,6 +399,7 @@ class FactIndex:
 
     def replace_all(self, documents: Iterable[tuple[str, Sequence[Any]]], revision: int) -> None:
         """Write a fresh index (content hash, facts per document) and swap it in atomically."""
+        self._names = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-", suffix=".sqlite")
         os.close(fd)

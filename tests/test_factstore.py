@@ -157,3 +157,26 @@ def test_an_index_filled_by_another_extractor_version_reads_as_stale(tmp_path: P
     with sqlite3.connect(path) as conn:  # as an older release stamped it
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     assert FactIndex(path).revision is None  # so the store rebuilds it from its chunks
+
+
+def test_known_names_come_from_the_index_without_reading_the_facts(tmp_path: Path):
+    index = FactIndex(tmp_path / "facts.sqlite")
+    row = _Fact(
+        kind="row",
+        date=None,
+        entities=(),
+        fields={"cells": {"Date": "Mar 2026", "Model": "Lumen-4 Mini", "Price": "$0.40"}},
+        chunk=_chunk("c", "v1"),
+        text="Date: Mar 2026 | Model: Lumen-4 Mini | Price: $0.40",
+    )
+    index.replace_all(
+        [
+            ("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2026-02-01")]),
+            ("v1", [row]),
+        ],
+        1,
+    )
+    # entities and the row's first name-like cell, longest first; dates and short names not
+    assert index.known_names() == ["Northgate Capital", "Veridian Labs", "Lumen-4 Mini"]
+    index.replace_all([("v1", [_funding("a", "v1", "Halvard AI", 2e9, "2026-03-05")])], 2)
+    assert "Veridian Labs" not in index.known_names()  # a rewrite forgets the old names

@@ -54,6 +54,8 @@ class Prepared:
     ranking_facts: Callable[[], Sequence[RankingFact]] = _no_facts
     # market facts (and table rows) the filters admit, selected by the answerer's query
     market_facts: Callable[[FactQuery], Sequence[StoredFact]] = _no_market_facts
+    # the names the market facts are about, longest first (for reading names in a question)
+    fact_names: Callable[[], Sequence[str]] = tuple
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 

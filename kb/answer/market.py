@@ -340,7 +340,7 @@ def _products_on_topic(prepared: Prepared, scope: Scope) -> Answer | None:
         return None
     rivals = bool(_RIVALS.search(prepared.question.text))
     asked = [entity_key(n) for n in scope.entities]
-    candidates = [f for f in scope.facts if f.kind in _PRODUCT_KINDS and f.modality == "stated"]
+    candidates = [f for f in scope.facts(_PRODUCT_KINDS) if f.modality == "stated"]
     # the product category: the topic word most product facts are about ("video")
     contexts = [(f, _product_context(f)) for f in candidates]
     key_word = max(

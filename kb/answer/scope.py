@@ -7,13 +7,12 @@ Nothing here decides the answer; `kb.answer.market` turns the selection into one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from kb.answer.base import Prepared
 from kb.entities import entity_key
-from kb.factstore import FactQuery, StoredFact
-from kb.marketfacts import KINDS
+from kb.factstore import FactQuery, StoredFact, row_name_of
 from kb.query import concepts_of
 from kb.text import tokenize
 from kb.vocabulary import MONTH_WORD, MONTHS
@@ -163,7 +162,23 @@ class Scope:
     entities: tuple[str, ...]  # every vendor/model it names
     words: frozenset[str]  # the question's content tokens
     wants_table: bool
-    facts: tuple[StoredFact, ...] = ()  # every fact of the corpus (forecasts included)
+    # the corpus's facts for a query (Prepared.market_facts), read on demand, once per query
+    fetch: Callable[[FactQuery], Sequence[StoredFact]] = lambda query: ()
+    _read: dict[tuple, tuple[StoredFact, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def facts(
+        self, kinds: Sequence[str], *, unconfirmed: bool = True, sources: Sequence[str] = ()
+    ) -> tuple[StoredFact, ...]:
+        """The corpus's facts of these kinds (any date, any entity; forecasts and rumours
+        too when `unconfirmed`), optionally of some documents only, read from the fact index
+        once per scope."""
+        key = (tuple(kinds), unconfirmed, tuple(sources))
+        if key not in self._read:
+            query = FactQuery(kinds=key[0], include_unconfirmed=unconfirmed, sources=key[2])
+            self._read[key] = tuple(self.fetch(query))
+        return self._read[key]
 
 
 def kinds_of(text: str) -> tuple[str, ...]:
@@ -227,37 +242,9 @@ def threshold(text: str) -> tuple[float | None, float | None]:
     return (None, value) if low else (value, None)
 
 
-_DATE_CELL = re.compile(
-    rf"^(?:(?:FY|Q[1-4]\s*)?(?:19|20)\d\d|{MONTH_WORD}\.?(?:\s+\d{{1,2}},?)?\s+(?:19|20)\d\d|"
-    r"(?:19|20)\d\d-\d\d(?:-\d\d)?)$",
-    re.I,
-)
-_NUMERIC_CELL = re.compile(r"^[\s$€£~<>+\-.,%\d]*(?:[kmb]n?|gb|tb|x|%)?[\s\d.,/]*$", re.I)
-
-
 def row_name(row: StoredFact) -> str:
     """What a table row is about: its first cell that is neither a date nor a number."""
-    cells = row.fields.get("cells") or {}
-    for value in cells.values():
-        text = str(value or "").strip()
-        if text and not _DATE_CELL.match(text) and not _NUMERIC_CELL.match(text):
-            return text
-    return str(row.fields.get("name") or "")
-
-
-def _known_names(facts: Iterable[StoredFact]) -> list[str]:
-    """Names the corpus's facts are about (companies, products, investors, row names),
-    longest first."""
-    names: set[str] = set()
-    for f in facts:
-        for name in f.entities:
-            if len(name) >= 3 and not _DATE_CELL.match(name):
-                names.add(name)
-        if f.kind == "row":
-            name = row_name(f)
-            if 3 <= len(name) <= 40:
-                names.add(name)
-    return sorted(names, key=lambda n: (-len(n), n))
+    return row_name_of(row.fields)
 
 
 def names_in(text: str, known: Sequence[str]) -> list[str]:
@@ -279,11 +266,8 @@ def scope_of(prepared: Prepared) -> Scope:
     text = question.text
     since, until = period(text)
     minimum, maximum = threshold(text)
-    facts = tuple(
-        f for f in prepared.market_facts(FactQuery(kinds=KINDS, include_unconfirmed=True))
-    )
     recognised = [e.name for e in question.entities if e.kind in ("model", "vendor")]
-    names = names_in(text, _known_names(facts))
+    names = names_in(text, prepared.fact_names())
     # a recognised name the corpus spells longer ("Corvid" in "Corvid Labs") gives way
     for name in recognised:
         if not any(entity_key(name) in entity_key(n) for n in names):
@@ -300,7 +284,7 @@ def scope_of(prepared: Prepared) -> Scope:
         entities=tuple(names),
         words=frozenset(tokenize(text)),
         wants_table=bool(_TABLE_WORDS.search(text)),
-        facts=facts,
+        fetch=prepared.market_facts,
     )
 
 
@@ -323,7 +307,7 @@ def select(
     prepared: Prepared, scope: Scope, kinds: Sequence[str], *, unconfirmed: bool = False
 ) -> list[StoredFact]:
     """Facts of these kinds in the question's period and amount range (any entity)."""
-    facts = [f for f in scope.facts if f.kind in kinds and (unconfirmed or f.modality == "stated")]
+    facts = [f for f in scope.facts(kinds) if unconfirmed or f.modality == "stated"]
     out = []
     for f in facts:
         date = f.date or f.chunk.published or ""
@@ -425,7 +409,8 @@ def table_for(prepared: Prepared, scope: Scope) -> Table | None:
     ranks = relevant_docs(prepared)
     if not ranks:
         return None
-    rows = [r for r in scope.facts if r.kind == "row" and r.chunk.doc_id in ranks]
+    sources = sorted({h.chunk.source for h in prepared.hits if h.chunk.doc_id in ranks})
+    rows = [r for r in scope.facts(("row",), sources=sources) if r.chunk.doc_id in ranks]
     best: tuple[float, Table] | None = None
     for table in tables(rows):
         if len(table.rows) < 2 or ranks[table.doc_id] > 2:
