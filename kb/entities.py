@@ -667,6 +667,8 @@ class _Mention:
         if not votes:
             return ""
         kind = votes.most_common(1)[0][0]
+        if kind in ("person", "place") and self.org_apposition and votes["vendor"] >= votes[kind]:
+            kind = "vendor"  # a tie: the text calls it an organisation, the model a person
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
         if kind == "person" and any(c.isdigit() for c in self.name):
@@ -927,9 +929,16 @@ def _with_version(sentence: str, raw: str) -> str:
 _POSSESSOR_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w&.-]*(?:['’]s|(?<=s)['’])\s+$")
 # An organisation described in apposition: "Mila, the Quebec AI institute".
 _ORG_APPOSITION = re.compile(
-    r",\s+(?:an?|the)\s+(?:(?:[a-z][\w-]*|[A-Z][\w-]*)\s+){0,3}?(?:institute|university|lab|"
-    r"laboratory|startup|start-up|company|firm|developer|maker|group|regulator|agency|utility|"
-    r"broadcaster|publisher|non-profit|nonprofit|foundation|consultancy)(?![\w'’-])"
+    r",\s+(?:(?:an?|the)\s+(?:(?:[a-z][\w.-]*|[A-Z][\w.-]*)\s+){0,3}?(?:institute|university|"
+    r"lab|laboratory|startup|start-up|company|firm|developer|[a-z]*maker|group|regulator|agency|"
+    r"utility|broadcaster|publisher|non-profit|nonprofit|foundation|consultancy)(?![\w'’-])|"
+    r"(?:based|headquartered)\s+in\b)"  # "a U.S. drugmaker"; "Kairo Silicon, based in Seoul,"
+)
+# An organisation by who works for it: "the chief executive of Quora" (not "the president of
+# France": a country has a president too).
+_ORG_ROLE_BEFORE = re.compile(
+    r"\b(?i:chief executive|CEO|CTO|CFO|COO|(?:co-?)?founders?|chair(?:man|woman)?|board|"
+    r"employees|shareholders|investors)\s+(?i:of|at)\s+$"
 )
 
 
@@ -942,9 +951,15 @@ def _possessed_context(sentence: str, name: str) -> bool:
 
 
 def _org_apposition(sentence: str, name: str) -> bool:
-    """Whether the sentence describes the name as an organisation ("Mila, the ... institute")."""
+    """Whether the sentence describes the name as an organisation ("Mila, the ... institute",
+    "the chief executive of Quora")."""
     return any(
-        _ORG_APPOSITION.match(sentence, m.end()) for m in _name_pattern(name).finditer(sentence)
+        _ORG_APPOSITION.match(sentence, m.end())
+        or (
+            _ORG_ROLE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
+            and not re.match(r"\s+[A-Z\d]", sentence[m.end() : m.end() + 2])  # a longer name
+        )
+        for m in _name_pattern(name).finditer(sentence)
     )
 
 
@@ -1259,6 +1274,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if not m.suffix and _org_apposition(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["ORG"] += 2  # "Mila, the Quebec AI institute" outweighs a person
+                m.org_apposition = True
             m.beside_companies = m.beside_companies or _beside_companies(s, m.name)
             if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
                 m.labels = m.labels or Counter()
@@ -1472,6 +1488,14 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             hk = entity_key(head)
             if hk in mentions and not mentions[hk].prior:
                 alias[hk] = key
+        if head and kinds.get(key) in ("vendor", "investor") and len(_words(head)) >= 2:
+            first = entity_key(_words(head)[0])  # "Auralis" of "Auralis Speech Inc"
+            if (
+                first in mentions
+                and not mentions[first].prior
+                and kinds.get(first) in ("vendor", "investor")
+            ):
+                alias.setdefault(first, key)
         if kinds.get(key) in ("vendor", "investor") and len(_words(m.name)) >= 2:
             tail = entity_key(_words(m.name)[-1])  # "the Times" for "The New York Times"
             if (

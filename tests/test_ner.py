@@ -485,3 +485,26 @@ def test_a_vendors_product_written_with_the_vendor_folds_onto_its_bare_name():
     out = {r["name"]: r for r in consolidate(rows)}
     assert set(out) == {"Quarry AI", "Amazon Bedrock"}
     assert out["Quarry AI"]["chunks"] == 5
+
+
+def test_an_organisation_by_its_description_its_chief_or_its_base_is_no_person_or_place():
+    found = kinds(
+        "Quillon signed a deal worth $1.2bn with Harlow Pharma. Quillon signed a partnership "
+        "with Harlow Pharma, a mid-sized U.S. drugmaker, to design antibodies."
+    )
+    assert found["Harlow Pharma"] == "vendor"  # a tie of two readings each way: the text wins
+    found = kinds(
+        "Dana Whitcombe joined the board alongside Adam Kell, the chief executive of Brevia, "
+        "who stayed on."
+    )
+    assert found["Brevia"] == "vendor" and found["Adam Kell"] == "person"
+    found = kinds("Minora Silicon, based in Seoul, sampled the chip to carmakers in December.")
+    assert found["Minora Silicon"] == "vendor" and found["Seoul"] == "place"
+
+
+def test_a_companys_first_word_folds_onto_its_full_name():
+    found = kinds(
+        "Tovenna Speech Inc. released a voice model, said Ana Li, CEO of Tovenna Speech. "
+        "Tovenna raised $64 million in 2025."
+    )
+    assert found == {"Tovenna Speech Inc": "vendor", "Ana Li": "person"}
