@@ -230,8 +230,11 @@ def find_entities(text: str) -> list[Entity]:
 
 _LICENCE_AFTER = re.compile(r"[\s-]*(?:licen[cs]e[ds]?|licen[cs]ing)\b", re.IGNORECASE)
 _LICENCE_BEFORE = re.compile(
-    r"\b(?:(?:released|published|licen[cs]ed|available|distributed|shared|open-sourced|"
-    r"offered)\s+under|licen[cs]ed as)\s+(?:the\s+|an?\s+)?(?:permissive\s+)?$",
+    r"\b(?:(?:(?:released|published|licen[cs]ed|available|distributed|shared|open-sourced|"
+    r"offered)\s+under|licen[cs]ed as)\s+(?:the\s+|an?\s+)?(?:permissive\s+)?|"
+    r"licen[cs]es?\s*[:|]\s*|"  # a table's field: "Licence: Apache 2.0"
+    r"permissive\s*\(\s*|"  # "from permissive (Apache 2.0, MIT) to custom licences"
+    r"open[\s-](?:weights?|source),\s+)$",  # terms listed with it: "Open weights, Apache 2.0"
     re.IGNORECASE,
 )
 
@@ -425,11 +428,13 @@ _INVESTOR_CUES = (
 )
 _MODEL_BEFORE = re.compile(
     r"(?:its|their|the|a|new|latest)\s+(?:new\s+|latest\s+|open\s+|flagship\s+)?"
-    r"(?:[\w-]+\s+)?(?:model|chatbot|assistant|agent|chip)\s+(?:called\s+|named\s+)?$"
+    r"(?:[\w-]+\s+)?(?:model|chatbot|assistant|agent|chip),?\s+(?:called\s+|named\s+)?$"
 )
 _MODEL_AFTER = re.compile(
-    r"^(?:,?\s+(?:an?|the|its)\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:model|chatbot|assistant|"
-    r"agent|chip|LLM)\b|\s+(?:models?|chatbots?|assistants?)\b)"
+    r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its)\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:model|"
+    r"chatbot|assistant|agent|chip|LLM|app|browser)\b|,\s+(?:its|their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:platform|service|product|suite|tool)\b|\s+(?:models?|chatbots?|assistants?|agents?|"
+    r"browsers?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|firm|lab)s?\b)"
 )
 _PERSON_AFTER = re.compile(r"^,?\s+(?:who|said|says|added|told|wrote)\b")
 _PERSON_BEFORE = re.compile(
@@ -634,6 +639,8 @@ class _Mention:
     org_apposition: bool = False  # "Mila, the Quebec AI institute": an organisation
     beside_companies: bool = False  # in a list with companies or products ("Azure, Amazon ...")
     place: bool = False  # named in a dateline ("OSLO, Nov 17 (Nordwire) -")
+    coordinated: str = ""  # the kind of the names it is listed with ("the US and the EU")
+    platform: bool = False  # where models run ("available on Vertex AI", "Veo 3 on Vertex AI")
 
     def kind(self) -> str:
         if self.prior:
@@ -643,6 +650,10 @@ class _Mention:
         if self.investor or self.suffix == "investor":
             return "investor"
         if self.suffix:
+            if _weak_suffix(self.name) and (
+                self.product or self.owned or self.platform or self.coordinated == "model"
+            ):
+                return "model"  # "Google Cloud's Vertex AI", "Apple Intelligence": a product
             return self.suffix
         if self.product or is_versioned(self.name):
             return "model"
@@ -651,15 +662,26 @@ class _Mention:
         for label, n in labels.items():
             if label in _LABEL_KIND:
                 votes[_LABEL_KIND[label]] += n
+        if self.coordinated:
+            votes[self.coordinated] += 2  # listed with places or products: one of them
         if not votes:
             return ""
         kind = votes.most_common(1)[0][0]
+        if kind in ("person", "place") and self.org_apposition and votes["vendor"] >= votes[kind]:
+            kind = "vendor"  # a tie: the text calls it an organisation, the model a person
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
         if kind == "person" and any(c.isdigit() for c in self.name):
             return "model"  # "Vantor V9": people's names carry no numbers, product names do
         if kind == "vendor" and self.possessed and len(_words(self.name)) == 1:
             return "model"  # "Nvidia's Blackwell accelerators": the owner's product
+        if kind == "vendor" and self.owned:
+            return "model"  # "its own Tensor Processing Units": what a company has, it makes
+        if kind == "model" and set(labels) == {"PRODUCT"} and not self.coordinated:
+            # the label alone, on a name no sentence phrases as a product (no version, maker,
+            # owner, model word): the small model says PRODUCT of platforms and companies
+            # named like one ("commit changes to GitHub"); it is the organisation
+            return "vendor"
         if kind == "place" and self.owned:
             return "model"  # places are not owned: "Microsoft's Azure" is a product
         if kind == "place" and self.beside_companies and votes["place"] < 3:
@@ -861,6 +883,38 @@ _VERSION_AFTER = re.compile(
 )
 
 
+# Last words that end products' names as often as companies' ("Vertex AI", "Apple
+# Intelligence", "Private Cloud Compute"): the suffix gives way to a product's phrasing.
+_WEAK_SUFFIXES = frozenset(_wordlist("AI Intelligence Cloud Compute Data"))
+
+
+def _weak_suffix(name: str) -> bool:
+    words = _words(name)
+    return len(words) >= 2 and words[-1] in _WEAK_SUFFIXES
+
+
+# Where a model is offered: "available there and on X", "served through X", "Veo 3 on X".
+_PLATFORM_BEFORE = re.compile(
+    r"\b(?:available|offered|sold|served|hosted|deployed|runs?|running)\s+(?:(?:there|now|"
+    r"also|only|first|too)\s+)?(?:(?:and|or)\s+)?(?:on|through|via)\s+$"
+)
+
+
+def _platform_context(sentence: str, name: str, models: Iterable[str]) -> bool:
+    """Whether the sentence names the name as where models are offered ("available on X",
+    "Veo 3 on X"); `models` are the model names the rules found."""
+    for m in _name_pattern(name).finditer(sentence):
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        if _PLATFORM_BEFORE.search(before):
+            return True
+        on = re.search(r"\s+(?:on|through|via)\s+$", before)
+        if on and any(
+            before[: on.start()].endswith(model) and _name_in(model, before) for model in models
+        ):
+            return True
+    return False
+
+
 def _with_version(sentence: str, raw: str) -> str:
     """The recognised span with the version written right after it, when every mention of
     it in the sentence has that version ("Kestrel Video 2 ... the original Kestrel Video":
@@ -875,9 +929,16 @@ def _with_version(sentence: str, raw: str) -> str:
 _POSSESSOR_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w&.-]*(?:['’]s|(?<=s)['’])\s+$")
 # An organisation described in apposition: "Mila, the Quebec AI institute".
 _ORG_APPOSITION = re.compile(
-    r",\s+(?:an?|the)\s+(?:(?:[a-z][\w-]*|[A-Z][\w-]*)\s+){0,3}?(?:institute|university|lab|"
-    r"laboratory|startup|start-up|company|firm|developer|maker|group|regulator|agency|utility|"
-    r"broadcaster|publisher|non-profit|nonprofit|foundation|consultancy)(?![\w'’-])"
+    r",\s+(?:(?:an?|the)\s+(?:(?:[a-z][\w.-]*|[A-Z][\w.-]*)\s+){0,3}?(?:institute|university|"
+    r"lab|laboratory|startup|start-up|company|firm|developer|[a-z]*maker|group|regulator|agency|"
+    r"utility|broadcaster|publisher|non-profit|nonprofit|foundation|consultancy)(?![\w'’-])|"
+    r"(?:based|headquartered)\s+in\b)"  # "a U.S. drugmaker"; "Kairo Silicon, based in Seoul,"
+)
+# An organisation by who works for it: "the chief executive of Quora" (not "the president of
+# France": a country has a president too).
+_ORG_ROLE_BEFORE = re.compile(
+    r"\b(?i:chief executive|CEO|CTO|CFO|COO|(?:co-?)?founders?|chair(?:man|woman)?|board|"
+    r"employees|shareholders|investors)\s+(?i:of|at)\s+$"
 )
 
 
@@ -890,16 +951,59 @@ def _possessed_context(sentence: str, name: str) -> bool:
 
 
 def _org_apposition(sentence: str, name: str) -> bool:
-    """Whether the sentence describes the name as an organisation ("Mila, the ... institute")."""
+    """Whether the sentence describes the name as an organisation ("Mila, the ... institute",
+    "the chief executive of Quora")."""
     return any(
-        _ORG_APPOSITION.match(sentence, m.end()) for m in _name_pattern(name).finditer(sentence)
+        _ORG_APPOSITION.match(sentence, m.end())
+        or (
+            _ORG_ROLE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
+            and not re.match(r"\s+[A-Z\d]", sentence[m.end() : m.end() + 2])  # a longer name
+        )
+        for m in _name_pattern(name).finditer(sentence)
     )
 
 
+# Where something is, without a verb of place: "users in the Nordics", "paused in the
+# European Union", "across the Nordics"; not "an office within the Commission". "The" is
+# required: products are used "in" too ("edit photos in Pixelmate") but take no article.
+# Not where money or a share goes ("$2 billion in the Orvane fund", "a stake in the ..."),
+# nor where something is written ("published in the Official Journal").
+_IN_PLACE_BEFORE = re.compile(r"(?<![\w-])(?i:in|across|throughout)\s+the\s+$")
+_IN_HOLDING_BEFORE = re.compile(
+    r"(?i:invest\w*|stakes?|shares?|holdings?|interest|equity|bet|bets|position|roles?|seat|"
+    r"involved|participat\w*|\d%|percent|[$€£]\S*|million|billion|trillion|publish\w*|"
+    r"publication|report\w*|wrote|written|writing|appear\w*|article|story|op-ed|essay|column|"
+    r"interview|post|paper|letter|filing|filed|quoted|cited)\s+"
+    r"(?:[\w$.,%-]+\s+){0,1}(?i:in|inside|within)\s+(?:the\s+)?$"
+)
+# Nouns a name modifies when it is no place: "in Orvane shares", "in the Orvane models".
+_HELD_AFTER = frozenset(
+    _wordlist(
+        "shares stock stocks stake equity bonds debt products product models model chips chip "
+        "services service software hardware platform platforms app apps tools tool devices "
+        "device ecosystem API account accounts"
+    )
+)
+
+
+def _in_place(sentence: str, start: int, end: int) -> bool:
+    """Whether the name at sentence[start:end] is where something is ("in the Nordics")."""
+    before = sentence[max(0, start - 50) : start]
+    if not _IN_PLACE_BEFORE.search(before) or _IN_HOLDING_BEFORE.search(before):
+        return False
+    if re.match(r"\s+[A-Z\d]|['’]", sentence[end : end + 2]):
+        return False  # "in Kestrel" of "in Kestrel Video 2", "in Orvane's lab": another name
+    after = re.match(r"\s+([a-z]+)", sentence[end : end + 30])
+    return after is None or after.group(1) not in _HELD_AFTER
+
+
 def _place_context(sentence: str, name: str) -> bool:
-    """Whether the sentence uses the name as a location ("based in Oslo", "an Oslo-based")."""
+    """Whether the sentence uses the name as a location ("based in Oslo", "an Oslo-based",
+    "sold in the Nordics")."""
     for m in _name_pattern(name).finditer(sentence):
         if _PLACE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
+            return True
+        if _in_place(sentence, m.start(), m.end()):
             return True
         if sentence.startswith("-based", m.end()):
             return True
@@ -1025,9 +1129,11 @@ _VENDOR_ALIASES = tuple(sorted({a for v in VENDORS.values() for a in v}, key=len
 
 
 def maker_product(name: str) -> str:
-    """The curated vendor a name starts with when the rest is one or two capitalised words
-    that are neither a title, a generic word nor a listed name: the vendor's product
-    ("Amazon Bedrock" -> "Amazon", "Google Search" -> "Google"); else ""."""
+    """The curated vendor a name starts with when the rest is one or two capitalised words,
+    no title, not all generic words ("Google AI Studio" is a product, "Google Cloud" a
+    division), not ending as an organisation's name does ("Meta Superintelligence Labs"), and
+    not a listed name: the vendor's product ("Amazon Bedrock" -> "Amazon", "Google Search" ->
+    "Google"); else ""."""
     for alias in _VENDOR_ALIASES:
         if name.startswith(alias + " "):
             rest = name[len(alias) + 1 :].split()
@@ -1036,15 +1142,23 @@ def maker_product(name: str) -> str:
                 and all(
                     w[0].isupper()
                     and not any(c.isdigit() for c in w)
-                    and w.lower() not in GENERIC
                     and not _TITLES.match(w + " ")
                     for w in rest
                 )
+                and not all(w.lower() in GENERIC for w in rest)
+                and (rest[-1] in _WEAK_SUFFIXES or rest[-1] not in ORG_SUFFIXES | INVESTOR_SUFFIXES)
                 and entity_key(name) not in _KNOWN
                 and entity_key(" ".join(rest)) not in _KNOWN
             )
             return _KNOWN[entity_key(alias)].name if ok else ""
     return ""
+
+
+def _maker_product_rest(name: str) -> str:
+    """A vendor's product's name without the vendor ("Google Vertex AI" -> "Vertex AI")."""
+    maker = maker_product(name)
+    alias = next((a for a in _VENDOR_ALIASES if name.startswith(a + " ")), "") if maker else ""
+    return name[len(alias) + 1 :] if alias else ""
 
 
 def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
@@ -1076,6 +1190,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     for (s, _), spans in zip(windows, ner.spans([w for _, w in windows]), strict=True):
         found_spans.setdefault(s, []).extend(spans)
 
+    rule_models = {e.name for found in ruled for e in found if e.kind == "model"}
     mentions: dict[str, _Mention] = {}
     for found in ruled:
         for e in found:
@@ -1094,9 +1209,12 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if label == "NORP" or (" " not in name and name.lower() in lower_words):
                 vetoed.add(key)  # "Chinese"; "Verified" also written "verified": a word
                 continue
-            if key not in _KNOWN and _used_as_licence(s, name):
-                vetoed.add(key)  # "under the Apache 2.0 licence": a licence, whatever its label
-                continue
+            if key not in _KNOWN and (
+                _used_as_licence(s, name)
+                or any(_used_as_licence(s, other) for other in _coordinated(s, name))
+            ):
+                vetoed.add(key)  # "under the Apache 2.0 licence": a licence, whatever its label;
+                continue  # "permissive (Apache 2.0, MIT)": listed with one
             if key not in _KNOWN and _part_of_known(s, name, sentences[s]):
                 continue  # "Humanity" of "Humanity's Last Exam", "Verified" of "SWE-bench Verified"
             prior = _KNOWN.get(key)
@@ -1151,9 +1269,12 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             m.product = m.product or _model_context(s, m.name)
             m.owned = m.owned or _owned_context(s, m.name)
             m.possessed = m.possessed or _possessed_context(s, m.name)
+            if m.suffix and _weak_suffix(m.name):
+                m.platform = m.platform or _platform_context(s, m.name, rule_models)
             if not m.suffix and _org_apposition(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["ORG"] += 2  # "Mila, the Quebec AI institute" outweighs a person
+                m.org_apposition = True
             m.beside_companies = m.beside_companies or _beside_companies(s, m.name)
             if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
                 m.labels = m.labels or Counter()
@@ -1168,6 +1289,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
             vetoed.add(k)  # "Chinese AI": a group of companies, not one
     kinds = {k: ("" if k in vetoed and not m.prior else m.kind()) for k, m in mentions.items()}
+    _note_coordination(mentions, in_sentence, kinds)
     models = [m.name for k, m in mentions.items() if kinds[k] == "model"]
     for k, m in mentions.items():
         family = not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix
@@ -1207,6 +1329,73 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 here.setdefault(key, Entity(mentions[key].name, kind, makers.get(key, "")))
         out.append(list(here.values()))
     return out
+
+
+# A list of names: "the United States and the European Union", "Amazon Bedrock, Google
+# Vertex AI or IBM watsonx". A name listed with others is most likely of their kind.
+_LIST_ITEM = r"(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|\d[\w.]*)){0,3})"
+_COORD_BEFORE = re.compile(_LIST_ITEM + r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$")
+_COORD_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)" + _LIST_ITEM)
+_OWNER_AFTER = re.compile(r"['’]s?(?![\w'’])")
+
+
+def _coordinated(sentence: str, name: str) -> list[str]:
+    """The names listed right before and after the name in the sentence, as written."""
+    out: list[str] = []
+    for m in _name_pattern(name).finditer(sentence):
+        if _OWNER_AFTER.match(sentence, m.end()):
+            continue  # "Amazon Bedrock and Google Cloud's Vertex AI": the owner is not listed
+        before = _COORD_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+        if before:
+            out.append(before.group(1))
+        after = _COORD_AFTER.match(sentence, m.end())
+        if after and not _POSSESSIVE.search(after.group(1)):
+            out.append(after.group(1))  # not "Meridian Telecom, Japan's largest operator"
+    return out
+
+
+def _kind_of_written(written: str, kinds: dict[str, str]) -> str:
+    """The kind of a listed name as written, from its longest known tail ("Google Cloud's
+    Vertex AI" -> "Vertex AI"): a name of this batch, a curated name, a vendor's product."""
+    words = _words(_POSSESSIVE.sub("", re.split(r"['’]s\s+", written)[-1]))
+    for i in range(len(words)):
+        tail = " ".join(words[i:])
+        key = entity_key(tail)
+        if maker_product(tail):
+            return "model"
+        kind = kinds.get(key) or _KNOWN.get(key, _NO_KIND).kind
+        if kind:
+            return kind
+    return ""
+
+
+def _note_coordination(
+    mentions: dict[str, _Mention], in_sentence: dict[str, list[str]], kinds: dict[str, str]
+) -> None:
+    """A name with no evidence of its kind but the recogniser's label takes the kind of the
+    places or products it is listed with ("the United States and the European Union"; "Amazon
+    Bedrock and Vertex AI"); `kinds` is updated in place."""
+    # a name only the recogniser's label calls an organisation may be a place; one whose
+    # weak suffix calls it one ("Vertex AI") may be a place or a product
+    weak = {
+        k: ("place", "model") if m.suffix else ("place",)
+        for k, m in mentions.items()
+        if kinds.get(k) in ("vendor", "model")
+        and not (m.prior or m.investor or m.product or m.place or is_versioned(m.name))
+        and (m.labels if not m.suffix else _weak_suffix(m.name))
+    }
+    votes: dict[str, Counter[str]] = {}
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            if k in weak:
+                for written in _coordinated(s, mentions[k].name):
+                    kind = _kind_of_written(written, kinds)
+                    if kind in weak[k] and entity_key(written) != k:
+                        votes.setdefault(k, Counter())[kind] += 1
+    for k, counted in votes.items():
+        if len(counted) == 1:  # all of one kind
+            mentions[k].coordinated = next(iter(counted))
+            kinds[k] = mentions[k].kind()
 
 
 def _part_of_known(sentence: str, name: str, known: Sequence[str]) -> bool:
@@ -1299,6 +1488,14 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             hk = entity_key(head)
             if hk in mentions and not mentions[hk].prior:
                 alias[hk] = key
+        if head and kinds.get(key) in ("vendor", "investor") and len(_words(head)) >= 2:
+            first = entity_key(_words(head)[0])  # "Auralis" of "Auralis Speech Inc"
+            if (
+                first in mentions
+                and not mentions[first].prior
+                and kinds.get(first) in ("vendor", "investor")
+            ):
+                alias.setdefault(first, key)
         if kinds.get(key) in ("vendor", "investor") and len(_words(m.name)) >= 2:
             tail = entity_key(_words(m.name)[-1])  # "the Times" for "The New York Times"
             if (
@@ -1395,9 +1592,18 @@ def consolidate(
         for k, r in merged.items()
         if r["kind"] in ("vendor", "investor") and org_head(r["name"])
     }
+    for key, row in merged.items():  # "Google Vertex AI" -> "Vertex AI", when both are listed
+        bare = _maker_product_rest(row["name"]) if row["kind"] == "model" else ""
+        if bare and merged.get(entity_key(bare), {}).get("kind") == "model":
+            heads[key] = entity_key(bare)
     for key in list(merged):
         target = heads.get(key)
-        if target and target != key and entity_key(merged[key]["name"]) not in _KNOWN:
+        if (
+            target
+            and target != key
+            and target in merged
+            and entity_key(merged[key]["name"]) not in _KNOWN
+        ):
             row = merged.pop(key)
             merged[target]["chunks"] += row["chunks"]
             merged[target]["documents"] += row["documents"]
