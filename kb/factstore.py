@@ -425,18 +425,30 @@ def _stamp(conn: sqlite3.Connection, revision: int) -> None:
     )
 
 
-def document_chunks(store: Any, live: Mapping[str, str]) -> Iterator[list[Chunk]]:
-    """The chunks of each live document version in Chroma, in order (for a rebuild)."""
-    from kb.store import chunk_from_record
+def document_chunks(
+    store: Any, live: Mapping[str, str], *, page: int = 2000
+) -> Iterator[list[Chunk]]:
+    """The chunks of each live document version in Chroma, in order (for a rebuild).
 
-    by_doc: dict[str, list[Chunk]] = {}
-    for ids, texts, metas in store.iter_chunks():
-        for chunk_id, text, meta in zip(ids, texts, metas, strict=True):
-            chunk = chunk_from_record(chunk_id, text, meta)
-            if live.get(chunk.doc_id) == chunk.content_hash:
-                by_doc.setdefault(chunk.doc_id, []).append(chunk)
-    for chunks in by_doc.values():
-        yield sorted(chunks, key=lambda c: c.index)
+    Streamed, so a rebuild of a large store holds about `page` chunk texts at a time, not
+    the store's: a first pass reads only metadata to group chunk ids by document, then the
+    chunks are fetched a few documents at a time (each document whole)."""
+    by_doc: dict[str, list[str]] = {}
+    for ids, _, metas in store.iter_chunks(include_text=False):
+        for chunk_id, meta in zip(ids, metas, strict=True):
+            doc_id = meta.get("doc_id")
+            if doc_id is not None and live.get(doc_id) == meta.get("content_hash", ""):
+                by_doc.setdefault(doc_id, []).append(chunk_id)
+    wanted: list[str] = []
+    for doc_id in list(by_doc):
+        wanted.extend(by_doc.pop(doc_id))
+        if len(wanted) >= page or not by_doc:
+            grouped: dict[str, list[Chunk]] = {}
+            for chunk in store.get_chunks(wanted):
+                grouped.setdefault(chunk.doc_id, []).append(chunk)
+            for chunks in grouped.values():
+                yield sorted(chunks, key=lambda c: c.index)
+            wanted = []
 
 
 def extracted(store: Any, live: Mapping[str, str]) -> Iterator[tuple[str, list[Any]]]:
