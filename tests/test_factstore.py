@@ -164,6 +164,10 @@ def test_select_reads_periods_amounts_chunks_and_names_in_sql(tmp_path: Path):
     assert companies(about=("the STARTUP",)) == ["Orrin Systems"]  # the text, any case
     assert companies(about=("Nobody",)) == []
     assert len(companies(about=("Zoë",))) == 3  # not ASCII: every fact, the caller decides
+    # by subject only: the deal is Tessaly's; Northgate invests but is no round's subject
+    assert companies(subjects=("tessaly",)) == ["deal"]
+    assert companies(subjects=("Northgate Capital",)) == []
+    assert companies(subjects=("",)) == []  # no key: nothing, not everything
 
 
 def test_to_json_has_the_documented_keys(tmp_path: Path):

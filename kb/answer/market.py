@@ -763,11 +763,25 @@ def _subject_of(f: StoredFact) -> str:
     return subject_key(f.kind, f.fields, f.entities)
 
 
-def _events_about(facts: Sequence[StoredFact], names: Sequence[str]) -> list[StoredFact]:
-    """Facts whose subject is one of the names; else facts that merely mention them."""
+def _events_about(
+    prepared: Prepared,
+    scope: Scope,
+    kinds: Sequence[str],
+    names: Sequence[str],
+    *,
+    unconfirmed: bool = False,
+) -> list[StoredFact]:
+    """Facts of these kinds (`select`) whose subject is one of the names; else facts that
+    merely mention them. Asked of the index in that order: the subjects' facts are fewer."""
     keys = [entity_key(n) for n in names]
-    own = [f for f in facts if any(_subject_of(f).startswith(k) for k in keys if k)]
-    return own or about(facts, names)
+    own = [
+        f
+        for f in select(prepared, scope, kinds, unconfirmed=unconfirmed, subjects=names)
+        if any(_subject_of(f).startswith(k) for k in keys if k)
+    ]
+    if own:
+        return own
+    return about(select(prepared, scope, kinds, unconfirmed=unconfirmed, about=names), names)
 
 
 def _overlap(f: StoredFact, words: frozenset[str]) -> int:
@@ -789,7 +803,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
     if yes_no and scope.kinds and scope.kinds[0] not in ("status", "legal", "launch"):
         return None  # "Does Anthropic still charge $3 ...?" asks about a price, not a status
     kinds = ["status", "legal", "launch"] if yes_no else _EVENT_KINDS
-    events = _events_about(select(prepared, scope, kinds, unconfirmed=True, about=names), names)
+    events = _events_about(prepared, scope, kinds, names, unconfirmed=True)
     region_named = in_places(events, prepared.question.text)
     if region_named and len(region_named) < len(events):
         # the region asked about, and what holds everywhere (no region)
@@ -833,7 +847,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         )
         newer_news = [
             f
-            for f in _events_about(select(prepared, scope, _EVENT_KINDS, about=names), names)
+            for f in _events_about(prepared, scope, _EVENT_KINDS, names)
             if statuses and (f.date or "") > (statuses[0].date or "")
         ]
         if statuses and newer_news and NOW_CUES.search(prepared.question.text):
@@ -868,9 +882,7 @@ def lookup_answer(prepared: Prepared) -> Answer | None:
     kinds = [k for k in scope.kinds if k in _FIGURE_KINDS]
     if not kinds or not scope.entities:
         return None
-    facts = _events_about(
-        select(prepared, scope, kinds, about=scope.entities), list(scope.entities)
-    )
+    facts = _events_about(prepared, scope, kinds, list(scope.entities))
     names = {w for n in scope.entities for w in tokenize(n)}
     cue_words = {w for w in scope.words if any(p.search(w) for _, p in _KIND_CUE_PATTERNS)}
     wanted = scope.words - names - cue_words - {"much", "mani", "total", "amount"}

@@ -175,19 +175,25 @@ class Scope:
         unconfirmed: bool = True,
         sources: Sequence[str] = (),
         about: Sequence[str] = (),
+        subjects: Sequence[str] = (),
         bounded: bool = False,
     ) -> tuple[StoredFact, ...]:
         """The corpus's facts of these kinds (any date, any entity; forecasts and rumours
         too when `unconfirmed`), optionally of some documents only, read from the fact index
         once per scope. With `bounded`, only those in the question's period (an undated fact
         by its article's date) and amount range; with `about`, only those that may be about
-        these names (FactQuery.about: a prefilter, the caller decides). Both are read in SQL,
-        so a large corpus is never read whole."""
+        these names (FactQuery.about: a prefilter, the caller decides); with `subjects`, only
+        those whose subject is one of these names. All are read in SQL, so a large corpus is
+        never read whole."""
         bounds = (self.since, self.until, self.minimum, self.maximum) if bounded else ()
-        key = (tuple(kinds), unconfirmed, tuple(sources), tuple(about), bounds)
+        key = (tuple(kinds), unconfirmed, tuple(sources), tuple(about), tuple(subjects), bounds)
         if key not in self._read:
             query = FactQuery(
-                kinds=key[0], include_unconfirmed=unconfirmed, sources=key[2], about=key[3]
+                kinds=key[0],
+                include_unconfirmed=unconfirmed,
+                sources=key[2],
+                about=key[3],
+                subjects=key[4],
             )
             if bounded:
                 query.since, query.until = self.since, self.until
@@ -326,11 +332,15 @@ def select(
     *,
     unconfirmed: bool = False,
     about: Sequence[str] = (),
+    subjects: Sequence[str] = (),
 ) -> list[StoredFact]:
     """Facts of these kinds in the question's period (an undated fact by its article's date)
     and amount range, of any entity; with `about`, only those that may be about these names
-    (a prefilter for `about()`, which the caller still applies)."""
-    facts = scope.facts(kinds, unconfirmed=unconfirmed, about=about, bounded=True)
+    (a prefilter for `about()`, which the caller still applies); with `subjects`, only those
+    whose subject key starts with one of these names' keys."""
+    facts = scope.facts(
+        kinds, unconfirmed=unconfirmed, about=about, subjects=subjects, bounded=True
+    )
     out = []
     for f in facts:  # the index selected these already; the same test, kept as the contract
         date = f.date or f.chunk.published or ""
