@@ -267,8 +267,9 @@ def corpus_market_facts(settings) -> dict:  # noqa: ANN001
 
 def reuse_synthetic_store(settings, corpus_facts, log) -> int:  # noqa: ANN001
     """The chunk count of a synthetic store built by an earlier run (`--store-1m`), its
-    fact index written first if it has none of its revision (stores built before the
-    bench wrote one)."""
+    fact index written first if it has none of its revision and extractor version (stores
+    built before the bench wrote one, or by a bench with an older extractor: a reader would
+    otherwise re-read every chunk from Chroma)."""
     from kb.errors import KBError
     from kb.factstore import FactIndex
     from kb.store import ChromaStore, RegistryCache

@@ -270,12 +270,17 @@ def market_facts(
         for f in ranking_facts(view, store):
             if key and not f.about(key):
                 continue
-            if query.since and (f.date or "") < query.since:
+            date = (f.date or f.chunk.published or "") if query.article_dates else f.date or ""
+            if query.since and date < query.since:
                 continue
-            if query.until and (f.date or "")[: len(query.until)] > query.until:
+            if query.until and date[: len(query.until)] > query.until:
                 continue
             if query.sources and f.chunk.source not in query.sources:
                 continue
+            if query.chunk_ids and f.chunk.chunk_id not in query.chunk_ids:
+                continue
+            if query.minimum is not None or query.maximum is not None:
+                continue  # a standing has no amount
             out.append(ranking_as_fact(f))
     out.sort(key=lambda f: (f.date is None, f.date or "", f.source))
     return out

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from kb.entities import entity_key
 from kb.errors import StoreBusyError
 from kb.factfields import EXTRACTOR_VERSION
@@ -32,7 +34,8 @@ from kb.vocabulary import MONTH_WORD
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = f"1.{EXTRACTOR_VERSION}"  # the table layout, and the extractor that filled it
+# the table layout (2: subject and amount as the answers read them), and the extractor
+SCHEMA_VERSION = f"2.{EXTRACTOR_VERSION}"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,6 +65,8 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 CREATE INDEX IF NOT EXISTS facts_kind_date ON facts (kind, date);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts (doc_id);
+CREATE INDEX IF NOT EXISTS facts_chunk ON facts (chunk_id);
+CREATE INDEX IF NOT EXISTS facts_kind_subject ON facts (kind, subject);
 CREATE TABLE IF NOT EXISTS fact_entities (
     fact_id INTEGER NOT NULL REFERENCES facts (id) ON DELETE CASCADE,
     key TEXT NOT NULL,
@@ -72,14 +77,40 @@ CREATE INDEX IF NOT EXISTS fact_entities_key ON fact_entities (key);
 CREATE INDEX IF NOT EXISTS fact_entities_fact ON fact_entities (fact_id);
 """
 
-# the numeric field each kind is sorted and summed by, and the field naming its subject
-_AMOUNT_FIELD = {
-    "funding": "amount",
-    "investment": "amount",
-    "acquisition": "amount",
-    "legal": "amount",
-    "price": "value",
+# the field naming what a fact of each kind is about (a list's item: "Which companies raised")
+SUBJECT_FIELD = {
+    "funding": "company",
+    "price": "product",
+    "launch": "product",
+    "status": "product",
+    "acquisition": "target",
+    "investment": "investor",
+    "partnership": "parties",
+    "legal": "defendant",
 }
+
+
+def amount_of(kind: str, fields: Mapping[str, Any]) -> float | None:
+    """The figure a fact is compared by ("more than $1 billion"): a price's value, else its
+    amount."""
+    value = fields.get("value" if kind == "price" else "amount")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def subject_of(kind: str, fields: Mapping[str, Any], entities: Sequence[str]) -> str:
+    """What a fact is about: its kind's subject field (several parties joined with "and"),
+    else its first entity."""
+    value = fields.get(SUBJECT_FIELD.get(kind, ""), "")
+    if isinstance(value, (list, tuple)):
+        value = " and ".join(str(v) for v in value if v)
+    return str(value or (entities[0] if entities else ""))
+
+
+def subject_key(kind: str, fields: Mapping[str, Any], entities: Sequence[str]) -> str:
+    """The entity key of `subject_of`, else of the first entity (the index's subject column)."""
+    return entity_key(subject_of(kind, fields, entities)) or (
+        entity_key(entities[0]) if entities else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -134,6 +165,19 @@ class FactQuery:
     until: str | None = None
     sources: tuple[str, ...] = ()
     include_unconfirmed: bool = False  # forecasts and rumours
+    article_dates: bool = False  # since/until read an undated fact by its article's date
+    minimum: float | None = None  # `amount_of` above this (facts without one are left out)
+    maximum: float | None = None  # ... below this
+    # names: facts that may be about one of them: an entity's key or the subject's key
+    # starts with a name's key, or the text names one (ignoring case). A prefilter read in
+    # SQL, for callers that decide aboutness themselves: it may keep a few facts more
+    # (texts with the two letters whose lower case is ASCII), and keeps every fact when a
+    # name is not ASCII (SQLite folds ASCII case only).
+    about: tuple[str, ...] = ()
+    # names: facts whose subject (`subject_key`) starts with a name's key (none when no
+    # name has a key)
+    subjects: tuple[str, ...] = ()
+    chunk_ids: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -143,18 +187,11 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    return None
-
-
 def _row_values(fact: Any, content_hash: str) -> tuple:
-    fields = dict(fact.fields)
+    fields_json = json.dumps(dict(fact.fields), default=str, separators=(",", ":"))
+    fields = json.loads(fields_json)  # as a reader will see them
     chunk: Chunk = fact.chunk
-    entities = [e for e in fact.entities if e]
+    entities = list(dict.fromkeys(e for e in fact.entities if e))
     return (
         fact.kind,
         fact.date,
@@ -171,9 +208,9 @@ def _row_values(fact: Any, content_hash: str) -> tuple:
         chunk.page,
         fact.text,
         fact.start,
-        json.dumps(fields, default=str, separators=(",", ":")),
-        entity_key(entities[0]) if entities else "",
-        _number(fields.get(_AMOUNT_FIELD.get(fact.kind, ""))),
+        fields_json,
+        subject_key(fact.kind, fields, entities),
+        amount_of(fact.kind, fields),
         fields.get("unit") or None,
         fields.get("status") or None,
         fields.get("region") or None,
@@ -217,6 +254,45 @@ def row_name_of(fields: Mapping[str, Any]) -> str:
         if text and not DATE_CELL.match(text) and not NUMERIC_CELL.match(text):
             return text
     return str(fields.get("name") or "")
+
+
+def _fields(text: str) -> dict[str, Any]:
+    """A fact's fields from their JSON (orjson: a large selection decodes twice as fast)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN, which json.dumps writes and orjson refuses
+        return json.loads(text)
+
+
+def _glob_prefix(text: str) -> str:
+    """A GLOB pattern for strings starting with `text` (case-sensitive, as keys are stored;
+    unlike LIKE, SQLite reads it from an index)."""
+    return "".join(f"[{c}]" if c in "[*?" else c for c in text) + "*"
+
+
+def _about(names: Sequence[str]) -> tuple[str, list[Any]]:
+    """The SQL condition of FactQuery.about, and its values."""
+    keys = [k for k in (entity_key(n) for n in names if n) if k]
+    conditions: list[str] = []
+    values: list[Any] = []
+    for key in keys:
+        conditions.append("f.subject GLOB ?")
+        values.append(_glob_prefix(key))
+    if keys:
+        conditions.append(
+            "f.id IN (SELECT fact_id FROM fact_entities WHERE "
+            + " OR ".join("key GLOB ?" for _ in keys)
+            + ")"
+        )
+        values.extend(_glob_prefix(k) for k in keys)
+    for name in (n for n in names if n):
+        conditions.append("f.text LIKE ? ESCAPE '\\'")
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values.append(f"%{escaped}%")
+    # U+0130 and U+212A (the Kelvin sign): the letters whose Python lower case is ASCII
+    conditions.append("f.text GLOB ?")
+    values.append("*[\u0130\u212a]*")
+    return "(" + " OR ".join(conditions) + ")", values
 
 
 class FactIndex:
@@ -289,15 +365,37 @@ class FactIndex:
             )
             like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             args.extend([key, like])
+        date = (
+            "COALESCE(NULLIF(f.date, ''), NULLIF(f.published, ''), '')"
+            if query.article_dates
+            else "f.date"
+        )
         if query.since:
-            where.append("f.date >= ?")
+            where.append(f"{date} >= ?")
             args.append(query.since)
         if query.until:
-            where.append("substr(f.date, 1, ?) <= ?")
+            where.append(f"substr({date}, 1, ?) <= ?")
             args.extend([len(query.until), query.until])
+        if query.minimum is not None:
+            where.append("f.amount > ?")
+            args.append(query.minimum)
+        if query.maximum is not None:
+            where.append("f.amount < ?")
+            args.append(query.maximum)
         if query.sources:
             where.append(f"f.source IN ({','.join('?' * len(query.sources))})")
             args.extend(query.sources)
+        if query.chunk_ids:
+            where.append(f"f.chunk_id IN ({','.join('?' * len(query.chunk_ids))})")
+            args.extend(query.chunk_ids)
+        if query.subjects:
+            keys = [k for k in (entity_key(n) for n in query.subjects) if k]
+            where.append("(" + (" OR ".join("f.subject GLOB ?" for _ in keys) or "0") + ")")
+            args.extend(_glob_prefix(k) for k in keys)
+        if query.about and all(n.isascii() for n in query.about):
+            condition, values = _about(query.about)
+            where.append(condition)
+            args.extend(values)
         sql = (
             "SELECT f.id, f.kind, f.date, f.dated_by, f.modality, f.doc_id, f.content_hash, "
             "f.chunk_id, f.chunk_index, f.source, f.title, f.published, f.publisher, f.page, "
@@ -348,7 +446,7 @@ class FactIndex:
                     dated_by=dated_by,
                     modality=modality,
                     entities=tuple(names.get(fid, ())),
-                    fields=json.loads(fields),
+                    fields=_fields(fields),
                     chunk=chunk,
                     text=text,
                     start=start,
@@ -425,18 +523,30 @@ def _stamp(conn: sqlite3.Connection, revision: int) -> None:
     )
 
 
-def document_chunks(store: Any, live: Mapping[str, str]) -> Iterator[list[Chunk]]:
-    """The chunks of each live document version in Chroma, in order (for a rebuild)."""
-    from kb.store import chunk_from_record
+def document_chunks(
+    store: Any, live: Mapping[str, str], *, page: int = 2000
+) -> Iterator[list[Chunk]]:
+    """The chunks of each live document version in Chroma, in order (for a rebuild).
 
-    by_doc: dict[str, list[Chunk]] = {}
-    for ids, texts, metas in store.iter_chunks():
-        for chunk_id, text, meta in zip(ids, texts, metas, strict=True):
-            chunk = chunk_from_record(chunk_id, text, meta)
-            if live.get(chunk.doc_id) == chunk.content_hash:
-                by_doc.setdefault(chunk.doc_id, []).append(chunk)
-    for chunks in by_doc.values():
-        yield sorted(chunks, key=lambda c: c.index)
+    Streamed, so a rebuild of a large store holds about `page` chunk texts at a time, not
+    the store's: a first pass reads only metadata to group chunk ids by document, then the
+    chunks are fetched a few documents at a time (each document whole)."""
+    by_doc: dict[str, list[str]] = {}
+    for ids, _, metas in store.iter_chunks(include_text=False):
+        for chunk_id, meta in zip(ids, metas, strict=True):
+            doc_id = meta.get("doc_id")
+            if doc_id is not None and live.get(doc_id) == meta.get("content_hash", ""):
+                by_doc.setdefault(doc_id, []).append(chunk_id)
+    wanted: list[str] = []
+    for doc_id in list(by_doc):
+        wanted.extend(by_doc.pop(doc_id))
+        if len(wanted) >= page or not by_doc:
+            grouped: dict[str, list[Chunk]] = {}
+            for chunk in store.get_chunks(wanted):
+                grouped.setdefault(chunk.doc_id, []).append(chunk)
+            for chunks in grouped.values():
+                yield sorted(chunks, key=lambda c: c.index)
+            wanted = []
 
 
 def extracted(store: Any, live: Mapping[str, str]) -> Iterator[tuple[str, list[Any]]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -149,3 +150,13 @@ def test_the_synthetic_store_is_a_real_store_the_engine_answers_from(
     big.facts_path().unlink()
     assert bench.reuse_synthetic_store(big, corpus_facts, lambda _: None) == written
     assert FactIndex(big.facts_path()).revision == store.revision
+    # ... and one whose fact index an older extractor filled is written afresh, not read
+    with sqlite3.connect(big.facts_path()) as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        conn.execute("DELETE FROM facts")
+    assert FactIndex(big.facts_path()).revision is None
+    assert bench.reuse_synthetic_store(big, corpus_facts, lambda _: None) == written
+    assert FactIndex(big.facts_path()).revision == store.revision
+    assert len(FactIndex(big.facts_path()).select(FactQuery(include_unconfirmed=True))) == len(
+        copied
+    )

@@ -119,6 +119,57 @@ def test_select_filters_by_kind_entity_dates_and_live_version(tmp_path: Path):
     assert index.select(FactQuery(entity="%")) == []
 
 
+def test_select_reads_periods_amounts_chunks_and_names_in_sql(tmp_path: Path):
+    """What a market answer asks the index for, so a large store is never read whole: the
+    period with undated facts dated by their article, an amount range, some chunks, and the
+    facts that may be about some names (by subject, entity or text)."""
+    index = FactIndex(tmp_path / "facts.sqlite")
+    undated = _Fact(
+        kind="funding",
+        date=None,
+        entities=("Orrin Systems",),
+        fields={"company": "Orrin Systems", "amount": 2e9},
+        chunk=_chunk("b", "v1", published="2026-04-02"),
+        text="The startup raised $2 billion.",
+        dated_by="",
+    )
+    deal = _Fact(  # about a party the entities do not list: found by its subject field
+        kind="partnership",
+        date="2026-05-01",
+        entities=("Lumen",),
+        fields={"parties": ["Tessaly Robotics", "Lumen"]},
+        chunk=_chunk("d", "v1"),
+        text="A partnership was announced.",
+    )
+    index.replace_all(
+        [
+            ("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2025-11-20")]),
+            ("v1", [undated]),
+            ("v1", [deal]),
+        ],
+        revision=1,
+    )
+
+    def companies(**query: Any) -> list[str]:
+        return [f.fields.get("company", "deal") for f in index.select(FactQuery(**query))]
+
+    assert companies(since="2026") == ["deal"]  # the undated fact has no date of its own
+    assert companies(since="2026", article_dates=True) == ["deal", "Orrin Systems"]  # undated last
+    assert companies(until="2026-04", article_dates=True) == ["Veridian Labs", "Orrin Systems"]
+    assert companies(minimum=1e8) == ["Orrin Systems"]
+    assert companies(maximum=1e8) == ["Veridian Labs"]
+    assert companies(chunk_ids=("b-v1-0",)) == ["Orrin Systems"]
+    assert companies(about=("Tessaly",)) == ["deal"]  # the subject "Tessaly Robotics and Lumen"
+    assert companies(about=("northgate",)) == ["Veridian Labs"]  # an entity, any case
+    assert companies(about=("the STARTUP",)) == ["Orrin Systems"]  # the text, any case
+    assert companies(about=("Nobody",)) == []
+    assert len(companies(about=("Zoë",))) == 3  # not ASCII: every fact, the caller decides
+    # by subject only: the deal is Tessaly's; Northgate invests but is no round's subject
+    assert companies(subjects=("tessaly",)) == ["deal"]
+    assert companies(subjects=("Northgate Capital",)) == []
+    assert companies(subjects=("",)) == []  # no key: nothing, not everything
+
+
 def test_to_json_has_the_documented_keys(tmp_path: Path):
     index = FactIndex(tmp_path / "facts.sqlite")
     index.replace_all([("v1", [_funding("a", "v1", "Veridian Labs", 4e7, "2026-02-01")])], 1)

@@ -209,16 +209,53 @@ def test_a_missing_or_stale_fact_file_is_rebuilt_from_chroma(tmp_path, real_embe
     shutil.copytree(DATA, corpus)
     settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
     Ingestor(settings, real_embedder).run([str(corpus)])
+    ingested = KnowledgeBase(settings, real_embedder).facts(FactQuery(include_unconfirmed=True))
     expected = len(KnowledgeBase(settings, real_embedder).facts())
     settings.facts_path().unlink()
-    rebuilt = KnowledgeBase(settings, real_embedder).facts()
-    assert len(rebuilt) == expected > 0
+    rebuilt = KnowledgeBase(settings, real_embedder).facts(FactQuery(include_unconfirmed=True))
+    assert [f.to_json() for f in rebuilt] == [f.to_json() for f in ingested]
+    assert len(KnowledgeBase(settings, real_embedder).facts()) == expected > 0
     assert settings.facts_path().exists()  # saved for the next reader
     # a file from another revision is not trusted
     with sqlite3.connect(settings.facts_path()) as conn:
         conn.execute("UPDATE meta SET value = '999' WHERE key = 'revision'")
         conn.execute("DELETE FROM facts")
     assert len(KnowledgeBase(settings, real_embedder).facts()) == expected
+
+
+def test_a_rebuild_reads_chroma_a_few_documents_at_a_time(tmp_path, real_embedder):
+    """A reader's rebuild streams: chunk ids first, then the chunks of a few documents per
+    request (here about three chunks), each document whole and in order, so a large store is
+    never held in memory; the facts are the ones the ingest wrote."""
+    from kb.factstore import FactIndex, document_chunks, extracted
+    from kb.store import ChromaStore
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA, corpus)
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    Ingestor(settings, real_embedder).run([str(corpus)])
+    store = ChromaStore(settings)
+    records = store.documents()
+    live = {d: r.content_hash for d, r in records.items() if r.status == "stored"}
+    requests: list[int] = []
+    get_chunks = store.get_chunks
+
+    def counted(ids):  # noqa: ANN001, ANN202 - the real read, its size noted
+        requests.append(len(ids))
+        return get_chunks(ids)
+
+    store.get_chunks = counted  # type: ignore[method-assign]
+    documents = list(document_chunks(store, live, page=3))
+    assert sorted(chunks[0].doc_id for chunks in documents) == sorted(live)
+    for chunks in documents:
+        assert [c.index for c in chunks] == list(range(records[chunks[0].doc_id].chunks))
+    assert len(requests) > 1 and max(requests) < 3 + max(r.chunks for r in records.values())
+    query = FactQuery(include_unconfirmed=True)
+    ingested = FactIndex(settings.facts_path()).select(query, live)
+    rebuilt = FactIndex(tmp_path / "rebuilt.sqlite")
+    rebuilt.replace_all(extracted(store, live), store.revision)
+    assert [f.to_json() for f in rebuilt.select(query, live)] == [f.to_json() for f in ingested]
+    assert ingested
 
 
 def test_a_figure_the_passages_miss_is_read_from_the_facts(market):

@@ -133,11 +133,10 @@ class DigestAnswerer:
         if len(items) < MIN_SENTENCES:
             return None
         vectors = embed([s.text for s in items])
-        chunk_ids = {h.chunk.chunk_id for h in prepared.hits}
+        chunk_ids = tuple(dict.fromkeys(h.chunk.chunk_id for h in prepared.hits))
+        query = FactQuery(kinds=_EVENT_KINDS, chunk_ids=chunk_ids)  # these chunks' facts only
         facts = frozenset(
-            " ".join(f.text.split())
-            for f in prepared.market_facts(FactQuery(kinds=_EVENT_KINDS))
-            if f.chunk.chunk_id in chunk_ids
+            " ".join(f.text.split()) for f in (prepared.market_facts(query) if chunk_ids else ())
         )
         subjects = [e.name for e in prepared.question.entities if e.kind in ("vendor", "model")]
         chosen = choose(items, vectors, prepared.vector, facts, subjects)

@@ -33,23 +33,13 @@ from kb.answer.scope import (
     table_for,
 )
 from kb.entities import entity_key
-from kb.factstore import StoredFact
+from kb.factstore import StoredFact, subject_key, subject_of
 from kb.factwords import date_as_written, describe, money, price, when
 from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim
 from kb.vocabulary import NOW_CUES
 
 # the field naming what a fact of each kind is "an item" of a list as
-_ITEM = {
-    "funding": "company",
-    "price": "product",
-    "launch": "product",
-    "status": "product",
-    "acquisition": "target",
-    "investment": "investor",
-    "partnership": "parties",
-    "legal": "defendant",
-}
 # categorical fields a question narrows by naming one of their values
 _NARROWING = {
     "funding": ("round",),
@@ -138,10 +128,7 @@ def _item(f: StoredFact, asked: Sequence[str] = ()) -> str:
             for part in value if isinstance(value, (list, tuple)) else [value]:
                 if part and not any(entity_key(str(part)).startswith(k) for k in keys):
                     return str(part)
-    value = f.fields.get(_ITEM.get(f.kind, ""), "")
-    if isinstance(value, (list, tuple)):
-        value = " and ".join(str(v) for v in value if v)
-    return str(value or (f.entities[0] if f.entities else ""))
+    return subject_of(f.kind, f.fields, f.entities)
 
 
 # the roles of a fact between parties, in the order an answer names the other one
@@ -261,7 +248,7 @@ def _none_in_scope(prepared: Prepared, scope: Scope, shape: str) -> Answer | Non
         return None
     kind = scope.kinds[0]
     unbounded = replace(scope, since=None, until=None, minimum=None, maximum=None)
-    everything = select(prepared, unbounded, [kind])
+    everything = select(prepared, unbounded, [kind], about=scope.entities)
     if scope.entities:
         everything = about(everything, scope.entities)
     if not everything:
@@ -714,7 +701,7 @@ def _names_side(f: StoredFact, side: str, sides: Sequence[str]) -> bool:
     """A fact about "Corvid Reason 2" is not a fact about "Corvid Reason 1"."""
     key = entity_key(side)
     others = [entity_key(s) for s in sides if s != side and entity_key(s).startswith(key)]
-    subject = entity_key(_item(f)) or (entity_key(f.entities[0]) if f.entities else "")
+    subject = _subject_of(f)
     return not any(subject.startswith(o) for o in others)
 
 
@@ -727,14 +714,14 @@ def timeline_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         return None
     names = [scope.entity] if scope.entity else list(scope.entities)
     if _VALUATION.search(text):
-        facts = [f for f in about(select(prepared, scope, ["funding"]), names)]
+        facts = about(select(prepared, scope, ["funding"], about=names), names)
         facts = [f for f in facts if isinstance(f.fields.get("valuation"), (int, float))]
         facts = [f for f in facts if _item(f) and entity_key(_item(f)) in map(entity_key, names)]
         points = _distinct_by(facts, lambda f: f.fields.get("valuation"))
         label = _valuation_line
     else:
         kinds = [k for k in scope.kinds if k != "status"] or ["price"]
-        facts = about(select(prepared, scope, kinds[:1]), names)
+        facts = about(select(prepared, scope, kinds[:1], about=names), names)
         points = _distinct_by(facts, lambda f: (f.fields.get("unit"), f.fields.get("value")))
         label = lambda f: f"{_written_date(f)}: {describe(f.kind, f.fields, f.entities, f.text)}"  # noqa: E731
     changed = any(f.fields.get("old_value") is not None for f in points)
@@ -773,14 +760,28 @@ _KIND_WEIGHT = {"status": 0, "legal": 0, "acquisition": 1, "launch": 2, "funding
 
 
 def _subject_of(f: StoredFact) -> str:
-    return entity_key(_item(f)) or (entity_key(f.entities[0]) if f.entities else "")
+    return subject_key(f.kind, f.fields, f.entities)
 
 
-def _events_about(facts: Sequence[StoredFact], names: Sequence[str]) -> list[StoredFact]:
-    """Facts whose subject is one of the names; else facts that merely mention them."""
+def _events_about(
+    prepared: Prepared,
+    scope: Scope,
+    kinds: Sequence[str],
+    names: Sequence[str],
+    *,
+    unconfirmed: bool = False,
+) -> list[StoredFact]:
+    """Facts of these kinds (`select`) whose subject is one of the names; else facts that
+    merely mention them. Asked of the index in that order: the subjects' facts are fewer."""
     keys = [entity_key(n) for n in names]
-    own = [f for f in facts if any(_subject_of(f).startswith(k) for k in keys if k)]
-    return own or about(facts, names)
+    own = [
+        f
+        for f in select(prepared, scope, kinds, unconfirmed=unconfirmed, subjects=names)
+        if any(_subject_of(f).startswith(k) for k in keys if k)
+    ]
+    if own:
+        return own
+    return about(select(prepared, scope, kinds, unconfirmed=unconfirmed, about=names), names)
 
 
 def _overlap(f: StoredFact, words: frozenset[str]) -> int:
@@ -802,7 +803,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
     if yes_no and scope.kinds and scope.kinds[0] not in ("status", "legal", "launch"):
         return None  # "Does Anthropic still charge $3 ...?" asks about a price, not a status
     kinds = ["status", "legal", "launch"] if yes_no else _EVENT_KINDS
-    events = _events_about(select(prepared, scope, kinds, unconfirmed=True), names)
+    events = _events_about(prepared, scope, kinds, names, unconfirmed=True)
     region_named = in_places(events, prepared.question.text)
     if region_named and len(region_named) < len(events):
         # the region asked about, and what holds everywhere (no region)
@@ -846,7 +847,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         )
         newer_news = [
             f
-            for f in _events_about(select(prepared, scope, _EVENT_KINDS), names)
+            for f in _events_about(prepared, scope, _EVENT_KINDS, names)
             if statuses and (f.date or "") > (statuses[0].date or "")
         ]
         if statuses and newer_news and NOW_CUES.search(prepared.question.text):
@@ -881,7 +882,7 @@ def lookup_answer(prepared: Prepared) -> Answer | None:
     kinds = [k for k in scope.kinds if k in _FIGURE_KINDS]
     if not kinds or not scope.entities:
         return None
-    facts = _events_about(select(prepared, scope, kinds), list(scope.entities))
+    facts = _events_about(prepared, scope, kinds, list(scope.entities))
     names = {w for n in scope.entities for w in tokenize(n)}
     cue_words = {w for w in scope.words if any(p.search(w) for _, p in _KIND_CUE_PATTERNS)}
     wanted = scope.words - names - cue_words - {"much", "mani", "total", "amount"}

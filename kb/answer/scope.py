@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from kb.answer.base import Prepared
 from kb.entities import entity_key
-from kb.factstore import FactQuery, StoredFact, row_name_of
+from kb.factstore import FactQuery, StoredFact, amount_of, row_name_of
 from kb.query import concepts_of
 from kb.text import tokenize
 from kb.vocabulary import MONTH_WORD, MONTHS
@@ -169,14 +169,36 @@ class Scope:
     )
 
     def facts(
-        self, kinds: Sequence[str], *, unconfirmed: bool = True, sources: Sequence[str] = ()
+        self,
+        kinds: Sequence[str],
+        *,
+        unconfirmed: bool = True,
+        sources: Sequence[str] = (),
+        about: Sequence[str] = (),
+        subjects: Sequence[str] = (),
+        bounded: bool = False,
     ) -> tuple[StoredFact, ...]:
         """The corpus's facts of these kinds (any date, any entity; forecasts and rumours
         too when `unconfirmed`), optionally of some documents only, read from the fact index
-        once per scope."""
-        key = (tuple(kinds), unconfirmed, tuple(sources))
+        once per scope. With `bounded`, only those in the question's period (an undated fact
+        by its article's date) and amount range; with `about`, only those that may be about
+        these names (FactQuery.about: a prefilter, the caller decides); with `subjects`, only
+        those whose subject is one of these names. All are read in SQL, so a large corpus is
+        never read whole."""
+        bounds = (self.since, self.until, self.minimum, self.maximum) if bounded else ()
+        key = (tuple(kinds), unconfirmed, tuple(sources), tuple(about), tuple(subjects), bounds)
         if key not in self._read:
-            query = FactQuery(kinds=key[0], include_unconfirmed=unconfirmed, sources=key[2])
+            query = FactQuery(
+                kinds=key[0],
+                include_unconfirmed=unconfirmed,
+                sources=key[2],
+                about=key[3],
+                subjects=key[4],
+            )
+            if bounded:
+                query.since, query.until = self.since, self.until
+                query.minimum, query.maximum = self.minimum, self.maximum
+                query.article_dates = True
             self._read[key] = tuple(self.fetch(query))
         return self._read[key]
 
@@ -304,29 +326,35 @@ def _most_specific(names: Sequence[str]) -> list[str]:
 
 
 def select(
-    prepared: Prepared, scope: Scope, kinds: Sequence[str], *, unconfirmed: bool = False
+    prepared: Prepared,
+    scope: Scope,
+    kinds: Sequence[str],
+    *,
+    unconfirmed: bool = False,
+    about: Sequence[str] = (),
+    subjects: Sequence[str] = (),
 ) -> list[StoredFact]:
-    """Facts of these kinds in the question's period and amount range (any entity)."""
-    facts = [f for f in scope.facts(kinds) if unconfirmed or f.modality == "stated"]
+    """Facts of these kinds in the question's period (an undated fact by its article's date)
+    and amount range, of any entity; with `about`, only those that may be about these names
+    (a prefilter for `about()`, which the caller still applies); with `subjects`, only those
+    whose subject key starts with one of these names' keys."""
+    facts = scope.facts(
+        kinds, unconfirmed=unconfirmed, about=about, subjects=subjects, bounded=True
+    )
     out = []
-    for f in facts:
+    for f in facts:  # the index selected these already; the same test, kept as the contract
         date = f.date or f.chunk.published or ""
         if scope.since and date[: len(scope.since)] < scope.since:
             continue
         if scope.until and date[: len(scope.until)] > scope.until:
             continue
-        amount = _amount(f)
+        amount = amount_of(f.kind, f.fields)
         if scope.minimum is not None and (amount is None or amount <= scope.minimum):
             continue
         if scope.maximum is not None and (amount is None or amount >= scope.maximum):
             continue
         out.append(f)
     return out
-
-
-def _amount(f: StoredFact) -> float | None:
-    value = f.fields.get("value" if f.kind == "price" else "amount")
-    return float(value) if isinstance(value, (int, float)) else None
 
 
 def words_of(value: object) -> set[str]:
