@@ -178,6 +178,9 @@ class FactQuery:
     # name has a key)
     subjects: tuple[str, ...] = ()
     chunk_ids: tuple[str, ...] = ()
+    # words (lower-case ASCII, e.g. stems): facts whose sentence or fields contain one of
+    # them as a substring (a prefilter: whole-word and stem checks are the caller's)
+    words: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -392,6 +395,19 @@ class FactIndex:
             keys = [k for k in (entity_key(n) for n in query.subjects) if k]
             where.append("(" + (" OR ".join("f.subject GLOB ?" for _ in keys) or "0") + ")")
             args.extend(_glob_prefix(k) for k in keys)
+        if query.words and all(w.isascii() for w in query.words):
+            patterns = [
+                "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for w in query.words
+            ]
+            where.append(
+                "("
+                + " OR ".join(
+                    "f.text LIKE ? ESCAPE '\\' OR f.fields LIKE ? ESCAPE '\\'" for _ in patterns
+                )
+                + ")"
+            )
+            args.extend(v for p in patterns for v in (p, p))
         if query.about and all(n.isascii() for n in query.about):
             condition, values = _about(query.about)
             where.append(condition)

@@ -231,3 +231,22 @@ def test_known_names_come_from_the_index_without_reading_the_facts(tmp_path: Pat
     assert index.known_names() == ["Northgate Capital", "Veridian Labs", "Lumen-4 Mini"]
     index.replace_all([("v1", [_funding("a", "v1", "Halvard AI", 2e9, "2026-03-05")])], 2)
     assert "Veridian Labs" not in index.known_names()  # a rewrite forgets the old names
+
+
+def test_words_select_facts_whose_sentence_or_fields_hold_them(tmp_path: Path):
+    index = FactIndex(tmp_path / "facts.sqlite")
+    video = _funding("a", "v1", "Tidewell AI", 1.2e8, "2026-02-01")
+    video = _Fact(**{**video.__dict__, "text": "Tidewell AI, a VIDEO model maker, raised."})
+    row = _Fact(
+        kind="row",
+        date=None,
+        entities=(),
+        fields={"table": "Video prices", "cells": {"Model": "Motion 2"}},
+        chunk=_chunk("c", "v1"),
+        text="Model: Motion 2",
+    )
+    chips = _funding("b", "v1", "Kairo Silicon", 4e7, "2026-03-01")
+    index.replace_all([("v1", [video]), ("v1", [row]), ("v1", [chips])], 1)
+    found = index.select(FactQuery(words=("video",)))
+    assert sorted(f.text for f in found) == sorted([video.text, row.text])  # any case
+    assert index.select(FactQuery(words=("100%_",))) == []  # LIKE wildcards are literal

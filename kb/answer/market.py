@@ -33,7 +33,7 @@ from kb.answer.scope import (
     table_for,
 )
 from kb.entities import entity_key
-from kb.factstore import StoredFact, subject_key, subject_of
+from kb.factstore import FactQuery, StoredFact, subject_key, subject_of
 from kb.factwords import date_as_written, describe, money, price, when
 from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim
@@ -327,7 +327,8 @@ def _products_on_topic(prepared: Prepared, scope: Scope) -> Answer | None:
         return None
     rivals = bool(_RIVALS.search(prepared.question.text))
     asked = [entity_key(n) for n in scope.entities]
-    candidates = [f for f in scope.facts(_PRODUCT_KINDS) if f.modality == "stated"]
+    # only facts whose words can hold a topic word (read in SQL: at scale, not every row)
+    candidates = list(prepared.market_facts(FactQuery(kinds=_PRODUCT_KINDS, words=tuple(topic))))
     # the product category: the topic word most product facts are about ("video")
     contexts = [(f, _product_context(f)) for f in candidates]
     key_word = max(
