@@ -4,10 +4,11 @@ The index is stamped with the store revision it was built from and saved atomica
 the store. A reader whose index is missing, unreadable or from another revision rebuilds it
 from Chroma, so it can never drift from Chroma.
 
-Each chunk's tokens are kept on disk too (vocabulary ids, beside the BM25 matrix), so an
-ingest updates the index instead of re-tokenising the whole store: the rows of chunks still in
-Chroma are reused, the new chunks' rows are added, and BM25 is recomputed from token ids. The
-update is checked against Chroma's chunk ids; any mismatch falls back to a full rebuild.
+Each chunk's tokens are kept on disk too (vocabulary ids, beside the BM25 matrix), so a merge
+(below) updates the index instead of re-tokenising the whole store: the rows of chunks still
+in Chroma are reused, the new chunks' rows are added, and BM25 is recomputed from token ids.
+Every update is checked against Chroma's chunk count; any mismatch falls back to a full
+rebuild.
 
 Rewriting a large index for every article would make one article's ingest grow with the
 store, so an ingest appends to a *delta* instead (`KeywordDelta`, one small file beside the
@@ -18,7 +19,8 @@ ignored, and the index is then rebuilt from Chroma as before. Once the delta hol
 `DELTA_SHARE` of the index's rows, the ingest merges it: the whole index is written afresh
 and the delta goes. Until then the delta's rows are scored with the saved index's statistics
 (document frequencies, average length), as a search engine scores new segments between
-merges, so their BM25 scores are within that share of a fresh build's.
+merges: their BM25 scores drift from a fresh build's until the merge, most for words new to
+the store (scored as if rare).
 bm25s is touched only here.
 """
 
@@ -612,10 +614,11 @@ def load_or_build(
     try:
         if lock_path is None:
             index.save(directory)
+            delta_path(directory).unlink(missing_ok=True)  # it extended the index replaced
         else:
             with WriteLock(lock_path, timeout=0):
                 index.save(directory)
-        delta_path(directory).unlink(missing_ok=True)
+                delta_path(directory).unlink(missing_ok=True)
     except StoreBusyError:
         pass  # an ingest is running; it will save the index for its final revision
     except OSError as exc:  # a read-only store still answers; it rebuilds next time
