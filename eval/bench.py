@@ -460,6 +460,14 @@ def main(argv: list[str] | None = None) -> int:
         help="build the 1m store here and keep it, or, when an earlier run built it here, "
         "measure it as it is (no article is added to it)",
     )
+    parser.add_argument(
+        "--keep-stores",
+        type=Path,
+        metavar="DIR",
+        help="keep the scaled stores the pipeline builds in DIR, and on later runs measure "
+        "copies of them instead of building again (their build throughput is then not "
+        "measured; delete DIR after changing how stores are written)",
+    )
     args = parser.parse_args(argv)
     if args.store_1m is not None and "1m" not in args.sizes:
         parser.error("--store-1m needs --sizes with 1m")
@@ -580,9 +588,9 @@ def main(argv: list[str] | None = None) -> int:
             folder = work / f"scaled-{label}"
             # the copies are near-duplicates by construction; detection would store each
             # article once, so it is off for these synthetic stores
-            kept = args.store_1m if label == "1m" else None  # built there, or reused
+            kept_1m = args.store_1m if label == "1m" else None  # built there, or reused
             overrides = {
-                "store_dir": str(kept or work / f"store-{label}"),
+                "store_dir": str(kept_1m or work / f"store-{label}"),
                 "corpus_dir": str(folder),
                 "near_duplicate_threshold": 1.01,
                 "embed_backend": base.embed_backend,
@@ -595,9 +603,20 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
             started = time.perf_counter()
-            if kept is not None and (kept / "chroma").exists():
+            kept = (
+                args.keep_stores / f"store-{label}"
+                if args.keep_stores and label not in SYNTHETIC
+                else None
+            )
+            if kept_1m is not None and (kept_1m / "chroma").exists():
                 written = reuse_synthetic_store(scaled, corpus_facts, log)
-                built = f"reused from {kept}"
+                built = f"reused from {kept_1m}"
+            elif kept is not None and (kept / "bench-built.json").is_file():
+                # a store this bench built before: measured on a copy (queries and the
+                # one-more-article rounds write to it)
+                shutil.copytree(kept, scaled.store_dir)
+                written = json.loads((kept / "bench-built.json").read_text())["chunks"]
+                built = f"copied from {kept} in {time.perf_counter() - started:.0f} s"
             elif label in SYNTHETIC:  # into --store-1m, when given, which keeps it
                 written = synthetic_store(
                     scaled, embedder.name, chunks, vectors, corpus_records, corpus_facts, n, log
@@ -610,6 +629,10 @@ def main(argv: list[str] | None = None) -> int:
                 written = rep.chunks_added
                 result["scaled_ingest_chunks_per_s"][label] = written / seconds
                 built = f"ingested at {written / seconds:.0f}/s"
+                if kept is not None:
+                    shutil.rmtree(kept, ignore_errors=True)
+                    shutil.copytree(scaled.store_dir, kept)
+                    (kept / "bench-built.json").write_text(json.dumps({"chunks": written}))
             result["store_chunks"][label] = written
             served = serve_queries(overrides)
             retrieve, answer = served["retrieve"], served["answer"]
@@ -628,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
             # fastest of ROUNDS articles, each added in a run of its own (not into a kept
             # store: that would change it, and a second run would find the articles there)
             result["add_one_doc_s"][label] = float("inf")
-            for round_ in range(0 if kept else ROUNDS):
+            for round_ in range(0 if kept_1m else ROUNDS):
                 extra = work / f"one-more-{label}-{round_}.md"
                 source = ROOT / "corpus" / sources_md[round_ % len(sources_md)]
                 extra.write_text(source.read_text(encoding="utf-8"))
@@ -640,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
                     result["add_one_doc_s"][label] = seconds
                     result["add_one_doc_stage_s"][label] = dict(one.seconds)
             one_more = ""
-            if kept:
+            if kept_1m:
                 result["add_one_doc_s"][label] = None
             else:
                 one_more = f"; one more article {result['add_one_doc_s'][label]:.2f} s"

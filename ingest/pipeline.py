@@ -34,14 +34,14 @@ from kb.dates import dateline_date
 from kb.embedders import Embedder
 from kb.errors import KBError, LoadError
 from kb.factstore import FactIndex, extracted
-from kb.keyword import KeywordIndex, KeywordRows, index_text
+from kb.keyword import KeywordDelta, KeywordIndex, delta_path, index_text
 from kb.lock import WriteLock, lock_path
 from kb.marketfacts import extract_facts
-from kb.neardup import NearDuplicateIndex, signature
+from kb.neardup import signature
 from kb.ner import start_loading as start_loading_ner
 from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
 from kb.settings import Settings
-from kb.store import ChromaStore, DocRecord, RegistryCache
+from kb.store import ChromaStore, DocRecord, MemoryRecords, Registry, RegistryCache
 from kb.text import normalize
 from kb.types import Chunk, Document
 
@@ -152,16 +152,17 @@ class Ingestor:
         start_loading_ner()  # chunks are tagged by the recogniser; load it while the store opens
         self.store = store or ChromaStore(settings)
         self.progress = progress or (lambda stage, done, total: None)
-        self._lsh: NearDuplicateIndex | None = None  # built on first use from the registry
-        # the keyword index this run updates, and the rows of the chunks it writes
-        self._keyword_base: KeywordIndex | None = None
-        self._keyword_rows: KeywordRows | None = None
+        # the keyword delta this run appends to (None: the index is rebuilt at the end)
+        self._keyword_delta: KeywordDelta | None = None
         self._facts = FactIndex(settings.facts_path())
         self._new_facts: dict[str, tuple[str, list]] = {}
         # updated documents: doc_id -> the live content hash; older chunks go at the end
         self._stale: dict[str, str] = {}
-        # the registry as the run found it, and what the run wrote to it since
-        self._registry_start: dict[str, DocRecord] = {}
+        # the registry as the run works on it, the stamp it was found at, whether from the
+        # local cache, and what the run wrote to it in Chroma since
+        self.registry = Registry(MemoryRecords({}))
+        self._registry_found: tuple[str, int] = ("", 0)
+        self._registry_cached = False
         self._registry_writes: dict[str, DocRecord | None] = {}
 
     def lock(self, on_wait: Callable[[], None] | None = None) -> WriteLock:
@@ -228,59 +229,92 @@ class Ingestor:
         remove: Sequence[str] = (),
     ) -> None:
         with self.lock(on_wait), self.timer.current():
-            with stage("write"):
-                if rebuild:
-                    self.store.reset()
-                self.store.ensure_manifest(
-                    embedder=self.embedder.name,
-                    dimension=self.embedder.dimension,
-                    chunk_size=self.settings.chunk_size,
-                    chunk_overlap=self.settings.chunk_overlap,
-                )
-                if self.store.interrupted:
-                    report.repaired_chunks = self.store.repair()
-                cached = self._read_registry()
-                self._registry_start = dict(self.registry)
-                self._registry_writes = self.store.track_registry_writes()
-            self._lsh = None
-            with stage("index"):
-                self._start_keyword_update(registry_cached=cached)
-                facts_in_step = self._facts.revision == self.store.revision
-            self._new_facts = {}
-            with stage("write"):
-                self.store.begin_write()
-            # A crash from here on leaves state "writing": the next run repairs, and readers
-            # rebuild the keyword index because its revision no longer matches.
-            if prune:
-                report.results.extend(self._prune())
-            if remove:
-                report.results.extend(self._remove(remove))
-            self._stale = {}
-            self._process(items, report)
-            with stage("write"):
-                if self._stale:
-                    self.store.begin_write()  # readers reload the registry before chunks go
-                    for doc_id, content_hash in self._stale.items():
-                        self.store.delete_stale_chunks(doc_id, content_hash)
-                revision = self.store.end_write(last_ingest=_now())
-            with stage("index"):
-                registry = self._registry_after_run()
-                self._rebuild_keyword_index(revision, registry)
-                RegistryCache(self.settings.registry_cache_path()).save(
-                    self.store.stamp(), registry
-                )
-                self._update_facts(revision, registry, in_step=facts_in_step and not rebuild)
+            try:
+                self._store_locked(items, report, prune=prune, rebuild=rebuild, remove=remove)
+            finally:
+                self.registry.close()
+
+    def _store_locked(
+        self,
+        items: list[Input],
+        report: IngestReport,
+        *,
+        prune: bool,
+        rebuild: bool,
+        remove: Sequence[str],
+    ) -> None:
+        with stage("write"):
+            if rebuild:
+                self.store.reset()
+            self.store.ensure_manifest(
+                embedder=self.embedder.name,
+                dimension=self.embedder.dimension,
+                chunk_size=self.settings.chunk_size,
+                chunk_overlap=self.settings.chunk_overlap,
+            )
+            if self.store.interrupted:
+                report.repaired_chunks = self.store.repair()
+            cached = self._read_registry()
+            self._registry_writes = self.store.track_registry_writes()
+        with stage("index"):
+            self._start_keyword_update(registry_cached=cached)
+            facts_in_step = self._facts.revision == self.store.revision
+        self._new_facts = {}
+        with stage("write"):
+            self.store.begin_write()
+        # A crash from here on leaves state "writing": the next run repairs, and readers
+        # rebuild the keyword index because its revision no longer matches.
+        if prune:
+            report.results.extend(self._prune())
+        if remove:
+            report.results.extend(self._remove(remove))
+        self._stale = {}
+        self._process(items, report)
+        with stage("write"):
+            if self._stale:
+                self.store.begin_write()  # readers reload the registry before chunks go
+                for doc_id, content_hash in self._stale.items():
+                    self.store.delete_stale_chunks(doc_id, content_hash)
+            revision = self.store.end_write(last_ingest=_now())
+        with stage("index"):
+            self._rebuild_keyword_index(revision)
+            self._save_registry_cache()
+            self._update_facts(revision, in_step=facts_in_step and not rebuild)
 
     def _read_registry(self) -> bool:
-        """Load the registry: the local cache when it is of this store's current revision (the
-        caller holds the write lock, so it cannot move), else from Chroma. True if cached."""
-        cached = RegistryCache(self.settings.registry_cache_path()).load(self.store.stamp())
-        self.registry = cached if cached is not None else self.store.documents()
-        return cached is not None
+        """Open the registry: the local cache when it is of this store's current revision (the
+        caller holds the write lock, so it cannot move), read on demand; else read whole from
+        Chroma. True if cached."""
+        self.registry.close()
+        self._registry_found = self.store.stamp()
+        cached = RegistryCache(self.settings.registry_cache_path()).open(self._registry_found)
+        self._registry_cached = cached is not None
+        self.registry = Registry(
+            cached if cached is not None else MemoryRecords(self.store.documents())
+        )
+        return self._registry_cached
+
+    def _save_registry_cache(self) -> None:
+        """Bring the local cache to the revision the run ends at: this run's writes applied to
+        the cache it found, else (no usable cache) the whole registry written."""
+        cache = RegistryCache(self.settings.registry_cache_path())
+        stamp = self.store.stamp()
+        if self._registry_cached and cache.update(
+            self._registry_found, stamp, self._registry_writes
+        ):
+            return
+        cache.save(stamp, self._registry_after_run())
+
+    def _after_run(self, doc_id: str) -> DocRecord | None:
+        """A document's record as this run left it in Chroma."""
+        if doc_id in self._registry_writes:
+            return self._registry_writes[doc_id]
+        return self.registry.found(doc_id)
 
     def _registry_after_run(self) -> dict[str, DocRecord]:
-        """The registry as this run left it in Chroma: as found, plus this run's writes."""
-        registry = dict(self._registry_start)
+        """The whole registry as this run left it in Chroma: as found, plus this run's writes
+        (read whole: for rebuilds, not for one article)."""
+        registry = self.registry.all_found()
         for doc_id, record in self._registry_writes.items():
             if record is None:
                 registry.pop(doc_id, None)
@@ -366,12 +400,14 @@ class Ingestor:
                     pending, pending_chunks = [], 0
             self._write(pending, report)
             # duplicates whose original changed or went away are stored afresh
+            records = ((s, self.registry.get(doc_id_for(s))) for s in by_source)
             stale = [
-                by_source[rec.source]
-                for rec in self.registry.values()
-                if rec.status == "duplicate"
-                and rec.source in by_source
-                and rec.source not in requeued
+                by_source[source]
+                for source, rec in records
+                if rec is not None
+                and rec.status == "duplicate"
+                and rec.source == source
+                and source not in requeued
                 and self._original_hash(rec) != (rec.original_hash or rec.content_hash)
             ]
             for item in stale:
@@ -497,14 +533,7 @@ class Ingestor:
             ingested_at=_now(),
             date_inferred=inferred is not None,
         )
-        original = next(
-            (
-                r
-                for r in self.registry.values()
-                if r.content_hash == content_hash and r.status == "stored" and r.doc_id != doc_id
-            ),
-            None,
-        )
+        original = self.registry.stored_with_hash(content_hash, exclude=doc_id)
         similar = 1.0
         minhash = signature(doc.text)
         if original is None:
@@ -546,25 +575,17 @@ class Ingestor:
         status = "updated" if old else "added"
         # claim the content now so a second copy later in this run is seen as a duplicate
         self.registry[doc_id] = record
-        if self._lsh is not None:
-            self._lsh.add(doc_id, minhash)
         return _Pending(item, doc, record, chunks, status, market)
 
     def _near_duplicate(self, doc_id: str, minhash: str) -> tuple[DocRecord | None, float]:
         """The stored document this text is a lightly edited copy of (syndication), if any.
-        An LSH index over the stored signatures keeps this linear in the corpus size."""
+        LSH bands of the stored signatures (kept in the registry cache) keep this from
+        growing with the store."""
         threshold = self.settings.near_duplicate_threshold
         if threshold > 1 or len(minhash) == 0:
             return None, 0.0
-        if self._lsh is None:
-            self._lsh = NearDuplicateIndex()
-            for rec in self.registry.values():
-                if rec.status == "stored":
-                    self._lsh.add(rec.doc_id, rec.minhash)
-        for key, score in self._lsh.matches(minhash, threshold, exclude=doc_id):
-            match = self.registry.get(key)  # the index may hold records pruned since
-            if match is not None and match.status == "stored" and match.minhash:
-                return match, score
+        for match, score in self.registry.similar(minhash, threshold, exclude=doc_id):
+            return match, score
         return None, 0.0
 
     def _source_of(self, doc_id: str) -> str:
@@ -584,9 +605,9 @@ class Ingestor:
             vectors = self.embed_chunks(chunks)
         with stage("write"):
             self.store.add_chunks(chunks, vectors)
-        if self._keyword_rows is not None:
+        if self._keyword_delta is not None:
             with stage("index"):
-                self._keyword_rows.add_chunks(chunks)
+                self._keyword_delta.add_chunks(chunks)
         with stage("write"):
             self.store.put_documents([p.record for p in pending])
         for p in pending:
@@ -603,54 +624,44 @@ class Ingestor:
         texts = [index_text(c.title, c.text) for c in chunks]
         return self.embedder.embed(texts)
 
-    def _live_chunk_ids(
-        self, base: KeywordIndex, added: KeywordRows, registry: dict[str, DocRecord]
-    ) -> list[str]:
-        """The chunk ids Chroma holds after this run, without listing them: the chunks the
-        run started from (the keyword index of the start revision holds exactly those) and
-        the ones it wrote, less those of versions no longer live. The caller checks the count
-        against Chroma: the run holds the write lock, and every chunk it does not delete is
-        live, so a mismatch means something else changed the store, and it lists them."""
-
-        def live_hash(records: dict[str, DocRecord], doc_id: str) -> str | None:
-            record = records.get(doc_id)
-            return record.content_hash if record and record.status == "stored" else None
-
-        start = self._registry_start
-        gone = {d for d in self._registry_writes if live_hash(start, d) != live_hash(registry, d)}
-        kept = base.ids
-        if gone:  # drop the chunks of versions this run replaced or removed
-            rows = zip(base.ids, base.doc_ids, base.content_hashes, strict=True)
-            kept = [c for c, d, h in rows if d not in gone or live_hash(registry, d) == h]
-        return list(dict.fromkeys([*kept, *added.ids]))
-
     def _start_keyword_update(self, *, registry_cached: bool) -> None:
-        """Take the keyword index of the store as it is now, to update rather than rebuild.
-        Its revision must be the store's; so must its size, unless the registry came from
-        the cache of this revision (the run that saved the cache saved the index just before;
-        counting a large Chroma collection takes a while), and the end of the run checks the
-        count anyway."""
-        self._keyword_base = self._keyword_rows = None
+        """Take the keyword index of the store as it is now (the saved index's header and
+        its delta), to append to rather than rebuild. Its revision must be the store's; so
+        must its size, unless the registry came from the cache of this revision (the run
+        that saved the cache saved the index just before; counting a large Chroma
+        collection takes a while), and the end of the run checks the count anyway."""
+        self._keyword_delta = None
         revision = self.store.revision
         count = None if registry_cached else self.store.count()
-        if count == 0:
-            base: KeywordIndex | None = KeywordIndex.empty(revision)
-        else:
-            base = KeywordIndex.load(self.settings.keyword_dir(), with_tokens=True)
-        if base is not None and base.revision == revision and count in (None, base.size):
-            self._keyword_base = base
-            self._keyword_rows = base.rows_for_update()
+        directory = self.settings.keyword_dir()
+        head = KeywordIndex.head(directory)
+        if count == 0:  # an empty store: whatever is saved goes
+            head = {"revision": revision, "base_id": "", "size": 0}
+        if head is None:
+            return
+        delta = KeywordDelta.load(delta_path(directory))
+        if delta is None or delta.base_id != head["base_id"] or delta.revision < head["revision"]:
+            delta = KeywordDelta(head["base_id"], head["revision"], head["size"])
+        if delta.revision == revision and count in (None, delta.live_size):
+            self._keyword_delta = delta
 
-    def _update_facts(
-        self, revision: int, registry: dict[str, DocRecord], *, in_step: bool
-    ) -> None:
+    def _update_facts(self, revision: int, *, in_step: bool) -> None:
         """Bring the fact index to `revision`: this run's documents replace their older
         facts and removed versions' facts go, when the index was in step at the start of the
         run; else it is rebuilt from the chunks in Chroma."""
+        if in_step:  # only the documents this run wrote can have facts of a gone version
+            touched = {d: self._after_run(d) for d in self._registry_writes}
+            self._facts.apply(
+                self._new_facts,
+                {d: r.content_hash for d, r in touched.items() if r and r.status == "stored"},
+                revision,
+                touched=touched,
+            )
+            self._new_facts = {}
+            return
+        registry = self._registry_after_run()
         live = {d: r.content_hash for d, r in registry.items() if r.status == "stored"}
-        if in_step:
-            self._facts.apply(self._new_facts, live, revision)
-        elif all(self._new_facts.get(d, ("",))[0] == h for d, h in live.items()):
+        if all(self._new_facts.get(d, ("",))[0] == h for d, h in live.items()):
             # every live document was written by this run (a rebuild): no need to re-read
             self._facts.replace_all(
                 ((h, facts) for d, (h, facts) in self._new_facts.items() if live.get(d) == h),
@@ -661,22 +672,54 @@ class Ingestor:
             self._facts.replace_all(extracted(self.store, live), revision)
         self._new_facts = {}
 
-    def _rebuild_keyword_index(self, revision: int, registry: dict[str, DocRecord]) -> None:
-        """Bring the keyword index to `revision`: updated with this run's chunks when the
-        index the run started from is intact, else rebuilt from Chroma."""
-        index = None
-        if self._keyword_base is not None and self._keyword_rows is not None:
-            live_ids = self._live_chunk_ids(self._keyword_base, self._keyword_rows, registry)
-            if len(live_ids) != self.store.count():
-                log.info("the store holds other chunks than this run expects; listing them")
-                live_ids = self.store.chunk_ids()
-            index = KeywordIndex.updated(self._keyword_base, self._keyword_rows, live_ids, revision)
-            if index is None:
-                log.info("keyword index update did not match Chroma; rebuilding it")
-        if index is None:
-            index = KeywordIndex.build(self.store, revision)
-        self._keyword_base = self._keyword_rows = None
+    def _rebuild_keyword_index(self, revision: int) -> None:
+        """Bring the keyword index to `revision`: this run's chunks appended to the delta
+        (merged into the index once it has grown) when the index the run started from is
+        intact, else rebuilt from Chroma. Either way it must hold Chroma's chunk count: the
+        run holds the write lock, so a mismatch means something else changed the store."""
+        directory = self.settings.keyword_dir()
+        delta, self._keyword_delta = self._keyword_delta, None
+        if delta is not None:
+
+            def version(record: DocRecord | None) -> tuple[str, int] | None:
+                if record is None or record.status != "stored":
+                    return None
+                return record.content_hash, record.chunks
+
+            written = {}
+            for doc_id in self._registry_writes:
+                now = version(self._after_run(doc_id))
+                written[doc_id] = (version(self.registry.found(doc_id)), now and now[0])
+            delta.settle(written)
+            delta.deduplicated()
+            delta.revision = revision
+            if delta.live_size != self.store.count():
+                log.info("the store holds other chunks than this run expects; rebuilding")
+            elif not delta.due():
+                delta.save(delta_path(directory))
+                return
+            else:
+                index = self._merged_keyword_index(delta, revision)
+                if index is not None:
+                    self._save_keyword_index(index)
+                    return
+                log.info("keyword index merge did not match Chroma; rebuilding it")
+        self._save_keyword_index(KeywordIndex.build(self.store, revision))
+
+    def _merged_keyword_index(self, delta: KeywordDelta, revision: int) -> KeywordIndex | None:
+        directory = self.settings.keyword_dir()
+        if delta.base_id:
+            base = KeywordIndex.load(directory, with_tokens=True)
+            if base is None or base.base_id != delta.base_id:
+                return None
+        else:
+            base = KeywordIndex.empty()
+        return base.merged(delta, revision)
+
+    def _save_keyword_index(self, index: KeywordIndex) -> None:
+        """Save a whole index; the delta of the one it replaces no longer applies."""
         index.save(self.settings.keyword_dir())
+        delta_path(self.settings.keyword_dir()).unlink(missing_ok=True)
 
 
 class _Lazy:

@@ -494,10 +494,13 @@ class FactIndex:
         changed: Mapping[str, tuple[str, Sequence[Any]]],
         live: Mapping[str, str],
         revision: int,
+        touched: Iterable[str] | None = None,
     ) -> None:
         """One transaction: the facts of `changed` documents (doc_id -> (content hash,
         facts)) replace their older rows, rows of versions no longer live go, and the index
-        is stamped with `revision`."""
+        is stamped with `revision`. With `touched` (the documents whose live version may
+        have changed since the index's revision) only their rows are checked against `live`,
+        so one article's update does not scan every fact."""
         self._names = None
         with self._writer() as conn:
             for doc_id, (content_hash, facts) in changed.items():
@@ -506,7 +509,17 @@ class FactIndex:
                     (doc_id, content_hash),
                 )
                 _insert(conn, facts, content_hash)
-            stored = conn.execute("SELECT DISTINCT doc_id, content_hash FROM facts").fetchall()
+            if touched is None:
+                stored = conn.execute("SELECT DISTINCT doc_id, content_hash FROM facts").fetchall()
+            else:
+                stored = [
+                    row
+                    for doc_id in dict.fromkeys(touched)
+                    for row in conn.execute(
+                        "SELECT DISTINCT doc_id, content_hash FROM facts WHERE doc_id = ?",
+                        (doc_id,),
+                    )
+                ]
             gone = [(d, h) for d, h in stored if live.get(d) != h]
             conn.executemany("DELETE FROM facts WHERE doc_id = ? AND content_hash = ?", gone)
             _stamp(conn, revision)

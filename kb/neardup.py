@@ -59,9 +59,19 @@ def similarity(a: str, b: str) -> float:
 BANDS = 16  # LSH bands of PERMUTATIONS // BANDS rows: pairs at 0.8 share a band with p > 0.999
 
 
-def _bands(sig: str) -> list[str]:
+def bands(sig: str) -> list[str]:
+    """The LSH band keys of a signature (none for an empty one)."""
+    if not sig:
+        return []
     width = len(sig) // BANDS
     return [f"{i}:{sig[i * width : (i + 1) * width]}" for i in range(BANDS)]
+
+
+def band_keys(sig: str) -> list[int]:
+    """The LSH bands of a signature as integers (band number in the low 4 bits, 56 bits of
+    the band's rows above), for storing in a database index; a rare collision only adds a
+    candidate, which the similarity check then drops."""
+    return [(int(b.split(":", 1)[1][:14], 16) << 4) | i for i, b in enumerate(bands(sig))]
 
 
 class NearDuplicateIndex:
@@ -77,19 +87,23 @@ class NearDuplicateIndex:
             return
         self.remove(key)
         self._signatures[key] = sig
-        for band in _bands(sig):
+        for band in bands(sig):
             self._buckets.setdefault(band, set()).add(key)
 
     def remove(self, key: str) -> None:
         old = self._signatures.pop(key, None)
         if old:
-            for band in _bands(old):
+            for band in bands(old):
                 self._buckets.get(band, set()).discard(key)
+
+    def candidates(self, sig: str) -> set[str]:
+        """The keys sharing a band with `sig` (the texts that may be copies of it)."""
+        return set().union(*(self._buckets.get(band, set()) for band in bands(sig)))
 
     def matches(self, sig: str, threshold: float, exclude: str = "") -> list[tuple[str, float]]:
         """Stored texts at or above `threshold` similarity, most similar first."""
         if not sig:
             return []
-        candidates = set().union(*(self._buckets.get(band, set()) for band in _bands(sig)))
+        candidates = self.candidates(sig)
         scored = [(key, similarity(sig, self._signatures[key])) for key in candidates - {exclude}]
         return sorted([(k, v) for k, v in scored if v >= threshold], key=lambda kv: (-kv[1], kv[0]))

@@ -215,4 +215,4 @@ class Settings(BaseSettings):
     def registry_cache_path(self) -> Path:
         """The local copy of the document registry, beside the keyword index (per server)."""
         folder = self.keyword_dir()
-        return folder.with_name(folder.name + "-registry.json")
+        return folder.with_name(folder.name + "-registry.sqlite")

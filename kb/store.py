@@ -19,19 +19,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import operator
 import os
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlparse
 
 import numpy as np
 import orjson
 
 from kb.errors import StoreMismatchError, StoreUnavailableError
+from kb.neardup import NearDuplicateIndex, band_keys, similarity
 from kb.settings import Settings
 from kb.types import Chunk
 
@@ -169,61 +171,369 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: SQLite, read on demand
 _RECORD_FIELDS = list(DocRecord.__dataclass_fields__)  # a cached row: these, in this order
+_CACHE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    doc_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, row BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_hash ON records (content_hash);
+CREATE TABLE IF NOT EXISTS bands (
+    band INTEGER NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY (band, doc_id)
+) WITHOUT ROWID;
+"""
+
+
+def _encode(record: DocRecord) -> bytes:
+    return orjson.dumps([getattr(record, name) for name in _RECORD_FIELDS])
+
+
+def _decode(row: bytes) -> DocRecord:
+    return DocRecord(*orjson.loads(row))
+
+
+def _decode_all(rows: list[tuple]) -> dict[str, DocRecord]:
+    """Records from their rows, decoded in one call (a large registry has many)."""
+    values = orjson.loads(b"[" + b",".join(row for (row,) in rows) + b"]")
+    return {v[0]: DocRecord(*v) for v in values}
+
+
+def _band_rows(record: DocRecord) -> list[tuple[int, str]]:
+    """The LSH bands a stored record is found by (none for duplicates or short texts)."""
+    if record.status != "stored" or not record.minhash:
+        return []
+    return [(band, record.doc_id) for band in band_keys(record.minhash)]
 
 
 class RegistryCache:
-    """The registry as of one store revision, in a local file (beside the keyword index), so
-    an ingest into a large store does not read every record back from Chroma.
+    """The registry as of one store revision, in a local SQLite file (beside the keyword
+    index), so an ingest into a large store reads only the records it needs (by document id,
+    content hash or near-duplicate band) and writes only the ones it changed, instead of
+    reading every record back from Chroma.
 
     A cache is stamped with the collection's id (a new one after `reset()`) and the store
     revision it was saved at, and is used only when both match the store: any write by
     another process moves the revision, and a cache that is missing, unreadable or stale
-    means reading Chroma. The writer saves it, under the write lock, for the revision its
-    run ends at; a reader saves one only when no ingest is running."""
+    means reading Chroma. The writer updates it in one transaction, under the write lock,
+    for the revision its run ends at (a crash rolls the transaction back, leaving a stale
+    cache); a reader saves one only when no ingest is running."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
+    def _connect(self) -> sqlite3.Connection:
+        # an ingest reads it from its parse-ahead thread too (CachedRecords serialises that)
+        conn = sqlite3.connect(
+            str(self.path), timeout=30, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+        conn.execute("PRAGMA synchronous = NORMAL")  # a lost last commit leaves it stale
+        return conn
+
+    def _at(self, conn: sqlite3.Connection, stamp: tuple[str, int]) -> bool:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        return (
+            meta.get("format") == str(_CACHE_FORMAT)
+            and meta.get("fields") == ",".join(_RECORD_FIELDS)
+            and [meta.get("collection"), meta.get("revision")] == [stamp[0], str(stamp[1])]
+        )
+
     def load(self, stamp: tuple[str, int]) -> dict[str, DocRecord] | None:
         """The cached registry if it was saved at `stamp` (see `ChromaStore.stamp`), else None."""
-        try:
-            data = orjson.loads(self.path.read_bytes())
-            if data.get("format") != _CACHE_FORMAT or [
-                data.get("collection"),
-                data.get("revision"),
-            ] != list(stamp):
-                return None
-            if data["fields"] != _RECORD_FIELDS:
-                return None
-            return {row[0]: DocRecord(*row) for row in data["rows"]}
-        except FileNotFoundError:
+        if not self.path.is_file():
             return None
-        except Exception as exc:  # truncated or from another version: read Chroma instead
+        try:
+            with closing(self._connect()) as conn:
+                conn.execute("BEGIN")  # the stamp and the rows from one snapshot
+                if not self._at(conn, stamp):
+                    return None
+                rows = conn.execute("SELECT row FROM records ORDER BY rowid").fetchall()
+                conn.execute("COMMIT")
+            return _decode_all(rows)
+        except Exception as exc:  # unreadable or from another version: read Chroma instead
             log.info("registry cache at %s not usable (%s); reading Chroma", self.path, exc)
             return None
 
-    def save(self, stamp: tuple[str, int], records: Mapping[str, DocRecord]) -> None:
-        """Write `records` as the registry at `stamp`, atomically (never half a file)."""
-        row = operator.attrgetter(*_RECORD_FIELDS)
-        data = {
-            "format": _CACHE_FORMAT,
-            "collection": stamp[0],
-            "revision": stamp[1],
-            "fields": _RECORD_FIELDS,
-            "rows": [row(r) for r in records.values()],
-        }
-        text = orjson.dumps(data)  # 20 times faster than json.dumps on a large registry
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".registry-", dir=self.path.parent)
+    def open(self, stamp: tuple[str, int]) -> CachedRecords | None:
+        """The cached registry at `stamp`, read on demand (for a writer, who holds the write
+        lock, so the cache cannot move meanwhile); None when stale or unreadable."""
+        if not self.path.is_file():
+            return None
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            conn = self._connect()
+            if self._at(conn, stamp):
+                return CachedRecords(conn)
+            conn.close()
+        except Exception as exc:
+            log.info("registry cache at %s not usable (%s); reading Chroma", self.path, exc)
+        return None
+
+    def save(self, stamp: tuple[str, int], records: Mapping[str, DocRecord]) -> None:
+        """Write `records` as the registry at `stamp`, in one transaction (never half)."""
+        self._write(lambda conn: self._replace_all(conn, records), stamp)
+
+    def update(
+        self,
+        found: tuple[str, int],
+        stamp: tuple[str, int],
+        writes: Mapping[str, DocRecord | None],
+    ) -> bool:
+        """Apply one run's registry writes (doc_id -> record, None when deleted) to the cache
+        at `found`, stamping it `stamp`; False, and nothing written, if it is not at `found`."""
+
+        def apply(conn: sqlite3.Connection) -> bool:
+            if not self._at(conn, found):
+                return False
+            for doc_id, record in writes.items():
+                old = conn.execute("SELECT row FROM records WHERE doc_id = ?", (doc_id,))
+                for (row,) in old.fetchall():
+                    conn.executemany(
+                        "DELETE FROM bands WHERE band = ? AND doc_id = ?", _band_rows(_decode(row))
+                    )
+                if record is None:
+                    conn.execute("DELETE FROM records WHERE doc_id = ?", (doc_id,))
+                    continue
+                conn.execute(
+                    "INSERT OR REPLACE INTO records (doc_id, content_hash, row) VALUES (?,?,?)",
+                    (doc_id, record.content_hash, _encode(record)),
+                )
+                conn.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)", _band_rows(record))
+            return True
+
+        return self._write(apply, stamp)
+
+    @staticmethod
+    def _replace_all(conn: sqlite3.Connection, records: Mapping[str, DocRecord]) -> bool:
+        conn.execute("DELETE FROM records")
+        conn.execute("DELETE FROM bands")
+        conn.executemany(
+            "INSERT INTO records (doc_id, content_hash, row) VALUES (?,?,?)",
+            ((r.doc_id, r.content_hash, _encode(r)) for r in records.values()),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO bands VALUES (?,?)",
+            sorted(b for r in records.values() for b in _band_rows(r)),  # in index order
+        )
+        return True
+
+    def _write(self, change: Callable[[sqlite3.Connection], bool], stamp: tuple[str, int]) -> bool:
+        """Run `change` and stamp the cache in one transaction; nothing is written when
+        `change` returns False."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(2):
+            try:
+                with closing(self._connect()) as conn:
+                    conn.executescript(_CACHE_SCHEMA)
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        if not change(conn):
+                            conn.execute("ROLLBACK")
+                            return False
+                        conn.executemany(
+                            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                            [
+                                ("format", str(_CACHE_FORMAT)),
+                                ("fields", ",".join(_RECORD_FIELDS)),
+                                ("collection", stamp[0]),
+                                ("revision", str(stamp[1])),
+                            ],
+                        )
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                return True
+            except sqlite3.OperationalError:  # locked, disk full: not the file's fault
+                raise
+            except sqlite3.DatabaseError as exc:  # a damaged file: start a new one
+                if attempt:
+                    raise
+                log.info("registry cache at %s is damaged (%s); writing it afresh", self.path, exc)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(self.path) + suffix).unlink(missing_ok=True)
+        raise AssertionError("unreachable")
+
+
+class CachedRecords:
+    """The registry in the local cache, read on demand."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+
+    def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def get(self, doc_id: str) -> DocRecord | None:
+        rows = self._rows("SELECT row FROM records WHERE doc_id = ?", (doc_id,))
+        return _decode(rows[0][0]) if rows else None
+
+    def with_hash(self, content_hash: str) -> list[DocRecord]:
+        rows = self._rows(
+            "SELECT row FROM records WHERE content_hash = ? ORDER BY rowid", (content_hash,)
+        )
+        return [_decode(row) for (row,) in rows]
+
+    def sharing_a_band(self, sig: str) -> set[str]:
+        found = band_keys(sig)
+        if not found:
+            return set()
+        rows = self._rows(
+            f"SELECT DISTINCT doc_id FROM bands WHERE band IN ({','.join('?' * len(found))})",
+            found,
+        )
+        return {doc_id for (doc_id,) in rows}
+
+    def all(self) -> dict[str, DocRecord]:
+        return _decode_all(self._rows("SELECT row FROM records ORDER BY rowid"))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class MemoryRecords:
+    """The registry read whole (from Chroma), with the same lookups as `CachedRecords`."""
+
+    def __init__(self, records: dict[str, DocRecord]) -> None:
+        self._records = records
+        self._by_hash: dict[str, list[DocRecord]] | None = None
+        self._lsh: NearDuplicateIndex | None = None
+
+    def get(self, doc_id: str) -> DocRecord | None:
+        return self._records.get(doc_id)
+
+    def with_hash(self, content_hash: str) -> list[DocRecord]:
+        if self._by_hash is None:
+            self._by_hash = {}
+            for record in self._records.values():
+                self._by_hash.setdefault(record.content_hash, []).append(record)
+        return self._by_hash.get(content_hash, [])
+
+    def sharing_a_band(self, sig: str) -> set[str]:
+        if self._lsh is None:
+            self._lsh = NearDuplicateIndex()
+            for record in self._records.values():
+                if record.status == "stored":
+                    self._lsh.add(record.doc_id, record.minhash)
+        return self._lsh.candidates(sig)
+
+    def all(self) -> dict[str, DocRecord]:
+        return dict(self._records)
+
+    def close(self) -> None:
+        pass
+
+
+class _Missing:
+    """No default given (so `Registry.pop` raises, as a dict's does)."""
+
+
+_MISSING = _Missing()
+
+
+class Registry:
+    """The registry as an ingest works on it: the records as the run found them (`found`:
+    from the local cache, read on demand, or read whole from Chroma) plus the run's own
+    changes, so one article's ingest reads only the records it touches."""
+
+    def __init__(self, found: CachedRecords | MemoryRecords) -> None:
+        self._found = found
+        self._changes: dict[str, DocRecord | None] = {}
+        # the records this run put in, by content hash and (stored ones) by LSH band
+        self._hashes: dict[str, set[str]] = {}
+        self._lsh = NearDuplicateIndex()
+
+    def found(self, doc_id: str) -> DocRecord | None:
+        """The record as the run found it."""
+        return self._found.get(doc_id)
+
+    def all_found(self) -> dict[str, DocRecord]:
+        """Every record as the run found it (reads them all)."""
+        return self._found.all()
+
+    def get(self, doc_id: str, default: DocRecord | None = None) -> DocRecord | None:
+        if doc_id in self._changes:
+            return self._changes[doc_id] or default
+        record = self._found.get(doc_id)
+        return default if record is None else record
+
+    def __getitem__(self, doc_id: str) -> DocRecord:
+        record = self.get(doc_id)
+        if record is None:
+            raise KeyError(doc_id)
+        return record
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self.get(doc_id) is not None
+
+    def __setitem__(self, doc_id: str, record: DocRecord) -> None:
+        self._changes[doc_id] = record
+        self._hashes.setdefault(record.content_hash, set()).add(doc_id)
+        self._lsh.remove(doc_id)
+        if record.status == "stored":
+            self._lsh.add(doc_id, record.minhash)
+
+    @overload
+    def pop(self, doc_id: str) -> DocRecord: ...
+
+    @overload
+    def pop(self, doc_id: str, default: None) -> DocRecord | None: ...
+
+    def pop(self, doc_id: str, default: None | _Missing = _MISSING) -> DocRecord | None:
+        record = self.get(doc_id)
+        if record is None:
+            if default is None:
+                return None
+            raise KeyError(doc_id)
+        self._changes[doc_id] = None
+        self._lsh.remove(doc_id)
+        return record
+
+    def items(self) -> Iterator[tuple[str, DocRecord]]:
+        """Every record (reads them all: for prune and remove, not for one article)."""
+        records = self._found.all()
+        for doc_id, record in self._changes.items():
+            if record is None:
+                records.pop(doc_id, None)
+            else:
+                records[doc_id] = record
+        return iter(list(records.items()))
+
+    def values(self) -> Iterator[DocRecord]:
+        return (record for _, record in self.items())
+
+    def stored_with_hash(self, content_hash: str, exclude: str) -> DocRecord | None:
+        """A stored document other than `exclude` with this content hash, if any."""
+        put = sorted(self._hashes.get(content_hash, ()))  # may have changed since: checked
+        for doc_id in [*(r.doc_id for r in self._found.with_hash(content_hash)), *put]:
+            current = self.get(doc_id)
+            if (
+                current is not None
+                and current.content_hash == content_hash
+                and current.status == "stored"
+                and current.doc_id != exclude
+            ):
+                return current
+        return None
+
+    def similar(self, sig: str, threshold: float, exclude: str) -> list[tuple[DocRecord, float]]:
+        """Stored documents whose text is at least `threshold` similar (MinHash), most
+        similar first; candidates come from LSH bands, so this does not grow with the store."""
+        keys = (self._found.sharing_a_band(sig) | self._lsh.candidates(sig)) - {exclude}
+        out = []
+        for key in keys:
+            record = self.get(key)
+            if record is not None and record.status == "stored" and record.minhash:
+                score = similarity(sig, record.minhash)
+                if score >= threshold:
+                    out.append((record, score))
+        return sorted(out, key=lambda kv: (-kv[1], kv[0].doc_id))
+
+    def close(self) -> None:
+        self._found.close()
 
 
 def _make_client(settings: Settings) -> Any:

@@ -13,7 +13,7 @@ from ingest.pipeline import Ingestor
 from kb.errors import StoreMismatchError
 from kb.keyword import KeywordIndex
 from kb.settings import Settings
-from kb.store import ChromaStore, RegistryCache
+from kb.store import CachedRecords, ChromaStore, RegistryCache
 from tests.conftest import DATA, ROOT
 
 BROKEN = DATA / "broken"
@@ -433,6 +433,58 @@ def test_registry_cache_is_used_only_at_its_own_store_and_revision(
 
     status = _statuses(run(settings, embedder, [articles]))["tessellate-chip.htm"]
     assert status == ("added" if shift == "current" else "unchanged")
+
+
+def test_one_more_article_reads_only_the_registry_records_it_needs(
+    settings, embedder, articles, monkeypatch
+):
+    """With the cache in step, an ingest looks records up (by id, content hash and LSH band)
+    instead of reading the registry whole, and still sees copies of stored articles."""
+    original = articles / "lumen-4-release.md"
+    (articles / "lumen-4-release-copy.md").unlink()
+    extra = articles.parent / "extra"
+    extra.mkdir()
+    (articles / "kestrel-video-launch.txt").rename(extra / "kestrel-video-launch.txt")
+    run(settings, embedder, [articles])
+
+    def whole(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        pytest.fail("the ingest read the whole registry")
+
+    monkeypatch.setattr(ChromaStore, "documents", whole)
+    monkeypatch.setattr(CachedRecords, "all", whole)
+    text = original.read_text(encoding="utf-8")
+    (extra / "lumen-exact.md").write_text(text, encoding="utf-8")
+    edited = text.replace("fourth-generation", "fourth generation", 1)
+    assert edited != text
+    (extra / "lumen-edited.md").write_text(edited, encoding="utf-8")
+    for name, status in [
+        ("lumen-exact.md", "duplicate"),  # found by its content hash
+        ("lumen-edited.md", "duplicate"),  # found by its LSH bands
+        ("kestrel-video-launch.txt", "added"),
+    ]:
+        report = run(settings, embedder, [extra / name])
+        (result,) = report.to_json()["files"]
+        assert (result["status"], result.get("duplicate_of")) == (
+            status,
+            "lumen-4-release.md" if status == "duplicate" else None,
+        ), name
+    monkeypatch.undo()
+    store = ChromaStore(settings)
+    assert RegistryCache(settings.registry_cache_path()).load(store.stamp()) == store.documents()
+
+
+def test_a_cache_update_from_another_revision_is_refused(settings, embedder, articles):
+    run(settings, embedder, [articles])
+    store = ChromaStore(settings)
+    cache = RegistryCache(settings.registry_cache_path())
+    collection, revision = store.stamp()
+    before = cache.load((collection, revision))
+    assert before is not None
+    writes = {"new-doc": next(iter(before.values()))}
+    assert not cache.update((collection, revision - 1), (collection, revision + 1), writes)
+    assert cache.load((collection, revision)) == before, "a refused update wrote something"
+    assert cache.update((collection, revision), (collection, revision + 1), {})
+    assert cache.load((collection, revision + 1)) == before
 
 
 def test_a_rebuilt_store_never_reads_the_old_stores_cache(settings, embedder, articles):

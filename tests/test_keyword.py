@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import kb.keyword
 from ingest.pipeline import Ingestor
-from kb.keyword import KeywordIndex, index_text, load_or_build
+from kb.keyword import KeywordDelta, KeywordIndex, delta_path, index_text, load_or_build
 from kb.settings import Settings
 from kb.store import ChromaStore
 from kb.text import tokenize
@@ -20,7 +21,7 @@ QUERIES = [
 ]
 
 
-def run(settings: Settings, embedder, inputs, **kw):
+def run(settings: Settings, embedder, inputs, **kw):  # noqa: ANN001, ANN003, ANN201
     return Ingestor(settings, embedder).run([str(i) for i in inputs], **kw)
 
 
@@ -165,3 +166,93 @@ def test_a_reader_opens_the_saved_index_without_rebuilding_it(
     assert len(same) > 1 and all(index.doc_ids[i] is first for i in same)
     assert all(index.sources[i] is index.sources[same[0]] for i in same)
     assert_same_index(index, rebuilt)
+
+
+def edit_add_and_prune(settings: Settings, embedder, articles) -> None:  # noqa: ANN001
+    """After a first ingest: one article edited, one added, one re-dated, one pruned."""
+    path = articles / "northwind-funding.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Northwind", "Southwind"), "utf-8")
+    (articles.parent / "spare" / "tessellate-chip.htm").rename(articles / "tessellate-chip.htm")
+    assert run(settings, embedder, [articles]).to_json()["documents"]["added"] == 1
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-03-12", "2026-03-19"), "utf-8")
+    assert run(settings, embedder, [articles]).to_json()["documents"]["updated"] == 1
+    (articles / "halvard-report.pdf").unlink()
+    assert run(settings, embedder, [articles], prune=True).to_json()["documents"]["removed"] == 1
+
+
+def live_rows(index: KeywordIndex) -> dict[str, tuple]:
+    rows = rows_by_id(index)  # a later row of an id wins: a gone saved row comes first
+    gone = index.gone if index.gone is not None else np.zeros(index.size, bool)
+    return {cid: rows[cid] for cid, dead in zip(index.ids, gone, strict=True) if not dead}
+
+
+def test_ingests_append_to_a_delta_that_readers_apply_and_a_later_ingest_merges(
+    settings, embedder, articles, no_full_rebuild
+):
+    """Each ingest is a new process in effect (a new Ingestor reading the files back): the
+    delta carries the index across them without rewriting it, and is merged once grown."""
+    spare = articles.parent / "spare"
+    spare.mkdir()
+    (articles / "tessellate-chip.htm").rename(spare / "tessellate-chip.htm")
+    run(settings, embedder, [articles])  # from the empty store: a whole index
+    saved = KeywordIndex.head(settings.keyword_dir())
+    assert saved is not None and not delta_path(settings.keyword_dir()).exists()
+
+    no_full_rebuild.setattr(kb.keyword, "DELTA_SHARE", 100.0)  # never due
+    edit_add_and_prune(settings, embedder, articles)
+    store = ChromaStore(settings)
+    assert KeywordIndex.head(settings.keyword_dir()) == saved, "the saved index was rewritten"
+    delta = KeywordDelta.load(delta_path(settings.keyword_dir()))
+    assert delta is not None and delta.revision == store.revision and delta.dead
+
+    reader = load_or_build(store, settings.keyword_dir())  # no rebuild allowed here either
+    assert reader.revision == store.revision and reader.live_size == store.count()
+    no_full_rebuild.undo()
+    rebuilt = KeywordIndex.build(store)
+    assert live_rows(reader) == rows_by_id(rebuilt)
+    for query in [*QUERIES, "Southwind", "Halvard"]:  # statistics lag; matches do not
+        assert scores_by_id(reader, query).keys() == scores_by_id(rebuilt, query).keys(), query
+    assert "halvard-report.pdf" in reader.sources, "the pruned rows are marked, not dropped"
+    assert "halvard-report.pdf" not in {row[1] for row in live_rows(reader).values()}
+
+    no_full_rebuild.setattr(KeywordIndex, "build", classmethod(lambda *a, **k: pytest.fail()))
+    no_full_rebuild.setattr(kb.keyword, "DELTA_SHARE", 0.0)  # due at the next ingest
+    path = articles / "northwind-funding.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nA late correction.\n", "utf-8")
+    assert run(settings, embedder, [articles]).to_json()["documents"]["updated"] == 1
+    no_full_rebuild.undo()
+    assert not delta_path(settings.keyword_dir()).exists()
+    merged = KeywordIndex.load(settings.keyword_dir(), with_tokens=True)
+    assert merged is not None and merged.revision == store.revision
+    assert_same_index(merged, KeywordIndex.build(store))
+
+
+def test_a_delta_of_another_revision_is_ignored_and_the_index_rebuilt(
+    settings, embedder, articles, monkeypatch
+):
+    monkeypatch.setattr(kb.keyword, "DELTA_SHARE", 100.0)
+    run(settings, embedder, [articles])
+    path = articles / "northwind-funding.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Northwind", "Southwind"), "utf-8")
+    run(settings, embedder, [articles])
+    store = ChromaStore(settings)
+    where = delta_path(settings.keyword_dir())
+    delta = KeywordDelta.load(where)
+    assert delta is not None and delta.revision == store.revision
+    # as if a writer died after moving the store on but before saving its delta
+    store.begin_write()
+    store.end_write(last_ingest="elsewhere")
+    reader = load_or_build(store, settings.keyword_dir())
+    assert reader.revision == store.revision and reader.gone is None and reader.delta is None
+    assert_same_index(reader, KeywordIndex.build(store))
+    assert not where.exists(), "the reader's rebuilt index leaves the stale delta behind"
+
+    delta.save(where)  # stale again, for the next writer
+    store.begin_write()
+    store.end_write(last_ingest="elsewhere")
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nA late correction.\n", "utf-8")
+    run(settings, embedder, [articles])
+    assert not where.exists()
+    index = KeywordIndex.load(settings.keyword_dir(), with_tokens=True)
+    assert index is not None and index.revision == ChromaStore(settings).revision
+    assert_same_index(index, KeywordIndex.build(ChromaStore(settings)))
