@@ -153,10 +153,14 @@ class Entity:
         return entity_key(self.name)
 
 
+@lru_cache(maxsize=65536)  # tens of thousands of calls per corpus ingest, on a few names
 def entity_key(name: str) -> str:
     """The canonical id: lower case, without spaces or hyphens, so that "Lumen 4" ==
     "Lumen-4" and "Happy Horse 1.1" == "HappyHorse 1.1"."""
-    return re.sub(r"[\s\-]+", "", name.strip().lower())
+    return _KEY_GAPS.sub("", name.strip().lower())
+
+
+_KEY_GAPS = re.compile(r"[\s\-]+")
 
 
 def _alias_patterns(
