@@ -297,10 +297,11 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
                     continue
                 seen.add(sentence)
                 read_to = max(read_to, chunk.start + b)
-                if not _TRIGGERS.search(sentence) and not re.search(r"[A-Z]", sentence[1:]):
+                triggered = _TRIGGERS.search(sentence) is not None
+                if not triggered and not re.search(r"[A-Z]", sentence[1:]):
                     continue
                 names = names_in(sentence, doc, chunk)
-                if _TRIGGERS.search(sentence):
+                if triggered:
                     found = _sentence_facts(sentence, chunk, a, ctx, doc, names)
                     if facts and re.search(r"\balso\b", sentence):
                         found = _same_occasion(found, facts[-1])

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kb.dates import display_date, period_date, stated_date
 from kb.entities import VENDORS, entity_key, find_entities
@@ -207,16 +208,22 @@ def _leaderboards(text: str) -> list[str]:
     return [e.name for e in find_entities(text) if e.kind == "leaderboard"]
 
 
+@lru_cache(maxsize=1024)
+def _spelled(name: str) -> re.Pattern[str]:
+    """A model's name as written, a space or hyphen between its words or none (compiled once:
+    per-name patterns built per call crowd the fixed ones out of `re`'s cache)."""
+    return re.compile(
+        r"(?<![\w-])" + r"[\s\-]?".join(map(re.escape, name.replace("-", " ").split()))
+    )
+
+
 def _models(text: str) -> list[tuple[int, str]]:
     """(offset, name) of the models a text names, in order."""
     out = []
     for e in find_entities(text):
         if e.kind != "model" or e.name in VENDORS:
             continue
-        spelled = re.search(
-            r"(?<![\w-])" + r"[\s\-]?".join(map(re.escape, e.name.replace("-", " ").split())),
-            text,
-        )
+        spelled = _spelled(e.name).search(text)
         if spelled:
             out.append((spelled.start(), e.name))
     return sorted(out)

@@ -31,6 +31,8 @@ KEYS = {
     "raw_int8_encode_chunks_per_s": float,
     "ingest_vs_int8_ceiling": float,
     "ingest_vs_best_torch": float,
+    "ingest_curated_tagging_chunks_per_s": float,
+    "ingest_vs_curated_tagging": float,
     "serve_peak_rss_mb": dict,
     "serve_retrieve_peak_rss_mb": dict,
     "load_average": dict,
@@ -69,6 +71,8 @@ def test_bench_json_is_one_object_with_every_figure(tmp_path):
     assert abs(data["ingest_vs_int8_ceiling"] - ceiling) < 1e-9
     best = max(data["raw_encode_chunks_per_s"], data["raw_encode_same_batch_chunks_per_s"])
     assert abs(data["ingest_vs_best_torch"] - data["ingest_chunks_per_s"] / best) < 1e-9
+    plain = data["ingest_curated_tagging_chunks_per_s"]
+    assert abs(data["ingest_vs_curated_tagging"] - data["ingest_chunks_per_s"] / plain) < 1e-9
     assert data["serve_peak_rss_mb"]["1k"] > 100 and data["synthetic_sizes"] == []
     assert data["serve_retrieve_peak_rss_mb"]["1k"] > 100 and data["load_average"]["1k"] >= 0
     svg = chart.read_text(encoding="utf-8")
