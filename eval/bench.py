@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -442,10 +442,13 @@ def curated_tagging_only() -> Iterator[None]:
     shape rules alone (`find_entities` per chunk), no spaCy. For the bench only: it measures
     what entity recognition costs an ingest, in the same run."""
     import ingest.chunking
-    from kb.entities import find_entities
+    from kb.entities import Entity, find_entities
+
+    def curated(texts: Sequence[str], ner: object = None) -> list[list[Entity]]:
+        return [find_entities(t) for t in texts]
 
     recognise = ingest.chunking.recognise
-    ingest.chunking.recognise = lambda texts: [find_entities(t) for t in texts]
+    ingest.chunking.recognise = curated
     try:
         yield
     finally:
