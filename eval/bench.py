@@ -47,6 +47,15 @@ SYNTHETIC = {"1m"}  # sizes built from the corpus's vectors instead of the pipel
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's ru_maxrss is inherited across fork and
+    exec (a child started by a large process reports the parent's peak), so the process's
+    own high-water mark (VmHWM) is read where there is one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -321,12 +330,12 @@ def serve_queries(overrides: dict, *, answer: bool = True) -> dict:
     settings: its latencies and its peak memory (what serving a store of this size takes;
     with `answer` off, what opening it and retrieving take)."""
     code = (
-        "import json,resource;from eval.bench import measure_queries;"
+        "import json;from eval.bench import measure_queries,peak_rss_mb;"
         "from kb.embedders import load_embedder;from kb.settings import Settings;"
         f"s=Settings(**json.loads({json.dumps(overrides, default=str)!r}));"
         f"r,a=measure_queries(s,load_embedder(s),answer={answer!r});"
         "print(json.dumps({'retrieve':r,'answer':a,"
-        "'peak_rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))"
+        "'peak_rss_mb':peak_rss_mb()}))"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     out = subprocess.run(

@@ -535,18 +535,23 @@ class KeywordIndex:
             [vocab.setdefault(w, len(vocab)) for w in delta.rows.vocab], dtype=np.int32
         )
         rows = delta.rows
-        for i in range(len(rows)):
-            ids = to_index[rows.terms[i]]
-            order = np.argsort(ids, kind="stable")
-            meta = {
-                "doc_id": rows.doc_ids[i],
-                "source": rows.sources[i],
-                "publisher": rows.publishers[i],
-                "published_ord": rows.published[i],
-                "content_hash": rows.content_hashes[i],
-                "entities": rows.entities[i],
-            }
-            added._append(rows.ids[i], meta, ids[order], rows.counts[i][order], rows.lengths[i])
+        if np.array_equal(to_index, np.arange(len(to_index))):
+            # the delta's ids are the index's (a first ingest, into an empty index): its rows
+            # go in as they are, not copied (a large first ingest holds many)
+            added = KeywordRows(vocab=vocab, **{n: getattr(rows, n) for n in _ROW_FIELDS})
+        else:
+            for i in range(len(rows)):
+                ids = to_index[rows.terms[i]]
+                order = np.argsort(ids, kind="stable")
+                meta = {
+                    "doc_id": rows.doc_ids[i],
+                    "source": rows.sources[i],
+                    "publisher": rows.publishers[i],
+                    "published_ord": rows.published[i],
+                    "content_hash": rows.content_hashes[i],
+                    "entities": rows.entities[i],
+                }
+                added._append(rows.ids[i], meta, ids[order], rows.counts[i][order], rows.lengths[i])
         dead = {(d, h) for d, h, _ in delta.dead}
         kept = [
             c
