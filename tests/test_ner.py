@@ -26,31 +26,6 @@ def test_only_the_ner_component_is_loaded_once():
     assert model.components == ("ner",)
 
 
-def test_the_recogniser_gives_numpy_its_blas_threads_back():
-    """It multiplies on one OpenBLAS thread (the ingest embeds on the other cores meanwhile)
-    and leaves the calling thread's BLAS thread count as it found it."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from threadpoolctl import ThreadpoolController
-
-    model = load_ner()
-
-    def threads() -> list[int]:
-        return [p["num_threads"] for p in ThreadpoolController().select(user_api="blas").info()]
-
-    def recognise_in_between(text: str) -> tuple[list[int], list, list[int]]:
-        before = threads()
-        found = list(model.spans([text, text]))
-        return before, found, threads()
-
-    with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(recognise_in_between, ["Corvane Labs opened an office in Oslo."] * 4))
-    runs.append(recognise_in_between("Corvane Labs opened an office in Oslo."))
-    for before, found, after in runs:
-        assert after == before, (before, after)
-        assert found == runs[0][1] and found[0], found
-
-
 def test_unseen_vendors_investors_models_people_and_places():
     found = kinds(
         "Orvanta Robotics, a startup in Gdansk, raised $25 million in a round led by "
