@@ -22,6 +22,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import asdict, dataclass
@@ -536,6 +537,42 @@ class Registry:
         self._found.close()
 
 
+LOCKED_WAIT_S = 60.0  # how long opening an embedded store waits out another process's write
+
+
+def while_locked(
+    open_store: Callable[[], Any],
+    wait_s: float = LOCKED_WAIT_S,
+    on_retry: Callable[[], None] | None = None,
+) -> Any:
+    """`open_store()`, tried again while Chroma's SQLite file is locked by another process
+    (two ingests, or an ingest and the app, creating or migrating the same new store at once:
+    "database is locked"), for up to `wait_s` seconds; other errors are raised at once."""
+    deadline = time.monotonic() + wait_s
+    pause = 0.1
+    while True:
+        try:
+            return open_store()
+        except Exception as exc:
+            if "database is locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            if on_retry is not None:
+                on_retry()
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
+def _forget_failed_clients() -> None:
+    """Chroma caches one client system per path in the process; a failed open may leave a
+    half-started one there, which the next try would reuse."""
+    try:
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:  # noqa: BLE001 - an older or newer chromadb: nothing to clear
+        log.debug("could not clear Chroma's client cache", exc_info=True)
+
+
 def _make_client(settings: Settings) -> Any:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     import chromadb
@@ -567,7 +604,10 @@ def _make_client(settings: Settings) -> Any:
     path = Path(settings.store_dir) / "chroma"
     try:
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        return while_locked(
+            lambda: chromadb.PersistentClient(path=str(path), settings=chroma_settings),
+            on_retry=_forget_failed_clients,
+        )
     except Exception as exc:
         raise StoreUnavailableError(
             f"Cannot open the Chroma store at {path}: {exc}",
@@ -582,14 +622,21 @@ class ChromaStore:
         self.settings = settings
         self.location = settings.chroma_url or str(Path(settings.store_dir) / "chroma")
         self._client = _make_client(settings)
+        wait = 0.0 if settings.chroma_url else LOCKED_WAIT_S
         try:
-            self._chunks = self._client.get_or_create_collection(
-                settings.collection,
-                configuration={"hnsw": {"space": "cosine"}},
-                embedding_function=None,
+            self._chunks = while_locked(
+                lambda: self._client.get_or_create_collection(
+                    settings.collection,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    embedding_function=None,
+                ),
+                wait,
             )
-            self._docs = self._client.get_or_create_collection(
-                settings.collection + _DOCS_SUFFIX, embedding_function=None
+            self._docs = while_locked(
+                lambda: self._client.get_or_create_collection(
+                    settings.collection + _DOCS_SUFFIX, embedding_function=None
+                ),
+                wait,
             )
         except Exception as exc:
             raise self._unavailable(exc) from exc

@@ -275,3 +275,38 @@ def test_a_killed_ingest_never_leaves_the_store_locked(tmp_path):
         [*ingest_cmd(store), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert rerun.returncode == 0 and "waiting" not in rerun.stderr
+
+
+def test_opening_a_store_waits_out_another_process_locking_it():
+    """Two ingests creating the same new store at once: Chroma's SQLite answered one with
+    "database is locked" and that ingest failed (seen on a clean clone). Opening retries
+    while the file is locked, for a bounded time, and raises anything else at once."""
+    from kb.store import while_locked
+
+    calls: list[int] = []
+
+    def locked_twice() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise RuntimeError("Query error: Database error: (code: 5) database is locked")
+        return "opened"
+
+    assert while_locked(locked_twice, wait_s=30) == "opened" and len(calls) == 3
+
+    def broken() -> str:
+        calls.append(1)
+        raise RuntimeError("no such table: collections")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="no such table"):
+        while_locked(broken, wait_s=30)
+    assert len(calls) == 1  # not retried
+
+    def always_locked() -> str:
+        calls.append(1)
+        raise RuntimeError("database is locked")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="database is locked"):
+        while_locked(always_locked, wait_s=0.5)
+    assert 1 < len(calls) < 10  # tried again, then gave up (pauses double from 0.1 s)
