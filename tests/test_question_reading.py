@@ -213,3 +213,13 @@ def test_a_count_of_things_wants_a_number_of_those_things():
     assert not counted.search("on 7 October 2026 the first volunteer had been dosed")
     assert _counted("How many employees does it have?").search("It has 1,200 employees.")
     assert _counted("When was it founded?") is None
+
+
+def test_a_sentence_naming_another_version_is_not_about_the_one_asked():
+    from kb.answer.extractive import _other_subject
+
+    q = parse_question("How much does GPT-4.1 cost?")
+    hit = _hit("GPT-4o costs $2.50 per million input tokens. GPT-4.1 costs $2 per million.")
+    older, asked = _candidates(q, [hit])
+    assert _other_subject(q, older) == ["GPT-4.1"]  # shares "GPT", not the version
+    assert _other_subject(q, asked) == []

@@ -156,8 +156,8 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     asked = [e for e in spec.entities if e.kind in ("vendor", "model")]
     if not asked:
         return []
-    if any(t in ev.tokens for e in asked for t in tokenize(e.name)):
-        return []
+    if any(all(t in ev.tokens for t in tokenize(e.name)) for e in asked):
+        return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
     subject = next((e for e in find_entities(ev.sentence) if e.kind in ("vendor", "model")), None)
     if subject is None or any(
         subject.kind != e.kind or entity_key(subject.maker or "") == e.key for e in asked
