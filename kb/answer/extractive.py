@@ -319,11 +319,11 @@ def _prefer_newest(
     if len(close) < 2:
         return scores
     if oldest:
-        newest = min(close, key=lambda i: (evidence[i].hit.chunk.published, -float(scores[i])))
+        pick = min(close, key=lambda i: (evidence[i].hit.chunk.published, -float(scores[i])))
     else:
-        newest = max(close, key=lambda i: (evidence[i].hit.chunk.published or "", float(scores[i])))
+        pick = max(close, key=lambda i: (evidence[i].hit.chunk.published or "", float(scores[i])))
     boosted = scores.copy()
-    boosted[newest] = best + 0.01
+    boosted[pick] = best + 0.01
     return boosted
 
 
@@ -401,10 +401,14 @@ class _SentencePicker:
     def term_weight(self, term: str) -> float:
         """idf, capped; a word found nowhere in the corpus (nor any synonym of it) is most
         likely a typo or slang ("dosh"), so it weighs little instead of a lot."""
-        words = self._synonyms.get(CONCEPTS[term], [term]) if term in CONCEPTS else [term]
-        if not any(self.doc_freq(w) for w in words):
+        if not self._used(term):
             return 0.5
         return min(self.idf(term), 8.0)
+
+    def _used(self, term: str) -> bool:
+        """Whether the corpus uses the word or a synonym of it."""
+        words = self._synonyms.get(CONCEPTS[term], [term]) if term in CONCEPTS else [term]
+        return any(self.doc_freq(w) for w in words)
 
     def score(
         self,
@@ -462,8 +466,7 @@ class _SentencePicker:
 
     def known(self, term: str) -> bool:
         """Whether the corpus uses the word (or a synonym, or its one-letter-off spelling)."""
-        words = self._synonyms.get(CONCEPTS[term], [term]) if term in CONCEPTS else [term]
-        return any(self.doc_freq(w) for w in words) or self.spelled(term) is not None
+        return self._used(term) or self.spelled(term) is not None
 
     def asked_words(self, question: Question, part: str) -> list[str]:
         """What the question asks about its subject, in words the corpus uses: its content

@@ -853,7 +853,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         ]
         if statuses and newer_news and NOW_CUES.search(prepared.question.text):
             return None  # "still": later news than the newest status; the sentences say more
-        if asked and not statuses and not any(places_in(f.text) & asked for f in chosen):
+        if asked and not statuses and not any(named_places(f.text) & asked for f in chosen):
             return None  # nothing here is about the place asked; the sentences may be
         if statuses:
             newest = statuses[0]

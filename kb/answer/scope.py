@@ -115,7 +115,7 @@ def known_places(text: str) -> dict[str, str]:
 
 def places_in(text: str) -> set[str]:
     """Places a text names, by key: "E.U." and "European Union" are one."""
-    keys = {key for key, pattern in _PLACE if pattern.search(text)}
+    keys = set(known_places(text))
     rest = re.sub(r"\b(?:in|outside|the|and|or)\b", ",", text)
     for part in re.split(r"[,;/]", rest):
         part = part.strip(" .").lower()
@@ -127,7 +127,7 @@ def places_in(text: str) -> set[str]:
 def named_places(text: str) -> set[str]:
     """Places a question asks about: known spellings folded, plus capitalised names after
     "in", "outside" or "across"."""
-    places = {key for key, pattern in _PLACE if pattern.search(text)} | _capitalised_places(text)
+    places = set(known_places(text)) | _capitalised_places(text)
     if re.search(r"\boutside\b", text, re.I):  # "outside China": what holds internationally
         places |= {"international", "global", "worldwide"}
     return places
