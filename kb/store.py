@@ -34,6 +34,7 @@ import numpy as np
 import orjson
 
 from kb.errors import StoreMismatchError, StoreUnavailableError
+from kb.lock import WriteLock
 from kb.neardup import NearDuplicateIndex, band_keys, similarity
 from kb.settings import Settings
 from kb.types import Chunk
@@ -604,10 +605,13 @@ def _make_client(settings: Settings) -> Any:
     path = Path(settings.store_dir) / "chroma"
     try:
         path.mkdir(parents=True, exist_ok=True)
-        return while_locked(
-            lambda: chromadb.PersistentClient(path=str(path), settings=chroma_settings),
-            on_retry=_forget_failed_clients,
-        )
+        # one process at a time creates or migrates the store's SQLite file: two at once
+        # failed with "database is locked" or "table collections already exists"
+        with WriteLock(path.parent / ".chroma-open.lock", timeout=LOCKED_WAIT_S):
+            return while_locked(
+                lambda: chromadb.PersistentClient(path=str(path), settings=chroma_settings),
+                on_retry=_forget_failed_clients,
+            )
     except Exception as exc:
         raise StoreUnavailableError(
             f"Cannot open the Chroma store at {path}: {exc}",
