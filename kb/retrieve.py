@@ -92,22 +92,40 @@ class Retriever:
                 scores[cid] += bonus * sum(1 for p in phrases if p.search(text))
 
         ranked = sorted(scores, key=lambda cid: -scores[cid])
+
+        def hit(cid: str) -> Hit:
+            return Hit(
+                chunk=by_id[cid],
+                score=scores[cid],
+                dense_rank=dense_rank.get(cid),
+                keyword_rank=keyword_rank.get(cid),
+                dense_similarity=similarity.get(cid),
+            )
+
         hits: list[Hit] = []
+        deferred: list[str] = []
         per_doc: dict[str, int] = {}
         for cid in ranked:
             chunk = by_id[cid]
             if per_doc.get(chunk.doc_id, 0) >= settings.max_chunks_per_doc:
+                deferred.append(cid)
                 continue
             per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
-            hits.append(
-                Hit(
-                    chunk=chunk,
-                    score=scores[cid],
-                    dense_rank=dense_rank.get(cid),
-                    keyword_rank=keyword_rank.get(cid),
-                    dense_similarity=similarity.get(cid),
-                )
-            )
+            hits.append(hit(cid))
             if len(hits) >= k:
                 break
+        # Diversity caps a document's chunks in the top k, but a capped chunk that outscored
+        # the k-th hit and lies between two chunks of its document that are in (the middle
+        # of a long table) is still worth reading: it follows the top k, so the answerer
+        # sees it and the ranking keeps its spread of documents.
+        if hits and len(hits) >= k:
+            floor = hits[-1].score
+            taken = {(h.chunk.doc_id, h.chunk.index) for h in hits}
+            hits += [
+                hit(cid)
+                for cid in deferred
+                if scores[cid] > floor
+                and (by_id[cid].doc_id, by_id[cid].index - 1) in taken
+                and (by_id[cid].doc_id, by_id[cid].index + 1) in taken
+            ]
         return hits
