@@ -74,7 +74,7 @@ class Question:
     rounds: tuple[str, ...] = ()  # funding rounds ("series d") the sentence must be about
     months: tuple[tuple[int, str], ...] = ()  # ("in May 2024") -> ((5, "2024"),)
     history: tuple[str, ...] = ()  # earlier questions of the conversation
-    expects: str = ""  # money | percent | number | date | entity | reason | ""
+    expects: str = ""  # money | percent | number | date | entity | reason | place | rank | ""
     parts: tuple[str, ...] = field(default_factory=tuple)
     entities: tuple[Entity, ...] = ()  # vendors, models and leaderboards it names
     shape: str = ""  # the answer shape asked for: see SHAPES
@@ -133,7 +133,7 @@ _LEADING_FILLER = re.compile(r"^(?:and|so|but|also|ok|okay|then|well|now)[,\s]+"
 
 def expected_type(text: str) -> str:
     """The kind of answer a question wants: money, percent, number, duration, date, entity,
-    reason, place, or "" when it could be anything."""
+    reason, place, rank (a position on a board), or "" when it could be anything."""
     lower = _LEADING_FILLER.sub("", text.lower().strip())
     trailing = _TRAILING_WH.search(lower)
     if trailing and not _WH.match(lower):  # telegraphic: "nvidia drop deepseek how much"
@@ -167,6 +167,8 @@ def expected_type(text: str) -> str:
         return "entity"
     if wh == "why":
         return "reason"
+    if _RANK_ASKED.search(lower):
+        return "rank"
     if wh == "where":
         return "place"
     if not wh and not re.match(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b", lower):
@@ -182,6 +184,12 @@ def expected_type(text: str) -> str:
     return ""
 
 
+# "How did X rank?", "where does X stand on the board?", "what place did X take?"
+_RANK_ASKED = re.compile(
+    r"^(?:how|where)\s+(?:did|does|do|is|was|were|has|have)\b.*\b(?:rank\w*|place|placed|"
+    r"standing|stand|finish|finished)\b"
+    r"|^(?:what|which)\s+(?:rank|ranking|place|position|spot)\b"
+)
 _TRAILING_WH = re.compile(r"\s+(how much|how many|how long|when|what year|who|where|why)\s*\??\s*$")
 _NOMINAL_DATE = re.compile(
     r"\b(?:release|launch|founding|announcement)?\s*(?:date|when|year)\s*\??$"
@@ -522,7 +530,7 @@ _SYNONYM_GROUPS = [
     "cheap cheaper lower cut reduc slash",
     "raise rais fund round invest investment",
     "valuation valu worth",
-    "ceo chief executive",
+    "ceo chief executive boss head",
     "revenue sal",
     "licence licens license",
     "launch releas unveil introduc debut ship",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kb.answer.extractive import _candidates, _display, _spells_out, one_edit
 from kb.query import expected_type, names_of, needs_context, parse_question
+from kb.settings import Settings
 from kb.types import Chunk, Hit
 
 
@@ -223,3 +224,78 @@ def test_a_sentence_naming_another_version_is_not_about_the_one_asked():
     older, asked = _candidates(q, [hit])
     assert _other_subject(q, older) == ["GPT-4.1"]  # shares "GPT", not the version
     assert _other_subject(q, asked) == []
+
+
+def test_when_first_reads_the_date_a_sentence_states():
+    import numpy as np
+
+    from kb.answer.extractive import _prefer_newest
+
+    row = "Period: August 2024 | Leader: Gemini 1.5 Pro | Vendor: Google | Note: First Google No. 1"
+    later = "Google released Gemini 2.0 Flash on December 11, 2024, the first model of its line."
+    vague = "The version launched is faster than the model previewed in February."
+    hits = [
+        Hit(Chunk("a:0", "a", 0, row, 0, len(row), "a.pdf", "Arena", "2025-04-10"), 1.0),
+        Hit(Chunk("b:0", "b", 0, later, 0, len(later), "b.md", "Flash", "2024-12-12"), 1.0),
+    ]
+    q = parse_question("When did Google first take No. 1 on the Chatbot Arena?")
+    evidence = _candidates(q, hits)
+    scores = np.array([0.8, 0.9], dtype=np.float32)
+    # the row's own period is older than the article published before the table's
+    assert int(np.argmax(_prefer_newest(scores, evidence, 0.55, oldest=True))) == 0
+    # a month without a day sorts after a dated day of that month
+    exact = "OpenAI showed Sora on February 15, 2024, a model that makes videos."
+    hits = [
+        Hit(Chunk("c:0", "c", 0, vague, 0, len(vague), "c.md", "S", "2024-12-10"), 1.0),
+        Hit(Chunk("d:0", "d", 0, exact, 0, len(exact), "d.md", "S", "2024-02-16"), 1.0),
+    ]
+    evidence = _candidates(parse_question("When did OpenAI first preview Sora?"), hits)
+    scores = np.array([0.9, 0.85], dtype=np.float32)
+    assert int(np.argmax(_prefer_newest(scores, evidence, 0.55, oldest=True))) == 1
+
+
+def test_figures_belong_to_the_year_before_them():
+    from kb.answer.extractive import _amount_of_another_year
+
+    q = parse_question("What was Nvidia's data-centre revenue in fiscal 2024?")
+    both = (
+        "Nvidia's data-centre revenue more than tripled in fiscal 2024 and more than doubled "
+        "again in fiscal 2025, to $115.2 billion."
+    )
+    assert _amount_of_another_year(q, both)
+    own = "In fiscal 2024 data-centre revenue reached $47.5 billion, against $15 billion in 2023."
+    assert not _amount_of_another_year(q, own)
+    assert not _amount_of_another_year(q, "In fiscal 2025 it was $115.2 billion.")  # one year
+    assert not _amount_of_another_year(q, "Fiscal year: FY2024 | 2025 | $47.5 billion")  # a row
+
+
+def test_a_rank_question_wants_a_position():
+    from kb.answer.extractive import _type_ok
+
+    assert expected_type("How did the released Llama 4 Maverick rank on LMArena?") == "rank"
+    assert expected_type("How did HappyHorse's ranking change?") == "rank"
+    assert expected_type("What place did Gemini 2.5 Pro take on LMArena?") == "rank"
+    assert expected_type("Where does Gemini rank?") == "rank"
+    assert expected_type("Where is it not available?") == "place"
+    assert expected_type("How did Gemini score on Humanity's Last Exam?") == ""
+    ask = "how did it rank"
+    assert _type_ok("rank", "It was added to the board, where it ranked considerably lower.", ask)
+    assert _type_ok("rank", "It went straight to first place in both rankings.", ask)
+    assert _type_ok("rank", "HappyHorse is now No. 2 on the board.", ask)
+    assert not _type_ok("rank", "Meta cited a high score for Maverick on the leaderboard.", ask)
+
+
+def test_the_middle_of_a_long_table_is_read_when_both_neighbours_are(corpus_store):
+    from kb.engine import KnowledgeBase
+
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    question = "When did Google first take No. 1 on the Chatbot Arena?"
+    hits = kb.retrieve(question, k=6)
+    top = hits[:6]
+    per_doc: dict[str, int] = {}
+    for h in top:
+        per_doc[h.chunk.doc_id] = per_doc.get(h.chunk.doc_id, 0) + 1
+    assert max(per_doc.values()) <= kb.settings.max_chunks_per_doc  # the top k stays diverse
+    assert any("First Google No. 1" in h.chunk.text for h in hits[6:])  # the capped middle
+    answer = kb.ask(question)
+    assert "August 2024" in answer.text

@@ -16,6 +16,7 @@ from kb.answer.base import CorpusStats, EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
 from kb.answer.scope import known_places
 from kb.answer.support import numbers_in
+from kb.dates import stated_date
 from kb.embedders import english_words
 from kb.entities import entity_key, find_entities
 from kb.query import (
@@ -49,6 +50,13 @@ _PLACE = re.compile(
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday|Q[1-4])\b)[A-Z][\w.]+"
     r"|\b[A-Z][a-z]+-based\b"
+)
+# A position on a board, or a move on it: "No. 2", "first place", "ranked considerably lower"
+_RANK = re.compile(
+    r"\b(?:rank\w*|No\.\s?\d+|number (?:one|two|three|\d+)|\d+(?:st|nd|rd|th)|first|second|third|"
+    r"top|lead(?:s|ing|er)?|led|places?|placed|spot|position|ahead|behind|higher|lower|above|below|"
+    r"trail\w*|overtook|dethron\w*)\b",
+    re.I,
 )
 _NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 _HARD_TYPES = {"money", "percent", "percent_or_money", "number", "date", "duration"}
@@ -87,6 +95,8 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
         return bool(_REASON.search(sentence))
     if expects == "place":
         return bool(_PLACE.search(sentence))
+    if expects == "rank":
+        return bool(_RANK.search(sentence))
     return True
 
 
@@ -206,6 +216,25 @@ def _amount_of_another(spec: Question, sentence: str) -> bool:
     return True
 
 
+def _amount_of_another_year(spec: Question, sentence: str) -> bool:
+    """Whether every amount of the kind asked belongs to another year than the one asked,
+    in a sentence that states several: "revenue more than tripled in fiscal 2024 and more
+    than doubled again in fiscal 2025, to $115.2 billion" gives no 2024 revenue. An amount
+    belongs to the nearest year stated before it."""
+    pattern = _AMOUNT_OF.get(spec.expects)
+    if pattern is None or not spec.years or " | " in sentence:
+        return False
+    years = [(m.start(), m.group(0)) for m in _YEARS.finditer(sentence)]
+    if len({y for _, y in years}) < 2 or not {y for _, y in years} & set(spec.years):
+        return False
+    amounts = [m.start() for m in pattern.finditer(sentence)]
+    for at in amounts:
+        before = [y for pos, y in years if pos < at]
+        if not before or before[-1] in spec.years:
+            return False
+    return bool(amounts)
+
+
 def _counted(question: str) -> re.Pattern[str] | None:
     """For "how many X" / "number of X": a number followed closely by X (its stem) in a
     sentence ("will enrol 64 healthy volunteers"), which is then the kind of answer wanted:
@@ -311,15 +340,22 @@ def _prefer_newest(
 ) -> np.ndarray:
     """For "now", "still", "latest" questions: of the evidence that answers nearly as well as
     the best (within 0.15), the newest article's wins; for "when did X first ..." (`oldest`),
-    the oldest dated article's."""
+    the one stating the oldest date (a sentence's own date, else its article's: a timeline
+    row from "August 2024" is older than a December 2024 article)."""
     best = float(scores.max()) if len(scores) else -1.0
     close = [i for i, s in enumerate(scores) if s >= max(floor, best - 0.15)]
+    when: dict[int, str] = {}
     if oldest:
-        close = [i for i in close if evidence[i].hit.chunk.published]
+        for i in close:
+            published = evidence[i].hit.chunk.published
+            if said := stated_date(evidence[i].sentence, published) or published:
+                # a vaguer date sorts at the end of its period: "in February" after Feb 15
+                when[i] = said + "-99" * ((10 - len(said)) // 3)
+        close = list(when)
     if len(close) < 2:
         return scores
     if oldest:
-        pick = min(close, key=lambda i: (evidence[i].hit.chunk.published, -float(scores[i])))
+        pick = min(close, key=lambda i: (when[i], -float(scores[i])))
     else:
         pick = max(close, key=lambda i: (evidence[i].hit.chunk.published or "", float(scores[i])))
     boosted = scores.copy()
@@ -448,19 +484,16 @@ class _SentencePicker:
             s = self.settings.dense_share * float(dense[i]) + (1 - self.settings.dense_share) * (
                 0.7 * coverage + 0.3 * in_chunk / total
             )
-            if counted is not None:  # "number of volunteers": a number of volunteers
-                s += 0.08 if counted.search(ev.sentence) else -0.12
+            # the kind of answer asked for ("number of volunteers": a number of volunteers)
+            if counted is not None:
+                s += 0.16 if counted.search(ev.sentence) else -0.24
             elif expects:
-                s += 0.08 if _type_ok(expects, ev.sentence, part) else -0.12
+                s += 0.16 if _type_ok(expects, ev.sentence, part) else -0.24
             s += 0.02 / (1 + ev.rank)
             if recency is not None:
                 s += 0.1 * recency[i]
             if places and places & known_places(ev.sentence).keys():
                 s += 0.1
-            if counted is not None:  # "number of volunteers": a number of volunteers
-                s += 0.08 if counted.search(ev.sentence) else -0.12
-            elif expects:
-                s += 0.08 if _type_ok(expects, ev.sentence, part) else -0.12
             scores[i] = s
         return scores
 
@@ -550,6 +583,8 @@ class _SentencePicker:
                     scores[i] = -1.0  # "how much" is never answered without an amount
                 elif len(parts) == 1 and _amount_of_another(question, ev.sentence):
                     scores[i] = -1.0  # its figures are another product's
+                elif len(parts) == 1 and _amount_of_another_year(question, ev.sentence):
+                    scores[i] = -1.0  # its figures are another year's
             per_part.append(scores)
         if len(parts) == 1 and NOW_CUES.search(question.text):
             per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
