@@ -120,7 +120,11 @@ class KnowledgeBase:
         filters = filters or Filters()
         text, warnings = clean_question(question)
         earlier = tuple(clean_question(h)[0] for h in history)
-        q = parse_question(with_subject(text, filters), earlier)
+        # a question typed in lower case is read with the corpus's spelling of its names
+        cased = explore.name_case(self.views.current())
+        q = parse_question(
+            cased.restore(with_subject(text, filters)), tuple(map(cased.restore, earlier))
+        )
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from kb.dates import stated_date
+from kb.embedders import english_words
 from kb.entities import consolidate, corpus_kind, entity_key, mentions, stored_keys, untag
 from kb.factstore import FactIndex, FactQuery, StoredFact, load_or_build
 from kb.lock import lock_path
 from kb.marketfacts import KINDS
+from kb.query import NameCase
 from kb.rankings import RankingFact, board_key, extract_rankings, facts_from_json, history
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
@@ -163,6 +165,22 @@ def entities(view: StoreView) -> tuple[EntityCount, ...]:
         )
 
     return view.remember("entities", count)
+
+
+def name_case(view: StoreView) -> NameCase:
+    """How the store's entities are spelt, to read lower-case questions by. A one-word name
+    that is an everyday English word ("Flow", "Arena") is left out: "the flow of money"
+    names nothing."""
+
+    def build() -> NameCase:
+        everyday = english_words()
+        return NameCase(
+            e.name
+            for e in entities(view)
+            if " " in e.name or any(c.isdigit() for c in e.name) or e.name.lower() not in everyday
+        )
+
+    return view.remember("name_case", build)
 
 
 def find_entity(view: StoreView, name: str) -> EntityCount | None:

@@ -116,7 +116,9 @@ def version_pattern(version: str) -> re.Pattern[str]:
     if " " not in version:
         return re.compile(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)")
     name, number = version.split(" ", 1)
-    return re.compile(rf"{re.escape(name)}[\s\-]?{re.escape(number)}(?![\w]|\.\d)")
+    # "happyhorse 1.1" finds "Happy Horse 1.1": a family may be written as one word or two
+    family = r"[\s\-]?".join(map(re.escape, name))
+    return re.compile(rf"{family}[\s\-]?{re.escape(number)}(?![\w]|\.\d)")
 
 
 _MONEY_WORDS = re.compile(
@@ -288,6 +290,32 @@ def names_of(text: str) -> list[str]:
             ):
                 out.append(token)
     return out
+
+
+class NameCase:
+    """The spelling of the names a corpus knows, to restore in a question typed in lower case
+    ("seedance 2.0 release date" -> "Seedance 2.0 release date"), so that it is read as
+    carefully as a capitalised one: its versions, names and entities. Built once per store
+    view from its entity index."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.spelling = {n.lower(): n for n in names if n.lower() != n}
+        alternatives = sorted(self.spelling, key=len, reverse=True)  # longest name first
+        self.pattern = (
+            re.compile(
+                r"(?<![\w.-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w-]|\.\d)"
+            )
+            if alternatives
+            else None
+        )
+
+    def restore(self, text: str) -> str:
+        """Only spans the user wrote all in lower case change."""
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(
+            lambda m: self.spelling[m.group(0)] if m.group(0).islower() else m.group(0), text
+        )
 
 
 _RANK_WORDS = re.compile(r"\b(?:rank\w*|place[ds]?|position\w*|standing\w*|No\.\s?\d)", re.I)

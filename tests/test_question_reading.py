@@ -299,3 +299,33 @@ def test_the_middle_of_a_long_table_is_read_when_both_neighbours_are(corpus_stor
     assert any("First Google No. 1" in h.chunk.text for h in hits[6:])  # the capped middle
     answer = kb.ask(question)
     assert "August 2024" in answer.text
+
+
+def test_a_lower_case_question_is_read_with_the_corpus_spelling_of_its_names(corpus_store):
+    from kb.engine import KnowledgeBase
+    from kb.query import NameCase
+
+    case = NameCase(["Seedance 2.0", "Seedance", "Tidewell Motion 2", "GPT-4o"])
+    assert case.restore("seedance 2.0 release date") == "Seedance 2.0 release date"
+    assert case.restore("tidewell motion 2 price vs gpt-4o") == "Tidewell Motion 2 price vs GPT-4o"
+    assert case.restore("SEEDANCE 2.0 date") == "SEEDANCE 2.0 date"  # the user's own casing
+    assert case.restore("seedance 2.05") == "Seedance 2.05"  # the family only
+
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    q = kb.prepare("seedance 2.0 release date").question
+    assert q.versions == ("seedance 2.0",)  # read as a version: the 1.0 row is not its answer
+    assert "Seedance 1.0" not in kb.ask("seedance 2.0 release date").text
+    # an everyday word that is also a product's name is not made a name
+    assert kb.prepare("what is the flow of money into ai video").question.names == ()
+
+
+def test_a_versioned_name_is_found_however_its_family_is_spaced():
+    from kb.answer.extractive import _names_version
+    from kb.query import version_pattern
+
+    assert version_pattern("happyhorse 1.1").search("alibaba released happy horse 1.1 today")
+    assert not version_pattern("happyhorse 1.1").search("happy horse 1.2")
+    # the family and its model code apart: "Vantor ... announced the V9"
+    assert _names_version("vantor v9", "vantor semiconductor announced the v9 in january")
+    assert not _names_version("vantor v9", "vantor semiconductor announced the v10")
+    assert not _names_version("llama 4", "meta said llama models ... 4 of them")  # a bare number

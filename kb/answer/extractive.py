@@ -111,7 +111,7 @@ def specifier_gaps(
     a quarter, or a name (known to the corpus) that its article never mentions."""
     chunk = ev.hit.chunk
     text = normalize(f"{chunk.title}\n{chunk.text}")
-    gaps = [v for v in spec.versions if not version_pattern(v).search(text)]
+    gaps = [v for v in spec.versions if not _names_version(v, text)]
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
     # a sentence that states its own years is about them: its context's years do not count
@@ -153,6 +153,19 @@ def specifier_gaps(
         if not (dated_then or said_then):
             gaps.append(f"{MONTH_NAMES[month].title()} {year}")
     return tuple(gaps)
+
+
+def _names_version(version: str, text: str) -> bool:
+    """Whether a (normalised) chunk names a versioned model: as written ("vantor v9"), or by
+    its family and its model code apart ("Vantor Semiconductor ... announced the V9"); a
+    bare number ("llama 4") is not a code."""
+    if version_pattern(version).search(text):
+        return True
+    name, _, code = version.partition(" ")
+    if not (code and re.search(r"[a-z]", code) and re.search(r"\d", code)):
+        return False
+    alone = re.compile(rf"(?<![\w.-]){re.escape(code)}(?![\w-]|\.\d)")
+    return bool(alone.search(text)) and re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
 _YEARS = re.compile(r"(?<![\d.,$€£])(?:19|20)\d\d(?![\d%])")
