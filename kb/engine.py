@@ -120,11 +120,11 @@ class KnowledgeBase:
         filters = filters or Filters()
         text, warnings = clean_question(question)
         earlier = tuple(clean_question(h)[0] for h in history)
-        # a question typed in lower case is read with the corpus's spelling of its names
-        cased = explore.name_case(self.views.current())
-        q = parse_question(
-            cased.restore(with_subject(text, filters)), tuple(map(cased.restore, earlier))
-        )
+        asked = with_subject(text, filters)
+        if _typed_in_lower_case(asked):  # read with the corpus's spelling of its names
+            cased = explore.name_case(self.views.current())  # one pass over the entity index
+            asked, earlier = cased.restore(asked), tuple(map(cased.restore, earlier))
+        q = parse_question(asked, earlier)
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)
@@ -324,6 +324,11 @@ class KnowledgeBase:
     def stats(self) -> explore.Stats:
         """Documents, chunks, dates and sources of the store."""
         return explore.stats(self.views.current(), self.store, self.embedder.name)
+
+
+def _typed_in_lower_case(question: str) -> bool:
+    """No capital after the first letter: "seedance 2.0 release date", "Who runs tidewell"."""
+    return not any(c.isupper() for c in question[1:])
 
 
 def _has_words(question: str) -> bool:
