@@ -559,6 +559,7 @@ _SYNONYM_GROUPS = [
     "raise rais fund round invest investment",
     "valuation valu worth",
     "ceo chief executive boss head",
+    "maker make made build built builder develop developer creat creator behind",
     "revenue sal",
     "licence licens license",
     "launch releas unveil introduc debut ship",

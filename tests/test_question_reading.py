@@ -329,3 +329,17 @@ def test_a_versioned_name_is_found_however_its_family_is_spaced():
     assert _names_version("vantor v9", "vantor semiconductor announced the v9 in january")
     assert not _names_version("vantor v9", "vantor semiconductor announced the v10")
     assert not _names_version("llama 4", "meta said llama models ... 4 of them")  # a bare number
+
+
+def test_who_is_behind_a_product_asks_for_its_maker():
+    from kb.query import concepts_of
+    from kb.text import tokenize
+
+    def concepts(text: str) -> set[str]:
+        return {t for t in concepts_of(tokenize(text)) if t.startswith("~")}
+
+    behind = concepts("who is behind vox 3")
+    assert behind & concepts("Auralis Speech Inc., a developer of voice AI")
+    assert behind & concepts("Tidewell AI, the maker of the Motion models")
+    assert "~maker" not in concepts("Vox 3 costs $0.006 per minute of audio")
+    assert concepts("who is the boss") & concepts("chief executive")
