@@ -683,6 +683,7 @@ class _Mention:
     agent: bool = False  # does what companies do ("X AI said", "X AI's model", "a round in X")
     org_cue: int = 0  # sentences giving it shares, analysts or staff ("shares of X")
     board: int = 0  # sentences calling it a ranking ("scored 71% on X", "the X benchmark")
+    person_cue: bool = False  # person phrasing ("said X", "X, a senior analyst at ...")
 
     def kind(self) -> str:
         if self.prior:
@@ -723,6 +724,8 @@ class _Mention:
             kind = "vendor"  # a tie: the text calls it an organisation, the model a person
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
+        if kind == "person" and not self.person_cue and all(map(is_common_word, _words(self.name))):
+            return ""  # "Dark Mode": everyday words, and nothing but the label says a person
         if kind == "person" and any(c.isdigit() for c in self.name):
             return "model"  # "Vantor V9": people's names carry no numbers, product names do
         if kind == "vendor" and self.possessed and len(_words(self.name)) == 1:
@@ -1373,8 +1376,9 @@ def _headline_phrases(
 ) -> set[str]:
     """Keys of unlisted names written only in headline-cased lines whose first or last word is
     an everyday one ("Shares Slip", "Maharashtra Approves", "Cheaper Models"): a headline
-    capitalises every word, so nothing says the run is a name. Names the recogniser reads as
-    places are kept ("New Delhi" in a title), and so are suffixed or versioned names."""
+    capitalises every word, so nothing says the run is a name; and everyday words joined by
+    "and" anywhere ("Business and Enterprise"). Names the recogniser reads as places are kept
+    ("New Delhi" in a title), and so are suffixed or versioned names."""
     where: dict[str, list[str]] = {}
     for s, keys_here in in_sentence.items():
         for k in keys_here:
@@ -1383,6 +1387,9 @@ def _headline_phrases(
     for k, m in mentions.items():
         words = [w for w in _words(m.name) if w.lower() not in STOPWORDS]
         if m.prior or m.suffix or m.investor or m.place or len(words) < 2 or is_versioned(m.name):
+            continue
+        if re.search(r"\s(?:and|&)\s", m.name) and all(_ordinary(w, lower_words) for w in words):
+            out.add(k)  # "Business and Enterprise": two everyday words joined, not a firm
             continue
         labels = m.labels or Counter()
         if labels["GPE"] + labels["LOC"] > sum(labels.values()) / 2:
@@ -1554,6 +1561,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["PERSON"] += 2  # the phrasing outweighs one reading as a place
+                m.person_cue = True
             if not m.suffix and _place_context(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["GPE"] += 2  # "based in Oslo" outweighs one reading as a company

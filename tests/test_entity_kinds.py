@@ -141,3 +141,14 @@ def test_the_second_held_out_entity_set_is_well_formed():
     assert len(docs) == 5 and all((folder / d).is_file() for d in docs)
     kinds_used = {g.kind for g in read_gold(folder)}
     assert kinds_used == {"vendor", "investor", "model", "leaderboard", "person", "place"}
+
+
+def test_everyday_words_are_no_person_or_firm_without_other_evidence():
+    found = kinds(
+        "Quillo Desk 7.1 is available today for all Business and Enterprise customers.\n"
+        "- Dark Mode is now on by default in the admin console.\n"
+        "Quillo Labs is based in Wellington, said Mark Hill, its chief executive."
+    )
+    assert not {"Business and Enterprise", "Dark Mode"} & set(found), found
+    assert found["Mark Hill"] == "person"  # everyday words, but the phrasing says a person
+    assert found["Quillo Labs"] == "vendor" and found["Wellington"] == "place"
