@@ -8,7 +8,10 @@ Two layers:
 - `recognise`: for ingest. The curated lists and shape rules are the prior; a statistical
   recogniser (kb.ner) proposes the names nobody listed, and precision rules decide what they
   are: organisation suffixes ("Labs", "AI", "Capital"), investor phrasing ("led by X"), a
-  model's maker ("Halvard AI's Kestrel Video 2"), no generic words ("API", "The company").
+  model's maker ("Halvard AI's Kestrel Video 2"), no generic words ("API", "The company"),
+  and the sentence around a name: what companies do ("Halvard AI said"), what only
+  organisations have ("shares of UBS", "Jefferies analysts"), how results are written
+  ("placed second on X", "the X benchmark"), where places are ("near X", "built at X").
   `consolidate` folds the stored tags across the corpus ("Veridian" -> "Veridian Labs").
 """
 
@@ -24,7 +27,7 @@ from typing import Any
 
 from kb.text import STOPWORDS, sentence_spans
 from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
-from kb.wordstats import is_common_word
+from kb.wordstats import is_common_word, zipf
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -334,6 +337,17 @@ ORG_SUFFIXES = frozenset(
 INVESTOR_SUFFIXES = frozenset(
     _wordlist("Capital Ventures Partners Investments Investment Fund Funds Equity Management")
 )
+# Words that name an institution, last ("Thornbury Bank", "High Court") or first before "of"
+# ("University of Oslo", "Bank of Lisbon"): an organisation, never a person, place or product.
+INSTITUTION_WORDS = frozenset(
+    _wordlist(
+        "Bank Court Authority Commission Ministry Agency Society Association Alliance Council "
+        "University College"
+    )
+)
+# A last word that makes a name a ranking ("Tollway Bench", "Quarry Eval"); "Arena",
+# "Leaderboard" and "Index" are the shape rules' (`_BOARD_SHAPE`).
+BOARD_SUFFIXES = frozenset(_wordlist("Bench Benchmark Benchmarks Eval Evals Exam"))
 # Words that are never a name on their own, whatever the recogniser says.
 _MONTHS = _wordlist(
     "January February March April May June July August September October November December "
@@ -346,7 +360,7 @@ GENERIC = frozenset(
         _MONTHS
         + _DAYS
         + _wordlist(
-            "API APIs AI AGI VC VCs LLM LLMs GPU GPUs CPU TPU SDK CEO CTO CFO COO CSO Chief "
+            "API APIs AI AGI VC VCs LLM LLMs GPU GPUs CPU TPU SDK CLI CEO CTO CFO COO CSO Chief "
             "Executive "
             "President Founder Chair Chairman Director Head Officer Company Companies Firm "
             "Startup Lab Labs Research Inc Group Board Team Model Models Series Round Funding "
@@ -409,7 +423,16 @@ _INVESTOR_BEFORE = re.compile(
 _NAME = r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}"
 _SUFFIXED = re.compile(
     r"(?<![\w-])(?:(?:[A-Z][\w&'’.-]*|&)\s+){1,3}(?:"
-    + "|".join(map(re.escape, sorted(ORG_SUFFIXES | INVESTOR_SUFFIXES, key=len, reverse=True)))
+    + "|".join(
+        map(
+            re.escape,
+            sorted(
+                ORG_SUFFIXES | INVESTOR_SUFFIXES | INSTITUTION_WORDS | BOARD_SUFFIXES,
+                key=len,
+                reverse=True,
+            ),
+        )
+    )
     + r")(?![\w-])(?!\s+[A-Z])"  # not "EU AI Act": the suffix ends the capitalised run
 )
 _INVESTOR_CUES = (
@@ -443,7 +466,13 @@ _MODEL_AFTER = re.compile(
     r"(?:platform|service|product|suite|tool)\b|\s+(?:models?|chatbots?|assistants?|agents?|"
     r"browsers?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|firm|lab)s?\b)"
 )
-_PERSON_AFTER = re.compile(r"^,?\s+(?:who|said|says|added|told|wrote)\b")
+# A person described by their job: "Elodie Marchand, a former Google DeepMind researcher".
+_PERSON_ROLE = (
+    r",\s+(?:an?|the|its|[A-Z][\w&.-]*['’]s)\s+(?:[\w&.-]+\s+){0,3}?(?:researcher|analyst|"
+    r"engineer|scientist|economist|executive|(?:co-)?founder|director|minister|lawyer|professor|"
+    r"spokes(?:man|woman|person)|judge|officer|manager|reporter|partner)\b"
+)
+_PERSON_AFTER = re.compile(r"^(?:,?\s+(?:who|said|says|added|told|wrote)\b|" + _PERSON_ROLE + ")")
 _PERSON_BEFORE = re.compile(
     r"(?:said|says|added|according to|(?:co-)?founded by|started by|(?:co-)?founders?,?|"
     r"(?:co-)?founded in \d{4} by)\s+(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?,?\s+and\s+)?$"
@@ -485,19 +514,22 @@ def _words(name: str) -> list[str]:
 
 
 def org_suffix(name: str) -> str:
-    """ "investor", "vendor" or "" from a name's last word ("Brightwater Capital" -> investor)."""
+    """ "investor", "vendor" or "" from a name's last word ("Brightwater Capital" -> investor),
+    or from an institution's first word before "of" ("University of Oslo" -> vendor)."""
     words = _words(name)
     if len(words) < 2:
         return ""
     if any(w in INVESTOR_SUFFIXES for w in words[1:]):
         return "investor"  # "Brightwater Capital", "Fidelity Management & Research"
-    return "vendor" if words[-1] in ORG_SUFFIXES else ""
+    if len(words) >= 3 and words[0] in INSTITUTION_WORDS and words[1] == "of":
+        return "vendor"  # "Court of Appeal", "University of Toronto"
+    return "vendor" if words[-1] in ORG_SUFFIXES or words[-1] in INSTITUTION_WORDS else ""
 
 
 def org_head(name: str) -> str:
     """A suffixed organisation's name without its suffix ("Veridian Labs" -> "Veridian")."""
     words = _words(name)
-    if org_suffix(name) and len(words) >= 2:
+    if org_suffix(name) and len(words) >= 2 and words[1] != "of":
         return " ".join(words[:-1])
     return ""
 
@@ -648,20 +680,30 @@ class _Mention:
     place: bool = False  # named in a dateline ("OSLO, Nov 17 (Nordwire) -")
     coordinated: str = ""  # the kind of the names it is listed with ("the US and the EU")
     platform: bool = False  # where models run ("available on Vertex AI", "Veo 3 on Vertex AI")
+    agent: bool = False  # does what companies do ("X AI said", "X AI's model", "a round in X")
+    org_cue: int = 0  # sentences giving it shares, analysts or staff ("shares of X")
+    board: int = 0  # sentences calling it a ranking ("scored 71% on X", "the X benchmark")
+    person_cue: bool = False  # person phrasing ("said X", "X, a senior analyst at ...")
 
     def kind(self) -> str:
         if self.prior:
             return self.prior
         if self.place:
             return "place"
+        if board_suffix(self.name) and not self.suffix:
+            return "leaderboard"  # "Tollway Bench", "Quarry Eval"
+        if self.board and not (self.suffix or self.org_cue or self.owned or self.possessed):
+            return "leaderboard"  # "placed second on Halcyon", "the Halcyon benchmark"
         if self.investor or self.suffix == "investor":
             return "investor"
         if self.suffix:
-            if _weak_suffix(self.name) and (
-                self.product or self.owned or self.platform or self.coordinated == "model"
+            if (
+                _weak_suffix(self.name)
+                and (self.product or self.owned or self.platform or self.coordinated == "model")
+                and not ((self.agent or self.org_cue) and not self.product)
             ):
                 return "model"  # "Google Cloud's Vertex AI", "Apple Intelligence": a product
-            return self.suffix
+            return self.suffix  # "Norway's Halvard AI said ...": the company
         if self.product or is_versioned(self.name):
             return "model"
         labels = self.labels or Counter()
@@ -671,13 +713,19 @@ class _Mention:
                 votes[_LABEL_KIND[label]] += n
         if self.coordinated:
             votes[self.coordinated] += 2  # listed with places or products: one of them
+        if self.org_cue:
+            votes["vendor"] += 2 * self.org_cue  # "shares of UBS", "Jefferies analysts said"
         if not votes:
             return ""
         kind = votes.most_common(1)[0][0]
+        if kind in ("person", "place") and self.org_cue and votes["vendor"] >= votes[kind]:
+            kind = "vendor"  # a tie: what only organisations have outweighs the label
         if kind in ("person", "place") and self.org_apposition and votes["vendor"] >= votes[kind]:
             kind = "vendor"  # a tie: the text calls it an organisation, the model a person
         if kind == "person" and len(_words(self.name)) < 2:
             return ""  # a lone word taken for a person is more often a company or a slip
+        if kind == "person" and not self.person_cue and all(map(is_common_word, _words(self.name))):
+            return ""  # "Dark Mode": everyday words, and nothing but the label says a person
         if kind == "person" and any(c.isdigit() for c in self.name):
             return "model"  # "Vantor V9": people's names carry no numbers, product names do
         if kind == "vendor" and self.possessed and len(_words(self.name)) == 1:
@@ -799,8 +847,10 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, st
             words.pop(0)
         if len(words) == 2 and words[0].endswith("ing"):
             continue  # "Advancing AI", "Computing Systems": a verb, not a name
-        if _ARTICLE_BEFORE.search(sentence[max(0, m.start() - 6) : m.start()]) and (
-            _NOUN_AFTER.match(sentence, m.end())
+        if (
+            _ARTICLE_BEFORE.search(sentence[max(0, m.start() - 6) : m.start()])
+            and _NOUN_AFTER.match(sentence, m.end())
+            and not board_suffix(" ".join(words))  # "the Quarry Eval results": the ranking's
         ):
             continue  # "the Quebec AI institute": a name's words used as an adjective
         if len(words) >= 2 and not all(w.lower() in lower_words for w in words[:-1]):
@@ -810,7 +860,41 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, st
             out.extend(
                 (n, _INVESTOR_CUE) for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names"))
             )
+    for cue in (*_NAMING_CUES, _APPOSITION_CUE):  # "shares of Corbel", "on the X benchmark"
+        for m in cue.finditer(sentence):
+            words = _words(m.group("name"))
+            while words and (words[0].lower() in STOPWORDS or words[0].lower() in GENERIC):
+                words.pop(0)
+            if words and (len(words) > 1 or words[0].lower() not in lower_words):
+                out.append((" ".join(words), ""))
     return out
+
+
+# Phrasings that name an organisation, a ranking, a place or a person whatever the recogniser
+# reads: the name is proposed, and its kind is decided from all its sentences like any other's.
+_NAMING_CUES = (
+    re.compile(
+        r"(?:(?:based|headquartered|located|offices?|campus|cent(?:re|er)s?|plants?|factory|"
+        r"facility)\s+(?:in|near|outside)|\b(?:near|outside|(?:north|south|east|west)\s+of))"
+        r"\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})(?![\w-])"
+    ),
+    re.compile(
+        r"(?<![\w&.'’-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){1,2})(?=" + _PERSON_ROLE + ")"
+    ),
+    re.compile(r"\b(?i:shares|stock)\s+of\s+(?:the\s+)?(?P<name>" + _NAME + ")"),
+    re.compile(
+        r"\b(?i:analysts?|economists?|strategists?)\s+at\s+(?:the\s+)?(?P<name>" + _NAME + ")"
+    ),
+    re.compile(
+        r"(?<![\w&.'’-])(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,2})\s+"
+        r"(?:analysts?\s+(?:said|say|says|wrote|expect|expects|estimate|noted|[A-Z])|"
+        r"(?:benchmark|leaderboard)s?\b)"
+    ),
+    re.compile(
+        r"\b(?i:scor(?:ed|es|ing)|placed|ranks?|ranked|came|finished)\s+(?:[\w.%-]+\s+){0,3}?"
+        r"on\s+(?:the\s+)?(?P<name>" + _NAME + r")(?![\w-])"
+    ),
+)
 
 
 # What owns a product: a possessive pronoun, a company's name ("Microsoft Azure", "Apple's
@@ -872,7 +956,8 @@ def _owned_context(sentence: str, name: str) -> bool:
 
 _PLACE_BEFORE = re.compile(
     r"(?:based|headquartered|located|situated|registered|offices?|campus|cent(?:re|er)s?|sites?|"
-    r"plants?|factory|hub|facility|opened|moved|relocated|expanded)\s+(?:in|near|outside)\s+$"
+    r"plants?|factory|hub|facility|opened|moved|relocated|expanded)\s+(?:in|near|outside)\s+$|"
+    r"\b(?:built|constructed|located|sited)\s+at\s+$"  # "built at Pelotas"; not "analysts at"
 )
 
 # A company described by where it is: "an Oslo startup", "the Oslo video startup".
@@ -893,6 +978,12 @@ _VERSION_AFTER = re.compile(
 # Last words that end products' names as often as companies' ("Vertex AI", "Apple
 # Intelligence", "Private Cloud Compute"): the suffix gives way to a product's phrasing.
 _WEAK_SUFFIXES = frozenset(_wordlist("AI Intelligence Cloud Compute Data"))
+
+
+def board_suffix(name: str) -> bool:
+    """Whether a name ends as a ranking's does, before any version ("Tollway Bench v2")."""
+    words = _words(_VERSIONED.sub("", name))
+    return len(words) >= 2 and words[-1] in BOARD_SUFFIXES
 
 
 def _weak_suffix(name: str) -> bool:
@@ -938,8 +1029,14 @@ _POSSESSOR_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w&.-]*(?:['’]s|(?<=s)['’])
 _ORG_APPOSITION = re.compile(
     r",\s+(?:(?:an?|the)\s+(?:(?:[a-z][\w.-]*|[A-Z][\w.-]*)\s+){0,3}?(?:institute|university|"
     r"lab|laboratory|startup|start-up|company|firm|developer|[a-z]*maker|group|regulator|agency|"
-    r"utility|broadcaster|publisher|non-profit|nonprofit|foundation|consultancy)(?![\w'’-])|"
+    r"utility|broadcaster|publisher|non-profit|nonprofit|foundation|consultancy|bank|lender|"
+    r"insurer|brokerage)(?![\w'’-])|"
     r"(?:based|headquartered)\s+in\b)"  # "a U.S. drugmaker"; "Kairo Silicon, based in Seoul,"
+)
+_APPOSITION_CUE = re.compile(
+    r"(?<![\w&.'’-])(?P<name>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2})(?="
+    + _ORG_APPOSITION.pattern
+    + ")"
 )
 # An organisation by who works for it: "the chief executive of Quora" (not "the president of
 # France": a country has a president too).
@@ -1001,7 +1098,9 @@ def _in_place(sentence: str, start: int, end: int) -> bool:
     if re.match(r"\s+[A-Z\d]|['’]", sentence[end : end + 2]):
         return False  # "in Kestrel" of "in Kestrel Video 2", "in Orvane's lab": another name
     after = re.match(r"\s+([a-z]+)", sentence[end : end + 30])
-    return after is None or after.group(1) not in _HELD_AFTER
+    return after is None or not (
+        after.group(1) in _HELD_AFTER or after.group(1) in _NOT_PLACE_AFTER
+    )
 
 
 def _place_context(sentence: str, name: str) -> bool:
@@ -1021,12 +1120,132 @@ def _place_context(sentence: str, name: str) -> bool:
     return False
 
 
+# What only organisations have, written around a name: shares, analysts, staff, a chief
+# ("shares of Corbel", "analysts at Vexmoor", "Vexmoor analysts said", "Vexmoor's chief
+# executive"). A place has none of them, and no person is "shares of" anything. Not "Oslo
+# staff" or "Tokyo shares": a place's name modifies those nouns, so they count only with a
+# possessive, as "Tokyo's shares" would not be written.
+_ORG_CUE_BEFORE = re.compile(
+    r"\b(?i:(?:shares|stock|shareholders|bonds)\s+of|stake\s+in|"  # not "listed in Hong Kong"
+    r"(?:analysts?|economists?|strategists?|researchers|engineers|executives?|employees|"
+    r"spokes(?:man|woman|person)|lawyers|customers|clients|chief executive|CEO|CFO|CTO)\s+"
+    r"(?:at|of))\s+(?:the\s+)?$"  # not "the founders of the United States"
+)
+_ORG_CUE_AFTER = re.compile(
+    r"^(?:\s+(?i:analysts?|economists?|strategists?|spokes(?:man|woman|person)|shareholders)\b|"
+    r"['’]s?\s+(?:(?:own|new|former|top)\s+)?(?i:analysts?|economists?|strategists?|shares|"
+    r"stock|shareholders|spokes(?:man|woman|person)|chief executive|chief \w+ officer|CEO|"
+    r"CFO|CTO|COO|executives|employees|staff|board)\b)"
+)
+# What companies do, for a name that ends like one ("Halvard AI"): it speaks, raises, hires
+# and ships, owns a model, takes a round. "Vertex AI" and "Apple Intelligence", products
+# named the same way, are run on and offered through instead (see `_platform_context`).
+_AGENT_AFTER = re.compile(
+    r"^(?:,?\s+(?:has\s+|had\s+|have\s+|also\s+|then\s+)?(?:said|says|announced|raised|hired|"
+    r"acquired|reported|employs|declined|denied|confirmed|agreed|signed|released|launched|"
+    r"unveiled|introduced|shipped|plans|expects|builds|makes|sells|develops|was founded|"
+    r"is based|is headquartered)\b|"
+    r"['’]s?\s+(?:(?:own|new|latest|first|flagship)\s+)?(?:[\w-]+\s+){0,2}?(?:models?|"
+    r"chatbots?|apps?|API|products?|investors|backers|funding|round)\b)"
+)
+_AGENT_BEFORE = re.compile(
+    r"\b(?i:(?:round|investment|stake|invested|investing)\s+in|backed|acquired|"
+    r"(?:co-)?founded|chief executive of|CEO of)\s+(?:the\s+)?$"
+)
+# A ranking, by how results are written: "scored 71% on X", "placed second on X", "tops
+# X", "at the top of X", or the noun after it: "the X benchmark", "X leaderboard".
+_BOARD_BEFORE = re.compile(
+    r"(?:\b(?i:scor\w*|rank(?:s|ed)?|plac(?:ed|es)|came|finished)|\d\s*(?:%|percent|points?))"
+    r"\s+(?:[\w.%-]+\s+){0,3}?on\s+(?:the\s+)?$|\b(?i:tops|topped|top\s+of)\s+(?:the\s+)?$"
+)
+_BOARD_AFTER = re.compile(
+    r"^\s+(?:benchmarks?|leaderboards?|index|suite|rankings?|evals?|evaluations?|scores?|"
+    r"results)\b"  # "the X results": a company's are "X's results"
+)
+# Nouns after "in X" that make X something other than a place ("in the X results").
+_NOT_PLACE_AFTER = frozenset(
+    _wordlist(
+        "benchmark benchmarks leaderboard leaderboards rankings ranking results index round edition"
+    )
+)
+# Where something is without a verb of place: "near Porto Alegre", "south of Pune", "in
+# Curitiba". A bare "in" is the weaker cue: products are used "in" too ("edit in Slack").
+_NEAR_BEFORE = re.compile(
+    r"(?<![\w-])(?i:near|outside|around|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
+    r"\s+$"
+)
+_BARE_IN_BEFORE = re.compile(r"(?<![\w-])(?i:in)\s+$")
+
+
+# A portfolio after an office: "Minister of Digital Affairs", "Secretary for Energy".
+_PORTFOLIO_BEFORE = re.compile(
+    r"\b(?:Minister|Secretary|Commissioner)\s+(?:of|for)\s+(?:the\s+)?(?:State\s+for\s+)?$"
+)
+
+
+def _portfolio(sentence: str, name: str) -> bool:
+    """Whether every mention of the name in the sentence is an office's portfolio."""
+    written = list(_name_pattern(name).finditer(sentence))
+    return bool(written) and all(
+        _PORTFOLIO_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]) for m in written
+    )
+
+
+def _org_cue_context(sentence: str, name: str) -> bool:
+    """Whether the sentence gives the name shares, analysts or staff ("shares of Corbel")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _ORG_CUE_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            return True
+        if _ORG_CUE_AFTER.match(sentence[m.end() : m.end() + 40]):
+            return True
+    return False
+
+
+def _agent_context(sentence: str, name: str) -> bool:
+    """Whether the sentence has the name do what companies do ("Halvard AI said")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if _AGENT_AFTER.match(sentence[m.end() : m.end() + 60]):
+            return True
+        if _AGENT_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            return True
+    return False
+
+
+def _board_context(sentence: str, name: str) -> bool:
+    """Whether the sentence writes the name as a ranking ("placed second on X")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if re.match(r"\s*[A-Z\d]", sentence[m.end() : m.end() + 2]):
+            continue  # part of a longer name
+        if _BOARD_AFTER.match(sentence[m.end() : m.end() + 20]):
+            return True
+        if _BOARD_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
+            return True
+    return False
+
+
+def _near_place_votes(sentence: str, name: str) -> int:
+    """Place votes from a bare locative before the name: 2 for "near X", 1 for "in X"."""
+    votes = 0
+    for m in _name_pattern(name).finditer(sentence):
+        before = sentence[max(0, m.start() - 50) : m.start()]
+        near = _NEAR_BEFORE.search(before)
+        if not (near or _BARE_IN_BEFORE.search(before)) or _IN_HOLDING_BEFORE.search(before):
+            continue
+        if re.match(r"\s+[A-Z\d]|['’]", sentence[m.end() : m.end() + 2]):
+            continue  # "in Kestrel Video 2", "in Orvane's lab": another name
+        after = re.match(r"\s+([a-z]+)", sentence[m.end() : m.end() + 30])
+        if after and (after.group(1) in _HELD_AFTER or after.group(1) in _NOT_PLACE_AFTER):
+            continue
+        votes = max(votes, 2 if near else 1)
+    return votes
+
+
 def _person_context(sentence: str, name: str) -> bool:
     """Whether the sentence uses a full name as a person's ("X, who founded", "said X")."""
     for m in _name_pattern(name).finditer(sentence):
         if _PERSON_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
             return True
-        if _PERSON_AFTER.match(sentence[m.end() : m.end() + 20]):
+        if _PERSON_AFTER.match(sentence[m.end() : m.end() + 80]):
             return True
     return False
 
@@ -1132,6 +1351,60 @@ def _ordinary_words(mentions: dict[str, _Mention], in_sentence: dict[str, list[s
     return candidates - named
 
 
+def _headline_line(sentence: str, start: int) -> bool:
+    """Whether the line holding sentence[start] is a headline: short, most words capitalised,
+    no closing full stop ("Dutch Regulator Fines Brenholt Bank; Shares Slip")."""
+    line_start = sentence.rfind("\n", 0, start) + 1
+    line_end = sentence.find("\n", start)
+    line = sentence[line_start : line_end if line_end >= 0 else len(sentence)]
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(words) <= 24 and not line.rstrip().endswith(".") and capitalised >= 0.6 * len(words)
+
+
+def _ordinary(word: str, lower_words: frozenset[str]) -> bool:
+    """Whether a capitalised word is an everyday word: common in English, or written in lower
+    case in the document in some form ("Approves" beside "approved")."""
+    low = word.lower()
+    stem = re.sub(r"(?:es|ed|ing|s|d)$", "", low)
+    forms = {low, stem, stem + "s", stem + "es", stem + "ed", stem + "d", stem + "ing"}
+    return zipf(low) >= 4.0 or bool(forms & lower_words)
+
+
+def _headline_phrases(
+    mentions: dict[str, _Mention], in_sentence: dict[str, list[str]], lower_words: frozenset[str]
+) -> set[str]:
+    """Keys of unlisted names written only in headline-cased lines whose first or last word is
+    an everyday one ("Shares Slip", "Maharashtra Approves", "Cheaper Models"): a headline
+    capitalises every word, so nothing says the run is a name; and everyday words joined by
+    "and" anywhere ("Business and Enterprise"). Names the recogniser reads as places are kept
+    ("New Delhi" in a title), and so are suffixed or versioned names."""
+    where: dict[str, list[str]] = {}
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            where.setdefault(k, []).append(s)
+    out: set[str] = set()
+    for k, m in mentions.items():
+        words = [w for w in _words(m.name) if w.lower() not in STOPWORDS]
+        if m.prior or m.suffix or m.investor or m.place or len(words) < 2 or is_versioned(m.name):
+            continue
+        if re.search(r"\s(?:and|&)\s", m.name) and all(_ordinary(w, lower_words) for w in words):
+            out.add(k)  # "Business and Enterprise": two everyday words joined, not a firm
+            continue
+        labels = m.labels or Counter()
+        if labels["GPE"] + labels["LOC"] > sum(labels.values()) / 2:
+            continue
+        if not (_ordinary(words[0], lower_words) or _ordinary(words[-1], lower_words)):
+            continue
+        if all(
+            _headline_line(s, w.start())
+            for s in where.get(k, ())
+            for w in _name_pattern(m.name).finditer(s)
+        ):
+            out.add(k)
+    return out
+
+
 _VENDOR_ALIASES = tuple(sorted({a for v in VENDORS.values() for a in v}, key=len, reverse=True))
 
 
@@ -1224,6 +1497,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 continue  # "permissive (Apache 2.0, MIT)": listed with one
             if key not in _KNOWN and _part_of_known(s, name, sentences[s]):
                 continue  # "Humanity" of "Humanity's Last Exam", "Verified" of "SWE-bench Verified"
+            if key not in _KNOWN and _portfolio(s, name):
+                continue  # "Minister of Digital Affairs": an office's field, not a name
             prior = _KNOWN.get(key)
             m = mentions.setdefault(
                 key,
@@ -1286,11 +1561,24 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if 2 <= len(_words(m.name)) <= 3 and not m.suffix and _person_context(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["PERSON"] += 2  # the phrasing outweighs one reading as a place
+                m.person_cue = True
             if not m.suffix and _place_context(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["GPE"] += 2  # "based in Oslo" outweighs one reading as a company
+            if _org_cue_context(s, m.name):
+                m.org_cue += 1  # "shares of UBS", "Jefferies analyst ...": no place or person
+            if m.suffix and _agent_context(s, m.name):
+                m.agent = True  # "Halvard AI said": the company, whatever owns it
+            if not m.suffix and _board_context(s, m.name):
+                m.board += 1  # "placed second on Halcyon": a ranking, not a place
+            if not (m.suffix or m.board or m.org_cue):
+                near = _near_place_votes(s, m.name)
+                if near:
+                    m.labels = m.labels or Counter()
+                    m.labels["GPE"] += near  # "near Porto Alegre"; "in Curitiba" counts less
 
     vetoed |= _ordinary_words(mentions, in_sentence)  # "Media reports", "the Times"
+    vetoed |= _headline_phrases(mentions, in_sentence, lower_words)  # "Shares Slip"
     for k, m in mentions.items():
         head = org_head(m.name)
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
@@ -1520,8 +1808,8 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
                 alias[tail] = key
         if kinds.get(key) == "person" and len(_words(m.name)) >= 2:
             sk = entity_key(_words(m.name)[-1])
-            if sk in mentions and not mentions[sk].prior:
-                alias[sk] = key
+            if sk in mentions and not mentions[sk].prior and kinds.get(sk) != "place":
+                alias[sk] = key  # not "Mumbai" onto "Navi Mumbai" taken for a person
     return alias
 
 

@@ -1,0 +1,154 @@
+"""Kinds from the sentence around a name (issue 16): what a company does, what only an
+organisation has, how rankings and places are written, and headline runs that are no names.
+Every text is invented for this file; none is from the eval sets."""
+
+from __future__ import annotations
+
+import json
+
+from kb.entities import recognise
+from tests.conftest import ROOT
+
+
+def kinds(*texts: str) -> dict[str, str]:
+    """name -> kind over the texts read as one document's passages."""
+    return {e.name: e.kind for found in recognise(list(texts)) for e in found}
+
+
+def test_a_company_ending_in_ai_is_a_vendor_even_when_a_place_owns_it():
+    found = kinds(
+        "Norway's Quillmark AI released Tarn Voice 3 on Monday. Quillmark AI said the model "
+        "was trained on licensed audio. Investors in Quillmark AI include Sable Ridge Capital."
+    )
+    assert found["Quillmark AI"] == "vendor"
+    assert found["Tarn Voice 3"] == "model"
+    assert found["Sable Ridge Capital"] == "investor"
+
+
+def test_a_product_ending_in_ai_stays_a_product_where_models_run_on_it():
+    found = kinds(
+        "Pictor 2 is available on Lumio AI, Kessel Cloud's platform for developers. "
+        "Customers deploy Pictor 2 through Lumio AI."
+    )
+    assert found.get("Lumio AI") == "model"
+
+
+def test_shares_and_analysts_make_an_organisation_not_a_place():
+    found = kinds(
+        "Shares of Corbel fell 4% in Zurich after analysts at Vexmoor said the deal was too "
+        "expensive. Vexmoor analysts expect more cuts."
+    )
+    assert found["Corbel"] == "vendor"
+    assert found["Vexmoor"] == "vendor"
+    assert found["Zurich"] == "place"
+
+
+def test_a_bank_or_an_analyst_firm_in_a_dateline_story_is_no_place():
+    found = kinds(
+        "ZURICH, March 3 (Wirex) - Shares of KBX rose 2% after KBX analysts raised their "
+        "forecast. The Zurich-based KBX said it would lend $1 billion to data-centre builders."
+    )
+    assert found["KBX"] == "vendor" and found["Zurich"] == "place"
+    assert "Wirex" not in found
+
+
+def test_banks_and_universities_are_organisations_and_fold_their_short_name():
+    found = kinds(
+        "Brenholt Bank said it would cut 300 jobs in Rotterdam. Brenholt analyst Pieter Smit "
+        "said margins were thin. Its adviser, Joost Eelman of the University of Tarsk, agreed."
+    )
+    assert found["Brenholt Bank"] == "vendor"
+    assert "Brenholt" not in found  # the bare head folds onto the bank
+    assert found["Pieter Smit"] == "person"
+    assert found.get("University of Tarsk", "vendor") == "vendor"
+    assert found["Rotterdam"] == "place"
+
+
+def test_how_results_are_written_makes_a_leaderboard():
+    found = kinds(
+        "The model scored 71% on the Garnet Reasoning Suite and placed second on Tollway "
+        "Bench, ahead of rivals in the Quarry Eval results. On the Halcyon benchmark, Orel-5 "
+        "leads; the Halcyon leaderboard is updated weekly."
+    )
+    for board in ("Garnet Reasoning Suite", "Tollway Bench", "Quarry Eval", "Halcyon"):
+        assert found.get(board) == "leaderboard", (board, found)
+    assert found["Orel-5"] == "model"
+
+
+def test_a_benchmark_named_like_a_product_is_a_leaderboard_not_a_company():
+    found = kinds(
+        "Nvidia's chips swept the Grindstone Inference results, and AMD submitted its MI355X "
+        "to Grindstone Inference for the first time."
+    )
+    assert found["Grindstone Inference"] == "leaderboard"
+    found = kinds("Nvidia led in the latest Pallor Training round, ahead of Google.")
+    assert found.get("Pallor Training") != "place"  # "in the X round" is no location
+
+
+def test_near_and_built_at_are_places_but_analysts_at_is_not():
+    found = kinds(
+        "The plant will be built at Pelotas, near Porto Alegre. Analysts at Quorum Desk said "
+        "the site was well chosen."
+    )
+    assert found["Pelotas"] == "place"
+    assert found["Porto Alegre"] == "place"
+    assert found.get("Quorum Desk") == "vendor"
+
+
+def test_a_person_described_by_their_job_is_a_person():
+    found = kinds(
+        "Kessel Labs hired Idris Vantongeren, a former Orbis Health researcher, to run "
+        "its new office."
+    )
+    assert found.get("Idris Vantongeren") == "person"
+    assert found["Kessel Labs"] == "vendor"
+
+
+def test_headline_runs_with_everyday_words_are_no_names():
+    found = kinds(
+        "Dutch Regulator Fines Brenholt Bank Over Chatbot; Shares Slip\n"
+        "The regulator fined Brenholt Bank on Monday. Shares of Brenholt Bank fell 2%.",
+        "Maharashtra Approves Rs 9,000 Crore Plant Near Nagpur\n"
+        "The state cabinet approved the plant near Nagpur on Monday.",
+    )
+    assert found["Brenholt Bank"] == "vendor" and found["Nagpur"] == "place"
+    assert not {"Shares Slip", "Maharashtra Approves"} & set(found), found
+
+
+def test_an_offices_portfolio_and_a_command_line_tool_are_no_names():
+    found = kinds(
+        "Minister of Digital Affairs Ewa Brzeg said the cluster in Gdynia would open in 2027. "
+        "Trellis 3 ships today with a faster CLI."
+    )
+    assert not {"Digital Affairs", "CLI"} & set(found), found
+    assert found["Gdynia"] == "place"
+
+
+def test_a_place_is_not_folded_onto_a_name_ending_with_it():
+    found = kinds(
+        "Navi Mumbai and Pune will host the new data centres, while Mumbai remains the "
+        "largest market."
+    )
+    assert found.get("Mumbai") == "place"
+
+
+def test_the_second_held_out_entity_set_is_well_formed():
+    from eval.entities_eval import read_gold
+
+    folder = ROOT / "eval" / "entity_docs_test2"
+    lines = (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    docs = [json.loads(line)["doc"] for line in lines if line.strip()]
+    assert len(docs) == 5 and all((folder / d).is_file() for d in docs)
+    kinds_used = {g.kind for g in read_gold(folder)}
+    assert kinds_used == {"vendor", "investor", "model", "leaderboard", "person", "place"}
+
+
+def test_everyday_words_are_no_person_or_firm_without_other_evidence():
+    found = kinds(
+        "Quillo Desk 7.1 is available today for all Business and Enterprise customers.\n"
+        "- Dark Mode is now on by default in the admin console.\n"
+        "Quillo Labs is based in Wellington, said Mark Hill, its chief executive."
+    )
+    assert not {"Business and Enterprise", "Dark Mode"} & set(found), found
+    assert found["Mark Hill"] == "person"  # everyday words, but the phrasing says a person
+    assert found["Quillo Labs"] == "vendor" and found["Wellington"] == "place"
