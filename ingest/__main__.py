@@ -156,6 +156,11 @@ def _summary(report: dict) -> str:
             lines.append(f"  FAILED     {f['source']}: {f['error']}{hint}")
     for s in report["skipped"]:
         lines.append(f"  skipped    {s['source']}: {s['reason']}")
+    if report.get("retagged_documents"):
+        lines.append(
+            f"  re-tagged {report['retagged_documents']} stored documents with the new entity "
+            "recogniser (no re-embedding)"
+        )
     if report.get("repaired_chunks"):
         lines.append(
             f"  repaired an interrupted ingest: removed {report['repaired_chunks']} orphan chunks"

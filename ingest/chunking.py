@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ingest.timing import stage
@@ -88,6 +88,16 @@ def _units(doc: Document, size: int) -> Iterator[_Unit]:
                 yield _Unit(a, b, page, heading)
 
 
+def entity_tags(title: str, texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """The stored entity tags of each chunk of one document (its chunk texts, in order).
+
+    One batch per document: a name's kind and folding are decided from the whole document,
+    each chunk read with its document's title. A re-tag after a recogniser upgrade calls
+    this on the stored chunk texts, so its tags equal a fresh ingest's."""
+    with stage("extract"):
+        return [tags(found) for found in recognise([f"{title}\n{text}" for text in texts])]
+
+
 def _too_many_chunks(doc: Document, limit: int) -> LoadError:
     return LoadError(
         doc.source,
@@ -138,9 +148,7 @@ def chunk_document(
     if len(groups) > max_chunks:
         raise _too_many_chunks(doc, max_chunks)
 
-    # one batch per document: a name's kind and folding are decided from the whole document
-    with stage("extract"):
-        entities = recognise([f"{doc.title}\n{doc.text[g[0].start : g[-1].end]}" for g in groups])
+    entities = entity_tags(doc.title, [doc.text[g[0].start : g[-1].end] for g in groups])
     chunks = []
     for index, group in enumerate(groups):
         start, end = group[0].start, group[-1].end
@@ -158,7 +166,7 @@ def chunk_document(
                 publisher=doc.publisher,
                 page=group[0].page,
                 content_hash=doc.content_hash,
-                entities=tags(entities[index]),
+                entities=entities[index],
             )
         )
     return chunks

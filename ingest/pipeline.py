@@ -8,6 +8,11 @@ Old versions' chunks are deleted at the end of the run, after the store has move
 revision: a reader that took its view of the registry before a document switched versions
 still finds that version's chunks, and any reader that looks after the deletions start sees
 the new revision and reloads the registry first.
+
+A recogniser upgrade (kb.entities.RECOGNISER_VERSION) re-tags the documents stored before
+it, at the end of the next ingest, from their stored chunk texts: their vectors and ids stay.
+Tags are rewritten in place first, then each record is stamped with the version, then the
+manifest once all are done; a crash leaves the rest to the next run (see kb.store).
 """
 
 from __future__ import annotations
@@ -18,22 +23,23 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
-from ingest.chunking import chunk_document
+from ingest.chunking import chunk_document, entity_tags
 from ingest.http import FetchPolicy
 from ingest.loaders import Loaded, load_url, loader_for
 from ingest.sources import Input, Skipped, discover, doc_id_for
 from ingest.timing import StageTimer, stage, switch_stage
 from kb.dates import dateline_date
 from kb.embedders import Embedder
+from kb.entities import RECOGNISER_VERSION
 from kb.errors import KBError, LoadError
-from kb.factstore import FactIndex, extracted
+from kb.factstore import FactIndex, document_chunks, extracted
 from kb.keyword import KeywordDelta, KeywordIndex, delta_path, index_text
 from kb.lock import WriteLock, lock_path
 from kb.marketfacts import extract_facts
@@ -50,6 +56,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _PREFETCH = 8  # files parsed ahead of the one being embedded
 _WRITE_BATCH = 256  # chunks embedded and stored together (bounds memory on huge corpora)
+_RETAG_BATCH = 256  # chunks re-tagged and written together
 
 
 @dataclass
@@ -77,6 +84,7 @@ class IngestReport:
     chunks_added: int = 0
     seconds: float = 0.0
     repaired_chunks: int = 0
+    retagged_documents: int = 0  # stored documents re-tagged by a newer recogniser
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -103,6 +111,7 @@ class IngestReport:
             ],
             "seconds": round(self.seconds, 3),
             "repaired_chunks": self.repaired_chunks,
+            "retagged_documents": self.retagged_documents,
             "files": [r.to_json() for r in self.results],
         }
 
@@ -270,12 +279,13 @@ class Ingestor:
             report.results.extend(self._remove(remove))
         self._stale = {}
         self._process(items, report)
+        report.retagged_documents = self._retag()
         with stage("write"):
             if self._stale:
                 self.store.begin_write()  # readers reload the registry before chunks go
                 for doc_id, content_hash in self._stale.items():
                     self.store.delete_stale_chunks(doc_id, content_hash)
-            revision = self.store.end_write(last_ingest=_now())
+            revision = self.store.end_write(last_ingest=_now(), recogniser=RECOGNISER_VERSION)
         with stage("index"):
             self._rebuild_keyword_index(revision)
             self._save_registry_cache()
@@ -532,6 +542,7 @@ class Ingestor:
             path=path,
             ingested_at=_now(),
             date_inferred=inferred is not None,
+            recogniser=RECOGNISER_VERSION,
         )
         original = self.registry.stored_with_hash(content_hash, exclude=doc_id)
         similar = 1.0
@@ -567,15 +578,73 @@ class Ingestor:
             max_chunks=self.settings.max_document_chunks,
         )
         switch_stage("extract")  # all that follows until the chunks are embedded
-        facts = extract_rankings(chunks) if names_a_leaderboard(chunks) else []
-        market = extract_facts(chunks)
-        record = DocRecord(
-            **{**record.__dict__, "chunks": len(chunks), "rankings": facts_to_json(facts)}
-        )
+        rankings, market = _read_facts(chunks)
+        record = DocRecord(**{**record.__dict__, "chunks": len(chunks), "rankings": rankings})
         status = "updated" if old else "added"
         # claim the content now so a second copy later in this run is seen as a duplicate
         self.registry[doc_id] = record
         return _Pending(item, doc, record, chunks, status, market)
+
+    # --- re-tagging after a recogniser upgrade ----------------------------------------------
+
+    def _retag(self) -> int:
+        """Re-tag the stored documents whose chunks another recogniser version tagged, from
+        their stored chunk texts (no embedding); returns how many. Nothing is read when the
+        manifest says every document is tagged by this version (the usual run)."""
+        if self.store.tagged_by == RECOGNISER_VERSION:
+            return 0
+        todo = {
+            doc_id: record
+            for doc_id, record in self.registry.items()
+            if record.status == "stored" and record.recogniser != RECOGNISER_VERSION
+        }
+        if not todo:
+            return 0
+        log.info("re-tagging %d documents (recogniser version %s)", len(todo), RECOGNISER_VERSION)
+        done = 0
+        self.progress("re-tagging", 0, len(todo))
+        with stage("write"):  # reading chunks back; recognition counts as "extract"
+            batch: list[list[Chunk]] = []
+            for chunks in document_chunks(self.store, {d: r.content_hash for d, r in todo.items()}):
+                batch.append(chunks)
+                if sum(map(len, batch)) >= _RETAG_BATCH:
+                    done += self._retag_batch(batch, todo)
+                    batch = []
+                    self.progress("re-tagging", done, len(todo))
+            done += self._retag_batch(batch, todo)
+        self.progress("re-tagging", len(todo), len(todo))
+        return done
+
+    def _retag_batch(self, batch: list[list[Chunk]], todo: dict[str, DocRecord]) -> int:
+        """Recognise a few documents' chunks again (each document in one batch, as chunking
+        does), write the tags that changed, then stamp the records: a crash before the
+        stamp leaves them to be re-tagged again. What reads the tags follows: the keyword
+        index (their rows written again), rankings in the record, market facts."""
+        changed: dict[str, tuple[str, ...]] = {}
+        records: list[DocRecord] = []
+        retagged: list[Chunk] = []
+        for old in batch:
+            fresh = entity_tags(old[0].title, [c.text for c in old])
+            chunks = [replace(c, entities=t) for c, t in zip(old, fresh, strict=True)]
+            changed.update(
+                (c.chunk_id, c.entities)
+                for c, o in zip(chunks, old, strict=True)
+                if c.entities != o.entities
+            )
+            with stage("extract"):
+                rankings, market = _read_facts(chunks)
+            record = replace(todo[old[0].doc_id], recogniser=RECOGNISER_VERSION, rankings=rankings)
+            self._new_facts[record.doc_id] = (record.content_hash, market)
+            records.append(record)
+            retagged.extend(chunks)
+        self.store.set_chunk_entities(changed)
+        if self._keyword_delta is not None:  # their rows replace the saved ones, as an update's
+            with stage("index"):
+                self._keyword_delta.add_chunks(retagged)
+        self.store.put_documents(records)
+        for record in records:
+            self.registry[record.doc_id] = record
+        return len(records)
 
     def _near_duplicate(self, doc_id: str, minhash: str) -> tuple[DocRecord | None, float]:
         """The stored document this text is a lightly edited copy of (syndication), if any.
@@ -720,6 +789,13 @@ class Ingestor:
         """Save a whole index; the delta of the one it replaces no longer applies."""
         index.save(self.settings.keyword_dir())
         delta_path(self.settings.keyword_dir()).unlink(missing_ok=True)
+
+
+def _read_facts(chunks: list[Chunk]) -> tuple[str, list]:
+    """What a document's chunks say that its record and the fact index keep: its ranking
+    facts (as the record's JSON) and its market facts. Both read the chunks' entity tags."""
+    facts = extract_rankings(chunks) if names_a_leaderboard(chunks) else []
+    return facts_to_json(facts), extract_facts(chunks)
 
 
 class _Lazy:

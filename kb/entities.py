@@ -29,6 +29,12 @@ from kb.text import STOPWORDS, sentence_spans
 from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
 from kb.wordstats import is_common_word, zipf
 
+# Bump by hand whenever `recognise` (or what it reads: the lists, rules, the NER model) can
+# give other entities for the same text: the next ingest then re-tags every stored chunk
+# from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
+# filter and timelines see the new recogniser's names in documents stored before it.
+RECOGNISER_VERSION = 1
+
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
     "Google": ("Google", "Google DeepMind", "DeepMind", "Alphabet"),

@@ -7,6 +7,11 @@ Three collections per knowledge base:
   chunks are *live* only while their `content_hash` equals the registry's, so a reader never
   sees a mix of two versions, and chunks left behind by an interrupted write are orphans that
   `repair()` removes.
+  A chunk's entity tags are the one field rewritten in place: when the recogniser changes,
+  an ingest re-tags stored chunks (`set_chunk_entities`), then stamps each document's record
+  with the recogniser's version, then the manifest (`end_write(recogniser=...)`) once every
+  document is re-tagged; a crash in between leaves records or a manifest of the old
+  version, and the next ingest re-tags what is left.
 - `<name>-feeds`: one record per news-feed subscription and its refresh state (created on
   first use). It lives with the store so every process using a Chroma server shares it, and
   it survives `reset()`: subscriptions are settings, not derived data.
@@ -71,6 +76,7 @@ class DocRecord:
     original_hash: str = ""  # for a duplicate: the content hash of the original it matched
     rankings: str = ""  # its ranking facts as JSON ("" when stored before they were extracted)
     date_inferred: bool = False  # `published` read from the text's opening, not a date line
+    recogniser: int = 0  # the kb.entities.RECOGNISER_VERSION its chunks were tagged by (0: older)
 
     def to_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "doc_id"}
@@ -751,14 +757,23 @@ class ChromaStore:
         self._write_manifest(manifest)
         return int(manifest["revision"])
 
-    def end_write(self, *, last_ingest: str) -> int:
-        """Mark the write finished under a new revision (readers notice and reload); returns it."""
+    def end_write(self, *, last_ingest: str, recogniser: int | None = None) -> int:
+        """Mark the write finished under a new revision (readers notice and reload); returns it.
+        `recogniser`: the version every stored document's chunks are now tagged by."""
         manifest = self.manifest
         manifest["revision"] = int(manifest.get("revision", 0)) + 1
         manifest["state"] = "clean"
         manifest["last_ingest"] = last_ingest
+        if recogniser is not None:
+            manifest["recogniser"] = recogniser
         self._write_manifest(manifest)
         return int(manifest["revision"])
+
+    @property
+    def tagged_by(self) -> int:
+        """The recogniser version every stored document was tagged by, as the last ingest
+        that finished left it (0: not known, so each record's own version decides)."""
+        return int(self.manifest.get("recogniser", 0))
 
     @property
     def interrupted(self) -> bool:
@@ -886,6 +901,19 @@ class ChromaStore:
                     embeddings=embeddings[i : i + self._max_batch],
                     documents=[c.text for c in part],
                     metadatas=[chunk_metadata(c) for c in part],
+                )
+            except Exception as exc:
+                raise self._unavailable(exc) from exc
+
+    def set_chunk_entities(self, entities: Mapping[str, Sequence[str]]) -> None:
+        """Rewrite chunks' entity tags in place (chunk id -> tags): their text, vectors and
+        other metadata stay (Chroma merges the keys given into the stored metadata)."""
+        ids = list(entities)
+        for i in range(0, len(ids), self._max_batch):
+            part = ids[i : i + self._max_batch]
+            try:
+                self._chunks.update(
+                    ids=part, metadatas=[{"entities": "|".join(entities[c])} for c in part]
                 )
             except Exception as exc:
                 raise self._unavailable(exc) from exc
