@@ -1854,11 +1854,17 @@ def _name_shaped(name: str) -> bool:
 _KIND_ORDER = ("investor", "person", "place", "leaderboard", "model", "vendor", MAKER)
 
 
-def corpus_kind(kinds_by_document: Iterable[str]) -> str:
+def corpus_kind(kinds_by_document: Iterable[str], name: str = "") -> str:
     """A name's kind across the corpus: what most documents call it ("Brightwater" is an
-    investor in three articles and a plain company in one), not what the first one said."""
+    investor in three articles and a plain company in one), not what the first one said.
+    A tie between a company and a product goes to the company when the name ends like one
+    ("Fieldstone AI" read as a model in one article and as a vendor in another)."""
     votes = Counter(kinds_by_document)
     rank = {k: i for i, k in enumerate(_KIND_ORDER)}
+    if name and org_suffix(name) and votes["model"] and votes["model"] == max(votes.values()):
+        suffix = org_suffix(name)
+        if votes[suffix] == votes["model"]:
+            return suffix
     return max(votes, key=lambda k: (votes[k], -rank.get(k, len(rank))))
 
 

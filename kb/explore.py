@@ -155,7 +155,12 @@ def entities(view: StoreView) -> tuple[EntityCount, ...]:
                 table[entity.key] = (name, chunks + 1, docs)
                 kinds.setdefault(entity.key, {}).setdefault(kw.doc_ids[i], entity.kind)
         rows = [
-            {"name": n, "kind": corpus_kind(kinds[key].values()), "chunks": c, "documents": len(d)}
+            {
+                "name": n,
+                "kind": corpus_kind(kinds[key].values(), n),
+                "chunks": c,
+                "documents": len(d),
+            }
             for key, (n, c, d) in table.items()
         ]
         # "Veridian" folded onto "Veridian Labs", makers attached, lone sightings dropped

@@ -152,3 +152,12 @@ def test_everyday_words_are_no_person_or_firm_without_other_evidence():
     assert not {"Business and Enterprise", "Dark Mode"} & set(found), found
     assert found["Mark Hill"] == "person"  # everyday words, but the phrasing says a person
     assert found["Quillo Labs"] == "vendor" and found["Wellington"] == "place"
+
+
+def test_a_tie_between_company_and_product_goes_to_a_company_shaped_name():
+    from kb.entities import corpus_kind
+
+    assert corpus_kind(["model", "vendor"], "Fieldstone AI") == "vendor"
+    assert corpus_kind(["model", "investor"], "Brightwater Capital") == "investor"
+    assert corpus_kind(["model", "model", "vendor"], "Vertex AI") == "model"  # not a tie
+    assert corpus_kind(["model", "vendor"], "Kestrel Video") == corpus_kind(["model", "vendor"])
