@@ -241,11 +241,13 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
                 old = prev[-1].value
         if old is None and olds and idx < len(olds):
             old = olds[idx]
-        if old is None and (
-            prev_m := re.match(r"\s*\(?(?:previously|was|from)\s+", sentence[end:])
-        ):
-            nxt = [x for x in money if x.start == end + prev_m.end()]
-            old = nxt[0].value if nxt else None
+        earlier_end = end  # "(previously $0.009 for Vox 2, ...)": the old price, and whose
+        if prev_m := re.match(r"\s*\(?(?:previously|was|from)\s+", sentence[end:]):
+            if old is None:
+                nxt = [x for x in money if x.start == end + prev_m.end()]
+                old = nxt[0].value if nxt else None
+            closing = sentence.find(")", end) if prev_m.group(0).lstrip().startswith("(") else -1
+            earlier_end = closing if closing > 0 else clause_span(sentence, m.start, end)[1]
         if unit == "1M tokens" and (
             io := re.findall(r"\b(input|output)\b", sentence[max(0, m.start - 80) : m.start])
         ):
@@ -283,8 +285,10 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
             product = doc.fold(priced_named.group("p"))
         elif before:
             product = before[-1].name
-        elif after := products_in(names, m.end):
+        elif after := products_in(names, earlier_end):
             product = after[0].name
+        elif earlier_end > end and products_in(names, end, earlier_end):
+            product = ctx.product  # only the predecessor is named: the price is the new one's
         elif PRODUCT_REF.search(sentence[: m.start]) or (
             not [n for n in names if n.start < m.start and n.kind != "place"]
             and _PAYS.search(sentence[: m.start])

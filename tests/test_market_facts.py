@@ -627,3 +627,20 @@ def test_a_legal_fact_takes_its_topic_from_the_document_when_its_sentence_names_
     # a document that never names a topic gives none
     untitled = extract_facts(_chunks(body, title="Ostra Labs settles"))
     assert all(not f.fields["topic"] for f in _of(untitled, "legal"))
+
+
+def test_a_predecessor_named_in_brackets_does_not_own_the_new_price():
+    facts = extract_facts(
+        _chunks(
+            "Merrow Audio today announced Echo 4, its fourth-generation transcription model.",
+            "Key facts:\n- Transcription: $0.004 per minute of audio (previously $0.007 for "
+            "Echo 3, a 43% reduction)",
+            title="Merrow Audio launches Echo 4",
+        )
+    )
+    (f,) = _of(facts, "price")
+    assert f.fields["product"] == "Echo 4"
+    assert (f.fields["value"], f.fields["old_value"]) == (0.004, 0.007)
+    # a product named after the price, outside any bracket, is still its owner
+    (g,) = _of(extract_facts(_chunks("It charges $0.01 per minute for Echo 3 Lite.")), "price")
+    assert g.fields["product"] == "Echo 3 Lite"
