@@ -343,3 +343,12 @@ def test_who_is_behind_a_product_asks_for_its_maker():
     assert behind & concepts("Tidewell AI, the maker of the Motion models")
     assert "~maker" not in concepts("Vox 3 costs $0.006 per minute of audio")
     assert concepts("who is the boss") & concepts("chief executive")
+
+
+def test_an_amount_per_unit_says_price_without_the_word():
+    from kb.answer.extractive import _PRICED, _asks_price
+
+    assert _asks_price(["cost"]) and _asks_price(["charg"]) and not _asks_price(["employe"])
+    assert _PRICED.search("Speech-to-text: $0.006 per minute of audio")
+    assert _PRICED.search("$1.40/GPU hour on a 1-year commit")
+    assert not _PRICED.search("Auralis raised a $64 million Series B in 2025.")

@@ -248,6 +248,14 @@ def _amount_of_another_year(spec: Question, sentence: str) -> bool:
     return bool(amounts)
 
 
+# An amount per unit states a price without saying "price": "$0.006 per minute of audio"
+_PRICED = re.compile(r"[$€£¥]\s?\d[\d.,]*\s*(?:[mbk]n?\b|million|billion)?\s*(?:per|a|/)\s*\w")
+
+
+def _asks_price(asked: Sequence[str]) -> bool:
+    return any(CONCEPTS.get(t) == CONCEPTS.get("cost") for t in asked)
+
+
 def _counted(question: str) -> re.Pattern[str] | None:
     """For "how many X" / "number of X": a number followed closely by X (its stem) in a
     sentence ("will enrol 64 healthy volunteers"), which is then the kind of answer wanted:
@@ -591,7 +599,8 @@ class _SentencePicker:
                 if gaps[p][i]:  # about another year, version or name than the one asked
                     scores[i] = -1.0
                 elif asked and not any(_said(t, ev.tokens | ev.context) for t in asked):
-                    scores[i] = -1.0  # says nothing of what is asked about its subject
+                    if not (_asks_price(asked) and _PRICED.search(ev.sentence)):
+                        scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
                 elif len(parts) == 1 and _amount_of_another(question, ev.sentence):
