@@ -297,3 +297,26 @@ def test_a_question_narrows_by_a_synonym_of_a_value():
     # a question naming no action keeps them all
     words = frozenset(tokenize("Which copyright cases involve Ostra Labs?"))
     assert len(named_values(facts, ("action",), words)) == 3
+
+
+def test_a_superseded_table_row_comes_after_the_current_one():
+    from kb.answer.scope import _current_first, row_name
+    from kb.factstore import StoredFact
+    from kb.types import Chunk
+
+    chunk = Chunk("d:0", "d", 0, "", 0, 0, "d.md", "Prices")
+
+    def row(name: str, price: str) -> StoredFact:
+        cells = {"Model": name, "Output": price}
+        return StoredFact("row", None, "article", "stated", (), {"cells": cells}, chunk, "", 0)
+
+    rows = [
+        row("Corvid Reason 1 (until March 16, 2026)", "$3.60"),
+        row("Corvid Reason 1 (new price)", "$1.80"),
+        row("Corvid Reason 1 (previous list price)", "$3.00"),
+    ]
+    ordered = [row_name(r) for r in _current_first(rows)]
+    assert ordered[0] == "Corvid Reason 1 (new price)"
+    # names without a past marker keep the table's order
+    plain = [row("Aster Video 3", "$0.30"), row("Veo 3", "$0.40")]
+    assert [row_name(r) for r in _current_first(plain)] == ["Aster Video 3", "Veo 3"]

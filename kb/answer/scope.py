@@ -488,17 +488,26 @@ def number_in(row: StoredFact, column: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+# A row name that marks a superseded figure: "Corvid Reason 1 (until March 16, 2026)"
+_PAST_ROW = re.compile(r"\((?:[^)]*\b)?(?:until|before|old|previous|former|prior|was)\b", re.I)
+
+
+def _current_first(rows: list[StoredFact]) -> list[StoredFact]:
+    """ "X (new price)" before "X (until March 16, 2026)"; otherwise the table's order."""
+    return sorted(rows, key=lambda r: bool(_PAST_ROW.search(row_name(r))))
+
+
 def rows_naming(table: Table, names: Sequence[str]) -> list[StoredFact]:
     """Rows about any of these entities: by the row's name first, else by any cell (a vendor
     column)."""
     keys = {entity_key(n) for n in names if n}
     by_name = [r for r in table.rows if entity_key(row_name(r)) in keys]
     if by_name:
-        return by_name
+        return _current_first(by_name)
     out = []
     for r in table.rows:
         cells = " ".join(str(v) for v in (r.fields.get("cells") or {}).values())
         cell_keys = {entity_key(c) for c in (r.fields.get("cells") or {}).values()}
         if keys & cell_keys or any(n.lower() in cells.lower() for n in names if n):
             out.append(r)
-    return out
+    return _current_first(out)
