@@ -352,3 +352,38 @@ def test_an_amount_per_unit_says_price_without_the_word():
     assert _PRICED.search("Speech-to-text: $0.006 per minute of audio")
     assert _PRICED.search("$1.40/GPU hour on a 1-year commit")
     assert not _PRICED.search("Auralis raised a $64 million Series B in 2025.")
+
+
+def test_a_sentence_about_a_company_only_ingest_recognised_is_not_about_another():
+    from kb.answer.extractive import _other_subject
+
+    q = parse_question("How much revenue did OpenAI report for 2024?")
+    text = "SSI raised $1 billion on September 4, 2024, at a valuation reported at $5 billion."
+    tags = ("vendor:Safe Superintelligence", "vendor:SSI", "investor:NFDG")
+    (ev,) = _candidates(
+        q,
+        [
+            Hit(
+                Chunk("c:0", "c", 0, text, 0, len(text), "c.md", "S", None, None, None, "", tags),
+                1.0,
+            )
+        ],
+    )
+    assert _other_subject(q, ev) == ["OpenAI"]
+    # a company named in passing, deep in the sentence, is not its subject
+    text = (
+        "The deal came with a new board chaired by Bret Taylor, a former co-chief executive "
+        "of Salesforce, and Adam D'Angelo of Quora."
+    )
+    q = parse_question("Who chairs OpenAI's new board?")
+    tags = ("vendor:Salesforce", "vendor:Quora", "person:Bret Taylor")
+    (ev,) = _candidates(
+        q,
+        [
+            Hit(
+                Chunk("c:0", "c", 0, text, 0, len(text), "c.md", "S", None, None, None, "", tags),
+                1.0,
+            )
+        ],
+    )
+    assert _other_subject(q, ev) == []

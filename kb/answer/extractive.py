@@ -18,7 +18,7 @@ from kb.answer.scope import known_places
 from kb.answer.support import numbers_in
 from kb.dates import stated_date
 from kb.embedders import english_words
-from kb.entities import entity_key, find_entities
+from kb.entities import Entity, entity_key, find_entities, untag
 from kb.query import (
     CONCEPTS,
     DATE,
@@ -182,11 +182,29 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     if any(all(t in ev.tokens for t in tokenize(e.name)) for e in asked):
         return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
     subject = next((e for e in find_entities(ev.sentence) if e.kind in ("vendor", "model")), None)
+    if subject is None:  # a name the curated lists lack, recognised at ingest ("SSI raised")
+        subject = _tagged_subject(ev)
     if subject is None or any(
         subject.kind != e.kind or entity_key(subject.maker or "") == e.key for e in asked
     ):
         return []  # "the company said"; a vendor's model; a model's vendor
     return [asked[0].name]
+
+
+def _tagged_subject(ev: Evidence) -> Entity | None:
+    """The vendor or model the chunk's stored entity tags find where a sentence's subject
+    stands, in its first four words ("SSI raised $1 billion"): not one named in passing
+    ("a board chaired by Bret Taylor, a former chief executive of Salesforce")."""
+    opening = len(" ".join(ev.sentence.split(" ")[:4]))
+    first: tuple[int, Entity] | None = None
+    for tag in ev.hit.chunk.entities:
+        entity = untag(tag)
+        if entity.kind not in ("vendor", "model"):
+            continue
+        at = [a for a in _mentions(ev.sentence, entity.name) if a < opening]
+        if at and (first is None or at[0] < first[0]):
+            first = (at[0], entity)
+    return first[1] if first else None
 
 
 _AMOUNT_OF = {"money": MONEY, "percent": PERCENT, "percent_or_money": MONEY, "number": NUMBER}
