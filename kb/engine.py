@@ -33,12 +33,13 @@ from kb.query import parse_question
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
-from kb.types import Answer, Hit
+from kb.types import Answer, Chunk, Hit
 from kb.view import VIEW_TRIES, StoreView, StoreViews
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+MAX_DOCUMENT_CHUNKS = 200  # a document read whole by an answerer (a listicle's items)
 SUMMARY_K = 12  # chunks retrieved for an overview question (a digest spans articles)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 
@@ -151,9 +152,21 @@ class KnowledgeBase:
                 if filters.admits_document(f.chunk)
             ],
             fact_names=lambda: explore.fact_index(view, self.store, self.settings).known_names(),
+            document_chunks=lambda chunk: self._document_chunks(view, chunk),
             warnings=tuple(warnings),
             timings={"retrieve_ms": (time.perf_counter() - started) * 1000},
         )
+
+    def _document_chunks(self, view: StoreView, chunk: Chunk) -> list[Chunk]:
+        """Every chunk of `chunk`'s document version, in order (ids are the version's prefix
+        and the chunk's index; at most MAX_DOCUMENT_CHUNKS)."""
+        record = view.documents.get(chunk.doc_id)
+        if record is None or not view.is_live(chunk):
+            return []
+        prefix = chunk.chunk_id.rsplit(":", 1)[0]
+        count = min(record.chunks or chunk.index + 1, MAX_DOCUMENT_CHUNKS)
+        found = self.store.get_chunks([f"{prefix}:{i:04d}" for i in range(count)])
+        return sorted((c for c in found if view.is_live(c)), key=lambda c: c.index)
 
     def retrieve(
         self,

@@ -17,7 +17,7 @@ from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
 from kb.query import Question
 from kb.rankings import RankingFact
-from kb.types import Answer, Hit
+from kb.types import Answer, Chunk, Hit
 
 EmbedTexts = Callable[[Sequence[str]], np.ndarray]
 """Embeds passages (not queries); rows are unit vectors."""
@@ -39,6 +39,10 @@ def _no_market_facts(query: FactQuery) -> Sequence[StoredFact]:
     return ()
 
 
+def _no_chunks(chunk: Chunk) -> Sequence[Chunk]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A question made ready to answer: parsed, embedded, and its evidence retrieved."""
@@ -56,6 +60,8 @@ class Prepared:
     market_facts: Callable[[FactQuery], Sequence[StoredFact]] = _no_market_facts
     # the names the market facts are about, longest first (for reading names in a question)
     fact_names: Callable[[], Sequence[str]] = tuple
+    # every chunk of the document a hit's chunk belongs to, in order (its live version)
+    document_chunks: Callable[[Chunk], Sequence[Chunk]] = _no_chunks
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kb.answer.base import Answerer, EmbedTexts, Prepared
 from kb.answer.digest import DigestAnswerer
 from kb.answer.extractive import SentenceAnswerer
+from kb.answer.listicle import ListicleAnswerer
 from kb.answer.market import MARKET_SHAPES, MarketAnswerer, lookup_answer
 from kb.answer.rankings import RankingAnswerer
 from kb.settings import Settings
@@ -29,6 +30,7 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route(frozenset({"leader", "rank_history"}), lambda settings: RankingAnswerer()),
+    Route(frozenset({"list"}), ListicleAnswerer),
     Route(MARKET_SHAPES, lambda settings: MarketAnswerer()),
     Route(frozenset({"summary"}), DigestAnswerer),
     Route(None, SentenceAnswerer),
