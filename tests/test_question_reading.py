@@ -387,3 +387,34 @@ def test_a_sentence_about_a_company_only_ingest_recognised_is_not_about_another(
         ],
     )
     assert _other_subject(q, ev) == []
+
+
+def test_who_made_it_is_said_by_who_launched_it_and_which_x_is_the_answer_kind():
+    from kb.answer.extractive import _WH_HEAD, _said
+    from kb.query import concepts_of
+    from kb.text import tokenize
+
+    launched = frozenset(concepts_of(tokenize("ByteDance's cloud unit launched the Doubao family")))
+    assert _said("behind", launched)
+    assert not _said("behind", frozenset(concepts_of(tokenize("Microsoft uses the MI300X"))))
+    assert _WH_HEAD.match("which company is behind doubao").group(1) == "company"
+    assert _WH_HEAD.match("And what model does Siri use?").group(1) == "model"
+    assert _WH_HEAD.match("Who founded Mistral?") is None
+
+
+def test_a_sentence_naming_the_subject_by_another_name_is_about_it():
+    from kb.answer.extractive import _other_subject
+
+    q = parse_question("Who founded Mistral?")  # read as the vendor Mistral AI
+    text = "Mistral, founded in 2023 by former researchers from Google DeepMind, raised money."
+    (ev,) = _candidates(q, [_hit(text)])
+    assert _other_subject(q, ev) == []
+
+
+def test_what_was_paid_is_an_amount_after_for():
+    from kb.answer.extractive import _PRICED, _asks_price
+    from kb.query import CONCEPTS
+
+    assert _asks_price(["paid"]) and _asks_price(["pay"])
+    assert _PRICED.search("AMD agreed to acquire ZT Systems for $4.9 billion in cash and stock.")
+    assert CONCEPTS["investor"] == CONCEPTS["rais"]  # "lead investor" meets "raised ... led by"

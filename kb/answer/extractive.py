@@ -181,7 +181,10 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
         return []
     if any(all(t in ev.tokens for t in tokenize(e.name)) for e in asked):
         return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
-    subject = next((e for e in find_entities(ev.sentence) if e.kind in ("vendor", "model")), None)
+    found = find_entities(ev.sentence)
+    if {e.key for e in found} & {e.key for e in asked}:
+        return []  # by another of its names ("Mistral" for Mistral AI)
+    subject = next((e for e in found if e.kind in ("vendor", "model")), None)
     if subject is None:  # a name the curated lists lack, recognised at ingest ("SSI raised")
         subject = _tagged_subject(ev)
     if subject is None or any(
@@ -267,11 +270,15 @@ def _amount_of_another_year(spec: Question, sentence: str) -> bool:
 
 
 # An amount per unit states a price without saying "price": "$0.006 per minute of audio"
-_PRICED = re.compile(r"[$€£¥]\s?\d[\d.,]*\s*(?:[mbk]n?\b|million|billion)?\s*(?:per|a|/)\s*\w")
+_PRICED = re.compile(
+    r"[$€£¥]\s?\d[\d.,]*\s*(?:[mbk]n?\b|million|billion)?\s*(?:per|a|/)\s*\w"
+    r"|\bfor\s+(?:about\s+|around\s+|roughly\s+)?[$€£¥]\s?\d"  # "acquire X for $4.9 billion"
+)
 
 
 def _asks_price(asked: Sequence[str]) -> bool:
-    return any(CONCEPTS.get(t) == CONCEPTS.get("cost") for t in asked)
+    """Whether the question asks what something costs or what was paid."""
+    return any(CONCEPTS.get(t) in (CONCEPTS.get("cost"), CONCEPTS.get("paid")) for t in asked)
 
 
 def _counted(question: str) -> re.Pattern[str] | None:
@@ -435,6 +442,12 @@ def _recency(evidence: Sequence[Evidence]) -> list[float]:
     return [rank.get(e.hit.chunk.published or "", 0.0) for e in evidence]
 
 
+# The noun after "which"/"what" names the kind of answer wanted ("which company is behind X")
+_WH_HEAD = re.compile(r"^\W*(?:and\s+)?(?:which|what)\s+([a-z]+)\b", re.I)
+# Concepts a sentence says by saying another: a maker by launching or releasing the product
+_IMPLIED = {"maker": frozenset({"~launch"})}
+
+
 def _matched(term: str, tokens: frozenset[str]) -> bool:
     return term in tokens or ("~" + CONCEPTS[term] in tokens if term in CONCEPTS else False)
 
@@ -444,6 +457,8 @@ def _said(term: str, tokens: frozenset[str]) -> bool:
     family (its first six letters: "developed" and "developer")."""
     if _matched(term, tokens):
         return True
+    if CONCEPTS.get(term) in _IMPLIED and _IMPLIED[CONCEPTS[term]] & tokens:
+        return True  # who launched a model made it
     head = term[:6]
     return len(head) >= 4 and any(t.startswith(head) for t in tokens)
 
@@ -548,6 +563,8 @@ class _SentencePicker:
         named = {t for n in question.names for t in tokenize(n)}
         named |= {t for e in question.entities for t in tokenize(e.name)}
         named |= {t for v in question.versions for t in tokenize(v)}
+        if head := _WH_HEAD.match(part):  # "which company ...": the kind of answer, not a topic
+            named |= set(tokenize(head.group(1)))
         return [
             t
             for t in dict.fromkeys(answer_terms(part))
