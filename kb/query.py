@@ -245,7 +245,8 @@ def needs_context(text: str, history: Sequence[str] = ()) -> bool:
     Google?"). One that names its own subject ("and what did OpenAI do with Sora?") does
     not, however it starts."""
     words = text.split()
-    has_name = bool(re.search(r"\b[A-Z][a-zA-Z]+\b", " ".join(words[1:]))) or bool(_versions(text))
+    # a name of its own, not a role or a common acronym ("who is the CEO?" still leans)
+    has_name = bool(names_of(" ".join(words[1:]))) or bool(_versions(text))
     if text.lower().startswith(("what about", "how about")):
         # "what about Google?" leans on the last question; "what about Kairo's KS-2, when
         # was it sampled?" asks its own

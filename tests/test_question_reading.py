@@ -418,3 +418,21 @@ def test_what_was_paid_is_an_amount_after_for():
     assert _asks_price(["paid"]) and _asks_price(["pay"])
     assert _PRICED.search("AMD agreed to acquire ZT Systems for $4.9 billion in cash and stock.")
     assert CONCEPTS["investor"] == CONCEPTS["rais"]  # "lead investor" meets "raised ... led by"
+
+
+def test_follow_ups_about_the_earlier_subject_as_analysts_type_them(corpus_store):
+    from kb.engine import KnowledgeBase
+
+    # a role or acronym is not a subject of its own: the question leans on the earlier one
+    assert needs_context("who is the CEO?", ["What is Corvid Reason 2?"])
+    assert not needs_context("What does Nvidia sell?", ["What is Corvid Reason 2?"])
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    # the earlier turn's version is dropped when nothing that names it answers: the CEO is
+    # the company's, named in an article about its first model
+    answer = kb.ask("who is the CEO?", history=["What is Corvid Reason 2?"])
+    assert "Priya Raman" in answer.text
+    # "how many X does Y use" is a figure about Y, not a count of market events
+    answer = kb.ask(
+        "how many experts does maverick use?", history=["What did Meta release in April 2025?"]
+    )
+    assert "128 experts" in answer.text

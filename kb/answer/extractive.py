@@ -168,6 +168,13 @@ def _names_version(version: str, text: str) -> bool:
     return bool(alone.search(text)) and re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
+def _own_versions(question: Question) -> tuple[str, ...]:
+    """The versions a question names itself, not those inherited from the earlier turn."""
+    if not question.history:
+        return question.versions
+    return tuple(v for v in question.versions if v in parse_question(question.text).versions)
+
+
 _YEARS = re.compile(r"(?<![\d.,$€£])(?:19|20)\d\d(?![\d%])")
 
 
@@ -591,6 +598,16 @@ class _SentencePicker:
         words = re.findall(r"[\w'-]+", question.text)
         return [w for w in words if tokenize(w) and tokenize(w)[0] in unknown]
 
+    def _viable(
+        self, question: Question, evidence: Sequence[Evidence], gaps: Sequence[tuple[str, ...]]
+    ) -> bool:
+        """Whether some evidence matches what the question pins down and says what it asks."""
+        asked = self.asked_words(question, question.parts[0] if question.parts else question.text)
+        return any(
+            not g and (not asked or any(_said(t, ev.tokens | ev.context) for t in asked))
+            for ev, g in zip(evidence, gaps, strict=True)
+        )
+
     def _weights(self, terms: Sequence[str], context: Sequence[str]) -> dict[str, float]:
         weights = {t: self.term_weight(t) for t in terms}
         for t in context:
@@ -613,6 +630,18 @@ class _SentencePicker:
             [specifier_gaps(spec, ev, frozen[ev.hit.chunk.doc_id], self.spelled) for ev in evidence]
             for spec in specs
         ]
+        own = _own_versions(question)
+        if own != question.versions and not self._viable(question, evidence, gaps[0]):
+            # a follow-up inherits the earlier turn's version ("What is Corvid Reason 2?" ->
+            # "who is the CEO?"); when nothing names it, the company's answer still holds
+            specs = [replace(spec, versions=own) for spec in specs]
+            gaps = [
+                [
+                    specifier_gaps(sp, ev, frozen[ev.hit.chunk.doc_id], self.spelled)
+                    for ev in evidence
+                ]
+                for sp in specs
+            ]
         if not evidence or all(all(g) for g in gaps):
             missing = sorted({x for per in gaps for g in per for x in g})
             return self._abstain(question, hits, missing)

@@ -22,6 +22,7 @@ from kb.answer.scope import (
     about,
     column_for,
     in_places,
+    kinds_of,
     named_places,
     named_values,
     number_in,
@@ -429,6 +430,13 @@ _ARTICLES = re.compile(
 )
 
 
+# "How many experts does Llama 4 Maverick use?": what something has, not market events
+_COUNT_OF_A_THING = re.compile(
+    r"^\W*(?:and\s+)?how many\s+(?P<noun>[\w-]+(?:\s+[\w-]+)?)\s+(?:does|do|did|can|will)\b",
+    re.I,
+)
+
+
 def count_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     text = prepared.question.text
     if scope.wants_table and not _ARTICLES.search(text):
@@ -444,6 +452,9 @@ def count_answer(prepared: Prepared, scope: Scope) -> Answer | None:
             )
     if _ARTICLES.search(text):
         return _article_count(prepared, scope)
+    owned = _COUNT_OF_A_THING.match(text)
+    if owned and not kinds_of(owned.group("noun")):
+        return None  # "how many experts does Maverick use": a figure about it, not a count
     kind, facts = _typed(prepared, scope)
     if not facts:
         return _none_in_scope(prepared, scope, "count")
