@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.entities import Entity, find_entities
 from kb.text import STOPWORDS, content_terms, normalize, tokenize
@@ -247,7 +247,7 @@ def needs_context(text: str, history: Sequence[str] = ()) -> bool:
     words = text.split()
     # a name of its own, not a role or a common acronym ("who is the CEO?" still leans)
     has_name = bool(names_of(" ".join(words[1:]))) or bool(_versions(text))
-    if text.lower().startswith(("what about", "how about")):
+    if _is_what_about(text):
         # "what about Google?" leans on the last question; "what about Kairo's KS-2, when
         # was it sampled?" asks its own
         return not re.search(r",\s*(?:what|when|who|how|where|which|is|was|did|does)\b", text, re.I)
@@ -258,6 +258,35 @@ def needs_context(text: str, history: Sequence[str] = ()) -> bool:
         or (len(words) <= 6 and not has_name)
         or (text.lower().startswith(("and ", "also")))
     )
+
+
+_WHAT_ABOUT = re.compile(
+    r"^(?:(?:and|so|but|also|then|ok|okay)[,\s]+)?(?:what|how)\s+about\b", re.I
+)
+
+
+def _is_what_about(text: str) -> bool:
+    """ "what about Google?", "and how about GPT-4.5?": the earlier question, about another."""
+    return bool(_WHAT_ABOUT.match(text))
+
+
+def _swap_subject(earlier: str, follow_up: str) -> str | None:
+    """The earlier question with its subject replaced by the follow-up's ("When did OpenAI
+    release GPT-4.1?" + "what about GPT-4.5?" -> "When did OpenAI release GPT-4.5?"), when
+    the earlier one names a subject of the same kind (a model for a model, a vendor for a
+    vendor) exactly as the entity reader spells it; None otherwise."""
+    subject = _WHAT_ABOUT.sub("", follow_up).strip(" ?.!,")
+    new = find_entities(subject)
+    if not subject or not new:
+        return None
+    for old in find_entities(earlier):
+        if old.kind != new[0].kind:
+            continue
+        spaced = r"[\s-]?".join(map(re.escape, re.split(r"[\s-]+", old.name)))
+        found = re.search(rf"(?<![\w.-]){spaced}(?![\w-]|\.\d)", earlier, re.I)
+        if found:
+            return earlier[: found.start()] + subject + earlier[found.end() :]
+    return None
 
 
 def _names_its_own_subject(text: str, previous: str) -> bool:
@@ -505,8 +534,16 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     history = list(history or ())
     text = " ".join(text.split())
     context: list[str] = []
+    swapped = bool(history) and _is_what_about(text) and needs_context(text, history or ())
+    if swapped and (rewritten := _swap_subject(history[-1], text)):
+        # "When did OpenAI release GPT-4.1?" + "and what about GPT-4.5?": asked in full
+        return replace(parse_question(rewritten), history=tuple(history))
     if history and needs_context(text, history):
         own = set(tokenize(text))
+        if swapped:  # "what about GPT-4.5?": the earlier question, its subject replaced
+            own |= {t for n in names_of(history[-1]) for t in tokenize(n)}
+            own |= {t for v in _versions(history[-1]) for t in tokenize(v)}
+            own |= {t for e in find_entities(history[-1]) for t in tokenize(e.name)}
         for earlier in reversed(history[-2:]):
             context.extend(t for t in content_terms(earlier) if t not in own and t not in context)
             if context:
@@ -516,7 +553,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
         q = m.group(1) or m.group(2) or _ORDINAL_Q[m.group(3).lower()]
         quarters.append(f"q{q}")
     versions = _versions(text)
-    if history and needs_context(text, history):
+    if history and needs_context(text, history) and not swapped:
         for earlier in reversed(history[-2:]):
             versions.extend(v for v in _versions(earlier) if v not in versions)
             if versions:
@@ -538,7 +575,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
         quarters=tuple(dict.fromkeys(quarters)),
         versions=tuple(dict.fromkeys(versions)),
-        expects=expected_type(text),
+        expects=expected_type(history[-1]) if swapped else expected_type(text),
         parts=tuple(split_parts(text)),
         entities=entities,
         shape=shape_of(text, entities),
@@ -580,7 +617,14 @@ _SYNONYM_GROUPS = [
 def _build_concepts() -> dict[str, str]:
     concepts: dict[str, str] = {}
     for group in _SYNONYM_GROUPS:
-        words = [w for raw in group.split() for w in (tokenize(raw, keep_stopwords=True) or [raw])]
+        # a word written as its stem ("releas") is kept as written too: the stemmer would
+        # shorten it again ("relea"), and "released" is read as "releas"
+        words = [
+            w
+            for raw in group.split()
+            for w in dict.fromkeys([*(tokenize(raw, keep_stopwords=True) or [raw]), raw])
+            if "-" not in w or w == raw
+        ]
         head = words[0]
         for w in words:
             concepts.setdefault(w, head)
