@@ -39,6 +39,7 @@ from kb.view import VIEW_TRIES, StoreView, StoreViews
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+WIDER_PER_DOC = 2  # more chunks per document on the second look before abstaining
 MAX_DOCUMENT_CHUNKS = 200  # a document read whole by an answerer (a listicle's items)
 SUMMARY_K = 12  # chunks retrieved for an overview question (a digest spans articles)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
@@ -153,6 +154,13 @@ class KnowledgeBase:
             ],
             fact_names=lambda: explore.fact_index(view, self.store, self.settings).known_names(),
             document_chunks=lambda chunk: self._document_chunks(view, chunk),
+            wider_hits=lambda: view.retriever.search(
+                q.search_text,
+                k=k,
+                filters=filters,
+                query_vector=vector,
+                per_doc=self.settings.max_chunks_per_doc + WIDER_PER_DOC,
+            ),
             warnings=tuple(warnings),
             timings={"retrieve_ms": (time.perf_counter() - started) * 1000},
         )

@@ -46,9 +46,13 @@ class Retriever:
         filters: Filters | None = None,
         query_vector: np.ndarray | None = None,
         extra_terms: Sequence[str] = (),
+        per_doc: int | None = None,
     ) -> list[Hit]:
+        """The top `k` chunks for `query`, at most `per_doc` (default the setting) from one
+        document, then any capped chunk worth reading (see below)."""
         settings = self.settings
         k = k or settings.top_k
+        cap = per_doc or settings.max_chunks_per_doc
         filters = filters or Filters()
         n = settings.candidates
         vector = self.embed_query(query) if query_vector is None else query_vector
@@ -104,20 +108,21 @@ class Retriever:
 
         hits: list[Hit] = []
         deferred: list[str] = []
-        per_doc: dict[str, int] = {}
+        taken_from: dict[str, int] = {}
         for cid in ranked:
             chunk = by_id[cid]
-            if per_doc.get(chunk.doc_id, 0) >= settings.max_chunks_per_doc:
+            if taken_from.get(chunk.doc_id, 0) >= cap:
                 deferred.append(cid)
                 continue
-            per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
+            taken_from[chunk.doc_id] = taken_from.get(chunk.doc_id, 0) + 1
             hits.append(hit(cid))
             if len(hits) >= k:
                 break
         # Diversity caps a document's chunks in the top k, but a capped chunk that outscored
-        # the k-th hit and lies between two chunks of its document that are in (the middle
-        # of a long table) is still worth reading: it follows the top k, so the answerer
-        # sees it and the ranking keeps its spread of documents.
+        # the k-th hit and lies next to a chunk of its document that is in (the middle of a
+        # long table, the opening paragraph before the two sections that won) is still worth
+        # reading: it follows the top k, so the answerer sees it and the ranking keeps its
+        # spread of documents.
         if hits and len(hits) >= k:
             floor = hits[-1].score
             taken = {(h.chunk.doc_id, h.chunk.index) for h in hits}

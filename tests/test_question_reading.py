@@ -436,3 +436,50 @@ def test_follow_ups_about_the_earlier_subject_as_analysts_type_them(corpus_store
         "how many experts does maverick use?", history=["What did Meta release in April 2025?"]
     )
     assert "128 experts" in answer.text
+
+
+def test_synonym_groups_written_as_stems_match_the_words():
+    from kb.query import CONCEPTS
+
+    assert CONCEPTS["releas"] == CONCEPTS["launch"]  # "released" is read as "releas"
+    assert CONCEPTS["purchas"] == CONCEPTS["buy"]
+    assert CONCEPTS["licens"] == CONCEPTS["licenc"]
+
+
+def test_a_sentence_about_another_model_of_the_asked_vendor_is_not_evidence():
+    from kb.answer.extractive import _other_subject
+
+    q = parse_question("When did OpenAI release GPT-4.1?")
+    other, own, vendor_only = _candidates(
+        q,
+        [
+            _hit(
+                "OpenAI first released o3, together with o4-mini, on April 16, 2025. "
+                "OpenAI launched three new models on April 14, 2025: GPT-4.1, GPT-4.1 mini "
+                "and GPT-4.1 nano. OpenAI said the launch was its busiest week."
+            )
+        ],
+    )
+    assert _other_subject(q, other) == ["GPT-4.1"]
+    assert _other_subject(q, own) == []
+    assert _other_subject(q, vendor_only) == []  # the vendor, no other model: leans on context
+
+
+def test_what_about_asks_the_earlier_question_of_another_subject():
+    q = parse_question("and what about GPT-4.5?", ["When did OpenAI release GPT-4.1?"])
+    assert q.text == "When did OpenAI release GPT-4.5?" and q.expects == "date"
+    assert q.versions == ("gpt 4.5",)
+    # no subject of the same kind to swap: the earlier question's words are context
+    q = parse_question("what about Google?", ["Which company released DeepSeek-V3?"])
+    assert q.versions == () and "releas" in q.context_terms
+
+
+def test_before_abstaining_more_of_the_best_articles_is_read(corpus_store):
+    from kb.engine import KnowledgeBase
+
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    # the article's two later sections take its two places in the top k; its opening
+    # paragraph, which says when, is read on the second look
+    assert "April 14, 2025" in kb.ask("When did OpenAI release GPT-4.1?").text
+    answer = kb.ask("and what about GPT-4.5?", history=["When did OpenAI release GPT-4.1?"])
+    assert "February 27, 2025" in answer.text

@@ -186,11 +186,17 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     asked = [e for e in spec.entities if e.kind in ("vendor", "model")]
     if not asked:
         return []
-    if any(all(t in ev.tokens for t in tokenize(e.name)) for e in asked):
+    models = [e for e in asked if e.kind == "model"]
+    specific = models or asked  # "When did OpenAI release GPT-4.1?" is about GPT-4.1
+    if any(all(t in ev.tokens for t in tokenize(e.name)) for e in specific):
         return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
     found = find_entities(ev.sentence)
-    if {e.key for e in found} & {e.key for e in asked}:
+    if {e.key for e in found} & {e.key for e in specific}:
         return []  # by another of its names ("Mistral" for Mistral AI)
+    if models and any(e.kind == "model" for e in found):
+        return [models[0].name]  # "OpenAI first released o3 ..." is not about GPT-4.1
+    if any(all(t in ev.tokens for t in tokenize(e.name)) for e in asked):
+        return []  # the asked model's vendor, and no other model
     subject = next((e for e in found if e.kind in ("vendor", "model")), None)
     if subject is None:  # a name the curated lists lack, recognised at ingest ("SSI raised")
         subject = _tagged_subject(ev)
@@ -895,4 +901,14 @@ class SentenceAnswerer:
         that change over time, the newest and what it replaced; an abstention (with the
         nearest sources) when nothing answers well enough."""
         picker = _SentencePicker(self.settings, embed, prepared.corpus)
-        return picker.answer(prepared.question, prepared.hits, prepared.vector)
+        answer = picker.answer(prepared.question, prepared.hits, prepared.vector)
+        if not answer.abstained:
+            return answer
+        # before saying the corpus does not say: read more of the best articles than the
+        # per-document cap let in (their opening paragraph, the rest of a table)
+        seen = {h.chunk.chunk_id for h in prepared.hits}
+        wider = list(prepared.wider_hits())
+        if not any(h.chunk.chunk_id not in seen for h in wider):
+            return answer
+        second = picker.answer(prepared.question, wider, prepared.vector)
+        return answer if second.abstained else second
