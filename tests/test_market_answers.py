@@ -320,3 +320,17 @@ def test_a_superseded_table_row_comes_after_the_current_one():
     # names without a past marker keep the table's order
     plain = [row("Aster Video 3", "$0.30"), row("Veo 3", "$0.40")]
     assert [row_name(r) for r in _current_first(plain)] == ["Aster Video 3", "Veo 3"]
+
+
+def test_a_name_and_its_abbreviation_in_the_articles_are_one_company():
+    from kb.answer.scope import _abbreviates, aliases_in
+    from kb.types import Chunk, Hit
+
+    text = "It follows Safe Superintelligence, or SSI, and Tessaly Research (TR) before it."
+    hits = [Hit(Chunk("a:0", "a", 0, text, 0, len(text), "a.md", "T"), 1.0)]
+    assert aliases_in("How did Safe Superintelligence's valuation change?", hits) == ["SSI"]
+    assert aliases_in("How did SSI's valuation change?", hits) == ["Safe Superintelligence"]
+    assert aliases_in("What did TR publish?", hits) == ["Tessaly Research"]
+    assert aliases_in("What did OpenAI raise?", hits) == []
+    assert _abbreviates("SSI", "Safe Superintelligence")
+    assert not _abbreviates("EU", "Safe Superintelligence")  # not its letters

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb.answer.base import Prepared
 from kb.entities import entity_key
@@ -294,7 +295,8 @@ def scope_of(prepared: Prepared) -> Scope:
     for name in recognised:
         if not any(entity_key(name) in entity_key(n) for n in names):
             names.append(name)
-    names = _most_specific(names)
+    names += [a for a in aliases_in(text, prepared.hits) if a in prepared.fact_names()]
+    names = _most_specific(list(dict.fromkeys(names)))
     models = [n for n in names if not _is_vendor(n, question)]
     return Scope(
         kinds=kinds_of(text),
@@ -308,6 +310,50 @@ def scope_of(prepared: Prepared) -> Scope:
         wants_table=bool(_TABLE_WORDS.search(text)),
         fetch=prepared.market_facts,
     )
+
+
+_SPAN = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*")
+
+
+def aliases_in(question: str, hits: Sequence[Any]) -> list[str]:
+    """Other names the retrieved articles give a name the question uses: "Safe
+    Superintelligence, or SSI," and "Safe Superintelligence (SSI)" make SSI and Safe
+    Superintelligence one company, either way round. An abbreviation must take its letters,
+    in order, from the long name."""
+    spans = {re.sub(r"['’]s$", "", m.group(0)) for m in _SPAN.finditer(question)}
+    spans = {s for s in spans if len(s) >= 2}
+    out: list[str] = []
+    for hit in hits:
+        text = hit.chunk.text
+        for m in _ALIAS.finditer(text):
+            long, short = m.group("long"), m.group("short")
+            if not _abbreviates(short, long):
+                continue
+            for span in spans:
+                if span.lower() == short.lower():
+                    out.append(long)
+                elif long.lower().endswith(span.lower()) and len(span) > 3:
+                    out.append(short)
+    return list(dict.fromkeys(out))
+
+
+_ALIAS = re.compile(
+    r"(?P<long>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){1,4})(?:,\s+or\s+|\s+\()(?P<short>[A-Z]{2,6})\b"
+)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """ "SSI" of "Safe Superintelligence": its first letter, then its letters in order."""
+    letters = long.lower()
+    if not letters.startswith(short[0].lower()):
+        return False
+    at = 0
+    for c in short.lower():
+        at = letters.find(c, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
 
 
 def _is_vendor(name: str, question: object) -> bool:
