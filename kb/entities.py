@@ -204,6 +204,13 @@ def _model_name(name: str, version: str | None, written: str = "") -> str:
 
 def find_entities(text: str) -> list[Entity]:
     """Entities mentioned in `text`, each once, in order of first mention."""
+    return list(_find_entities(text))
+
+
+# An ingest asks about the same text several times (the recogniser, the fact reader's
+# sentences and products, the rankings reader): two thirds of the calls on corpus/ repeat one.
+@lru_cache(maxsize=8192)
+def _find_entities(text: str) -> tuple[Entity, ...]:
     found: dict[str, Entity] = {}
 
     def add(entity: Entity) -> None:
@@ -238,7 +245,7 @@ def find_entities(text: str) -> list[Entity]:
     for product, pattern, _ in _PRODUCT_PATTERNS:
         if product in text and pattern.search(text):
             add(Entity(product, "model"))
-    return list(found.values())
+    return tuple(found.values())
 
 
 _LICENCE_AFTER = re.compile(r"[\s-]*(?:licen[cs]e[ds]?|licen[cs]ing)\b", re.IGNORECASE)
