@@ -585,12 +585,15 @@ def is_versioned(name: str) -> bool:
 def _lower_words(texts: Sequence[str]) -> frozenset[str]:
     """Every word the texts write in lower case: a capitalised sentence opener that is also
     written in lower case ("Revenue ..." / "... revenue") is an ordinary word, not a name."""
-    prose = _ADDRESS.sub(" ", "\n".join(texts))  # "press@auralis.example" is no use of "auralis"
+    # "press@auralis.example" is no use of "auralis". No address spans two texts (none crosses a
+    # line break), so only the texts that can hold one are rewritten: the pattern is slow.
+    prose = "\n".join(_ADDRESS.sub(" ", t) if _ADDRESS_MARK.search(t) else t for t in texts)
     return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", prose))
 
 
 # E-mail and web addresses: their words are written in lower case whatever they name.
 _ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?\b")
+_ADDRESS_MARK = re.compile(r"@|://|www\.|\.[a-z]{2}")  # what every address holds
 
 
 def _trigger_matches(
