@@ -219,7 +219,8 @@ def _find_entities(text: str) -> tuple[Entity, ...]:
     for alias, pattern, canonical in _BOARD_PATTERNS:
         if alias in text and pattern.search(text):
             add(Entity(canonical, "leaderboard"))
-    for m in _BOARD_SHAPE.finditer(text):
+    shaped = "Arena" in text or "Leaderboard" in text or "Index" in text
+    for m in _BOARD_SHAPE.finditer(text) if shaped else ():  # the shape ends in one of them
         name = m.group(0)
         if not any(
             entity_key(a) in entity_key(name) for aliases in LEADERBOARDS.values() for a in aliases
