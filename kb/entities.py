@@ -597,6 +597,12 @@ _ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?
 _ADDRESS_MARK = re.compile(r"@|://|www\.|\.[a-z]{2}")  # what every address holds
 
 
+@lru_cache(maxsize=1024)  # a passage's names, asked once per sentence of the passage
+def _known_words(known: tuple[str, ...]) -> frozenset[str]:
+    """The listed names and each of their words, in lower case."""
+    return frozenset(w.lower() for k in known for w in (k, *re.split(r"[\s-]+", k)))
+
+
 def _trigger_matches(
     sentence: str, known: Iterable[str], lower_words: frozenset[str]
 ) -> list[tuple[str, int, int]]:
@@ -604,7 +610,7 @@ def _trigger_matches(
     find (see `name_triggers`)."""
     if _TABLE_ROW.search(sentence):
         return []
-    known_words = {w.lower() for k in known for w in (k, *re.split(r"[\s-]+", k))}
+    known_words = _known_words(tuple(known))
     out: list[tuple[str, int, int]] = []
     for i, m in enumerate(_CAPITALISED.finditer(sentence)):
         word = m.group(0).rstrip(".'’").removesuffix("'s").removesuffix("’s")
