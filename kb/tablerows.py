@@ -178,6 +178,12 @@ class Table:
         return " ".join(p for p in (self.caption, self.intro, self.note) if p)
 
 
+@lru_cache(maxsize=256)
+def _word_start(word: str) -> re.Pattern[str]:
+    """`word` at the start of a word: compiled once (asked for every column of every row)."""
+    return re.compile(rf"\b{re.escape(word)}")
+
+
 @dataclass(frozen=True)
 class TableRow:
     table: Table
@@ -203,8 +209,8 @@ class TableRow:
         """The first column whose header contains one of `words` (whole words, any case)."""
         for col in self.columns:
             low = col.lower()
-            if any(re.search(rf"\b{re.escape(w)}", low) for w in words) and not any(
-                re.search(rf"\b{re.escape(x)}", low) for x in exclude
+            if any(_word_start(w).search(low) for w in words) and not any(
+                _word_start(x).search(low) for x in exclude
             ):
                 return col
         return None
