@@ -204,6 +204,13 @@ def _model_name(name: str, version: str | None, written: str = "") -> str:
 
 def find_entities(text: str) -> list[Entity]:
     """Entities mentioned in `text`, each once, in order of first mention."""
+    return list(_find_entities(text))
+
+
+# An ingest asks about the same text several times (the recogniser, the fact reader's
+# sentences and products, the rankings reader): two thirds of the calls on corpus/ repeat one.
+@lru_cache(maxsize=8192)
+def _find_entities(text: str) -> tuple[Entity, ...]:
     found: dict[str, Entity] = {}
 
     def add(entity: Entity) -> None:
@@ -212,7 +219,8 @@ def find_entities(text: str) -> list[Entity]:
     for alias, pattern, canonical in _BOARD_PATTERNS:
         if alias in text and pattern.search(text):
             add(Entity(canonical, "leaderboard"))
-    for m in _BOARD_SHAPE.finditer(text):
+    shaped = "Arena" in text or "Leaderboard" in text or "Index" in text
+    for m in _BOARD_SHAPE.finditer(text) if shaped else ():  # the shape ends in one of them
         name = m.group(0)
         if not any(
             entity_key(a) in entity_key(name) for aliases in LEADERBOARDS.values() for a in aliases
@@ -238,7 +246,7 @@ def find_entities(text: str) -> list[Entity]:
     for product, pattern, _ in _PRODUCT_PATTERNS:
         if product in text and pattern.search(text):
             add(Entity(product, "model"))
-    return list(found.values())
+    return tuple(found.values())
 
 
 _LICENCE_AFTER = re.compile(r"[\s-]*(?:licen[cs]e[ds]?|licen[cs]ing)\b", re.IGNORECASE)
@@ -578,12 +586,21 @@ def is_versioned(name: str) -> bool:
 def _lower_words(texts: Sequence[str]) -> frozenset[str]:
     """Every word the texts write in lower case: a capitalised sentence opener that is also
     written in lower case ("Revenue ..." / "... revenue") is an ordinary word, not a name."""
-    prose = _ADDRESS.sub(" ", "\n".join(texts))  # "press@auralis.example" is no use of "auralis"
+    # "press@auralis.example" is no use of "auralis". No address spans two texts (none crosses a
+    # line break), so only the texts that can hold one are rewritten: the pattern is slow.
+    prose = "\n".join(_ADDRESS.sub(" ", t) if _ADDRESS_MARK.search(t) else t for t in texts)
     return frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", prose))
 
 
 # E-mail and web addresses: their words are written in lower case whatever they name.
 _ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?\b")
+_ADDRESS_MARK = re.compile(r"@|://|www\.|\.[a-z]{2}")  # what every address holds
+
+
+@lru_cache(maxsize=1024)  # a passage's names, asked once per sentence of the passage
+def _known_words(known: tuple[str, ...]) -> frozenset[str]:
+    """The listed names and each of their words, in lower case."""
+    return frozenset(w.lower() for k in known for w in (k, *re.split(r"[\s-]+", k)))
 
 
 def _trigger_matches(
@@ -593,7 +610,7 @@ def _trigger_matches(
     find (see `name_triggers`)."""
     if _TABLE_ROW.search(sentence):
         return []
-    known_words = {w.lower() for k in known for w in (k, *re.split(r"[\s-]+", k))}
+    known_words = _known_words(tuple(known))
     out: list[tuple[str, int, int]] = []
     for i, m in enumerate(_CAPITALISED.finditer(sentence)):
         word = m.group(0).rstrip(".'’").removesuffix("'s").removesuffix("’s")

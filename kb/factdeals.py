@@ -278,10 +278,14 @@ _AUTHORITY_REF = re.compile(
 )
 
 
+def _topic_of(sentence: str) -> str:
+    """The topic a legal sentence names: read only for a sentence that states a legal fact."""
+    return next((t for t, p in TOPICS if re.search(p, sentence, re.I)), "")
+
+
 def legal_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames) -> list[Found]:
     found = []
     money = find_money(sentence)
-    topic = next((t for t, p in TOPICS if re.search(p, sentence, re.I)), "")
     for action, pattern in _LEGAL:
         m = pattern.search(sentence)
         if not m:
@@ -337,7 +341,7 @@ def legal_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
             plaintiff=subject,
             defendant=" and ".join(defendants),
             **money_fields(amount),
-            topic=topic,
+            topic=_topic_of(sentence),
             outcome=outcome,
         )
         found.append(Found("legal", a, b, fields, tuple(x for x in (subject, *defendants) if x)))
@@ -351,7 +355,7 @@ def legal_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
             action="lawsuit",
             plaintiff=case["p"],
             defendant=doc.fold(case["d"]),
-            topic=topic,
+            topic=_topic_of(sentence),
         )
         found.append(
             Found("legal", case.start(), case.end(), fields, (case["p"], doc.fold(case["d"])))

@@ -309,6 +309,7 @@ class DocNames:
         return vendor_of(product) or ""
 
 
+@lru_cache(maxsize=8192)  # nine calls in ten repeat a name
 def canonical(name: str) -> str:
     name = re.sub(r"['’]s?$", "", name.strip()).strip(" ,.;:")
     name = re.sub(r"^(?:The|the)\s+(?=[A-Z])", "", name) if not name.startswith("The New") else name

@@ -123,14 +123,42 @@ _EXTRACTORS: tuple[Callable[[str, list[Name], Referents, DocNames], list[Found]]
     partnership_facts,
     legal_facts,
 )
+
+
+def _prefix_tree(words: str) -> str:
+    """A regex matching any of the space-separated `words`, factored by shared beginnings
+    ("a(?:cqui|nnounc)"): `re` tries a flat alternation's branches one by one at every position
+    of the text (four times slower on corpus/ for this list)."""
+    tree: dict[str, dict] = {}
+    for word in words.split():
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        parts = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(tree)
+
+
+# The beginnings of the words a fact is stated with (any case); a sentence without one of them,
+# a currency or a slash states no fact.
+_TRIGGER_WORDS = (
+    "rais secur closed complet announc finali pric cost charg pay launch releas unveil introduc "
+    "debut roll ship preview show present available discontinu shut retir turn switch withdr "
+    "pull sunset paus suspend halt shelv restor return resum reinstat back bann barred block "
+    "delay postpon acqui bought buy purchas takeover invest spend commit pledg buildout partner "
+    "team collaborat deal agreement alliance integration sue suing lawsuit fine settle ruled "
+    "order investigat probe inquiry"
+)
 _TRIGGERS = re.compile(
-    r"[$€£¥]|\b(?:USD|EUR|GBP)\b|"
-    r"rais|secur|closed|complet|announc|finali|pric|cost|charg|pay|per\b|/|launch|releas|unveil|"
-    r"introduc|debut|roll|ship|open-sourced|preview|show|present|available|discontinu|shut|"
-    r"retir|turn|switch|withdr|pull|sunset|paus|suspend|halt|shelv|restor|return|resum|reinstat|back|"
-    r"bann|barred|block|delay|postpon|acqui|bought|buy|purchas|takeover|invest|spend|commit|"
-    r"pledg|buildout|partner|team|collaborat|deal|agreement|alliance|integration|sue|suing|"
-    r"lawsuit|fine|settle|ruled|found that|order|investigat|probe|inquiry| v\.? ",
+    r"[$€£¥]|\b(?:USD|EUR|GBP)\b|per\b|/|open-sourced|found that| v\.? |"
+    + _prefix_tree(_TRIGGER_WORDS),
     re.I,
 )
 

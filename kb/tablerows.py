@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kb.dates import parse_date, period_date, stated_date
 from kb.types import Chunk
@@ -82,6 +83,13 @@ def _number(num: str, mult: str | None) -> float:
 
 def find_money(text: str) -> list[Money]:
     """Every amount of money in `text`, in order."""
+    return list(_find_money(text))
+
+
+# The fact readers ask about one sentence or cell several times (one reader per fact kind):
+# nine calls in ten on corpus/ repeat one.
+@lru_cache(maxsize=4096)
+def _find_money(text: str) -> tuple[Money, ...]:
     out = []
     for m in MONEY.finditer(text):
         if m["num"]:
@@ -95,7 +103,7 @@ def find_money(text: str) -> list[Money]:
             currency = _WORDS.get(post.lower()) or ("CNY" if post == "RMB" else post)
             value = _number(m["num2"], m["mult2"])
         out.append(Money(value, currency, m.group(0).strip(), m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 def currency_named(text: str) -> str:
@@ -170,6 +178,12 @@ class Table:
         return " ".join(p for p in (self.caption, self.intro, self.note) if p)
 
 
+@lru_cache(maxsize=256)
+def _word_start(word: str) -> re.Pattern[str]:
+    """`word` at the start of a word: compiled once (asked for every column of every row)."""
+    return re.compile(rf"\b{re.escape(word)}")
+
+
 @dataclass(frozen=True)
 class TableRow:
     table: Table
@@ -195,8 +209,8 @@ class TableRow:
         """The first column whose header contains one of `words` (whole words, any case)."""
         for col in self.columns:
             low = col.lower()
-            if any(re.search(rf"\b{re.escape(w)}", low) for w in words) and not any(
-                re.search(rf"\b{re.escape(x)}", low) for x in exclude
+            if any(_word_start(w).search(low) for w in words) and not any(
+                _word_start(x).search(low) for x in exclude
             ):
                 return col
         return None

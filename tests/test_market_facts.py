@@ -644,3 +644,34 @@ def test_a_predecessor_named_in_brackets_does_not_own_the_new_price():
     # a product named after the price, outside any bracket, is still its owner
     (g,) = _of(extract_facts(_chunks("It charges $0.01 per minute for Echo 3 Lite.")), "price")
     assert g.fields["product"] == "Echo 3 Lite"
+
+
+def test_the_fact_trigger_words_match_as_a_tree_where_they_match_one_by_one():
+    import re
+
+    from kb.marketfacts import _TRIGGER_WORDS, _prefix_tree
+
+    flat = re.compile("|".join(_TRIGGER_WORDS.split()), re.I)
+    tree = re.compile(_prefix_tree(_TRIGGER_WORDS), re.I)
+    texts = [
+        *_TRIGGER_WORDS.split(),
+        *(w[:-1] for w in _TRIGGER_WORDS.split()),  # one letter short: no match
+        "The INVESTIGATION began",
+        "Suing Acme",
+        "sued",
+        "a Series B round",
+        "Kestrel Video 2",
+        "the founders met in Oslo",
+        "prices",
+        "PAYS",
+        "invest",
+        "investor",
+        "probes",
+        "",
+    ]
+    for text in texts:
+        found, found_by_tree = flat.search(text), tree.search(text)
+        assert (found is None) == (found_by_tree is None), text
+        # where the first one starts (the tree may read on: "investigat" beside "invest")
+        assert found is None or found.start() == found_by_tree.start()
+    assert tree.search("the founders met in Oslo") is None

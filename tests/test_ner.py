@@ -508,3 +508,45 @@ def test_a_companys_first_word_folds_onto_its_full_name():
         "Tovenna raised $64 million in 2025."
     )
     assert found == {"Tovenna Speech Inc": "vendor", "Ana Li": "person"}
+
+
+class _Reads:
+    """The real recogniser, noting every stretch of text it is given."""
+
+    def __init__(self) -> None:
+        self.model = load_ner()
+        self.texts: list[str] = []
+
+    def spans(self, texts, batch_size=256):  # noqa: ANN001, ANN201
+        self.texts += texts
+        return self.model.spans(texts, batch_size)
+
+
+_GATED = (
+    "OpenAI released GPT-4o in May, and Google answered with Gemini 2.5 Pro. "
+    "Revenue at both companies rose 12% in the quarter. "
+    "Yesterday the chief executive of Quorvane Systems, Idris Amell, opened an office in "
+    "Tallinn. Quorvane Systems said its Brisa-2 model would ship in June."
+)
+
+
+def test_a_sentence_with_an_unseen_name_is_read_and_the_name_recognised():
+    reads = _Reads()
+    found = {e.name: e.kind for e in recognise([_GATED], ner=reads)[0]}
+    assert found["Quorvane Systems"] == "vendor"
+    assert found["Idris Amell"] == "person"
+    assert found["Tallinn"] == "place"
+    assert any("Idris Amell" in t for t in reads.texts)
+    # the sentences with listed names and ordinary words only were never read
+    assert not any("OpenAI" in t or "Revenue" in t for t in reads.texts)
+
+
+def test_a_skipped_sentence_had_nothing_the_recogniser_would_find(monkeypatch):
+    gated = recognise([_GATED], ner=_Reads())[0]
+    whole = _Reads()
+    # the same text with every sentence read whole: the gate lost nothing
+    monkeypatch.setattr(
+        "kb.entities._ner_windows", lambda sentences, lower_words: [(s, s) for s in sentences]
+    )
+    assert recognise([_GATED], ner=whole)[0] == gated
+    assert any(t.startswith("OpenAI released") for t in whole.texts)
