@@ -149,3 +149,22 @@ def test_the_copied_facts_answer_the_analyst_questions(corpus_kb, copied):
     ]:
         shape, text, cites, _ = answered(replace(corpus_kb.prepare(question), market_facts=read))
         assert expected in text and cites
+
+
+def test_a_current_index_written_before_the_entity_names_index_gains_it(tmp_path):
+    """A fact index stamped current but older than `fact_entities_names` (the bench's 1M
+    store) is not rebuilt: the index is added to it."""
+    import sqlite3
+
+    from kb.factstore import load_or_build
+
+    path = tmp_path / "facts.sqlite"
+    FactIndex(path).replace_all([], revision=3)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX fact_entities_names")
+    lock = tmp_path / "ingest.lock"
+    index = load_or_build(None, path, {}, 3, lock)
+    assert index.path == path  # the file itself, not a rebuilt private copy
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "fact_entities_names" in names
