@@ -75,7 +75,11 @@ CREATE TABLE IF NOT EXISTS fact_entities (
 );
 CREATE INDEX IF NOT EXISTS fact_entities_key ON fact_entities (key);
 CREATE INDEX IF NOT EXISTS fact_entities_fact ON fact_entities (fact_id);
+CREATE INDEX IF NOT EXISTS fact_entities_names ON fact_entities (fact_id, position, name);
 """
+# added after the layout was stamped "2": a file without them answers the same, slower, and
+# gains them on its next write (or when a reader finds it current: `load_or_build`)
+_LATER_INDEXES = ("fact_entities_names",)
 
 # the field naming what a fact of each kind is about (a list's item: "Which companies raised")
 SUBJECT_FIELD = {
@@ -181,6 +185,12 @@ class FactQuery:
     # words (lower-case ASCII, e.g. stems): facts whose sentence or fields contain one of
     # them as a substring (a prefilter: whole-word and stem checks are the caller's)
     words: tuple[str, ...] = ()
+    # copies of one statement (facts equal in all but their document and chunk: the same
+    # sentence, fields, entities, dates and modality) come back as the first and the last
+    # of them in the select's order, grouped in SQL. For answers that rank, list or look up
+    # one fact per item, which read only those two of a statement's copies (not for counts
+    # or citations of every copy); at scale a statement may have thousands of copies.
+    copies: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -298,6 +308,123 @@ def _about(names: Sequence[str]) -> tuple[str, list[Any]]:
     return "(" + " OR ".join(conditions) + ")", values
 
 
+def _conditions(query: FactQuery) -> tuple[str, list[Any]]:
+    """The SQL condition on `facts f` that selects `query`, and its values."""
+    where: list[str] = ["1=1"]
+    args: list[Any] = []
+    if query.kinds:
+        where.append(f"f.kind IN ({','.join('?' * len(query.kinds))})")
+        args.extend(query.kinds)
+    if not query.include_unconfirmed:
+        where.append("f.modality = 'stated'")
+    if query.entity:
+        key = entity_key(query.entity)
+        where.append(
+            "f.id IN (SELECT fact_id FROM fact_entities WHERE key = ? OR key LIKE ? ESCAPE '\\')"
+        )
+        like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        args.extend([key, like])
+    date = (
+        "COALESCE(NULLIF(f.date, ''), NULLIF(f.published, ''), '')"
+        if query.article_dates
+        else "f.date"
+    )
+    if query.since:
+        where.append(f"{date} >= ?")
+        args.append(query.since)
+    if query.until:
+        where.append(f"substr({date}, 1, ?) <= ?")
+        args.extend([len(query.until), query.until])
+    if query.minimum is not None:
+        where.append("f.amount > ?")
+        args.append(query.minimum)
+    if query.maximum is not None:
+        where.append("f.amount < ?")
+        args.append(query.maximum)
+    if query.sources:
+        where.append(f"f.source IN ({','.join('?' * len(query.sources))})")
+        args.extend(query.sources)
+    if query.chunk_ids:
+        where.append(f"f.chunk_id IN ({','.join('?' * len(query.chunk_ids))})")
+        args.extend(query.chunk_ids)
+    if query.subjects:
+        keys = [k for k in (entity_key(n) for n in query.subjects) if k]
+        where.append("(" + (" OR ".join("f.subject GLOB ?" for _ in keys) or "0") + ")")
+        args.extend(_glob_prefix(k) for k in keys)
+    if query.words and all(w.isascii() for w in query.words):
+        patterns = [
+            "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            for w in query.words
+        ]
+        where.append(
+            "("
+            + " OR ".join(
+                "f.text LIKE ? ESCAPE '\\' OR f.fields LIKE ? ESCAPE '\\'" for _ in patterns
+            )
+            + ")"
+        )
+        args.extend(v for p in patterns for v in (p, p))
+    if query.about and all(n.isascii() for n in query.about):
+        condition, values = _about(query.about)
+        where.append(condition)
+        args.extend(values)
+    return " AND ".join(where), args
+
+
+_COLUMNS = (
+    "f.id, f.kind, f.date, f.dated_by, f.modality, f.doc_id, f.content_hash, f.chunk_id, "
+    "f.chunk_index, f.source, f.title, f.published, f.publisher, f.page, f.text, f.start, "
+    "f.fields"
+)
+_ORDER = "f.date IS NULL, f.date, f.source, f.chunk_index, f.start, f.id"
+_SELECT_SQL = f"SELECT {_COLUMNS} FROM facts f WHERE {{where}} ORDER BY {_ORDER}"
+# Copies of a statement: grouped by everything an answer reads of a fact but its document and
+# chunk (the subject and amount first: cheap to compare). Within a group the date is one, so
+# the select's order is that of (source, chunk index, start, id), which this key sorts by as
+# text (the numbers zero-padded, the id last); the first and last of each group are read.
+_ORDER_KEY = "f.source || char(1) || printf('%012d %012d %015d', f.chunk_index, f.start + 1, f.id)"
+_ENTITY_NAMES = (
+    "(SELECT group_concat(name, char(31)) FROM "
+    "(SELECT name FROM fact_entities e WHERE e.fact_id = f.id ORDER BY position))"
+)
+_COPIES_SQL = (
+    f"WITH picked AS (SELECT min({_ORDER_KEY}) AS a, max({_ORDER_KEY}) AS b FROM facts f "
+    "WHERE {where} GROUP BY f.subject, f.amount, f.kind, f.date, f.published, f.modality, "
+    f"f.dated_by, f.text, f.fields, {_ENTITY_NAMES}) "
+    f"SELECT {_COLUMNS} FROM facts f WHERE f.id IN "
+    "(SELECT CAST(substr(a, -15) AS INTEGER) FROM picked "
+    "UNION SELECT CAST(substr(b, -15) AS INTEGER) FROM picked) "
+    f"ORDER BY {_ORDER}"
+)
+
+
+def copy_key(fact: StoredFact) -> tuple:
+    """What copies of one statement share (`FactQuery.copies`): all but document and chunk."""
+    fields = json.dumps(dict(fact.fields), default=str, separators=(",", ":"))
+    return (
+        fact.kind,
+        fact.date,
+        fact.chunk.published,
+        fact.modality,
+        fact.dated_by,
+        fact.text,
+        fields,
+        fact.entities,
+    )
+
+
+def collapse_copies(facts: Sequence[StoredFact]) -> list[StoredFact]:
+    """The first and the last of each statement's copies (`copy_key`), in the given order."""
+    first: dict[tuple, int] = {}
+    last: dict[tuple, int] = {}
+    for i, fact in enumerate(facts):
+        key = copy_key(fact)
+        first.setdefault(key, i)
+        last[key] = i
+    keep = sorted(set(first.values()) | set(last.values()))
+    return [facts[i] for i in keep]
+
+
 class FactIndex:
     """The fact database of one store (a file beside the keyword index)."""
 
@@ -353,94 +480,40 @@ class FactIndex:
     def select(self, query: FactQuery, live: Mapping[str, str] | None = None) -> list[StoredFact]:
         """Facts matching `query`, oldest first; with `live` (doc_id -> content hash), only
         those of the live version of each document."""
-        where: list[str] = ["1=1"]
-        args: list[Any] = []
-        if query.kinds:
-            where.append(f"f.kind IN ({','.join('?' * len(query.kinds))})")
-            args.extend(query.kinds)
-        if not query.include_unconfirmed:
-            where.append("f.modality = 'stated'")
-        if query.entity:
-            key = entity_key(query.entity)
-            where.append(
-                "f.id IN (SELECT fact_id FROM fact_entities "
-                "WHERE key = ? OR key LIKE ? ESCAPE '\\')"
-            )
-            like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            args.extend([key, like])
-        date = (
-            "COALESCE(NULLIF(f.date, ''), NULLIF(f.published, ''), '')"
-            if query.article_dates
-            else "f.date"
-        )
-        if query.since:
-            where.append(f"{date} >= ?")
-            args.append(query.since)
-        if query.until:
-            where.append(f"substr({date}, 1, ?) <= ?")
-            args.extend([len(query.until), query.until])
-        if query.minimum is not None:
-            where.append("f.amount > ?")
-            args.append(query.minimum)
-        if query.maximum is not None:
-            where.append("f.amount < ?")
-            args.append(query.maximum)
-        if query.sources:
-            where.append(f"f.source IN ({','.join('?' * len(query.sources))})")
-            args.extend(query.sources)
-        if query.chunk_ids:
-            where.append(f"f.chunk_id IN ({','.join('?' * len(query.chunk_ids))})")
-            args.extend(query.chunk_ids)
-        if query.subjects:
-            keys = [k for k in (entity_key(n) for n in query.subjects) if k]
-            where.append("(" + (" OR ".join("f.subject GLOB ?" for _ in keys) or "0") + ")")
-            args.extend(_glob_prefix(k) for k in keys)
-        if query.words and all(w.isascii() for w in query.words):
-            patterns = [
-                "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                for w in query.words
-            ]
-            where.append(
-                "("
-                + " OR ".join(
-                    "f.text LIKE ? ESCAPE '\\' OR f.fields LIKE ? ESCAPE '\\'" for _ in patterns
-                )
-                + ")"
-            )
-            args.extend(v for p in patterns for v in (p, p))
-        if query.about and all(n.isascii() for n in query.about):
-            condition, values = _about(query.about)
-            where.append(condition)
-            args.extend(values)
-        sql = (
-            "SELECT f.id, f.kind, f.date, f.dated_by, f.modality, f.doc_id, f.content_hash, "
-            "f.chunk_id, f.chunk_index, f.source, f.title, f.published, f.publisher, f.page, "
-            "f.text, f.start, f.fields FROM facts f WHERE "
-            + " AND ".join(where)
-            + " ORDER BY f.date IS NULL, f.date, f.source, f.chunk_index, f.start, f.id"
-        )
+        where, args = _conditions(query)
         try:
-            conn = self._reader()
-            rows = conn.execute(sql, args).fetchall()
-            ids = [r[0] for r in rows]
-            names: dict[int, list[str]] = {}
-            for start in range(0, len(ids), 900):
-                part = ids[start : start + 900]
-                for fact_id, name in conn.execute(
-                    "SELECT fact_id, name FROM fact_entities WHERE fact_id IN "
-                    f"({','.join('?' * len(part))}) ORDER BY fact_id, position",
-                    part,
-                ):
-                    names.setdefault(fact_id, []).append(name)
+            if query.copies:
+                picked = self._facts(_COPIES_SQL.format(where=where), args)
+                if live is None or all(live.get(f.chunk.doc_id) == h for f, h in picked):
+                    return [f for f, _ in picked]
+                # a copy that is no longer live may be the first or last of its statement:
+                # group the live ones here instead (rare: only while an ingest moves on)
+                plain = self._facts(_SELECT_SQL.format(where=where), args)
+                return collapse_copies([f for f, h in plain if live.get(f.chunk.doc_id) == h])
+            rows = self._facts(_SELECT_SQL.format(where=where), args)
         except sqlite3.Error as exc:
             log.warning("could not read the fact index %s: %s", self.path, exc)
             return []
+        return [f for f, h in rows if live is None or live.get(f.chunk.doc_id) == h]
+
+    def _facts(self, sql: str, args: Sequence[Any]) -> list[tuple[StoredFact, str]]:
+        """(fact, its document's content hash) of each row `sql` selects, in its order."""
+        conn = self._reader()
+        rows = conn.execute(sql, args).fetchall()
+        ids = [r[0] for r in rows]
+        names: dict[int, list[str]] = {}
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            for fact_id, name in conn.execute(
+                "SELECT fact_id, name FROM fact_entities WHERE fact_id IN "
+                f"({','.join('?' * len(part))}) ORDER BY fact_id, position",
+                part,
+            ):
+                names.setdefault(fact_id, []).append(name)
         out = []
         for r in rows:
             (fid, kind, date, dated_by, modality, doc_id, content_hash, chunk_id, index) = r[:9]
             source, title, published, publisher, page, text, start, fields = r[9:]
-            if live is not None and live.get(doc_id) != content_hash:
-                continue
             chunk = Chunk(
                 chunk_id=chunk_id,
                 doc_id=doc_id,
@@ -455,20 +528,19 @@ class FactIndex:
                 page=page,
                 content_hash=content_hash,
             )
-            out.append(
-                StoredFact(
-                    kind=kind,
-                    date=date,
-                    dated_by=dated_by,
-                    modality=modality,
-                    entities=tuple(names.get(fid, ())),
-                    fields=_fields(fields),
-                    chunk=chunk,
-                    text=text,
-                    start=start,
-                    id=fid,
-                )
+            fact = StoredFact(
+                kind=kind,
+                date=date,
+                dated_by=dated_by,
+                modality=modality,
+                entities=tuple(names.get(fid, ())),
+                fields=_fields(fields),
+                chunk=chunk,
+                text=text,
+                start=start,
+                id=fid,
             )
+            out.append((fact, content_hash))
         return out
 
     def counts(self, live: Mapping[str, str] | None = None) -> dict[str, int]:
@@ -488,6 +560,10 @@ class FactIndex:
             conn.executescript(_SCHEMA)
             with conn:
                 yield conn
+
+    def _write_schema(self) -> None:
+        with self._writer():
+            pass
 
     def apply(
         self,
@@ -578,6 +654,23 @@ def document_chunks(
             wanted = []
 
 
+def _add_later_indexes(path: Path, lock_path: Path | None) -> None:
+    """Create the indexes a current file may predate (`_LATER_INDEXES`): seconds at a
+    million facts, once; skipped while an ingest holds the lock or the file is read-only."""
+    try:
+        with closing(_connect(path)) as conn:
+            have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        if all(name in have for name in _LATER_INDEXES):
+            return
+        if lock_path is None:
+            FactIndex(path)._write_schema()
+            return
+        with WriteLock(lock_path, timeout=0):
+            FactIndex(path)._write_schema()
+    except (StoreBusyError, OSError, sqlite3.Error) as exc:
+        log.info("fact index %s keeps its older indexes for now: %s", path, exc)
+
+
 def extracted(store: Any, live: Mapping[str, str]) -> Iterator[tuple[str, list[Any]]]:
     """(content hash, facts) of every live document, extracted afresh from its chunks."""
     from kb.marketfacts import extract_facts
@@ -593,6 +686,7 @@ def load_or_build(
     (saved only when no ingest holds the lock; otherwise kept in a private temporary file)."""
     index = FactIndex(path)
     if index.revision == revision:
+        _add_later_indexes(path, lock_path)
         return index
     log.info("rebuilding the fact index from Chroma (revision %s)", revision)
     try:

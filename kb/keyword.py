@@ -572,10 +572,40 @@ class KeywordIndex:
         """Every publisher as the chunks store it (for filters that fold case)."""
         return frozenset(self.publishers)
 
+    @functools.cached_property
+    def _id_hashes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows sorted by their chunk id's hash, and those hashes (for `rows_of`): 16 bytes
+        a row, built on the first lookup (0.2 s at 1M chunks)."""
+        hashes = np.fromiter((hash(i) for i in self.ids), dtype=np.int64, count=len(self.ids))
+        order = np.argsort(hashes, kind="stable")
+        return order, hashes[order]
+
+    def rows_of(self, chunk_ids: Sequence[str]) -> list[int | None]:
+        """The row of each chunk id, None for one the index does not hold."""
+        order, hashes = self._id_hashes
+        out: list[int | None] = []
+        for cid in chunk_ids:
+            h = hash(cid)
+            at = int(np.searchsorted(hashes, h))
+            row = None
+            while at < len(hashes) and hashes[at] == h:
+                if self.ids[int(order[at])] == cid:
+                    row = int(order[at])
+                    break
+                at += 1
+            out.append(row)
+        return out
+
     def search(
         self, tokens: Sequence[str], n: int, mask: np.ndarray | None = None
     ) -> list[tuple[str, float]]:
         """Top `n` (chunk id, BM25 score) for the query tokens, best first; zero scores dropped."""
+        return [(self.ids[i], score) for i, score in self.search_rows(tokens, n, mask)]
+
+    def search_rows(
+        self, tokens: Sequence[str], n: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """`search` as (row, score): a row indexes `ids`, `doc_ids`, `content_hashes`..."""
         if self.retriever is None or not tokens:
             return []
         known = [t for t in tokens if t in self.doc_freq]
@@ -589,7 +619,7 @@ class KeywordIndex:
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def _scores_with_delta(self, known: list[str], mask: np.ndarray | None) -> np.ndarray:
         saved = self.size - (self.delta.size if self.delta else 0)

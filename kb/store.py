@@ -937,6 +937,19 @@ class ChromaStore:
         self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[Chunk, float]]:
         """Nearest chunks to `embedding` as (chunk, cosine similarity)."""
+        nearest = self.nearest(embedding, n, where)
+        by_id = {c.chunk_id: c for c in self.get_chunks([cid for cid, _ in nearest])}
+        return [(by_id[cid], sim) for cid, sim in nearest if cid in by_id]
+
+    def nearest(
+        self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """Ids of the nearest chunks to `embedding` and their cosine similarity, nearest first.
+
+        Only ids and distances: Chroma's query reads metadata about three times slower than
+        its `get` by id (measured at 1M chunks: 8.6 ms for 40 with metadata, 2.2 ms without,
+        2.8 ms to get the 40 with text and metadata), so callers fetch the chunks with
+        `get_chunks`, together with any others they need."""
         if n <= 0:
             return []
         try:
@@ -944,20 +957,25 @@ class ChromaStore:
                 query_embeddings=[np.asarray(embedding, dtype=np.float32)],
                 n_results=n,
                 where=where or None,
-                include=["documents", "metadatas", "distances"],
+                include=["distances"],
             )
         except Exception as exc:
             raise self._unavailable(exc) from exc
-        out = []
-        for chunk_id, text, meta, distance in zip(
-            result["ids"][0],
-            result["documents"][0],
-            result["metadatas"][0],
-            result["distances"][0],
-            strict=False,
-        ):
-            out.append((chunk_from_record(chunk_id, text or "", meta or {}), 1.0 - float(distance)))
-        return out
+        return [
+            (chunk_id, 1.0 - float(distance))
+            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=False)
+        ]
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of these chunk ids Chroma holds (ids only: at 1M chunks about half the time
+        of reading the chunks)."""
+        if not ids:
+            return set()
+        try:
+            result = self._chunks.get(ids=list(dict.fromkeys(ids)), include=[])
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        return set(result["ids"])
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         if not ids:

@@ -188,15 +188,25 @@ def _fact_dict(f: StoredFact) -> dict:
 # --- choosing the facts ------------------------------------------------------------------
 
 
-def _typed(prepared: Prepared, scope: Scope) -> tuple[str, list[StoredFact]]:
+def _copies_collapsed(prepared: Prepared) -> bool:
+    """Whether an answer that reads one fact per item or event may have a statement's copies
+    read as their first and last (`FactQuery.copies`): not under filters, which the engine
+    applies by document after the select, where the copy kept might be one they leave out."""
+    return not prepared.filters
+
+
+def _typed(
+    prepared: Prepared, scope: Scope, *, copies: bool = False
+) -> tuple[str, list[StoredFact]]:
     """The first kind the question points at that has facts in its scope, narrowed by the
-    entities and categorical values it names."""
+    entities and categorical values it names; with `copies`, a statement's copies read as
+    their first and last (for answers that keep one fact per item or event)."""
     for kind in scope.kinds:
         if kind == "status" and len(scope.kinds) > 1 and scope.kinds[0] != "status":
             continue  # "still", "use" are weak cues next to a stronger one
-        facts = select(prepared, scope, [kind])
-        if kind == "status":
-            facts += select(prepared, scope, ["legal"])  # bans and blocks are also orders
+        facts = select(prepared, scope, [kind], copies=copies)
+        if kind == "status":  # bans and blocks are also orders
+            facts += select(prepared, scope, ["legal"], copies=copies)
         names = list(scope.entities)
         if names:
             named = about(facts, names)
@@ -411,7 +421,8 @@ def list_answer(prepared: Prepared, scope: Scope) -> Answer | None:
                 "list",
                 rows=[_row_dict(r) for r in rows],
             )
-    kind, facts = _typed(prepared, scope)
+    # one fact per item, the newest (the last of its copies): copies collapse
+    kind, facts = _typed(prepared, scope, copies=_copies_collapsed(prepared))
     if not facts:
         return _none_in_scope(prepared, scope, "list")
     items = _newest_per_item(facts, scope.entities)
@@ -577,7 +588,8 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
                 intro = f'By {column}, in "{table.caption or table.title}":'
                 outro = f"{len(ranked)} rows compared."
                 return _answer(prepared, intro, lines, "superlative", outro=outro)
-    kind, facts = _typed(prepared, scope)
+    # one fact per event, the first of the newest (the first of its copies): copies collapse
+    kind, facts = _typed(prepared, scope, copies=_copies_collapsed(prepared))
     if not facts:
         return _none_in_scope(prepared, scope, "superlative")
     value: Callable[[StoredFact], float | None]
@@ -782,18 +794,25 @@ def _events_about(
     names: Sequence[str],
     *,
     unconfirmed: bool = False,
+    copies: bool = False,
 ) -> list[StoredFact]:
     """Facts of these kinds (`select`) whose subject is one of the names; else facts that
-    merely mention them. Asked of the index in that order: the subjects' facts are fewer."""
+    merely mention them. Asked of the index in that order: the subjects' facts are fewer.
+    With `copies`, a statement's copies are read as their first and last."""
     keys = [entity_key(n) for n in names]
     own = [
         f
-        for f in select(prepared, scope, kinds, unconfirmed=unconfirmed, subjects=names)
+        for f in select(
+            prepared, scope, kinds, unconfirmed=unconfirmed, subjects=names, copies=copies
+        )
         if any(_subject_of(f).startswith(k) for k in keys if k)
     ]
     if own:
         return own
-    return about(select(prepared, scope, kinds, unconfirmed=unconfirmed, about=names), names)
+    return about(
+        select(prepared, scope, kinds, unconfirmed=unconfirmed, about=names, copies=copies),
+        names,
+    )
 
 
 def _overlap(f: StoredFact, words: frozenset[str]) -> int:
@@ -894,7 +913,10 @@ def lookup_answer(prepared: Prepared) -> Answer | None:
     kinds = [k for k in scope.kinds if k in _FIGURE_KINDS]
     if not kinds or not scope.entities:
         return None
-    facts = _events_about(prepared, scope, kinds, list(scope.entities))
+    # the first fact of the best overlap and date (the first of its copies): copies collapse
+    facts = _events_about(
+        prepared, scope, kinds, list(scope.entities), copies=_copies_collapsed(prepared)
+    )
     names = {w for n in scope.entities for w in tokenize(n)}
     cue_words = {w for w in scope.words if any(p.search(w) for _, p in _KIND_CUE_PATTERNS)}
     wanted = scope.words - names - cue_words - {"much", "mani", "total", "amount"}

@@ -178,16 +178,26 @@ class Scope:
         about: Sequence[str] = (),
         subjects: Sequence[str] = (),
         bounded: bool = False,
+        copies: bool = False,
     ) -> tuple[StoredFact, ...]:
         """The corpus's facts of these kinds (any date, any entity; forecasts and rumours
         too when `unconfirmed`), optionally of some documents only, read from the fact index
         once per scope. With `bounded`, only those in the question's period (an undated fact
         by its article's date) and amount range; with `about`, only those that may be about
         these names (FactQuery.about: a prefilter, the caller decides); with `subjects`, only
-        those whose subject is one of these names. All are read in SQL, so a large corpus is
-        never read whole."""
+        those whose subject is one of these names; with `copies`, a statement's copies in
+        several documents as their first and last (FactQuery.copies). All are read in SQL, so
+        a large corpus is never read whole."""
         bounds = (self.since, self.until, self.minimum, self.maximum) if bounded else ()
-        key = (tuple(kinds), unconfirmed, tuple(sources), tuple(about), tuple(subjects), bounds)
+        key = (
+            tuple(kinds),
+            unconfirmed,
+            tuple(sources),
+            tuple(about),
+            tuple(subjects),
+            bounds,
+            copies,
+        )
         if key not in self._read:
             query = FactQuery(
                 kinds=key[0],
@@ -195,6 +205,7 @@ class Scope:
                 sources=key[2],
                 about=key[3],
                 subjects=key[4],
+                copies=copies,
             )
             if bounded:
                 query.since, query.until = self.since, self.until
@@ -379,13 +390,15 @@ def select(
     unconfirmed: bool = False,
     about: Sequence[str] = (),
     subjects: Sequence[str] = (),
+    copies: bool = False,
 ) -> list[StoredFact]:
     """Facts of these kinds in the question's period (an undated fact by its article's date)
     and amount range, of any entity; with `about`, only those that may be about these names
     (a prefilter for `about()`, which the caller still applies); with `subjects`, only those
-    whose subject key starts with one of these names' keys."""
+    whose subject key starts with one of these names' keys; with `copies`, a statement's
+    copies as their first and last (for answers that read one fact per item or event)."""
     facts = scope.facts(
-        kinds, unconfirmed=unconfirmed, about=about, subjects=subjects, bounded=True
+        kinds, unconfirmed=unconfirmed, about=about, subjects=subjects, bounded=True, copies=copies
     )
     out = []
     for f in facts:  # the index selected these already; the same test, kept as the contract
