@@ -259,15 +259,19 @@ def test_a_rebuild_reads_chroma_a_few_documents_at_a_time(tmp_path, real_embedde
 
 
 def test_a_figure_the_passages_miss_is_read_from_the_facts(market):
-    # retrieval found nothing (hits dropped): the sentence answerer abstains, and the
-    # facts about the company named still give the figure, cited
-    prepared = replace(market.prepare("How much did Orrin Systems raise?"), hits=())
+    # retrieval found nothing (hits dropped, and none on the second look): the sentence
+    # answerer abstains, and the facts about the company named still give the figure, cited
+    prepared = replace(
+        market.prepare("How much did Orrin Systems raise?"), hits=(), wider_hits=tuple
+    )
     answer = OfflineAnswerer(market.settings).answer(prepared, market.embed_passages)
     assert not answer.abstained and answer.shape == "fact"
     assert "$900 million" in answer.text
     assert cited_sources(answer) == {"tessaly-status.md"}
     # without a figure of the kind asked, it still abstains
-    nothing = replace(market.prepare("How much did Tessaly Research raise?"), hits=())
+    nothing = replace(
+        market.prepare("How much did Tessaly Research raise?"), hits=(), wider_hits=tuple
+    )
     assert OfflineAnswerer(market.settings).answer(nothing, market.embed_passages).abstained
 
 
