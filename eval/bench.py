@@ -137,6 +137,7 @@ def synthetic_store(
 
     import numpy as np
 
+    from kb.entities import RECOGNISER_VERSION
     from kb.keyword import KeywordIndex, KeywordRows
     from kb.store import ChromaStore, DocRecord, RegistryCache
     from kb.types import Chunk
@@ -222,7 +223,8 @@ def synthetic_store(
             flush()
             log(f"  synthetic store: {written:,} chunks")
     flush()
-    revision = store.end_write(last_ingest="synthetic")
+    # the copies carry the corpus's tags, made by this recogniser
+    revision = store.end_write(last_ingest="synthetic", recogniser=RECOGNISER_VERSION)
     index = KeywordIndex.updated(KeywordIndex.empty(), rows, rows.ids, revision)
     assert index is not None
     index.save(settings.keyword_dir())
@@ -504,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--store-1m needs --sizes with 1m")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    from ingest.pipeline import Ingestor
+    from ingest.pipeline import RETAG_PER_UPDATE, Ingestor
     from ingest.timing import StageTimer
     from kb.embedders import load_embedder
     from kb.keyword import index_text
@@ -703,7 +705,8 @@ def main(argv: list[str] | None = None) -> int:
                 extra.write_text(source.read_text(encoding="utf-8"))
                 one = StageTimer()
                 started = time.perf_counter()
-                Ingestor(scaled, embedder, timer=one).run([str(extra)])
+                adding = Ingestor(scaled, embedder, timer=one, retag_limit=RETAG_PER_UPDATE)
+                adding.run([str(extra)])
                 seconds = time.perf_counter() - started
                 if seconds < result["add_one_doc_s"][label]:
                     result["add_one_doc_s"][label] = seconds

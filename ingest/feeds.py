@@ -42,7 +42,7 @@ from ingest.loaders import Loaded, clean_source, is_url, load_fetched
 from ingest.loaders.base import require_text
 from ingest.loaders.html import load_html
 from ingest.metadata import title_from_filename
-from ingest.pipeline import FileResult, Ingestor, IngestReport, LoadedInput
+from ingest.pipeline import RETAG_PER_UPDATE, FileResult, Ingestor, IngestReport, LoadedInput
 from ingest.polite import PoliteFetcher, Stopped
 from ingest.sources import doc_id_for
 from kb.embedders import Embedder
@@ -276,7 +276,9 @@ class _Refresh:
         self.progress = progress or (lambda stage, done, total: None)
         self.stop = stop or threading.Event()
         self.on_wait = on_wait
-        self.ingestor = Ingestor(settings, embedder, store=store, progress=progress)
+        self.ingestor = Ingestor(
+            settings, embedder, store=store, progress=progress, retag_limit=RETAG_PER_UPDATE
+        )
         self.fetcher = PoliteFetcher(
             FetchPolicy.from_settings(settings), settings.feed_host_interval_s, self.stop
         )

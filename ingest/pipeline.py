@@ -57,6 +57,9 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _PREFETCH = 8  # files parsed ahead of the one being embedded
 _WRITE_BATCH = 256  # chunks embedded and stored together (bounds memory on huge corpora)
 _RETAG_BATCH = 256  # chunks re-tagged and written together
+RETAG_PER_UPDATE = 200
+"""Documents an upload, a feed refresh or a removal re-tags after a recogniser upgrade (a
+full `python -m ingest` re-tags every one left)."""
 
 
 @dataclass
@@ -154,8 +157,13 @@ class Ingestor:
         store: ChromaStore | None = None,
         progress: Progress | None = None,
         timer: StageTimer | None = None,
+        retag_limit: int | None = None,
     ) -> None:
+        """`retag_limit`: at most this many documents re-tagged per run after a recogniser
+        upgrade (None: all). An upload or a feed item should not wait for a large store to be
+        re-tagged whole: each such ingest does a share, and a full `python -m ingest` the rest."""
         self.settings = settings
+        self.retag_limit = retag_limit
         self.timer = timer or StageTimer()  # seconds per stage, summed over this one's runs
         self.embedder = embedder
         start_loading_ner()  # chunks are tagged by the recogniser; load it while the store opens
@@ -279,13 +287,15 @@ class Ingestor:
             report.results.extend(self._remove(remove))
         self._stale = {}
         self._process(items, report)
-        report.retagged_documents = self._retag()
+        report.retagged_documents, left = self._retag()
         with stage("write"):
             if self._stale:
                 self.store.begin_write()  # readers reload the registry before chunks go
                 for doc_id, content_hash in self._stale.items():
                     self.store.delete_stale_chunks(doc_id, content_hash)
-            revision = self.store.end_write(last_ingest=_now(), recogniser=RECOGNISER_VERSION)
+            revision = self.store.end_write(
+                last_ingest=_now(), recogniser=None if left else RECOGNISER_VERSION
+            )
         with stage("index"):
             self._rebuild_keyword_index(revision)
             self._save_registry_cache()
@@ -587,25 +597,30 @@ class Ingestor:
 
     # --- re-tagging after a recogniser upgrade ----------------------------------------------
 
-    def _retag(self) -> int:
+    def _retag(self) -> tuple[int, int]:
         """Re-tag the stored documents whose chunks another recogniser version tagged, from
-        their stored chunk texts (no embedding); returns how many. Nothing is read when the
-        manifest says every document is tagged by this version (the usual run)."""
+        their stored chunk texts (no embedding), at most `retag_limit` of them; returns how
+        many were, and how many are left for a later run. Nothing is read when the manifest
+        says every document is tagged by this version (the usual run)."""
         if self.store.tagged_by == RECOGNISER_VERSION:
-            return 0
+            return 0, 0
         todo = {
             doc_id: record
             for doc_id, record in self.registry.items()
             if record.status == "stored" and record.recogniser != RECOGNISER_VERSION
         }
+        left = 0
+        if self.retag_limit is not None and len(todo) > self.retag_limit:
+            left = len(todo) - self.retag_limit
+            todo = dict(list(todo.items())[: self.retag_limit])
         if not todo:
-            return 0
+            return 0, left
         log.info("re-tagging %d documents (recogniser version %s)", len(todo), RECOGNISER_VERSION)
         done = 0
         self.progress("re-tagging", 0, len(todo))
         with stage("write"):  # reading chunks back; recognition counts as "extract"
             batch: list[list[Chunk]] = []
-            for chunks in document_chunks(self.store, {d: r.content_hash for d, r in todo.items()}):
+            for chunks in self._stored_chunks(todo):
                 batch.append(chunks)
                 if sum(map(len, batch)) >= _RETAG_BATCH:
                     done += self._retag_batch(batch, todo)
@@ -613,7 +628,20 @@ class Ingestor:
                     self.progress("re-tagging", done, len(todo))
             done += self._retag_batch(batch, todo)
         self.progress("re-tagging", len(todo), len(todo))
-        return done
+        return done, left
+
+    def _stored_chunks(self, todo: dict[str, DocRecord]) -> Iterator[list[Chunk]]:
+        """Each document's stored chunks, in order: by their ids (the version's prefix and
+        the index) when the records count them, so a few documents are read without a pass
+        over the whole store's metadata; else by that pass."""
+        if any(not r.chunks for r in todo.values()):
+            yield from document_chunks(self.store, {d: r.content_hash for d, r in todo.items()})
+            return
+        for doc_id, record in todo.items():
+            ids = [f"{doc_id}:{record.content_hash[:12]}:{i:04d}" for i in range(record.chunks)]
+            chunks = sorted(self.store.get_chunks(ids), key=lambda c: c.index)
+            if chunks:
+                yield chunks
 
     def _retag_batch(self, batch: list[list[Chunk]], todo: dict[str, DocRecord]) -> int:
         """Recognise a few documents' chunks again (each document in one batch, as chunking

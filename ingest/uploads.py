@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.loaders import SUPPORTED_SUFFIXES, sniff_matches
-from ingest.pipeline import FileResult, Ingestor, IngestReport, Progress
+from ingest.pipeline import RETAG_PER_UPDATE, FileResult, Ingestor, IngestReport, Progress
 from kb.embedders import Embedder
 from kb.settings import Settings
 
@@ -145,6 +145,10 @@ def ingest_uploads(
             saved.append(str(result.path))
         else:
             refused.append(FileResult(_shown(name), "failed", error=result.reason))
-    report = Ingestor(settings, embedder, progress=progress).run(saved) if saved else IngestReport()
+    report = (
+        Ingestor(settings, embedder, progress=progress, retag_limit=RETAG_PER_UPDATE).run(saved)
+        if saved
+        else IngestReport()
+    )
     report.results[:0] = refused
     return report

@@ -251,3 +251,23 @@ def test_the_command_line_reports_retagged_documents(tmp_path: Path, embedder, m
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["retagged_documents"] == STORED and data["chunks_added"] == 0
+
+
+def test_an_update_retags_a_share_and_a_full_ingest_the_rest(
+    settings, embedder, articles, fixture_store, monkeypatch
+):
+    with monkeypatch.context() as patch:
+        older_recogniser(patch)
+        Ingestor(settings, embedder).run([str(articles)])
+    # an upload-sized run re-tags at most its share, read by chunk id (no pass over the store)
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "document_chunks", lambda *a, **k: pytest.fail("whole pass"))
+        some = Ingestor(settings, embedder, retag_limit=2).run([str(articles)])
+    assert some.retagged_documents == 2
+    store = ChromaStore(settings)
+    assert store.tagged_by != RECOGNISER_VERSION  # not all done: the next run goes on
+    assert sum(r.recogniser == RECOGNISER_VERSION for r in store.documents().values()) == 2
+    rest = Ingestor(settings, embedder).run([str(articles)])
+    assert rest.retagged_documents == STORED - 2
+    assert ChromaStore(settings).tagged_by == RECOGNISER_VERSION
+    assert tags_of(settings) == tags_of(fixture_store)

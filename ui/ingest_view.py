@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.loaders.url import is_url
-from ingest.pipeline import Ingestor, IngestReport
+from ingest.pipeline import RETAG_PER_UPDATE, Ingestor, IngestReport
 from ingest.uploads import ingest_uploads
 from kb.errors import KBError
 from kb.users import User
@@ -64,7 +64,9 @@ def ingest_paths(paths: list[str], label: str, user: User) -> None:
         return
     bar, progress = progress_bar(label)
     try:
-        report = Ingestor(base_settings(), embedder(), progress=progress).run(paths)
+        report = Ingestor(
+            base_settings(), embedder(), progress=progress, retag_limit=RETAG_PER_UPDATE
+        ).run(paths)
     except KBError as exc:
         show_error(exc)
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest.pipeline import Ingestor
+from ingest.pipeline import RETAG_PER_UPDATE, Ingestor
 from kb.engine import KnowledgeBase
 from kb.errors import KBError
 from kb.users import User
@@ -72,7 +72,7 @@ def remove_documents(sources: list[str], user: User) -> None:
         st.error("Your role may not remove documents.")
         return
     try:
-        report = Ingestor(base_settings(), embedder()).remove(sources)
+        report = Ingestor(base_settings(), embedder(), retag_limit=RETAG_PER_UPDATE).remove(sources)
     except KBError as exc:
         show_error(exc)
         return
