@@ -578,6 +578,10 @@ class _SentencePicker:
         named |= {t for v in question.versions for t in tokenize(v)}
         if head := _WH_HEAD.match(part):  # "which company ...": the kind of answer, not a topic
             named |= set(tokenize(head.group(1)))
+        # "chief" says only that a role follows: the role's own word must be said
+        # ("chief technology officer" is not answered by "chief executive")
+        if re.search(r"\bchief\s+\w", part, re.I):
+            named.add("chief")
         return [
             t
             for t in dict.fromkeys(answer_terms(part))
