@@ -487,12 +487,13 @@ def test_before_abstaining_more_of_the_best_articles_is_read(corpus_store):
 
 def test_a_role_is_asked_by_its_own_word_not_by_chief():
     from kb.answer.base import CorpusStats
-    from kb.answer.extractive import _SentencePicker, _said
+    from kb.answer.extractive import _said, _SentencePicker
     from kb.query import concepts_of
     from kb.text import tokenize
 
     said = frozenset(concepts_of(tokenize("Its chief executive, Marco Bellini, said so.")))
-    picker = _SentencePicker(Settings(), lambda texts: None, CorpusStats(lambda t: 1.0, lambda t: 1))
+    stats = CorpusStats(lambda t: 1.0, lambda t: 1)
+    picker = _SentencePicker(Settings(), lambda texts: None, stats)
     q = parse_question("Who is Tidewell's chief technology officer?")
     asked = picker.asked_words(q, q.text)
     assert "chief" not in asked and not any(_said(t, said) for t in asked)
