@@ -499,3 +499,11 @@ def test_a_role_is_asked_by_its_own_word_not_by_chief():
     assert "chief" not in asked and not any(_said(t, said) for t in asked)
     q = parse_question("Who is Tidewell's chief executive?")
     assert any(_said(t, said) for t in picker.asked_words(q, q.text))
+
+
+def test_an_abstention_quotes_the_question_as_typed(corpus_store):
+    from kb.engine import KnowledgeBase
+
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    answer = kb.ask("seedance 2.0 release date")
+    assert answer.abstained and '"seedance 2.0 release date"' in answer.text

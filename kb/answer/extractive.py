@@ -908,6 +908,7 @@ class SentenceAnswerer:
         answer = picker.answer(prepared.question, prepared.hits, prepared.vector)
         if not answer.abstained:
             return answer
+        answer = _in_own_words(answer, prepared)
         # before saying the corpus does not say: read more of the best articles than the
         # per-document cap let in (their opening paragraph, the rest of a table)
         seen = {h.chunk.chunk_id for h in prepared.hits}
@@ -916,3 +917,12 @@ class SentenceAnswerer:
             return answer
         second = picker.answer(prepared.question, wider, prepared.vector)
         return answer if second.abstained else second
+
+
+def _in_own_words(answer: Answer, prepared: Prepared) -> Answer:
+    """An abstention quotes the question as the user typed it, not as it was re-cased for
+    reading ("seedance 2.0 release date", not "Seedance 2.0 release date")."""
+    read, typed = prepared.question.text, prepared.asked
+    if read == typed or read.lower() != typed.lower():
+        return answer
+    return replace(answer, text=answer.text.replace(f'"{read}"', f'"{typed}"', 1))
