@@ -534,11 +534,12 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     history = list(history or ())
     text = " ".join(text.split())
     context: list[str] = []
-    swapped = bool(history) and _is_what_about(text) and needs_context(text, history or ())
+    leans = bool(history) and needs_context(text, history)  # on the previous turn
+    swapped = leans and _is_what_about(text)
     if swapped and (rewritten := _swap_subject(history[-1], text)):
         # "When did OpenAI release GPT-4.1?" + "and what about GPT-4.5?": asked in full
         return replace(parse_question(rewritten), history=tuple(history))
-    if history and needs_context(text, history):
+    if leans:
         own = set(tokenize(text))
         if swapped:  # "what about GPT-4.5?": the earlier question, its subject replaced
             own |= {t for n in names_of(history[-1]) for t in tokenize(n)}
@@ -553,7 +554,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
         q = m.group(1) or m.group(2) or _ORDINAL_Q[m.group(3).lower()]
         quarters.append(f"q{q}")
     versions = _versions(text)
-    if history and needs_context(text, history) and not swapped:
+    if leans and not swapped:
         for earlier in reversed(history[-2:]):
             versions.extend(v for v in _versions(earlier) if v not in versions)
             if versions:
@@ -561,7 +562,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     rounds = [f"series {m.lower()}" for m in re.findall(r"\bSeries ([A-K])\b", text, re.I)]
     months = [(MONTHS[m.group(1).lower()[:3]], m.group(2)) for m in _MONTH_YEAR.finditer(text)]
     names = names_of(text)
-    if not names and history and needs_context(text, history):
+    if not names and leans:
         names = names_of(history[-1])
     entities = tuple(find_entities(text))
     return Question(
