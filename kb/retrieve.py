@@ -217,11 +217,10 @@ def _with_neighbours(hits: list[Hit], capped: list[Hit]) -> list[Hit]:
     """The hits, then the capped chunks (those that outscored the k-th hit) lying between two
     chunks of their document that are in.
 
-    Diversity caps a document's chunks in the top k, but a capped chunk that outscored the
-    k-th hit and lies next to a chunk of its document that is in (the middle of a long table,
-    the opening paragraph before the two sections that won) is still worth reading: it
-    follows the top k, so the answerer sees it and the ranking keeps its spread of
-    documents."""
+    Diversity caps a document's chunks in the top k, but a capped chunk between two kept
+    ones (the middle of a long table) is still worth reading: it follows the top k, so the
+    answerer sees it and the ranking keeps its spread of documents. An opening paragraph
+    left out is read on the answerer's second look (`Prepared.wider_hits`)."""
     taken = {(h.chunk.doc_id, h.chunk.index) for h in hits}
     return hits + [
         h

@@ -289,6 +289,14 @@ _PRICED = re.compile(
 )
 
 
+def _says_asked(asked: Sequence[str], ev: Evidence) -> bool:
+    """Whether the evidence (or the sentence before it) says one of the asked words, or, for
+    a price, states an amount per unit; true when nothing in particular is asked."""
+    if not asked or any(_said(t, ev.tokens | ev.context) for t in asked):
+        return True
+    return _asks_price(asked) and bool(_PRICED.search(ev.sentence))
+
+
 def _asks_price(asked: Sequence[str]) -> bool:
     """Whether the question asks what something costs or what was paid."""
     return any(CONCEPTS.get(t) in (CONCEPTS.get("cost"), CONCEPTS.get("paid")) for t in asked)
@@ -613,10 +621,7 @@ class _SentencePicker:
     ) -> bool:
         """Whether some evidence matches what the question pins down and says what it asks."""
         asked = self.asked_words(question, question.parts[0] if question.parts else question.text)
-        return any(
-            not g and (not asked or any(_said(t, ev.tokens | ev.context) for t in asked))
-            for ev, g in zip(evidence, gaps, strict=True)
-        )
+        return any(not g and _says_asked(asked, ev) for ev, g in zip(evidence, gaps, strict=True))
 
     def _weights(self, terms: Sequence[str], context: Sequence[str]) -> dict[str, float]:
         weights = {t: self.term_weight(t) for t in terms}
@@ -636,22 +641,22 @@ class _SentencePicker:
         for ev in evidence:
             doc_tokens.setdefault(ev.hit.chunk.doc_id, set()).update(ev.chunk_tokens)
         frozen = {d: frozenset(t) for d, t in doc_tokens.items()}
-        gaps = [
-            [specifier_gaps(spec, ev, frozen[ev.hit.chunk.doc_id], self.spelled) for ev in evidence]
-            for spec in specs
-        ]
-        own = _own_versions(question)
-        if own != question.versions and not self._viable(question, evidence, gaps[0]):
-            # a follow-up inherits the earlier turn's version ("What is Corvid Reason 2?" ->
-            # "who is the CEO?"); when nothing names it, the company's answer still holds
-            specs = [replace(spec, versions=own) for spec in specs]
-            gaps = [
+
+        def gaps_of(specs: Sequence[Question]) -> list[list[tuple[str, ...]]]:
+            return [
                 [
                     specifier_gaps(sp, ev, frozen[ev.hit.chunk.doc_id], self.spelled)
                     for ev in evidence
                 ]
                 for sp in specs
             ]
+
+        gaps = gaps_of(specs)
+        own = _own_versions(question)
+        if own != question.versions and not self._viable(question, evidence, gaps[0]):
+            # a follow-up inherits the earlier turn's version ("What is Corvid Reason 2?" ->
+            # "who is the CEO?"); when nothing names it, the company's answer still holds
+            gaps = gaps_of([replace(spec, versions=own) for spec in specs])
         if not evidence or all(all(g) for g in gaps):
             missing = sorted({x for per in gaps for g in per for x in g})
             return self._abstain(question, hits, missing)
@@ -672,9 +677,8 @@ class _SentencePicker:
             for i, ev in enumerate(evidence):
                 if gaps[p][i]:  # about another year, version or name than the one asked
                     scores[i] = -1.0
-                elif asked and not any(_said(t, ev.tokens | ev.context) for t in asked):
-                    if not (_asks_price(asked) and _PRICED.search(ev.sentence)):
-                        scores[i] = -1.0  # says nothing of what is asked about its subject
+                elif not _says_asked(asked, ev):
+                    scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
                 elif len(parts) == 1 and _amount_of_another(question, ev.sentence):

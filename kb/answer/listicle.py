@@ -43,12 +43,11 @@ def _items(chunks: Sequence[Chunk]) -> list[_Item]:
     [] when the numbers do not run 1, 2, 3 ... (a stray "2." is no list)."""
     found: list[_Item] = []
     for chunk in chunks:
+        spans = sentence_spans(chunk.text)
         for m in _ITEM.finditer(chunk.text):
-            after = m.end()
-            spans = [(a, b) for a, b in sentence_spans(chunk.text) if a >= after]
-            if not spans:
+            a, b = next(((a, b) for a, b in spans if a >= m.end()), (-1, -1))
+            if a < 0:
                 continue
-            a, b = spans[0]
             found.append(_Item(int(m["n"]), m["name"].strip(), chunk, chunk.text[a:b].strip(), a))
     numbers = [i.number for i in found]
     if len(found) < MIN_ITEMS or numbers != list(range(1, len(found) + 1)):
