@@ -140,7 +140,7 @@ def synthetic_store(
     from kb.entities import RECOGNISER_VERSION
     from kb.keyword import KeywordIndex, KeywordRows
     from kb.store import ChromaStore, DocRecord, RegistryCache
-    from kb.types import Chunk
+    from kb.types import Chunk, chunk_id
 
     store = ChromaStore(settings)
     store.ensure_manifest(
@@ -183,7 +183,7 @@ def synthetic_store(
             c = chunks[i]
             batch_chunks.append(
                 Chunk(
-                    chunk_id=f"{new_id}:{content_hash[:12]}:{c.index:04d}",
+                    chunk_id=chunk_id(new_id, content_hash, c.index),
                     doc_id=new_id,
                     index=c.index,
                     text=c.text,
@@ -241,6 +241,7 @@ def synthetic_facts(settings, documents, corpus_facts, revision: int) -> None:  
     from dataclasses import replace
 
     from kb.factstore import FactIndex
+    from kb.types import chunk_id
 
     def copies():  # noqa: ANN202
         for doc_id, rec in documents.items():
@@ -252,7 +253,7 @@ def synthetic_facts(settings, documents, corpus_facts, revision: int) -> None:  
             for f in facts:
                 chunk = replace(
                     f.chunk,
-                    chunk_id=f"{doc_id}:{rec.content_hash[:12]}:{f.chunk.index:04d}",
+                    chunk_id=chunk_id(doc_id, rec.content_hash, f.chunk.index),
                     doc_id=doc_id,
                     source=rec.source,
                     title=rec.title,

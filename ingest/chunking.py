@@ -18,7 +18,7 @@ from kb.entities import recognise, tags
 from kb.errors import LoadError
 from kb.settings import Settings
 from kb.text import sentence_spans
-from kb.types import Chunk, Document
+from kb.types import Chunk, Document, chunk_id
 
 # Most chunks one document may become, unless the caller passes the setting's own value.
 MAX_DOCUMENT_CHUNKS: int = Settings.model_fields["max_document_chunks"].default
@@ -154,7 +154,7 @@ def chunk_document(
         start, end = group[0].start, group[-1].end
         chunks.append(
             Chunk(
-                chunk_id=f"{doc.doc_id}:{doc.content_hash[:12]}:{index:04d}",
+                chunk_id=chunk_id(doc.doc_id, doc.content_hash, index),
                 doc_id=doc.doc_id,
                 index=index,
                 text=doc.text[start:end],

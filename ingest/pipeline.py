@@ -49,7 +49,7 @@ from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord, MemoryRecords, Registry, RegistryCache
 from kb.text import normalize
-from kb.types import Chunk, Document
+from kb.types import Chunk, Document, chunk_id
 
 log = logging.getLogger(__name__)
 
@@ -638,7 +638,7 @@ class Ingestor:
             yield from document_chunks(self.store, {d: r.content_hash for d, r in todo.items()})
             return
         for doc_id, record in todo.items():
-            ids = [f"{doc_id}:{record.content_hash[:12]}:{i:04d}" for i in range(record.chunks)]
+            ids = [chunk_id(doc_id, record.content_hash, i) for i in range(record.chunks)]
             chunks = sorted(self.store.get_chunks(ids), key=lambda c: c.index)
             if chunks:
                 yield chunks

@@ -33,7 +33,7 @@ from kb.query import parse_question
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
-from kb.types import Answer, Chunk, Hit
+from kb.types import Answer, Chunk, Hit, chunk_id
 from kb.view import VIEW_TRIES, StoreView, StoreViews
 
 log = logging.getLogger(__name__)
@@ -166,14 +166,14 @@ class KnowledgeBase:
         )
 
     def _document_chunks(self, view: StoreView, chunk: Chunk) -> list[Chunk]:
-        """Every chunk of `chunk`'s document version, in order (ids are the version's prefix
-        and the chunk's index; at most MAX_DOCUMENT_CHUNKS)."""
+        """Every chunk of `chunk`'s document version, in order (read by id; at most
+        MAX_DOCUMENT_CHUNKS)."""
         record = view.documents.get(chunk.doc_id)
         if record is None or not view.is_live(chunk):
             return []
-        prefix = chunk.chunk_id.rsplit(":", 1)[0]
         count = min(record.chunks or chunk.index + 1, MAX_DOCUMENT_CHUNKS)
-        found = self.store.get_chunks([f"{prefix}:{i:04d}" for i in range(count)])
+        ids = [chunk_id(chunk.doc_id, chunk.content_hash, i) for i in range(count)]
+        found = self.store.get_chunks(ids)
         return sorted((c for c in found if view.is_live(c)), key=lambda c: c.index)
 
     def retrieve(

@@ -34,6 +34,12 @@ class Document:
         return page
 
 
+def chunk_id(doc_id: str, content_hash: str, index: int) -> str:
+    """A chunk's id: its document, its version (the content hash's first 12 characters) and
+    its place in the document, so a version's chunks can be read by id."""
+    return f"{doc_id}:{content_hash[:12]}:{index:04d}"
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A passage of a document, with offsets into the document text for exact citations."""
