@@ -47,7 +47,14 @@ from kb.neardup import signature
 from kb.ner import start_loading as start_loading_ner
 from kb.rankings import extract_rankings, facts_to_json, names_a_leaderboard
 from kb.settings import Settings
-from kb.store import ChromaStore, DocRecord, MemoryRecords, Registry, RegistryCache
+from kb.store import (
+    ChromaStore,
+    DocRecord,
+    MemoryRecords,
+    Registry,
+    RegistryCache,
+    with_changes,
+)
 from kb.text import normalize
 from kb.types import Chunk, Document, chunk_id
 
@@ -334,13 +341,7 @@ class Ingestor:
     def _registry_after_run(self) -> dict[str, DocRecord]:
         """The whole registry as this run left it in Chroma: as found, plus this run's writes
         (read whole: for rebuilds, not for one article)."""
-        registry = self.registry.all_found()
-        for doc_id, record in self._registry_writes.items():
-            if record is None:
-                registry.pop(doc_id, None)
-            else:
-                registry[doc_id] = record
-        return registry
+        return with_changes(self.registry.all_found(), self._registry_writes)
 
     # --- prune ---------------------------------------------------------------------------
 

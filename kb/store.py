@@ -53,6 +53,19 @@ _PACKED = "packed"  # a registry record kept as one JSON text
 _PLACEHOLDER_VECTOR = [1.0]  # the registry needs no embedding; Chroma requires one
 
 
+def with_changes(
+    records: dict[str, DocRecord], changes: Mapping[str, DocRecord | None]
+) -> dict[str, DocRecord]:
+    """`records` (changed in place and returned) with writes applied: a record replaces its
+    document's, None removes it."""
+    for doc_id, record in changes.items():
+        if record is None:
+            records.pop(doc_id, None)
+        else:
+            records[doc_id] = record
+    return records
+
+
 @dataclass(frozen=True)
 class DocRecord:
     """A document as the registry knows it."""
@@ -502,13 +515,7 @@ class Registry:
 
     def items(self) -> Iterator[tuple[str, DocRecord]]:
         """Every record (reads them all: for prune and remove, not for one article)."""
-        records = self._found.all()
-        for doc_id, record in self._changes.items():
-            if record is None:
-                records.pop(doc_id, None)
-            else:
-                records[doc_id] = record
-        return iter(list(records.items()))
+        return iter(list(with_changes(self._found.all(), self._changes).items()))
 
     def values(self) -> Iterator[DocRecord]:
         return (record for _, record in self.items())
