@@ -284,6 +284,18 @@ def test_overviews_are_digests_across_articles(market):
     assert dates == sorted(dates)  # oldest first
 
 
+def test_an_overview_tells_each_articles_headline_news(market):
+    """A news article says its news first: the digest quotes each cited article's opening
+    sentence (the round, the price grid), not only a later remark that matches the
+    question's words."""
+    answer = market.ask("Summarize the video model market in 2026.")
+    quoted = {claim.text for claim in answer.claims}
+    for source in cited_sources(answer):
+        body = (DATA / source).read_text().split("\n\n")
+        opening = next(p for p in body if not p.startswith(("#", "Published:")))
+        assert " ".join(opening.split()) in quoted, source
+
+
 def test_a_question_narrows_by_a_synonym_of_a_value():
     from kb.answer.scope import named_values
     from kb.factstore import StoredFact

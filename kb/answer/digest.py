@@ -21,13 +21,18 @@ from kb.types import Answer, Citation, Claim, Hit
 
 MAX_SENTENCES = 6
 MIN_SENTENCES = 3
-MIN_RELEVANCE = 0.3  # cosine of a sentence to the question, below which it is off topic
+MIN_RELEVANCE = 0.3  # cosine of an article's best sentence to the question: on topic
+MIN_SENTENCE_RELEVANCE = 0.2  # ... of a sentence from an on-topic article
 REDUNDANCY = 0.7  # weight of the similarity to sentences already chosen
 SAME_SOURCE = 0.06  # penalty per sentence already taken from the same article
 RECENCY = 0.05  # bonus for the newest article, scaled down to 0 for the oldest
 STATES_A_FACT = 0.06  # bonus for a sentence the fact extractor read a market event from
 LEANS_ON_CONTEXT = 0.1  # penalty for a sentence that starts with "It", "They", "This"...
 OFF_SUBJECT = 0.1  # penalty for a sentence naming none of the companies the question names
+LEAD = 0.08  # bonus for an article's opening sentences (news tells its news first)
+LEAD_SENTENCES = 2
+TOPICALITY_SPREAD = 0.25  # articles whose best sentence is this far below the best article's
+HEADLINE = 0.3  # weight of a sentence's likeness to its article's headline (the news in it)
 _PRONOUN_START = re.compile(
     r"^(?:it|its|they|their|this|that|these|those|he|she|the company)\b", re.I
 )
@@ -38,17 +43,20 @@ class _Sentence:
     hit: Hit
     text: str
     start: int
+    lead: bool = False  # among the first sentences of its article
 
 
 def _sentences(hits: Sequence[Hit]) -> list[_Sentence]:
     out = []
     for hit in hits:
         text = hit.chunk.text
+        kept = 0
         for a, b in sentence_spans(text):
             s = " ".join(text[a:b].split())
             if len(s) < 40 or s.endswith("?") or " | " in s or not re.search(r"[.!\"”)]$", s):
                 continue  # headings, questions and table rows are not digest material
-            out.append(_Sentence(hit, s, a))
+            out.append(_Sentence(hit, s, a, hit.chunk.index == 0 and kept < LEAD_SENTENCES))
+            kept += 1
     return out
 
 
@@ -66,25 +74,38 @@ def choose(
     query: np.ndarray,
     fact_sentences: frozenset[str] = frozenset(),
     subjects: Sequence[str] = (),
+    headline: np.ndarray | None = None,
 ) -> list[tuple[int, float]]:
     """Maximal marginal relevance: relevant, new, recent, informative (a market event rather
-    than a remark that leans on the sentence before), and spread over articles."""
+    than a remark that leans on the sentence before; the sentence that tells its article's
+    headline news), and spread over articles."""
     relevance = vectors @ query
     bonus = RECENCY * _recency(items)
+    if headline is not None:
+        bonus += HEADLINE * headline
     for i, item in enumerate(items):
         if item.text in fact_sentences:
             bonus[i] += STATES_A_FACT
+        if item.lead:
+            bonus[i] += LEAD
         if _PRONOUN_START.match(item.text):
             bonus[i] -= LEANS_ON_CONTEXT
         if subjects and not any(s.lower() in item.text.lower() for s in subjects):
             bonus[i] -= OFF_SUBJECT
+    topicality: dict[str, float] = {}
+    for i, item in enumerate(items):
+        doc = item.hit.chunk.doc_id
+        topicality[doc] = max(topicality.get(doc, -1.0), float(relevance[i]))
+    floor = max(topicality.values(), default=0.0) - TOPICALITY_SPREAD
     chosen: list[tuple[int, float]] = []
     per_source: dict[str, int] = {}
     while len(chosen) < MAX_SENTENCES:
         best, best_score = -1, -1e9
         for i, item in enumerate(items):
-            if relevance[i] < MIN_RELEVANCE or any(i == j for j, _ in chosen):
+            if relevance[i] < MIN_SENTENCE_RELEVANCE or any(i == j for j, _ in chosen):
                 continue
+            if topicality[item.hit.chunk.doc_id] < max(floor, MIN_RELEVANCE):
+                continue  # an article off the question's topic
             redundancy = max((float(vectors[i] @ vectors[j]) for j, _ in chosen), default=0.0)
             score = (
                 relevance[i]
@@ -114,6 +135,20 @@ def _in_period(published: str | None, since: str | None, until: str | None) -> b
     )
 
 
+def _with_leads(prepared: Prepared, hits: Sequence[Hit]) -> list[Hit]:
+    """The hits, and the opening chunk of each of their articles (a news article tells its
+    news first), ranked just after the article's best hit."""
+    out: list[Hit] = []
+    seen = {h.chunk.chunk_id for h in hits}
+    for hit in hits:
+        out.append(hit)
+        chunks = prepared.document_chunks(hit.chunk)
+        if chunks and chunks[0].chunk_id not in seen:
+            seen.add(chunks[0].chunk_id)
+            out.append(Hit(chunks[0], hit.score))
+    return out
+
+
 _EVENT_KINDS = tuple(k for k in KINDS if k != "row")  # table rows are not digest sentences
 
 
@@ -129,17 +164,21 @@ class DigestAnswerer:
     def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
         since, until = period(prepared.question.text)
         hits = [h for h in prepared.hits if _in_period(h.chunk.published, since, until)]
-        items = _sentences(hits if len(hits) >= 2 else prepared.hits)
+        items = _sentences(_with_leads(prepared, hits if len(hits) >= 2 else prepared.hits))
         if len(items) < MIN_SENTENCES:
             return None
         vectors = embed([s.text for s in items])
+        titles = sorted({s.hit.chunk.title for s in items})
+        title_vectors = dict(zip(titles, embed(titles), strict=True))
+        pairs = zip(items, vectors, strict=True)
+        headline = np.array([float(title_vectors[s.hit.chunk.title] @ v) for s, v in pairs])
         chunk_ids = tuple(dict.fromkeys(h.chunk.chunk_id for h in prepared.hits))
         query = FactQuery(kinds=_EVENT_KINDS, chunk_ids=chunk_ids)  # these chunks' facts only
         facts = frozenset(
             " ".join(f.text.split()) for f in (prepared.market_facts(query) if chunk_ids else ())
         )
         subjects = [e.name for e in prepared.question.entities if e.kind in ("vendor", "model")]
-        chosen = choose(items, vectors, prepared.vector, facts, subjects)
+        chosen = choose(items, vectors, prepared.vector, facts, subjects, headline)
         sources = {items[i].hit.chunk.doc_id for i, _ in chosen}
         if len(chosen) < MIN_SENTENCES or len(sources) < 2:
             return None
