@@ -221,11 +221,23 @@ _WH_NOUN = re.compile(
 _MONTH_YEAR = re.compile(rf"\b({MONTH_WORD})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
+# "who runs X" asks for its chief executive (the verb alone is too loose to be a synonym:
+# models and data centres run too)
+_WHO_RUNS = re.compile(r"^\s*who\s+(?:is\s+)?(runs|running|heads|heading)\b", re.I)
+
+
+def _as_role(text: str, terms: Iterable[str]) -> list[str]:
+    """The terms, with the verb of "who runs X" read as the role it asks for."""
+    verb = _WHO_RUNS.match(text)
+    said = tokenize(verb.group(1)) if verb else []
+    return [("ceo" if said and t == said[0] else t) for t in terms]
+
+
 def answer_terms(text: str) -> list[str]:
     """Content tokens the evidence should contain: the question's terms minus the noun that
     only names the kind of answer ("which *company* released X?")."""
     kinds = {tokenize(m.group(1))[0] for m in _WH_NOUN.finditer(text) if tokenize(m.group(1))}
-    return [t for t in tokenize(text) if t not in kinds and t not in TIME_CUE_WORDS]
+    return _as_role(text, (t for t in tokenize(text) if t not in kinds and t not in TIME_CUE_WORDS))
 
 
 def split_parts(text: str) -> list[str]:
@@ -567,7 +579,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     entities = tuple(find_entities(text))
     return Question(
         text=text,
-        terms=tuple(content_terms(text)),
+        terms=tuple(_as_role(text, content_terms(text))),
         names=tuple(names),
         rounds=tuple(dict.fromkeys(rounds)),
         months=tuple(dict.fromkeys(months)),

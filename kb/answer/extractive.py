@@ -36,7 +36,7 @@ from kb.query import (
 from kb.settings import Settings
 from kb.text import normalize, sentence_spans, stem, tokenize
 from kb.types import Answer, Citation, Claim, Hit
-from kb.vocabulary import MONTH_NAMES, NOW_CUES, PRICE_WORDS
+from kb.vocabulary import FULL_MONTH_NAMES, MONTH_NAMES, NOW_CUES, PRICE_WORDS
 
 _REASON = re.compile(
     r"\b(because|after|following|due to|amid|as a result|since|so that|"
@@ -59,6 +59,11 @@ _RANK = re.compile(
     re.I,
 )
 _NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
+# a month or weekday is capitalised but names no one ("founded in February" says when)
+_CALENDAR_NAME = re.compile(
+    rf"(?:{'|'.join(FULL_MONTH_NAMES)}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)(?:\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?"
+)
 _HARD_TYPES = {"money", "percent", "percent_or_money", "number", "date", "duration"}
 
 
@@ -90,7 +95,10 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
     if expects == "entity":
         # a name (run of capitalised words) none of whose words the question already names
         asked = set(tokenize(question))
-        return any(not set(tokenize(name)) & asked for name in _NAME.findall(sentence[1:]))
+        return any(
+            not set(tokenize(name)) & asked and not _CALENDAR_NAME.fullmatch(name)
+            for name in _NAME.findall(sentence[1:])
+        )
     if expects == "reason":
         return bool(_REASON.search(sentence))
     if expects == "place":
