@@ -507,3 +507,18 @@ def test_an_abstention_quotes_the_question_as_typed(corpus_store):
     kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
     answer = kb.ask("seedance 2.0 release date")
     assert answer.abstained and '"seedance 2.0 release date"' in answer.text
+
+
+def test_who_questions_want_a_name_and_read_who_runs_as_the_role():
+    from kb.answer.extractive import _type_ok
+    from kb.query import answer_terms, concepts_of
+
+    question = "Who founded Brennick Robotics?"
+    # a month or a weekday is capitalised but names no one
+    assert not _type_ok("entity", "Brennick Robotics was founded in March 2024.", question)
+    assert not _type_ok("entity", "Brennick Robotics was founded on Tuesday.", question)
+    assert _type_ok("entity", "Brennick Robotics was founded by Ada Quist in 2024.", question)
+    # "who runs X" asks for its chief executive; other uses of the verb keep it
+    assert "~ceo" in concepts_of(answer_terms("Who runs Brennick Robotics?"))
+    assert "~ceo" in concepts_of(answer_terms("who heads brennick"))
+    assert "~ceo" not in concepts_of(answer_terms("Which chips does Brennick's model run on?"))
