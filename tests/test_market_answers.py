@@ -350,3 +350,21 @@ def test_a_name_and_its_abbreviation_in_the_articles_are_one_company():
     assert aliases_in("What did OpenAI raise?", hits) == []
     assert _abbreviates("SSI", "Safe Superintelligence")
     assert not _abbreviates("EU", "Safe Superintelligence")  # not its letters
+
+
+def test_an_overview_of_a_place_keeps_to_articles_that_name_it(market):
+    from kb.answer.digest import _about_the_place
+    from kb.types import Chunk, Hit
+
+    def hit(doc: str, text: str) -> Hit:
+        return Hit(Chunk(f"{doc}:0", doc, 0, text, 0, len(text), f"{doc}.md", doc), 1.0)
+
+    eu = [hit("fine", "Regulators in the E.U. fined Ostra Labs."), hit("act", "The EU Act.")]
+    us = [hit("suit", "A court in Texas heard a lawsuit against Ostra Labs.")]
+    prepared = replace(market.prepare("Summarize AI regulation in Europe."), hits=())
+    assert _about_the_place(prepared, eu + us) == eu
+    # one article naming the place is too little to narrow to
+    assert _about_the_place(prepared, eu[:1] + us) == eu[:1] + us
+    # a question that names no place keeps them all
+    anywhere = replace(market.prepare("Summarize AI regulation."), hits=())
+    assert _about_the_place(anywhere, eu + us) == eu + us

@@ -12,7 +12,7 @@ import numpy as np
 
 from kb.answer.base import EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
-from kb.answer.scope import period
+from kb.answer.scope import known_places, period
 from kb.factstore import FactQuery
 from kb.factwords import when
 from kb.marketfacts import KINDS
@@ -135,6 +135,21 @@ def _in_period(published: str | None, since: str | None, until: str | None) -> b
     )
 
 
+def _about_the_place(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
+    """For a question about a place ("in Europe"), the hits from articles that name it, when
+    two articles or more do (an article about a US lawsuit is not about Europe)."""
+    asked = known_places(prepared.question.text).keys()
+    if not asked:
+        return hits
+    naming: set[str] = set()
+    for hit in hits:
+        if asked & known_places(f"{hit.chunk.title} {hit.chunk.text}").keys():
+            naming.add(hit.chunk.doc_id)
+    if len(naming) < 2:
+        return hits
+    return [h for h in hits if h.chunk.doc_id in naming]
+
+
 def _with_leads(prepared: Prepared, hits: Sequence[Hit]) -> list[Hit]:
     """The hits, and the opening chunk of each of their articles (a news article tells its
     news first), ranked just after the article's best hit."""
@@ -164,7 +179,8 @@ class DigestAnswerer:
     def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
         since, until = period(prepared.question.text)
         hits = [h for h in prepared.hits if _in_period(h.chunk.published, since, until)]
-        items = _sentences(_with_leads(prepared, hits if len(hits) >= 2 else prepared.hits))
+        hits = _about_the_place(prepared, hits if len(hits) >= 2 else list(prepared.hits))
+        items = _sentences(_with_leads(prepared, hits))
         if len(items) < MIN_SENTENCES:
             return None
         vectors = embed([s.text for s in items])
