@@ -226,11 +226,22 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_WORD})\.?\s+((?:19|20)\d\d)\b", re.IGNOREC
 _WHO_RUNS = re.compile(r"^\s*who\s+(?:is\s+)?(runs|running|heads|heading)\b", re.I)
 
 
+# prepositions the stopword list keeps (the keyword index reads them), which an answer need
+# not repeat: "OpenAI's president during the board crisis" is answered by "the company's
+# president ... quit the same day"
+_FRAMING_WORDS = frozenset(
+    t
+    for w in ("during", "while", "throughout", "within", "despite", "around", "amid")
+    for t in tokenize(w)
+)
+
+
 def _as_role(text: str, terms: Iterable[str]) -> list[str]:
-    """The terms, with the verb of "who runs X" read as the role it asks for."""
+    """The terms without framing prepositions, the verb of "who runs X" read as the role it
+    asks for."""
     verb = _WHO_RUNS.match(text)
     said = tokenize(verb.group(1)) if verb else []
-    return [("ceo" if said and t == said[0] else t) for t in terms]
+    return [("ceo" if said and t == said[0] else t) for t in terms if t not in _FRAMING_WORDS]
 
 
 def answer_terms(text: str) -> list[str]:

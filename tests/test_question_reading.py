@@ -522,3 +522,12 @@ def test_who_questions_want_a_name_and_read_who_runs_as_the_role():
     assert "~ceo" in concepts_of(answer_terms("Who runs Brennick Robotics?"))
     assert "~ceo" in concepts_of(answer_terms("who heads brennick"))
     assert "~ceo" not in concepts_of(answer_terms("Which chips does Brennick's model run on?"))
+
+
+def test_framing_prepositions_are_not_words_an_answer_must_repeat():
+    from kb.query import answer_terms
+
+    terms = answer_terms("Who was Brennick's president during the merger talks?")
+    assert "president" in terms and "merger" in terms
+    assert not {"dur", "during"} & set(terms)
+    assert not {"amid", "despit"} & set(answer_terms("Who resigned amid the row despite it?"))
