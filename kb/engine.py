@@ -29,6 +29,7 @@ from kb.entities import entity_key, find_entities
 from kb.errors import KBError
 from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
+from kb.lead_in import lead_in
 from kb.query import parse_question
 from kb.rankings import RankingFact
 from kb.settings import Settings
@@ -132,7 +133,10 @@ class KnowledgeBase:
         vector = self.embed_query(q.search_text)
         for _ in range(VIEW_TRIES):
             view = self.views.current()
-            hits = view.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector)
+            hits = self._with_lead_ins(
+                view,
+                view.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector),
+            )
             # an ingest deletes old versions' chunks only after moving to a new revision: a
             # search that saw no revision change saw no chunk of its view go
             if not self.views.moved_since(view):
@@ -154,16 +158,38 @@ class KnowledgeBase:
             ],
             fact_names=lambda: explore.fact_index(view, self.store, self.settings).known_names(),
             document_chunks=lambda chunk: self._document_chunks(view, chunk),
-            wider_hits=lambda: view.retriever.search(
-                q.search_text,
-                k=k,
-                filters=filters,
-                query_vector=vector,
-                per_doc=self.settings.max_chunks_per_doc + WIDER_PER_DOC,
+            wider_hits=lambda: self._with_lead_ins(
+                view,
+                view.retriever.search(
+                    q.search_text,
+                    k=k,
+                    filters=filters,
+                    query_vector=vector,
+                    per_doc=self.settings.max_chunks_per_doc + WIDER_PER_DOC,
+                ),
             ),
             warnings=tuple(warnings),
             timings={"retrieve_ms": (time.perf_counter() - started) * 1000},
         )
+
+    def _with_lead_ins(self, view: StoreView, hits: Sequence[Hit]) -> list[Hit]:
+        """The hits, each with what its chunk continues from the chunk before it (one read by
+        id for all of them): the heading in effect and the sentence before it."""
+        wanted = {
+            h.chunk.chunk_id: chunk_id(h.chunk.doc_id, h.chunk.content_hash, h.chunk.index - 1)
+            for h in hits
+            if h.chunk.index > 0 and h.chunk.content_hash
+        }
+        if not wanted:
+            return list(hits)
+        before = {c.chunk_id: c for c in self.store.get_chunks(list(wanted.values()))}
+        out = []
+        for hit in hits:
+            previous = before.get(wanted.get(hit.chunk.chunk_id, ""))
+            if previous is not None and view.is_live(previous):
+                hit = replace(hit, lead_in=lead_in(previous.text, hit.chunk.text))
+            out.append(hit)
+        return out
 
     def _document_chunks(self, view: StoreView, chunk: Chunk) -> list[Chunk]:
         """Every chunk of `chunk`'s document version, in order (read by id; at most

@@ -173,16 +173,19 @@ def entities(view: StoreView) -> tuple[EntityCount, ...]:
 
 
 def name_case(view: StoreView) -> NameCase:
-    """How the store's entities are spelt, to read lower-case questions by. A one-word name
-    that is an everyday English word ("Flow", "Arena") is left out: "the flow of money"
-    names nothing."""
+    """How the store's entities are spelt, to read lower-case questions by, and the first
+    word of each many-word name. A one-word name that is an everyday English word ("Flow",
+    "Arena") is left out: "the flow of money" names nothing."""
 
     def build() -> NameCase:
         everyday = english_words()
+        names = [e.name for e in entities(view)]
+        # a company is often typed by its first word ("cardale" for Cardale Silicon)
+        leading = [n.split()[0] for n in names if " " in n and n[:1].isupper()]
         return NameCase(
-            e.name
-            for e in entities(view)
-            if " " in e.name or any(c.isdigit() for c in e.name) or e.name.lower() not in everyday
+            n
+            for n in [*names, *leading]
+            if " " in n or any(c.isdigit() for c in n) or n.lower() not in everyday
         )
 
     return view.remember("name_case", build)

@@ -26,7 +26,10 @@ _QUARTER = re.compile(
 _ORDINAL_Q = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 # A name followed by a version: "Seedance 2.0", "Lumen-4", "GPT-4o", "Claude 3.5 Sonnet", "o3"
 _VERSIONED = re.compile(
-    r"\b([A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)[ \-]?((?:v|V)?\d+(?:\.\d+)*[a-z]?)\b"
+    # a family and its version or one-letter code ("Seedance 2.0", "Vantor V9", "Talvi T2";
+    # not a quarter: "Q4")
+    r"\b([A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)[ \-]?"
+    r"((?:v|V|[A-PR-UW-Z](?=\d(?!\d)))?\d+(?:\.\d+)*[a-z]?)\b"
     r"|\b([a-z]\d{1,2})\b"
     r"|\b([A-Z]{1,4}\d{2,4}[A-Z]{0,2})\b"  # chip and model codes: H100, MI400X, B200
 )

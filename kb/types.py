@@ -74,6 +74,9 @@ class Hit:
     dense_rank: int | None = None
     keyword_rank: int | None = None
     dense_similarity: float | None = None
+    # the heading and sentence the chunk continues, from the chunk before it (kb.lead_in):
+    # context for its first sentences, never quoted
+    lead_in: str = ""
 
 
 @dataclass(frozen=True)

@@ -531,3 +531,14 @@ def test_framing_prepositions_are_not_words_an_answer_must_repeat():
     assert "president" in terms and "merger" in terms
     assert not {"dur", "during"} & set(terms)
     assert not {"amid", "despit"} & set(answer_terms("Who resigned amid the row despite it?"))
+
+
+def test_one_letter_model_codes_and_days_of_the_month():
+    from kb.answer.extractive import _sentence_tokens
+
+    assert parse_question("When did Talvi ship the Talvi T2?").versions == ("talvi t2",)
+    assert parse_question("Brannock Q4 revenue").versions == ()  # a quarter, not a model
+    # a day of the month is a number, not "first"; a ranking still is
+    assert "~first" not in _sentence_tokens("Talvi announced the T2 on July 1, 2026.")
+    assert "~first" in _sentence_tokens("The T2 took first place.")
+    assert "1" in _sentence_tokens("Talvi announced the T2 on July 1, 2026.")

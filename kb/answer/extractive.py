@@ -19,6 +19,7 @@ from kb.answer.support import numbers_in
 from kb.dates import stated_date
 from kb.embedders import english_words
 from kb.entities import Entity, entity_key, find_entities, untag
+from kb.lead_in import split_lead_in
 from kb.query import (
     CONCEPTS,
     DATE,
@@ -36,7 +37,7 @@ from kb.query import (
 from kb.settings import Settings
 from kb.text import normalize, sentence_spans, stem, tokenize
 from kb.types import Answer, Citation, Claim, Hit
-from kb.vocabulary import FULL_MONTH_NAMES, MONTH_NAMES, NOW_CUES, PRICE_WORDS
+from kb.vocabulary import FULL_MONTH_NAMES, MONTH_NAMES, MONTH_RE, NOW_CUES, PRICE_WORDS
 
 _REASON = re.compile(
     r"\b(because|after|following|due to|amid|as a result|since|so that|"
@@ -77,6 +78,7 @@ class Evidence:
     context: frozenset[str]  # the sentence before it in the same chunk (who "it" is)
     chunk_tokens: frozenset[str]  # the whole chunk with its title
     context_text: str  # the sentence before it (or a table's caption)
+    section: frozenset[str] = frozenset()  # the heading it sits under ("5. Vantor V9")
 
 
 def _type_ok(expects: str, sentence: str, question: str) -> bool:
@@ -118,7 +120,7 @@ def specifier_gaps(
     never names, a year neither the sentence (with its context) nor the article's date has,
     a quarter, or a name (known to the corpus) that its article never mentions."""
     chunk = ev.hit.chunk
-    text = normalize(f"{chunk.title}\n{chunk.text}")
+    text = normalize(f"{chunk.title}\n{ev.hit.lead_in}\n{chunk.text}")
     gaps = [v for v in spec.versions if not _names_version(v, text)]
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
@@ -369,22 +371,40 @@ def _is_heading(sentence: str) -> bool:
     )
 
 
+_DAY_OF_MONTH = re.compile(rf"\b({MONTH_RE})\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+
+
+def _sentence_tokens(sentence: str) -> frozenset[str]:
+    """A sentence's tokens with synonyms folded in; a day of the month is a number but no
+    concept ("July 1" does not say "first")."""
+    return frozenset(concepts_of(tokenize(_DAY_OF_MONTH.sub(r"\1", sentence)))) | frozenset(
+        tokenize(sentence)
+    )
+
+
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     out: list[Evidence] = []
     for rank, hit in enumerate(hits):
         text = hit.chunk.text
-        chunk_tokens = frozenset(concepts_of(tokenize(f"{hit.chunk.title} {text}")))
-        previous: frozenset[str] = frozenset(concepts_of(tokenize(hit.chunk.title)))
-        previous_text = hit.chunk.title
+        chunk_tokens = frozenset(concepts_of(tokenize(f"{hit.chunk.title} {hit.lead_in} {text}")))
+        # the first sentence leans on what the chunk continues (else on the title)
+        heading, before = split_lead_in(hit.lead_in)
+        previous_text = before or hit.chunk.title
+        previous: frozenset[str] = frozenset(
+            concepts_of(tokenize(f"{hit.chunk.title} {hit.lead_in}"))
+        )
+        section = frozenset(concepts_of(tokenize(heading)))
         header, header_text = previous, previous_text
         for a, b in sentence_spans(text):
             sentence = text[a:b].strip()
-            tokens = frozenset(concepts_of(tokenize(sentence)))
+            tokens = _sentence_tokens(sentence)
             is_row = " | " in sentence
             if is_row:  # a table row's context is the caption above the table, not its neighbour
                 previous, previous_text = header, header_text
             else:
                 header, header_text = tokens, sentence
+            if _is_heading(sentence):
+                section = tokens
             keep = not sentence.rstrip("\"”’') ").endswith("?") and (
                 is_row
                 or (len(sentence) >= 25 and not _is_heading(sentence))
@@ -401,6 +421,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                         previous,
                         chunk_tokens,
                         previous_text,
+                        section,
                     )
                 )
             previous, previous_text = tokens, sentence
@@ -558,7 +579,7 @@ class _SentencePicker:
             for term, weight in weights.items():
                 if _matched(term, ev.tokens):
                     own += weight
-                elif _matched(term, ev.context):
+                elif _matched(term, ev.context) or _matched(term, ev.section):
                     near += weight
                 if _matched(term, ev.chunk_tokens):
                     in_chunk += weight
@@ -592,6 +613,8 @@ class _SentencePicker:
         named = {t for n in question.names for t in tokenize(n)}
         named |= {t for e in question.entities for t in tokenize(e.name)}
         named |= {t for v in question.versions for t in tokenize(v)}
+        # a hyphenated code whose parts are named ("CX-7", read as the version "cx 7")
+        named |= {t for t in tokenize(part) if "-" in t and set(t.split("-")) <= named}
         if head := _WH_HEAD.match(part):  # "which company ...": the kind of answer, not a topic
             named |= set(tokenize(head.group(1)))
         # "chief" says only that a role follows: the role's own word must be said
