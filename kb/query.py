@@ -224,9 +224,14 @@ _WH_NOUN = re.compile(
 _MONTH_YEAR = re.compile(rf"\b({MONTH_WORD})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
-# "who runs X" asks for its chief executive (the verb alone is too loose to be a synonym:
-# models and data centres run too)
-_WHO_RUNS = re.compile(r"^\s*who\s+(?:is\s+)?(runs|running|heads|heading)\b", re.I)
+# "who runs X" asks for its chief executive, "who backs X" for its investors (read as the
+# role, not as synonyms: models and data centres run too, services come back)
+_ROLE_OF_VERB = {"run": "ceo", "head": "ceo", "back": "investor", "fund": "investor"}
+_WHO_VERB = re.compile(
+    r"^\s*who\s+(?:is\s+|are\s+|has\s+|have\s+)?(runs|running|heads|heading|backs|backed|"
+    r"backing|funds|funded|funding)\b",
+    re.I,
+)
 
 
 # prepositions the stopword list keeps (the keyword index reads them), which an answer need
@@ -240,11 +245,12 @@ _FRAMING_WORDS = frozenset(
 
 
 def _as_role(text: str, terms: Iterable[str]) -> list[str]:
-    """The terms without framing prepositions, the verb of "who runs X" read as the role it
-    asks for."""
-    verb = _WHO_RUNS.match(text)
-    said = tokenize(verb.group(1)) if verb else []
-    return [("ceo" if said and t == said[0] else t) for t in terms if t not in _FRAMING_WORDS]
+    """The terms without framing prepositions, the verb of "who runs X" or "who backs X"
+    read as the role it asks for."""
+    verb = _WHO_VERB.match(text)
+    said = tokenize(verb.group(1))[0] if verb else ""
+    role = _ROLE_OF_VERB.get(said, "")
+    return [(role if role and t == said else t) for t in terms if t not in _FRAMING_WORDS]
 
 
 def answer_terms(text: str) -> list[str]:

@@ -522,6 +522,13 @@ def test_who_questions_want_a_name_and_read_who_runs_as_the_role():
     assert "~ceo" in concepts_of(answer_terms("Who runs Brennick Robotics?"))
     assert "~ceo" in concepts_of(answer_terms("who heads brennick"))
     assert "~ceo" not in concepts_of(answer_terms("Which chips does Brennick's model run on?"))
+    # "who backs X" asks for its investors; a funding round is not who
+    assert "~rais" in concepts_of(answer_terms("who backs brennick"))
+    assert "~rais" in concepts_of(answer_terms("Who funded Brennick Robotics?"))
+    assert "~rais" not in concepts_of(answer_terms("When did the service come back?"))
+    raised = "Brennick raised $40 million in a Series B in March."
+    assert not _type_ok("entity", raised, "who backs brennick")
+    assert _type_ok("entity", raised.replace("March", "March, led by Oakum Ventures"), "who?")
 
 
 def test_framing_prepositions_are_not_words_an_answer_must_repeat():

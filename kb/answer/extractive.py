@@ -60,10 +60,12 @@ _RANK = re.compile(
     re.I,
 )
 _NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
-# a month or weekday is capitalised but names no one ("founded in February" says when)
-_CALENDAR_NAME = re.compile(
+# capitalised but naming no one: a month or weekday ("founded in February" says when), a
+# funding round ("raised $140 million in a Series B" says how)
+_NOT_A_WHO = re.compile(
     rf"(?:{'|'.join(FULL_MONTH_NAMES)}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday)(?:\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?"
+    r"|Series\s+[A-K]\d?|Seed|Pre-seed"
 )
 _HARD_TYPES = {"money", "percent", "percent_or_money", "number", "date", "duration"}
 
@@ -98,7 +100,7 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
         # a name (run of capitalised words) none of whose words the question already names
         asked = set(tokenize(question))
         return any(
-            not set(tokenize(name)) & asked and not _CALENDAR_NAME.fullmatch(name)
+            not set(tokenize(name)) & asked and not _NOT_A_WHO.fullmatch(name)
             for name in _NAME.findall(sentence[1:])
         )
     if expects == "reason":
