@@ -33,7 +33,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 1
+RECOGNISER_VERSION = 2
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -849,6 +849,8 @@ def _split_known(name: str, known: Sequence[str]) -> list[str]:
             continue
         if any(_variant_of(k, part) for k in known):
             continue  # "Veo 3 Fast", "Gemini Advanced", "SWE-bench Verified": not two names
+        if _KNOWN.get(entity_key(part.strip(" .,;:")), _NO_KIND).name in known:
+            continue  # "Amazon Web Services": a listed alias of a name the rules found
         for k in sorted(known, key=len, reverse=True):
             part = _name_pattern(k).sub(" ", part)
         part = " ".join(part.split())

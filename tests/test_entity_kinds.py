@@ -161,3 +161,12 @@ def test_a_tie_between_company_and_product_goes_to_a_company_shaped_name():
     assert corpus_kind(["model", "investor"], "Brightwater Capital") == "investor"
     assert corpus_kind(["model", "model", "vendor"], "Vertex AI") == "model"  # not a tie
     assert corpus_kind(["model", "vendor"], "Kestrel Video") == corpus_kind(["model", "vendor"])
+
+
+def test_a_listed_alias_is_tagged_once_and_leaves_no_fragment():
+    (found,) = recognise(
+        ["Amazon Web Services and Chatbot Arena both listed Quill 3; Amazon Web Services said so."]
+    )
+    names = [e.name for e in found]
+    assert len(names) == len(set(names))
+    assert "Web Services" not in names and "Amazon" in names
