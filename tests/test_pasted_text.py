@@ -52,6 +52,12 @@ def test_a_subheading_glued_without_punctuation_is_split_on_the_documents_eviden
     # the same paste with a space before the subheading
     spaced = _load(body.replace("spring.Delayed", "spring. Delayed"))
     assert "spring.\n\nDelayed in the United Kingdom\n\nBritain is still waiting" in spaced
+    # a short paste (no run-on line) whose subheading ends in a lower-case word
+    short = _load(
+        "Kestrel is the model of Orvane. Sales rose in the spring.Up to the top of the "
+        "boardKestrel first surfaced in April. The board likes it."
+    )
+    assert "spring.\n\nUp to the top of the board\n\nKestrel first surfaced" in short
 
 
 def test_names_spelled_with_an_inner_capital_are_not_split():

@@ -21,11 +21,12 @@ _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the t
 _GLUED_HEADING = re.compile(r"(?<=\s)([a-z]{2,})(?=[A-Z][a-z])")
 _RUN_ON = 400  # only lines this long (a paste without paragraph breaks) are mended
 _END = re.compile(r"[.!?…:;,|]")  # a glued subheading has no punctuation of its own
-# A subheading glued to a sentence that starts with a capital, with no punctuation between:
-# "Paused in the European UnionEurope is still waiting". A capital inside a word is also how
-# names are spelled ("HappyHorse", "DeepSeek", "YouTube"), so such a seam is split only on the
-# document's evidence (see `_glued_heading_start`).
-_CAMEL = re.compile(r"(?<![\w'’.&/@-])([A-Z][a-z]+)([A-Z][a-z]+)(?=[ \t]+[\w\"'“‘(])")
+# A subheading glued to a sentence that starts with a capital, with no punctuation between,
+# in a line of any length: "Paused in the European UnionEurope is still waiting", "to the top
+# of the boardKestrel first ...". A capital inside a word is also how names are spelled
+# ("HappyHorse", "DeepSeek", "YouTube"), so such a seam is split only on the document's
+# evidence (see `_glued_heading_start`).
+_CAMEL = re.compile(r"(?<![\w'’.&/@-])([A-Z][a-z]+|[a-z]{2,})([A-Z][a-z]+)(?=[ \t]+[\w\"'“‘(])")
 _RUN_STOP = re.compile(r"[.!?…:;,()\"“”|]")  # the last of these before a seam starts its run
 _HEADING_WORDS = 12  # a run longer than this is a sentence, not a subheading
 _WRITTEN = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w-])")
