@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
@@ -30,6 +31,7 @@ _CAMEL = re.compile(r"(?<![\w'’.&/@-])([A-Z][a-z]+|[a-z]{2,})([A-Z][a-z]+)(?=[
 _RUN_STOP = re.compile(r"[.!?…:;,()\"“”|]")  # the last of these before a seam starts its run
 _HEADING_WORDS = 12  # a run longer than this is a sentence, not a subheading
 _WRITTEN = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w-])")
+_PAIR = re.compile(r"(?<![\w'’])([A-Za-z]+)[ \t-]+(?=([A-Za-z]+)(?![\w]))")
 
 
 def load_txt(data: bytes, source: str) -> Loaded:
@@ -96,12 +98,18 @@ def _unglue(line: str, doc: _Written) -> str:
     return "".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Written:
     """A document's words as written: how often each is written, and the whole text."""
 
     counts: Counter[str]
     text: str
+
+    @cached_property
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Every two words written side by side ("Happy Horse", "Happy-Horse"); read once, on
+        the first seam that needs it, so that checking every seam stays linear."""
+        return frozenset((m[1], m[2]) for m in _PAIR.finditer(self.text))
 
 
 def _split_glued_headings(line: str, doc: _Written) -> str:
@@ -148,11 +156,10 @@ def _glued_heading_start(line: str, m: re.Match[str], doc: _Written) -> int | No
     run_start = stops[-1].end() if stops else 0
     if len(line[run_start : m.end(1)].split()) > _HEADING_WORDS:
         return None
-    spaced = rf"(?<![\w-]){left}[ \t-]+{right}(?![\w-])"
     if (
         zipf((left + right).lower()) > 0
         or find_entities(left + right)
-        or re.search(spaced, doc.text)
+        or (left, right) in doc.pairs
     ):
         return None  # a word ("YouTube"), a listed name ("MiniMax"), or also "Happy Horse"
     return run_start
