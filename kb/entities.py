@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -33,7 +33,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 1
+RECOGNISER_VERSION = 2
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -474,11 +474,15 @@ _MODEL_BEFORE = re.compile(
     r"(?:its|their|the|a|new|latest)\s+(?:new\s+|latest\s+|open\s+|flagship\s+)?"
     r"(?:[\w-]+\s+)?(?:model|chatbot|assistant|agent|chip),?\s+(?:called\s+|named\s+)?$"
 )
+# The apposition's head is the model word: not "X, the startup behind the Y model".
+_APPOSED = r"(?:(?!(?:of|behind|for|from|by|with|at|to|in|on|that|which|who)\s)[\w-]+\s+)"
 _MODEL_AFTER = re.compile(
-    r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its)\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:model|"
-    r"chatbot|assistant|agent|chip|LLM|app|browser)\b|,\s+(?:its|their)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:platform|service|product|suite|tool)\b|\s+(?:models?|chatbots?|assistants?|agents?|"
-    r"browsers?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|firm|lab)s?\b)"
+    r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its)\s+(?:new\s+)?" + _APPOSED + r"{0,3}?(?:model|"
+    r"chatbot|assistant|agent|chip|LLM|app|browser|feature|tool)\b|,\s+(?:its|their)\s+"
+    + _APPOSED
+    + r"{0,3}?(?:platform|service|product|suite|tool|feature)\b|\s+(?:models?|chatbots?|"
+    r"assistants?|agents?|browsers?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|"
+    r"firm|lab)s?\b)"
 )
 # A person described by their job: "Elodie Marchand, a former Google DeepMind researcher".
 _PERSON_ROLE = (
@@ -707,18 +711,26 @@ class _Mention:
     org_cue: int = 0  # sentences giving it shares, analysts or staff ("shares of X")
     board: int = 0  # sentences calling it a ranking ("scored 71% on X", "the X benchmark")
     person_cue: bool = False  # person phrasing ("said X", "X, a senior analyst at ...")
+    launched: int = 0  # sentences where it is what was launched ("introduced Deep Research")
+    event: bool = False  # named as an event ("its "Advancing AI" event", "the Build Summit")
+    thing: bool = False  # listed among things ("sites such as X"): no person
+    place_cue: int = 0  # place votes from the sentences ("state of X", "near X"), not labels
 
     def kind(self) -> str:
         if self.prior:
             return self.prior
         if self.place:
             return "place"
+        if self.event and not (self.agent or self.org_cue or self.investor):
+            return ""  # "Advancing AI", "the Build Summit": an event, whatever its last word
         if board_suffix(self.name) and not self.suffix:
             return "leaderboard"  # "Tollway Bench", "Quarry Eval"
         if self.board and not (self.suffix or self.org_cue or self.owned or self.possessed):
             return "leaderboard"  # "placed second on Halcyon", "the Halcyon benchmark"
         if self.investor or self.suffix == "investor":
             return "investor"
+        if self.suffix and self.launched and not (self.agent or self.org_cue):
+            return "model"  # "the company introduced Deep Research": what it launched
         if self.suffix:
             if (
                 _weak_suffix(self.name)
@@ -738,9 +750,19 @@ class _Mention:
             votes[self.coordinated] += 2  # listed with places or products: one of them
         if self.org_cue:
             votes["vendor"] += 2 * self.org_cue  # "shares of UBS", "Jefferies analysts said"
+        if self.launched:
+            votes["model"] += 2 * self.launched  # "Veltro introduced Market Pulse"
         if not votes:
             return ""
         kind = votes.most_common(1)[0][0]
+        placed = self.place_cue >= 2 or self.coordinated == "place"
+        if kind == "person" and not self.person_cue and (self.thing or placed):
+            # "sites such as Library Genesis"; "the state of X", "near X", "in Y and X": no
+            # person's name
+            kind = "place" if placed and not self.thing else ""
+        if kind == "place" and _ACRONYM.fullmatch(self.name) and not self.place_cue:
+            # "UBS": few places are written as acronyms, and a sentence puts something there
+            kind = "vendor" if self.coordinated != "place" else kind
         if kind in ("person", "place") and self.org_cue and votes["vendor"] >= votes[kind]:
             kind = "vendor"  # a tie: what only organisations have outweighs the label
         if kind in ("person", "place") and self.org_apposition and votes["vendor"] >= votes[kind]:
@@ -767,6 +789,7 @@ class _Mention:
         return kind
 
 
+_ACRONYM = re.compile(r"[A-Z]{3,5}")
 _LABEL_KIND = {
     "ORG": "vendor",
     "PRODUCT": "model",
@@ -849,6 +872,8 @@ def _split_known(name: str, known: Sequence[str]) -> list[str]:
             continue
         if any(_variant_of(k, part) for k in known):
             continue  # "Veo 3 Fast", "Gemini Advanced", "SWE-bench Verified": not two names
+        if _KNOWN.get(entity_key(part.strip(" .,;:")), _NO_KIND).name in known:
+            continue  # "Amazon Web Services": a listed alias of a name the rules found
         for k in sorted(known, key=len, reverse=True):
             part = _name_pattern(k).sub(" ", part)
         part = " ".join(part.split())
@@ -941,8 +966,12 @@ _LIST_AFTER = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)(" + _NAME + ")")
 
 
 def _known_company(words: list[str]) -> bool:
-    """Whether the words are a vendor or product of the curated lists."""
-    return _KNOWN.get(entity_key(" ".join(words)), _NO_KIND).kind in ("vendor", "model")
+    """Whether the words are a vendor or product of the curated lists, or a listed vendor's
+    product ("Microsoft Azure")."""
+    name = " ".join(words)
+    return _KNOWN.get(entity_key(name), _NO_KIND).kind in ("vendor", "model") or bool(
+        maker_product(name)
+    )
 
 
 def _beside_companies(sentence: str, name: str) -> bool:
@@ -967,19 +996,36 @@ def _beside_companies(sentence: str, name: str) -> bool:
 _LOCATIVE_BEFORE = re.compile(r"\b(?i:in|across|at|from|throughout|outside|inside|to|near)\s+$")
 
 
-def _owned_context(sentence: str, name: str) -> bool:
-    """Whether the sentence writes the name as something owned ("its Azure cloud")."""
+def _owned_context(sentence: str, name: str, places: Collection[str] = ()) -> bool:
+    """Whether the sentence writes the name as something owned ("its Azure cloud"); a place
+    owns nothing ("Japan's Velmora AI"): `places` are the keys of names read as places."""
     for m in _name_pattern(name).finditer(sentence):
-        if _OWNED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]) and not (
-            _PLACE_NOUN_AFTER.match(sentence, m.end())
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        if (
+            _OWNED_BEFORE.search(before)
+            and not _PLACE_NOUN_AFTER.match(sentence, m.end())
+            and not _place_possessor(before, places)
         ):
             return True
     return False
 
 
+_POSSESSOR_WORDS = re.compile(r"((?:[A-Z][\w&.-]*\s+){0,2}[A-Z][\w&.-]*)(?:['’]s|(?<=s)['’])\s+$")
+
+
+def _place_possessor(before: str, places: Collection[str]) -> bool:
+    """Whether the text before a name ends with a place's possessive ("South Korea's ")."""
+    m = _POSSESSOR_WORDS.search(before) if places else None
+    if m is None:
+        return False
+    words = _words(m.group(1))
+    return any(entity_key(" ".join(words[i:])) in places for i in range(len(words)))
+
+
 _PLACE_BEFORE = re.compile(
     r"(?:based|headquartered|located|situated|registered|offices?|campus|cent(?:re|er)s?|sites?|"
     r"plants?|factory|hub|facility|opened|moved|relocated|expanded)\s+(?:in|near|outside)\s+$|"
+    r"\b(?i:state|city|province|region|district|county|town|village|port|island)\s+of\s+$|"
     r"\b(?:built|constructed|located|sited)\s+at\s+$"  # "built at Pelotas"; not "analysts at"
 )
 
@@ -1004,9 +1050,15 @@ _WEAK_SUFFIXES = frozenset(_wordlist("AI Intelligence Cloud Compute Data"))
 
 
 def board_suffix(name: str) -> bool:
-    """Whether a name ends as a ranking's does, before any version ("Tollway Bench v2")."""
+    """Whether a name ends as a ranking's does, before any version ("Tollway Bench v2"), or
+    is one word joined to a ranking's word ("Tollway-Bench", "TollwayEval", "CodeArena")."""
     words = _words(_VERSIONED.sub("", name))
+    if len(words) == 1:
+        return bool(_BOARD_WORD.fullmatch(words[0]))
     return len(words) >= 2 and words[-1] in BOARD_SUFFIXES
+
+
+_BOARD_WORD = re.compile(r"[A-Z][\w.]*?(?:-(?:[Bb]ench|Eval|Arena)|[a-z\d](?:Bench|Eval|Arena))")
 
 
 def _weak_suffix(name: str) -> bool:
@@ -1069,12 +1121,14 @@ _ORG_ROLE_BEFORE = re.compile(
 )
 
 
-def _possessed_context(sentence: str, name: str) -> bool:
-    """Whether the sentence writes the name as a named owner's ("Nvidia's Blackwell")."""
-    return any(
-        _POSSESSOR_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
-        for m in _name_pattern(name).finditer(sentence)
-    )
+def _possessed_context(sentence: str, name: str, places: Collection[str] = ()) -> bool:
+    """Whether the sentence writes the name as a named owner's ("Nvidia's Blackwell"), not a
+    place's ("Switzerland's KBX")."""
+    for m in _name_pattern(name).finditer(sentence):
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        if _POSSESSOR_BEFORE.search(before) and not _place_possessor(before, places):
+            return True
+    return False
 
 
 def _org_apposition(sentence: str, name: str) -> bool:
@@ -1263,25 +1317,101 @@ def _near_place_votes(sentence: str, name: str) -> int:
     return votes
 
 
+def _mostly_place(labels: Counter[str] | None) -> bool:
+    """Whether most of the recogniser's labels for a name are places'."""
+    return bool(labels) and labels["GPE"] + labels["LOC"] > sum(labels.values()) / 2
+
+
 def _person_context(sentence: str, name: str) -> bool:
-    """Whether the sentence uses a full name as a person's ("X, who founded", "said X")."""
+    """Whether the sentence uses a full name as a person's ("X, who founded", "said X"); not
+    where it names where someone is ("officials in X said")."""
     for m in _name_pattern(name).finditer(sentence):
-        if _PERSON_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
+        before = sentence[max(0, m.start() - 60) : m.start()]
+        if _PERSON_BEFORE.search(before):
             return True
-        if _PERSON_AFTER.match(sentence[m.end() : m.end() + 80]):
+        if _PERSON_AFTER.match(sentence[m.end() : m.end() + 80]) and not _WHERE_BEFORE.search(
+            before
+        ):
             return True
     return False
 
 
-def _model_context(sentence: str, name: str) -> bool:
+_WHERE_BEFORE = re.compile(
+    r"\b(?i:in|at|near|across|throughout)\s+(?:the\s+)?(?:"
+    + _NAME
+    + r"(?:,\s*(?:and\s+)?|\s+and\s+))?$"  # "officials in Sona Nagar and X said"
+)
+_MODEL_NOUN_AFTER = re.compile(r"\s+(?:models?|chatbots?|assistants?|agents?|browsers?)\b")
+
+
+def _model_context(sentence: str, name: str, attributive: bool = True) -> bool:
     """Whether the sentence calls the name a model ("its model Quill", "Quill, a coding
-    model")."""
+    model"); with `attributive` False, "X models" does not count (for a company's name:
+    "Halvard AI models" are the company's)."""
     for m in _name_pattern(name).finditer(sentence):
         if _MODEL_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
             return True
-        if _MODEL_AFTER.match(sentence[m.end() : m.end() + 60]):
+        after = sentence[m.end() : m.end() + 60]
+        if _MODEL_AFTER.match(after) and (attributive or not _MODEL_NOUN_AFTER.match(after)):
             return True
     return False
+
+
+# What a launch is of: "the company introduced Deep Research", "Veltro rolled out Pulse".
+# Companies are not launched, and a person is "introduced as" something.
+_LAUNCHED_BEFORE = re.compile(
+    r"\b(?:launch(?:ed|es)|releas(?:ed|es)|unveil(?:ed|s)|introduc(?:ed|es)|rolled\s+out|"
+    r"rolls\s+out|debut(?:ed|s)|previewed|shipped)\s+(?:(?:its|their|a|an|the)\s+)?"
+    r"(?:(?:new|first|latest)\s+)?$"
+)
+_NOT_LAUNCHED_AFTER = re.compile(r"(?:['’]s?|\s+as\b|\s+[A-Z\d])")
+# An event's name: "its "Advancing AI" event", "the Build Summit": no company, model or person.
+_EVENT_AFTER = re.compile(
+    r"[\"”’']?\s+(?:event|conference|summit|keynote|expo|festival|hackathon|showcase|"
+    r"livestream|webinar|developer\s+day|trade\s+show)s?\b"
+)
+EVENT_WORDS = frozenset(
+    _wordlist("Summit Conference Expo Festival Hackathon Keynote Symposium Congress Convention")
+)
+# Things, not people, a name is listed as one of: "sites such as X", "platforms like X, Y".
+_THING_BEFORE = re.compile(
+    r"\b(?i:sites|websites|platforms|services|apps|tools|products|brands|libraries|databases|"
+    r"datasets|repositories|archives|marketplaces|networks|outlets|channels|games|companies|"
+    r"firms|startups|models|chips|banks|funds|benchmarks|leaderboards)\s+(?:such\s+as|like|"
+    r"including)\s+(?:(?:the\s+)?" + _NAME + r"(?:,\s*|,?\s+(?:and|or)\s+))*(?:the\s+)?$"
+)
+
+
+def _launched_context(sentence: str, name: str) -> bool:
+    """Whether the sentence has the name launched ("the company introduced Deep Research"),
+    not a word it qualifies ("launched Tokyo operations")."""
+    for m in _name_pattern(name).finditer(sentence):
+        if not _LAUNCHED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue
+        noun = _LOWER_WORD_AFTER.match(sentence, m.end())
+        if not _NOT_LAUNCHED_AFTER.match(sentence, m.end()) and not (
+            noun and noun.group(1) not in STOPWORDS
+        ):
+            return True
+    return False
+
+
+_LOWER_WORD_AFTER = re.compile(r"\s+([a-z]+)")
+
+
+def _event_context(sentence: str, name: str) -> bool:
+    """Whether the sentence names an event by the name ("at its "Advancing AI" event")."""
+    return any(
+        _EVENT_AFTER.match(sentence, m.end()) for m in _name_pattern(name).finditer(sentence)
+    )
+
+
+def _thing_context(sentence: str, name: str) -> bool:
+    """Whether the sentence lists the name as one of some things ("sites such as X")."""
+    return any(
+        _THING_BEFORE.search(sentence[max(0, m.start() - 160) : m.start()])
+        for m in _name_pattern(name).finditer(sentence)
+    )
 
 
 # --- datelines, ordinary words, products named after their maker ----------------------------
@@ -1565,15 +1695,19 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     listed.append(key)
                     mentions.setdefault(key, _Mention(written, suffix=org_suffix(written)))
     _note_families(mentions, sentences, in_sentence)
+    places = {k for k, m in mentions.items() if m.place or _mostly_place(m.labels)}
     for s, keys_here in in_sentence.items():
         for key in keys_here:
             m = mentions[key]
             if m.prior:
                 continue
             m.investor = m.investor or _investor_context(s, m.name)
-            m.product = m.product or _model_context(s, m.name)
-            m.owned = m.owned or _owned_context(s, m.name)
-            m.possessed = m.possessed or _possessed_context(s, m.name)
+            m.product = m.product or _model_context(s, m.name, attributive=not m.suffix)
+            m.owned = m.owned or _owned_context(s, m.name, places)
+            m.possessed = m.possessed or _possessed_context(s, m.name, places)
+            m.launched += _launched_context(s, m.name)
+            m.event = m.event or _event_context(s, m.name) or _words(m.name)[-1] in EVENT_WORDS
+            m.thing = m.thing or _thing_context(s, m.name)
             if m.suffix and _weak_suffix(m.name):
                 m.platform = m.platform or _platform_context(s, m.name, rule_models)
             if not m.suffix and _org_apposition(s, m.name):
@@ -1588,6 +1722,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if not m.suffix and _place_context(s, m.name):
                 m.labels = m.labels or Counter()
                 m.labels["GPE"] += 2  # "based in Oslo" outweighs one reading as a company
+                m.place_cue += 2
             if _org_cue_context(s, m.name):
                 m.org_cue += 1  # "shares of UBS", "Jefferies analyst ...": no place or person
             if m.suffix and _agent_context(s, m.name):
@@ -1599,6 +1734,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 if near:
                     m.labels = m.labels or Counter()
                     m.labels["GPE"] += near  # "near Porto Alegre"; "in Curitiba" counts less
+                    m.place_cue += near
 
     vetoed |= _ordinary_words(mentions, in_sentence)  # "Media reports", "the Times"
     vetoed |= _headline_phrases(mentions, in_sentence, lower_words)  # "Shares Slip"
@@ -1701,6 +1837,12 @@ def _note_coordination(
         if kinds.get(k) in ("vendor", "model")
         and not (m.prior or m.investor or m.product or m.place or is_versioned(m.name))
         and (m.labels if not m.suffix else _weak_suffix(m.name))
+    }
+    # ... and one only the label calls a person may be a place ("in Sona Nagar and X")
+    weak |= {
+        k: ("place",)
+        for k, m in mentions.items()
+        if kinds.get(k) == "person" and not (m.person_cue or m.prior or m.suffix)
     }
     votes: dict[str, Counter[str]] = {}
     for s, keys_here in in_sentence.items():

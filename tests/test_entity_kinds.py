@@ -161,3 +161,83 @@ def test_a_tie_between_company_and_product_goes_to_a_company_shaped_name():
     assert corpus_kind(["model", "investor"], "Brightwater Capital") == "investor"
     assert corpus_kind(["model", "model", "vendor"], "Vertex AI") == "model"  # not a tie
     assert corpus_kind(["model", "vendor"], "Kestrel Video") == corpus_kind(["model", "vendor"])
+
+
+# --- precision: events, launches, sites, places that own, places read as people -----------
+
+
+def test_a_name_listed_with_a_vendors_products_is_no_place():
+    found = kinds(
+        "The models are served on Amazon Bedrock and Brevia. "
+        "They also run on Microsoft Azure and Voltaria."
+    )
+    assert found.get("Brevia") != "place" and found.get("Voltaria") != "place"
+    assert found["Amazon Bedrock"] == "model"
+
+
+def test_an_event_is_no_company_whatever_its_last_word():
+    found = kinds(
+        'Orrin showed the Tern 5 chip at its "Scaling Compute" event in Austin on May 2. '
+        "The Harbor Summit followed in June, and Orrin said sales doubled."
+    )
+    assert "Scaling Compute" not in found and "Harbor Summit" not in found
+    assert found["Austin"] == "place"
+
+
+def test_what_a_company_introduced_is_a_product_even_with_an_organisation_suffix():
+    found = kinds(
+        "The company also introduced Night Research in Ledger Pro, a tool that drafts filings.",
+        "Veltro rolled out Market Pulse to its users in March. Veltro launched Tokyo operations "
+        "in May.",
+    )
+    assert found["Night Research"] == "model"
+    assert found["Market Pulse"] == "model"
+    assert found.get("Tokyo") != "model"  # launched operations there: the place qualifies them
+
+
+def test_a_name_among_sites_is_no_person():
+    found = kinds("He found that copying songs from sites such as Tune Vault was not fair use.")
+    assert found.get("Tune Vault") != "person"
+
+
+def test_a_place_that_owns_a_company_does_not_make_it_a_product():
+    found = kinds(
+        "Switzerland's KBX cut its forecast on Tuesday.",
+        "Japan's Velmora AI, the startup behind the Kestrel model, raised $200 million. "
+        "Velmora AI models now run on phones.",
+    )
+    assert found["KBX"] == "vendor"
+    assert found["Velmora AI"] == "vendor"
+
+
+def test_a_name_the_label_calls_a_person_is_a_place_where_the_sentence_puts_it():
+    found = kinds(
+        "Officials in Sona Nagar and Ravi Puram said the sites would open in 2027. "
+        "Ravi Puram officials said the plant near Sona Nagar will open first."
+    )
+    assert found["Ravi Puram"] == "place" and found["Sona Nagar"] == "place"
+
+
+def test_an_acronym_is_a_place_only_where_a_sentence_puts_something_there():
+    from collections import Counter
+
+    from kb.entities import _Mention
+
+    assert _Mention("QBR", labels=Counter({"GPE": 2})).kind() == "vendor"
+    assert _Mention("UAE", labels=Counter({"GPE": 2}), place_cue=2).kind() == "place"
+
+
+def test_a_rankings_word_joined_to_a_name_makes_it_a_ranking():
+    from kb.entities import board_suffix
+
+    assert board_suffix("Tollway-Bench") and board_suffix("TollwayEval")
+    assert not board_suffix("Workbench") and not board_suffix("Tollway")
+
+
+def test_a_listed_alias_is_tagged_once_and_leaves_no_fragment():
+    (found,) = recognise(
+        ["Amazon Web Services and Chatbot Arena both listed Quill 3; Amazon Web Services said so."]
+    )
+    names = [e.name for e in found]
+    assert len(names) == len(set(names))
+    assert "Web Services" not in names and "Amazon" in names

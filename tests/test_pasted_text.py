@@ -39,3 +39,40 @@ def test_names_numbers_and_urls_keep_their_dots():
         "points; docs at https://halvard.example/Docs.Intro/Page.Two and java.util.List."
     )
     assert _load(body) == body
+
+
+def test_a_subheading_glued_without_punctuation_is_split_on_the_documents_evidence():
+    body = (
+        "Orvane Robotics sells its arm in Canada and in the United Kingdom. Sales rose in "
+        "the spring.Delayed in the United KingdomBritain is still waiting for approval. Britain "
+        "wants more tests."
+    )
+    text = _load(body)
+    assert "spring.\n\nDelayed in the United Kingdom\n\nBritain is still waiting" in text
+    # the same paste with a space before the subheading
+    spaced = _load(body.replace("spring.Delayed", "spring. Delayed"))
+    assert "spring.\n\nDelayed in the United Kingdom\n\nBritain is still waiting" in spaced
+    # a short paste (no run-on line) whose subheading ends in a lower-case word
+    short = _load(
+        "Kestrel is the model of Orvane. Sales rose in the spring.Up to the top of the "
+        "boardKestrel first surfaced in April. The board likes it."
+    )
+    assert "spring.\n\nUp to the top of the board\n\nKestrel first surfaced" in short
+
+
+def test_names_spelled_with_an_inner_capital_are_not_split():
+    body = (
+        "Revenue doubled in May. Fin breeders and Bright customers wrote in. BrightFin climbed "
+        "the board after Bright Fin fans voted. The year ended. YouTube users watched it. "
+        "You can see it. Tube maps show it.DeepSeek answered in June. "
+        "Prices fell. MiniMax said its Max tier and Mini plan stay. As Glowline said, "
+        "GlowCast shipped to Cast members. Glow is a brand. Tern Labs said PixelNest "
+        "works. Reviews came in. PixelNest gained Nest and Pixel users."
+    )
+    text = _load(body)
+    # known or listed names, and one also written with a space ("Bright Fin")
+    for name in ("BrightFin", "YouTube", "DeepSeek", "MiniMax"):
+        assert name in text, name
+    # unlisted: after a comma, inside a sentence; and a name written twice
+    assert "GlowCast shipped" in text
+    assert text.count("PixelNest") == 2

@@ -4,10 +4,15 @@ then the body, often with no paragraph breaks and cut off mid-sentence."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
+from kb.entities import find_entities
 from kb.text import glued_sentence_ends
+from kb.wordstats import is_common_word, zipf
 
 _META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
 _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the top
@@ -17,6 +22,16 @@ _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the t
 _GLUED_HEADING = re.compile(r"(?<=\s)([a-z]{2,})(?=[A-Z][a-z])")
 _RUN_ON = 400  # only lines this long (a paste without paragraph breaks) are mended
 _END = re.compile(r"[.!?…:;,|]")  # a glued subheading has no punctuation of its own
+# A subheading glued to a sentence that starts with a capital, with no punctuation between,
+# in a line of any length: "Paused in the European UnionEurope is still waiting", "to the top
+# of the boardKestrel first ...". A capital inside a word is also how names are spelled
+# ("HappyHorse", "DeepSeek", "YouTube"), so such a seam is split only on the document's
+# evidence (see `_glued_heading_start`).
+_CAMEL = re.compile(r"(?<![\w'’.&/@-])([A-Z][a-z]+|[a-z]{2,})([A-Z][a-z]+)(?=[ \t]+[\w\"'“‘(])")
+_RUN_STOP = re.compile(r"[.!?…:;,()\"“”|]")  # the last of these before a seam starts its run
+_HEADING_WORDS = 12  # a run longer than this is a sentence, not a subheading
+_WRITTEN = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w-])")
+_PAIR = re.compile(r"(?<![\w'’])([A-Za-z]+)[ \t-]+(?=([A-Za-z]+)(?![\w]))")
 
 
 def load_txt(data: bytes, source: str) -> Loaded:
@@ -44,7 +59,9 @@ def load_txt(data: bytes, source: str) -> Loaded:
             else:
                 url = value
             used.add(i)
-    body = "\n\n".join(_unglue(line) for i, line in enumerate(lines) if line and i not in used)
+    whole = "\n".join(lines)  # the title too: "... but Europe still has to wait"
+    doc = _Written(Counter(_WRITTEN.findall(whole)), whole)
+    body = "\n\n".join(_unglue(line, doc) for i, line in enumerate(lines) if line and i not in used)
     return Loaded(
         title=title or title_from_filename(source),
         text=require_text(body, source),
@@ -56,13 +73,14 @@ def load_txt(data: bytes, source: str) -> Loaded:
     )
 
 
-def _unglue(line: str) -> str:
+def _unglue(line: str, doc: _Written) -> str:
     """Put back the breaks a paste lost: a paragraph break after a subheading glued to its
     text (run-on lines only), and a space, or a paragraph break before a glued subheading,
     where a sentence runs straight into the next ("launch.The timing"), so that source cards
     show them apart. Where the sentences split is kb.text's decision."""
     if len(line) >= _RUN_ON:
         line = _GLUED_HEADING.sub(lambda m: m.group(1) + "\n\n", line)
+    line = _split_glued_headings(line, doc)
     ends = glued_sentence_ends(line)
     if not ends:
         return line
@@ -78,3 +96,70 @@ def _unglue(line: str) -> str:
         last = end
     parts.append(line[last:])
     return "".join(parts)
+
+
+@dataclass
+class _Written:
+    """A document's words as written: how often each is written, and the whole text."""
+
+    counts: Counter[str]
+    text: str
+
+    @cached_property
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Every two words written side by side ("Happy Horse", "Happy-Horse"); read once, on
+        the first seam that needs it, so that checking every seam stays linear."""
+        return frozenset((m[1], m[2]) for m in _PAIR.finditer(self.text))
+
+
+def _split_glued_headings(line: str, doc: _Written) -> str:
+    """A paragraph break at each seam of a capitalised subheading glued to the sentence after
+    it ("... European UnionEurope is ..."), and before that subheading when a sentence ends
+    just before it ("... the year. Paused in the ...")."""
+    cuts: list[tuple[int, int]] = []  # (start, end) of the text a paragraph break replaces
+    for m in _CAMEL.finditer(line):
+        run_start = _glued_heading_start(line, m, doc)
+        if run_start is None:
+            continue
+        gap = re.match(r"[ \t]+", line[run_start:])
+        if gap and run_start > 0:  # "... the year. Paused in the ...": after a sentence end
+            cuts.append((run_start, run_start + gap.end()))
+        cuts.append((m.end(1), m.end(1)))
+    for start, end in reversed(cuts):
+        line = line[:start] + "\n\n" + line[end:]
+    return line
+
+
+def _glued_heading_start(line: str, m: re.Match[str], doc: _Written) -> int | None:
+    """Where the subheading starts when the seam in `m` ("UnionEurope") glues one to the next
+    sentence, else None. The document must say the word is two: the joined form is written
+    once and is neither an English word nor a listed name; the right part is written on its
+    own elsewhere, and so is the left (or it is an everyday word); the two are never written
+    side by side; and the left part ends a short run of words with no punctuation, begun at
+    a sentence end or at the start of the line."""
+    left, right = m.group(1), m.group(2)
+    counts = doc.counts
+    if counts[left + right] != 1 or counts[right] < 1:
+        return None
+    if counts[left] < 1 and not is_common_word(left):
+        return None
+    stops = list(_RUN_STOP.finditer(line, max(0, m.start() - 120), m.start()))
+    stop = stops[-1].start() if stops else -1
+    if stops and (
+        line[stop] not in ".!?…"
+        or line[stop - 1 : stop].isdigit()
+        and line[stop + 1 : stop + 2].isdigit()
+    ):
+        return None  # after a comma, a bracket or in a number ("2.5"): inside a sentence
+    if not stops and m.start() > 120:
+        return None
+    run_start = stops[-1].end() if stops else 0
+    if len(line[run_start : m.end(1)].split()) > _HEADING_WORDS:
+        return None
+    if (
+        zipf((left + right).lower()) > 0
+        or find_entities(left + right)
+        or (left, right) in doc.pairs
+    ):
+        return None  # a word ("YouTube"), a listed name ("MiniMax"), or also "Happy Horse"
+    return run_start
