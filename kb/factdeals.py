@@ -64,6 +64,8 @@ def acquisition_facts(
             acquirer = subject_of(sentence, names, a, ctx)
             obj = first_org(names, b, end)
             target = obj.name if obj and obj.start - b < 40 else ""
+            if obj and re.search(r"\bfrom\b", sentence[b : obj.start]):
+                target = ""  # "chips bought from Nvidia": Nvidia sold, it was not bought
             if not target and re.match(r"\s+it\b", sentence[b:]):
                 target = ctx.company
     if not acquirer or not target or entity_key(acquirer) == entity_key(target):

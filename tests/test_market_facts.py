@@ -675,3 +675,15 @@ def test_the_fact_trigger_words_match_as_a_tree_where_they_match_one_by_one():
         # where the first one starts (the tree may read on: "investigat" beside "invest")
         assert found is None or found.start() == found_by_tree.start()
     assert tree.search("the founders met in Oslo") is None
+
+
+def test_something_bought_from_a_company_does_not_acquire_it():
+    facts = extract_facts(
+        _chunks(
+            "Ferrow Cloud runs its models on chips bought from Orrin Labs. "
+            "Halden Group bought Gannet Vision for $40 million."
+        )
+    )
+    assert [(f.fields["acquirer"], f.fields["target"]) for f in _of(facts, "acquisition")] == [
+        ("Halden Group", "Gannet Vision")
+    ]
