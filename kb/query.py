@@ -517,11 +517,19 @@ _SUMMARY = re.compile(
 )
 
 
+# an auxiliary ends the wh-phrase: "what company did Pallas buy" has no plural noun in it
+_AUXILIARIES = {"did", "do", "does", "is", "was", "are", "were", "has", "have", "will", "can"}
+
+
 def _wh_plural(text: str) -> bool:
     m = _WH_PLURAL.search(text)
     if m is None or m.group(2).lower() in _NOT_PLURAL:
         return False
+    if m.group(2)[:1].isupper():  # a name ending in "s" ("Pallas") is no plural noun
+        return False
     before = m.group(1).split()
+    if _AUXILIARIES & {w.lower() for w in before}:
+        return False
     return not (before and before[-1].lower() in _SINGULAR_HEADS)
 
 

@@ -549,3 +549,12 @@ def test_one_letter_model_codes_and_days_of_the_month():
     assert "~first" not in _sentence_tokens("Talvi announced the T2 on July 1, 2026.")
     assert "~first" in _sentence_tokens("The T2 took first place.")
     assert "1" in _sentence_tokens("Talvi announced the T2 on July 1, 2026.")
+
+
+def test_a_name_ending_in_s_is_not_a_plural_and_an_auxiliary_ends_the_wh_phrase():
+    from kb.query import shape_of
+
+    assert shape_of("What company did Pallas buy for $85 million?", ()) == ""
+    assert shape_of("what company did pallas buy", ()) == ""
+    assert shape_of("What companies did Pallas buy?", ()) == "list"
+    assert shape_of("Which AI chatbots were blocked in Italy?", ()) == "list"
