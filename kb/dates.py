@@ -70,6 +70,8 @@ def stated_date(text: str, published: str | None) -> str | None:
     month_year = re.search(rf"\b({MONTH_RE})\s+(\d{{4}})\b", text, re.I)
     if month_year and (month := month_number(month_year[1])):
         return f"{month_year[2]}-{month:02d}"
+    if published and (day := _day_without_year(text, published)):
+        return day
     if relative := _relative_year(text, published):
         return relative
     bare = re.search(
@@ -83,6 +85,30 @@ def stated_date(text: str, published: str | None) -> str | None:
             year -= 1
         return f"{year}-{month:02d}"
     return None
+
+
+_MONTH_DAY = re.compile(
+    rf"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\s*\d)", re.I
+)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})(?!\s*,?\s*\d)", re.I)
+AHEAD_MONTHS = 3  # a day without a year further ahead of publication is last year's
+
+
+def _day_without_year(text: str, published: str) -> str | None:
+    """ "on 12 June", "(Oct 9)", "from November 1": the day in the publication year, or in
+    the year before when it would fall more than a few months after publication. A month
+    word must be capitalised ("may 5" is a verb and a number)."""
+    month, day = None, 0
+    if (m := _MONTH_DAY.search(text)) and m[1][:1].isupper():
+        month, day = month_number(m[1]), int(m[2])
+    elif (m := _DAY_MONTH.search(text)) and m[2][:1].isupper():
+        month, day = month_number(m[2]), int(m[1])
+    if month is None or not published[:7].replace("-", "").isdigit():
+        return None
+    year = int(published[:4])
+    if month - int(published[5:7]) > AHEAD_MONTHS:
+        year -= 1
+    return _valid(year, month, day)
 
 
 def _relative_year(text: str, published: str | None) -> str | None:
