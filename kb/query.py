@@ -30,7 +30,7 @@ _VERSIONED = re.compile(
     # not a quarter: "Q4")
     r"\b([A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)[ \-]?"
     r"((?:v|V|[A-PR-UW-Z](?=\d(?!\d)))?\d+(?:\.\d+)*[a-z]?)\b"
-    r"|\b([a-z]\d{1,2})\b"
+    r"|\b((?!q[1-4]\b)[a-z]\d{1,2})\b"  # "o3", not a quarter
     r"|\b([A-Z]{1,4}\d{2,4}[A-Z]{0,2})\b"  # chip and model codes: H100, MI400X, B200
 )
 _NAME_WORD = re.compile(r"\b[A-Z][\w\-]*")
@@ -210,7 +210,11 @@ _NOMINAL_ENTITY = re.compile(
     r"suppliers?|partners?|makers?|developers?)\s*\??$|\b(?:first|lead|main) "
     r"(?:customer|investor|partner|buyer)\b"
 )
-_NOMINAL_MONEY = re.compile(r"\b(?:price|prices|pricing|cost|costs|valuation|funding)\s*\??$")
+_NOMINAL_MONEY = re.compile(
+    r"\b(?:price|prices|pricing|cost|costs|valuation|funding|revenue|revenues|sales|"
+    r"turnover|profit|income|earnings|capex|budget|damages|contract value|deal value)"
+    r"(?:\s+(?:guidance|forecast|outlook|amount|figure))?\s*\??$"
+)
 
 
 _WH_NOUN = re.compile(

@@ -558,3 +558,21 @@ def test_a_name_ending_in_s_is_not_a_plural_and_an_auxiliary_ends_the_wh_phrase(
     assert shape_of("what company did pallas buy", ()) == ""
     assert shape_of("What companies did Pallas buy?", ()) == "list"
     assert shape_of("Which AI chatbots were blocked in Italy?", ()) == "list"
+
+
+def test_quarters_and_nominal_money_questions():
+    from kb.answer.extractive import _quarters_in
+
+    q = parse_question("caldera microsystems q3 revenue")
+    assert q.quarters == ("q3",) and q.versions == ()  # a quarter, not a model code
+    assert parse_question("what did o3 cost").versions == ("o3",)
+    assert expected_type("caldera microsystems q3 revenue") == "money"
+    assert expected_type("caldera q4 revenue guidance") == "money"
+    assert expected_type("stockwell v. fernhill damages amount") == "money"
+    # a sentence about another quarter does not give this one's figure
+    assert _quarters_in("for the fourth quarter we expect revenue of $2.5 billion") == {"q4"}
+    assert _quarters_in("revenue for the third quarter was up 9% from the second quarter") == {
+        "q3",
+        "q2",
+    }
+    assert _quarters_in("q1 sales and 2q margins") == {"q1", "q2"}

@@ -112,6 +112,17 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
     return True
 
 
+_QUARTER_SAID = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)[ -]quarter)\b")
+
+
+def _quarters_in(text: str) -> set[str]:
+    """The quarters a (normalised) sentence names, as "q1".."q4"."""
+    ordinal = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+    return {
+        f"q{m.group(1) or m.group(2) or ordinal[m.group(3)]}" for m in _QUARTER_SAID.finditer(text)
+    }
+
+
 def specifier_gaps(
     spec: Question,
     ev: Evidence,
@@ -142,10 +153,13 @@ def specifier_gaps(
     said_places = known_places(ev.sentence)
     if asked_places and said_places and not said_places.keys() & asked_places.keys():
         gaps.append(next(iter(asked_places.values())))  # "in the U.S." is not "in the E.U."
+    said_quarters = _quarters_in(normalize(ev.sentence))
     for q in spec.quarters:
         ordinal = {"q1": "first", "q2": "second", "q3": "third", "q4": "fourth"}[q]
         if q not in text and f"{ordinal} quarter" not in text and f"{q[1]}q" not in text:
             gaps.append(q.upper())
+        elif said_quarters and q not in said_quarters:
+            gaps.append(q.upper())  # "for the fourth quarter we expect" is not Q3's figure
     for name in spec.names:
         if _first_word(spec.text, name):
             continue  # "Compare", "List": capitalised because it starts the question
