@@ -87,9 +87,7 @@ def stated_date(text: str, published: str | None) -> str | None:
     return None
 
 
-_MONTH_DAY = re.compile(
-    rf"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\s*\d)", re.I
-)
+_MONTH_DAY = re.compile(rf"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\s*\d)", re.I)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})(?!\s*,?\s*\d)", re.I)
 AHEAD_MONTHS = 3  # a day without a year further ahead of publication is last year's
 
