@@ -38,3 +38,15 @@ def test_an_undated_pasted_article_takes_its_dateline_marked_inferred(
     stats = KnowledgeBase(settings, real_embedder).stats().to_json()
     (source,) = stats["sources"]
     assert source["published"] == "2026-08-14" and source["date_inferred"] is True
+
+
+def test_a_day_without_a_year_is_read_in_the_publication_year():
+    from kb.dates import stated_date
+
+    assert stated_date("It was paused in Austria on 12 June.", "2026-09-17") == "2026-06-12"
+    assert stated_date("The service resumed on 1 September.", "2026-09-17") == "2026-09-01"
+    assert stated_date("Brindle shuts down (Oct 9).", "2026-10-16") == "2026-10-09"
+    assert stated_date("It closes on November 30.", "2026-10-16") == "2026-11-30"  # ahead
+    # far ahead of publication: last year's ("on Dec 20" in a February article)
+    assert stated_date("On Dec 20 the board met.", "2026-02-01") == "2025-12-20"
+    assert stated_date("Prices may 5 times rise.", "2026-02-01") is None  # not a month
