@@ -516,7 +516,8 @@ _STATUSES = [
     ),
     (
         "discontinued",
-        r"discontinu(?:ed|es|e)|shut (?:down|off)|shuts down|retired|retires|retire|turn(?:ed|"
+        r"discontinu(?:ed|es|e)|shut (?:down|off)|shuts down|shutting down|retired|retires|"
+        r"retire|(?:is|are|was|were) closing|will close|clos(?:ed|es|ing) down|turn(?:ed|"
         r"s)? off|switch(?:ed|es)? off|withdr(?:ew|awn)|sunset(?:ted|s)?|pulled the plug on|"
         r"pull(?:ed|s)(?=\s+(?:its\s+|the\s+)?[A-Z][^.;]{0,60}?\s+from\b)",
     ),
@@ -605,6 +606,8 @@ def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
             continue
         if not product and status in ("available", "unavailable", "restored"):
             continue
+        if not product and "clos" in m.group(0):
+            continue  # "is closing its Series B round": a company closes deals too
         if (
             status == "available"
             and not regions_in(sentence[b:end])

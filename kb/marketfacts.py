@@ -149,7 +149,7 @@ def _prefix_tree(words: str) -> str:
 # The beginnings of the words a fact is stated with (any case); a sentence without one of them,
 # a currency or a slash states no fact.
 _TRIGGER_WORDS = (
-    "rais secur closed complet announc finali pric cost charg pay launch releas unveil introduc "
+    "rais secur clos complet announc finali pric cost charg pay launch releas unveil introduc "
     "debut roll ship preview show present available discontinu shut retir turn switch withdr "
     "pull sunset paus suspend halt shelv restor return resum reinstat back bann barred block "
     "delay postpon acqui bought buy purchas takeover invest spend commit pledg buildout partner "

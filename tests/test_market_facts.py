@@ -687,3 +687,15 @@ def test_something_bought_from_a_company_does_not_acquire_it():
     assert [(f.fields["acquirer"], f.fields["target"]) for f in _of(facts, "acquisition")] == [
         ("Halden Group", "Gannet Vision")
     ]
+
+
+def test_a_product_being_closed_is_discontinued_and_a_round_being_closed_is_not():
+    facts = extract_facts(
+        _chunks(
+            "Brannock Labs is closing Lumen-4, its meeting assistant, on November 30, 2026. "
+            "Ferrow Cloud is closing its Series B round this week. "
+            "The deal is expected to close in the first quarter of 2027."
+        )
+    )
+    statuses = [(f.fields["product"], f.fields["status"], f.date) for f in _of(facts, "status")]
+    assert statuses == [("Lumen-4", "discontinued", "2026-11-30")]
