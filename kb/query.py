@@ -206,9 +206,9 @@ _NOMINAL_NUMBER = re.compile(
     r"employees|volunteers|patients|users|latency|speed|capacity)\b"
 )
 _NOMINAL_ENTITY = re.compile(
-    r"\b(?:first |lead |main |biggest )?(?:customers?|ceo|founders?|investors?|buyers?|"
-    r"suppliers?|partners?|makers?|developers?)\s*\??$|\b(?:first|lead|main) "
-    r"(?:customer|investor|partner|buyer)\b"
+    r"\b(?:first |lead |main |biggest |largest |top )?(?:customers?|ceo|founders?|investors?|"
+    r"buyers?|suppliers?|partners?|makers?|developers?)(?:\s+(?:last|this|next|in)\s+\w+)?"
+    r"\s*\??$|\b(?:first|lead|main|biggest|largest|top) (?:customer|investor|partner|buyer)\b"
 )
 _NOMINAL_MONEY = re.compile(
     r"\b(?:price|prices|pricing|cost|costs|valuation|funding|revenue|revenues|sales|"
@@ -248,13 +248,35 @@ _FRAMING_WORDS = frozenset(
 )
 
 
+# business shorthand as people type it, read as the word it stands for
+_SHORTHAND = {
+    t: tokenize(word)[0]
+    for t, word in {
+        "qtr": "quarter",
+        "qtrs": "quarter",
+        "yr": "year",
+        "yrs": "year",
+        "mkt": "market",
+        "rev": "revenue",
+        "govt": "government",
+        "intl": "international",
+        "mgmt": "management",
+        "acq": "acquisition",
+    }.items()
+}
+
+
 def _as_role(text: str, terms: Iterable[str]) -> list[str]:
-    """The terms without framing prepositions, the verb of "who runs X" or "who backs X"
-    read as the role it asks for."""
+    """The terms without framing prepositions, business shorthand spelt out ("qtr"), the verb
+    of "who runs X" or "who backs X" read as the role it asks for."""
     verb = _WHO_VERB.match(text)
     said = tokenize(verb.group(1))[0] if verb else ""
     role = _ROLE_OF_VERB.get(said, "")
-    return [(role if role and t == said else t) for t in terms if t not in _FRAMING_WORDS]
+    return [
+        (role if role and t == said else _SHORTHAND.get(t, t))
+        for t in terms
+        if t not in _FRAMING_WORDS
+    ]
 
 
 def answer_terms(text: str) -> list[str]:
@@ -570,6 +592,14 @@ def shape_of(text: str, entities: Sequence[Entity]) -> str:
     return ""
 
 
+def _quarters(text: str) -> list[str]:
+    """The quarters a question names, as "q1".."q4"."""
+    return [
+        f"q{m.group(1) or m.group(2) or _ORDINAL_Q[m.group(3).lower()]}"
+        for m in _QUARTER.finditer(text)
+    ]
+
+
 def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     """Read a question once: its terms, what it pins down (years, quarters, months, versions,
     names, funding rounds), the entities it names, the kind of value and the answer shape it
@@ -593,10 +623,9 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
             context.extend(t for t in content_terms(earlier) if t not in own and t not in context)
             if context:
                 break
-    quarters = []
-    for m in _QUARTER.finditer(text):
-        q = m.group(1) or m.group(2) or _ORDINAL_Q[m.group(3).lower()]
-        quarters.append(f"q{q}")
+    quarters = _quarters(text)
+    if leans and not quarters:  # "and the gross margin?" after "Q3 revenue": Q3's too
+        quarters = _quarters(history[-1])
     versions = _versions(text)
     if leans and not swapped:
         for earlier in reversed(history[-2:]):

@@ -576,3 +576,15 @@ def test_quarters_and_nominal_money_questions():
         "q2",
     }
     assert _quarters_in("q1 sales and 2q margins") == {"q1", "q2"}
+
+
+def test_a_follow_up_keeps_the_quarter_and_shorthand_is_spelt_out():
+    from kb.answer.extractive import _sentence_tokens
+    from kb.query import answer_terms
+
+    follow = parse_question("and the gross margin?", ["brannock q3 revenue"])
+    assert follow.quarters == ("q3",)
+    assert parse_question("and in Q4?", ["brannock q3 revenue"]).quarters == ("q4",)
+    assert "quarter" in answer_terms("brannock biggest customer last qtr")
+    assert expected_type("brannock biggest customer last qtr") == "entity"
+    assert "q4" in _sentence_tokens("For the fourth quarter we expect revenue of $2.5 billion.")

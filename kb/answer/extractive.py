@@ -392,10 +392,10 @@ _DAY_OF_MONTH = re.compile(rf"\b({MONTH_RE})\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.
 
 def _sentence_tokens(sentence: str) -> frozenset[str]:
     """A sentence's tokens with synonyms folded in; a day of the month is a number but no
-    concept ("July 1" does not say "first")."""
-    return frozenset(concepts_of(tokenize(_DAY_OF_MONTH.sub(r"\1", sentence)))) | frozenset(
-        tokenize(sentence)
-    )
+    concept ("July 1" does not say "first"); a quarter however written ("the fourth
+    quarter" says "q4")."""
+    tokens = concepts_of(tokenize(_DAY_OF_MONTH.sub(r"\1", sentence)))
+    return frozenset(tokens | set(tokenize(sentence)) | _quarters_in(normalize(sentence)))
 
 
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
