@@ -296,7 +296,8 @@ def test_the_middle_of_a_long_table_is_read_when_both_neighbours_are(corpus_stor
     for h in top:
         per_doc[h.chunk.doc_id] = per_doc.get(h.chunk.doc_id, 0) + 1
     assert max(per_doc.values()) <= kb.settings.max_chunks_per_doc  # the top k stays diverse
-    assert any("First Google No. 1" in h.chunk.text for h in hits[6:])  # the capped middle
+    # the table's middle is read: in the top k, or as the capped chunk between two kept ones
+    assert any("First Google No. 1" in h.chunk.text for h in hits)
     answer = kb.ask(question)
     assert "August 2024" in answer.text
 
