@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb.embedders import english_words
 from kb.entities import (
     GENERIC,
     INVESTOR_SUFFIXES,
@@ -440,9 +441,12 @@ class Referents:
 
 def plausible(n: Name, sentence: str) -> bool:
     """An unknown capitalised opener is a name only if it looks like one ("SSI raised", "Kairo
-    Silicon said"), not a capitalised word ("Availability in", "Blocked, paused")."""
+    Silicon said"), not a capitalised word ("Availability in", "Blocked, paused", "Input
+    stays")."""
     if n.kind:
         return True
+    if " " not in n.name and n.name.lower() in english_words():
+        return False  # "Input stays at $2": an everyday word opening a sentence
     return (
         len(n.name.split()) >= 2
         or n.name.isupper()

@@ -699,3 +699,14 @@ def test_a_product_being_closed_is_discontinued_and_a_round_being_closed_is_not(
     )
     statuses = [(f.fields["product"], f.fields["status"], f.date) for f in _of(facts, "status")]
     assert statuses == [("Lumen-4", "discontinued", "2026-11-30")]
+
+
+def test_an_everyday_word_opening_a_sentence_is_not_a_company():
+    facts = extract_facts(
+        _chunks("Input stays at $2 per million tokens. Lumen-4 shuts down (Oct 9).")
+    )
+    (status,) = _of(facts, "status")
+    assert status.fields["product"] == "Lumen-4" and status.fields["vendor"] != "Input"
+    # an unknown name that is no everyday word still opens as a company
+    facts = extract_facts(_chunks("Brannock stays at $2 per token. Lumen-4 shuts down (Oct 9)."))
+    assert _of(facts, "status")[0].fields["vendor"] == "Brannock"
