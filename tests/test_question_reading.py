@@ -589,3 +589,13 @@ def test_a_follow_up_keeps_the_quarter_and_shorthand_is_spelt_out():
     assert "quarter" in answer_terms("brannock biggest customer last qtr")
     assert expected_type("brannock biggest customer last qtr") == "entity"
     assert "q4" in _sentence_tokens("For the fourth quarter we expect revenue of $2.5 billion.")
+
+
+def test_a_count_in_millions_is_not_money():
+    from kb.query import MONEY
+
+    assert not MONEY.search("The suit says it copied 2.3 million of its licensed photos.")
+    assert not MONEY.search("It had about 400 million users and 2 billion parameters.")
+    assert MONEY.search("Brannock raised 40 million euros.")
+    assert MONEY.search("Revenue was 2.41 billion in the quarter.")
+    assert MONEY.search("It charges $2 per million tokens.")
