@@ -375,8 +375,10 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
         found.append(Name(m.start(), m.end(), m.group(0), "model"))
     for m in _CAPITALISED_RUN.finditer(sentence):
         words = m.group(0).split()
-        while words and words[0].lower().strip("'’s") in _NOT_NAMES:
-            words.pop(0)
+        while words and (
+            words[0].lower().strip("'’s") in _NOT_NAMES or words[0].endswith(("-based", "-born"))
+        ):
+            words.pop(0)  # "Hyderabad-based Lipika Technologies" is Lipika Technologies
         if not words:
             continue
         text = " ".join(words)
@@ -463,8 +465,10 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
     lead = _LEAD.match(sentence)
     offset = lead.end() if lead else 0
     # "Italy's data protection authority, the Garante, ..." -> the Garante
+    # "Its closest rival, Hyderabad-based Lipika Technologies, ..." -> Lipika Technologies
     appositive = re.match(
-        r"[A-Z][\w ]*['’]s (?:[a-z][\w-]* ){1,4}?[a-z][\w-]*, (?:the )?", sentence[offset:]
+        r"(?:[A-Z][\w ]*['’]s|Its|Their) (?:[a-z][\w-]* ){0,4}?[a-z][\w-]*, (?:the )?",
+        sentence[offset:],
     )
     if appositive:
         offset += appositive.end()
@@ -472,6 +476,8 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
         if n.start < offset:
             continue
         head = sentence[offset : n.start].strip()
+        if re.fullmatch(r"(?:[Tt]he )?[A-Z][\w.]*-(?:based|born)", head):
+            head = ""  # "Hyderabad-based Lipika Technologies"
         if (
             head in ("", "The", "the")
             and n.kind not in ("place", "person")

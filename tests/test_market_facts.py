@@ -710,3 +710,19 @@ def test_an_everyday_word_opening_a_sentence_is_not_a_company():
     # an unknown name that is no everyday word still opens as a company
     facts = extract_facts(_chunks("Brannock stays at $2 per token. Lumen-4 shuts down (Oct 9)."))
     assert _of(facts, "status")[0].fields["vendor"] == "Brannock"
+
+
+def test_a_rival_in_apposition_is_the_subject_not_the_company_before():
+    facts = extract_facts(
+        _chunks(
+            "Pravaah AI raised $174 million. Its closest rival, Hyderabad-based Lipika "
+            "Technologies, raised $60 million in March. Singapore-based Kestrel Labs raised "
+            "$5 million in May."
+        )
+    )
+    raised = [(f.fields["company"], f.fields["amount"]) for f in _of(facts, "funding")]
+    assert raised == [
+        ("Pravaah AI", 1.74e8),
+        ("Lipika Technologies", 6e7),
+        ("Kestrel Labs", 5e6),
+    ]
