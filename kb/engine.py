@@ -30,7 +30,7 @@ from kb.errors import KBError
 from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
 from kb.lead_in import lead_in
-from kb.query import parse_question
+from kb.query import Question, parse_question, shape_of
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
@@ -127,7 +127,7 @@ class KnowledgeBase:
         if _typed_in_lower_case(asked):  # read with the corpus's spelling of its names
             cased = explore.name_case(self.views.current())  # one pass over the entity index
             asked, earlier = cased.restore(asked), tuple(map(cased.restore, earlier))
-        q = parse_question(asked, earlier)
+        q = _with_corpus_entities(parse_question(asked, earlier), self.views.current())
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)
@@ -373,9 +373,28 @@ class KnowledgeBase:
         return explore.stats(self.views.current(), self.store, self.embedder.name)
 
 
+def _with_corpus_entities(q: Question, view: StoreView) -> Question:
+    """A question whose subject the curated lists do not know, with the vendors and models it
+    names that ingest recognised (an unseen article's "Larch 3"), so that it is read as about
+    them."""
+    if any(e.kind in ("vendor", "model") for e in q.entities):
+        return q  # the curated lists know its subject
+    extra = explore.named_entities(view, q.text)
+    if not extra:
+        return q
+    entities = q.entities + extra
+    return replace(q, entities=entities, shape=shape_of(q.text, entities))
+
+
 def _typed_in_lower_case(question: str) -> bool:
-    """No capital after the first letter: "seedance 2.0 release date", "Who runs tidewell"."""
-    return not any(c.isupper() for c in question[1:])
+    """No capitalised word after the first letter: "seedance 2.0 release date", "Who runs
+    tidewell"; acronyms and units ("API", "U.K.", "1M tokens") say nothing of how the user
+    writes names."""
+    words = re.findall(r"[\w.'’-]+", question[1:])
+    return not any(
+        any(c.isupper() for c in w) and not (w[:1].isdigit() or w.replace(".", "").isupper())
+        for w in words
+    )
 
 
 def _has_words(question: str) -> bool:

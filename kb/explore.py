@@ -4,11 +4,20 @@ small frozen types; "nothing found" is an empty result, never an error."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from kb.dates import stated_date
 from kb.embedders import english_words
-from kb.entities import consolidate, corpus_kind, entity_key, mentions, stored_keys, untag
+from kb.entities import (
+    Entity,
+    consolidate,
+    corpus_kind,
+    entity_key,
+    mentions,
+    stored_keys,
+    untag,
+)
 from kb.factstore import FactIndex, FactQuery, StoredFact, load_or_build
 from kb.lock import lock_path
 from kb.marketfacts import KINDS
@@ -189,6 +198,30 @@ def name_case(view: StoreView) -> NameCase:
         )
 
     return view.remember("name_case", build)
+
+
+def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
+    """The corpus's vendors and models a text names, in any case ("larch 3", "Plinth AI"):
+    what ingest recognised in unseen articles, for reading a question by. A one-word name
+    that is an everyday English word is left out, as in `name_case`."""
+
+    def build() -> tuple[dict[str, Entity], re.Pattern[str] | None]:
+        everyday = english_words()
+        known = {
+            e.name.lower(): Entity(e.name, e.kind, e.maker)
+            for e in entities(view)
+            if e.kind in ("vendor", "model")
+            and (" " in e.name or any(map(str.isdigit, e.name)) or e.name.lower() not in everyday)
+        }
+        if not known:
+            return known, None
+        alternatives = "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
+        return known, re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-]|\.\d)")
+
+    known, pattern = view.remember("named_entities", build)
+    if pattern is None:
+        return ()
+    return tuple(dict.fromkeys(known[m.group(0)] for m in pattern.finditer(text.lower())))
 
 
 def find_entity(view: StoreView, name: str) -> EntityCount | None:

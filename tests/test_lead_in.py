@@ -102,3 +102,15 @@ def test_a_company_is_read_by_its_first_word_in_lower_case(chips: KnowledgeBase)
     cased = explore.name_case(chips.views.current())
     assert cased.restore("who buys brannock chips") == "who buys Brannock chips"
     assert cased.restore("the flow of money") == "the flow of money"
+
+
+def test_a_question_about_an_unseen_model_knows_its_subject_and_maker(chips: KnowledgeBase):
+    from kb.answer.extractive import _related
+    from kb.entities import Entity
+
+    asked = chips.prepare("talvi t2 power draw").question
+    assert "Talvi T2" in {e.name for e in asked.entities}  # recognised at ingest only
+    larch = Entity("Larch 3", "model", "Larchmont AI")
+    assert not _related(Entity("Plinth AI", "vendor"), larch)  # another vendor's figure
+    assert _related(Entity("Larchmont AI", "vendor"), larch)  # its maker's
+    assert _related(Entity("Plinth AI", "vendor"), Entity("Larch 3", "model"))  # maker unknown

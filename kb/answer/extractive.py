@@ -216,6 +216,11 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     specific = models or asked  # "When did OpenAI release GPT-4.1?" is about GPT-4.1
     if any(all(t in ev.tokens for t in tokenize(e.name)) for e in specific):
         return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
+    if any(
+        e.kind == "vendor" and " " in e.name and _mentions(ev.sentence, e.name.split()[0])
+        for e in specific
+    ):
+        return []  # by the first word of its name ("ZT's chief executive" for ZT Systems)
     found = find_entities(ev.sentence)
     if {e.key for e in found} & {e.key for e in specific}:
         return []  # by another of its names ("Mistral" for Mistral AI)
@@ -226,11 +231,20 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     subject = next((e for e in found if e.kind in ("vendor", "model")), None)
     if subject is None:  # a name the curated lists lack, recognised at ingest ("SSI raised")
         subject = _tagged_subject(ev)
-    if subject is None or any(
-        subject.kind != e.kind or entity_key(subject.maker or "") == e.key for e in asked
-    ):
+    if subject is None or any(_related(subject, e) for e in asked):
         return []  # "the company said"; a vendor's model; a model's vendor
     return [asked[0].name]
+
+
+def _related(subject: Entity, asked: Entity) -> bool:
+    """Whether a sentence about `subject` may speak of `asked`: another kind of thing (a
+    vendor, for a model) unless it is a vendor and the model's known maker is another one
+    ("Plinth AI will charge $10" says nothing of Larchmont AI's Larch 3); or its maker."""
+    if entity_key(subject.maker or "") == asked.key:
+        return True
+    if subject.kind == "vendor" and asked.kind == "model" and asked.maker:
+        return entity_key(asked.maker) == subject.key
+    return subject.kind != asked.kind
 
 
 def _tagged_subject(ev: Evidence) -> Entity | None:
