@@ -114,3 +114,10 @@ def test_a_question_about_an_unseen_model_knows_its_subject_and_maker(chips: Kno
     assert not _related(Entity("Plinth AI", "vendor"), larch)  # another vendor's figure
     assert _related(Entity("Larchmont AI", "vendor"), larch)  # its maker's
     assert _related(Entity("Plinth AI", "vendor"), Entity("Larch 3", "model"))  # maker unknown
+
+
+def test_a_deals_worth_is_no_valuation():
+    from kb.answer.extractive import _sentence_tokens
+
+    assert "~valuation" not in _sentence_tokens("It won a contract worth up to €48 million.")
+    assert "~valuation" in _sentence_tokens("Brannock is now worth $4 billion.")

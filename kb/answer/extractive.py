@@ -404,11 +404,19 @@ def _is_heading(sentence: str) -> bool:
 _DAY_OF_MONTH = re.compile(rf"\b({MONTH_RE})\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 
 
+# what a deal is worth is its value, not a company's valuation
+_DEAL_WORTH = re.compile(
+    r"\b((?:contract|deal|agreement|order|tender|award|package|grant)s?\b(?:\s+[\w-]+){0,2}?)"
+    r"\s+worth\b",
+    re.I,
+)
+
+
 def _sentence_tokens(sentence: str) -> frozenset[str]:
     """A sentence's tokens with synonyms folded in; a day of the month is a number but no
-    concept ("July 1" does not say "first"); a quarter however written ("the fourth
-    quarter" says "q4")."""
-    tokens = concepts_of(tokenize(_DAY_OF_MONTH.sub(r"\1", sentence)))
+    concept ("July 1" does not say "first"); a deal's worth is no valuation; a quarter however
+    written ("the fourth quarter" says "q4")."""
+    tokens = concepts_of(tokenize(_DEAL_WORTH.sub(r"\1", _DAY_OF_MONTH.sub(r"\1", sentence))))
     return frozenset(tokens | set(tokenize(sentence)) | _quarters_in(normalize(sentence)))
 
 
