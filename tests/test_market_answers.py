@@ -368,3 +368,11 @@ def test_an_overview_of_a_place_keeps_to_articles_that_name_it(market):
     # a question that names no place keeps them all
     anywhere = replace(market.prepare("Summarize AI regulation."), hits=())
     assert _about_the_place(anywhere, eu + us) == eu + us
+
+
+def test_a_valuation_is_not_answered_by_a_round_that_states_none(market):
+    answer = market.ask("orrin systems valuation")
+    assert answer.abstained or "valu" in answer.text.lower(), answer.text
+    assert "$900 million" not in answer.text
+    # a round that states one still answers
+    assert "$12 billion" in market.ask("halvard ai valuation").text

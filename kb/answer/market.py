@@ -920,6 +920,9 @@ def lookup_answer(prepared: Prepared) -> Answer | None:
     names = {w for n in scope.entities for w in tokenize(n)}
     cue_words = {w for w in scope.words if any(p.search(w) for _, p in _KIND_CUE_PATTERNS)}
     wanted = scope.words - names - cue_words - {"much", "mani", "total", "amount"}
+    if re.search(r"\bvalu|\bworth\b", question.text, re.I):
+        # "X valuation": a round that states none does not answer it
+        facts = [f for f in facts if f.kind != "funding" or f.fields.get("valuation")]
     best: tuple[int, StoredFact] | None = None
     for f in facts:
         context = set(
