@@ -472,9 +472,17 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
     )
     if appositive:
         offset += appositive.end()
-    for n in names:
+    for i, n in enumerate(names):
         if n.start < offset:
             continue
+        nxt = names[i + 1] if i + 1 < len(names) else None
+        if (
+            n.kind == "place"
+            and nxt is not None
+            and re.fullmatch(r"['’]s\s+", sentence[n.end : nxt.start])
+            and nxt.kind not in ("place", "person")
+        ):
+            n = nxt  # "India's Pravaah AI raises ...": the company, not the country
         head = sentence[offset : n.start].strip()
         if re.fullmatch(r"(?:[Tt]he )?[A-Z][\w.]*-(?:based|born)", head):
             head = ""  # "Hyderabad-based Lipika Technologies"

@@ -726,3 +726,8 @@ def test_a_rival_in_apposition_is_the_subject_not_the_company_before():
         ("Lipika Technologies", 6e7),
         ("Kestrel Labs", 5e6),
     ]
+
+
+def test_a_countrys_company_is_the_subject_not_the_country():
+    facts = extract_facts(_chunks("India's Pravaah AI raises $174 million as the race heats up."))
+    assert [f.fields["company"] for f in _of(facts, "funding")] == ["Pravaah AI"]
