@@ -599,3 +599,18 @@ def test_a_count_in_millions_is_not_money():
     assert MONEY.search("Brannock raised 40 million euros.")
     assert MONEY.search("Revenue was 2.41 billion in the quarter.")
     assert MONEY.search("It charges $2 per million tokens.")
+
+
+def test_of_two_rounds_asked_one_named_will_do():
+    from kb.answer.extractive import Evidence, specifier_gaps
+    from kb.text import tokenize
+
+    sentence = "The round valued Brannock at $1.3 billion, up from $400 million at its Series B."
+    chunk = Chunk("d:0", "d", 0, sentence, 0, len(sentence), "d.md", "Brannock", "2026-09-03")
+    ev = Evidence(Hit(chunk, 1.0), 0, sentence, 0, frozenset(), frozenset(), frozenset(), "")
+
+    def gaps(question: str) -> tuple[str, ...]:
+        return specifier_gaps(parse_question(question), ev, frozenset(tokenize(sentence)), str)
+
+    assert gaps("Brannock valuation Series B -> Series C") == ()
+    assert gaps("Brannock valuation at its Series D") == ("Series D",)
