@@ -439,6 +439,7 @@ class Referents:
     company: str = ""
     product: str = ""
     authority: str = ""  # the last court or regulator that acted: "the board", "the regulator"
+    place: str = ""  # the last place a status held in: what "there" means
 
 
 def plausible(n: Name, sentence: str) -> bool:

@@ -626,7 +626,16 @@ def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
             for r in regions_in(sentence[start:a])
             if re.search(r"\b(?:international|the E\.?U\.?|EU)\b", sentence[start:a])
         ]
-        regions = regions_in(region_text) or lead_region
+        regions = (
+            regions_in(region_text)
+            or lead_region
+            # a place ingest recognised in the clause ("paused in Austria on 12 June")
+            or [n.name for n in names if n.kind == "place" and b <= n.start < end][:1]
+        )
+        if not regions and ctx.place and re.search(r"\bthere\b", sentence[b:end]):
+            regions = [ctx.place]  # "the service resumed there on 1 September"
+        if regions:
+            ctx.place = regions[0]
         reason = _REASON.search(sentence, b)
         vendor = vendor_for(product, subject if subject != product else "", doc, ctx)
         fields = fact_fields(

@@ -731,3 +731,22 @@ def test_a_rival_in_apposition_is_the_subject_not_the_company_before():
 def test_a_countrys_company_is_the_subject_not_the_country():
     facts = extract_facts(_chunks("India's Pravaah AI raises $174 million as the race heats up."))
     assert [f.fields["company"] for f in _of(facts, "funding")] == ["Pravaah AI"]
+
+
+def test_a_status_holds_in_a_place_ingest_recognised_and_there_is_that_place():
+    from dataclasses import replace
+
+    (chunk,) = _chunks(
+        "Brannock Labs paused Lumen Notes 2 in Carinthia on 12 June after a complaint. "
+        "Brannock Labs moved the data to Graz, and Lumen Notes 2 resumed there on 1 September.",
+        published="2026-09-17",
+    )
+    chunk = replace(chunk, entities=("place:Carinthia", "place:Graz"))
+    statuses = [
+        (f.fields["status"], f.fields["region"], f.date)
+        for f in _of(extract_facts([chunk]), "status")
+    ]
+    assert statuses == [
+        ("paused", "Carinthia", "2026-06-12"),
+        ("restored", "Carinthia", "2026-09-01"),
+    ]

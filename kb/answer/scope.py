@@ -13,6 +13,7 @@ from typing import Any
 
 from kb.answer.base import Prepared
 from kb.entities import entity_key
+from kb.factnames import regions_in
 from kb.factstore import FactQuery, StoredFact, amount_of, row_name_of
 from kb.query import concepts_of
 from kb.text import tokenize
@@ -129,6 +130,7 @@ def named_places(text: str) -> set[str]:
     """Places a question asks about: known spellings folded, plus capitalised names after
     "in", "outside" or "across"."""
     places = set(known_places(text)) | _capitalised_places(text)
+    places |= {r.lower() for r in regions_in(text)}  # as typed: "in italy"
     if re.search(r"\boutside\b", text, re.I):  # "outside China": what holds internationally
         places |= {"international", "global", "worldwide"}
     return places
