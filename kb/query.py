@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb.entities import Entity, find_entities
+from kb.factnames import regions_in
 from kb.text import STOPWORDS, content_terms, normalize, tokenize
 from kb.vocabulary import (
     MONTH_WORD,
@@ -331,6 +332,12 @@ def _is_what_about(text: str) -> bool:
     return bool(_WHAT_ABOUT.match(text))
 
 
+_LOCATIVE_END = re.compile(
+    r"\b(?:in|outside|across|for)\s+((?:the\s+)?[\w.\- ]+?)\s*(?:now|today|yet)?\s*[?.!]*$",
+    re.I,
+)
+
+
 def _swap_subject(earlier: str, follow_up: str) -> str | None:
     """The earlier question with its subject replaced by the follow-up's ("When did OpenAI
     release GPT-4.1?" + "what about GPT-4.5?" -> "When did OpenAI release GPT-4.5?"), when
@@ -338,6 +345,10 @@ def _swap_subject(earlier: str, follow_up: str) -> str | None:
     vendor) exactly as the entity reader spells it; None otherwise."""
     subject = _WHAT_ABOUT.sub("", follow_up).strip(" ?.!,")
     new = find_entities(subject)
+    if subject and not new and regions_in(subject):
+        # "is X still available in austria?" + "what about italy?": the place swapped
+        where = _LOCATIVE_END.search(earlier)
+        return earlier[: where.start(1)] + subject + earlier[where.end(1) :] if where else None
     if not subject or not new:
         return None
     for old in find_entities(earlier):

@@ -614,3 +614,16 @@ def test_of_two_rounds_asked_one_named_will_do():
 
     assert gaps("Brannock valuation Series B -> Series C") == ()
     assert gaps("Brannock valuation at its Series D") == ("Series D",)
+
+
+def test_what_about_a_place_asks_the_earlier_question_there():
+    from kb.answer.scope import named_places
+    from kb.query import _swap_subject
+
+    earlier = "is brannock notes still a thing in austria"
+    assert _swap_subject(earlier, "what about italy?") == "is brannock notes still a thing in italy"
+    assert _swap_subject("Is Lumen available in the E.U. now?", "what about Japan?") == (
+        "Is Lumen available in Japan now?"
+    )
+    assert _swap_subject("Is Lumen available in Japan?", "what about pricing?") is None
+    assert "italy" in named_places("is brannock notes still a thing in italy")
