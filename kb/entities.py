@@ -33,7 +33,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 2
+RECOGNISER_VERSION = 3
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -1238,6 +1238,8 @@ _BOARD_BEFORE = re.compile(
 _BOARD_AFTER = re.compile(
     r"^\s+(?:benchmarks?|leaderboards?|index|suite|rankings?|evals?|evaluations?|scores?|"
     r"results)\b"  # "the X results": a company's are "X's results"
+    r"|^,\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}?(?:leaderboard|benchmark|ranking)\b"
+    # "CodeLadder, the independent coding leaderboard"
 )
 # Nouns after "in X" that make X something other than a place ("in the X results").
 _NOT_PLACE_AFTER = frozenset(
@@ -1293,7 +1295,7 @@ def _board_context(sentence: str, name: str) -> bool:
     for m in _name_pattern(name).finditer(sentence):
         if re.match(r"\s*[A-Z\d]", sentence[m.end() : m.end() + 2]):
             continue  # part of a longer name
-        if _BOARD_AFTER.match(sentence[m.end() : m.end() + 20]):
+        if _BOARD_AFTER.match(sentence[m.end() : m.end() + 60]):
             return True
         if _BOARD_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
             return True

@@ -26,6 +26,7 @@ from kb.entities import VENDORS, entity_key, find_entities
 from kb.render import board_label
 from kb.text import sentence_spans
 from kb.types import Chunk
+from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
 
 _ORDINALS = {
     "first": 1,
@@ -53,6 +54,8 @@ _RANK_PHRASES = [
         + r"\s+(?:place|spot|position)\b",
         re.IGNORECASE,
     ),
+    # "climbed from No. 4 to No. 1": where it went, not where it came from
+    re.compile(r"\bfrom\s+No\.\s?\d{1,2}\s+to\s+No\.\s?(?P<num>\d{1,2})\b"),
     re.compile(r"\bNo\.\s?(?P<num>\d{1,2})\b"),
     re.compile(r"(?<![\w&])#(?P<num>\d{1,2})\b"),
     re.compile(r"\bnumber (?P<word>one|two|three|four|five)\b", re.IGNORECASE),
@@ -204,8 +207,24 @@ def _score(text: str) -> float | None:
     return float((m["a"] or m["b"]).replace(",", ""))
 
 
+# a board the lists do not know, by what the text calls it: "CodeLadder, the independent
+# coding leaderboard", "the CodeLadder leaderboard"
+_BOARD_CUE = re.compile(
+    r"\b(?P<a>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}),\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:leaderboard|ranking|benchmark)\b"
+    r"|\bthe\s+(?P<b>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})\s+(?:leaderboard|ranking)\b"
+)
+
+
 def _leaderboards(text: str) -> list[str]:
-    return [e.name for e in find_entities(text) if e.kind == "leaderboard"]
+    named = [e.name for e in find_entities(text) if e.kind == "leaderboard"]
+    for m in _BOARD_CUE.finditer(text):
+        name = re.sub(
+            r"^(?:(?:On|In|At|For|By|From|With|The|And|Of)\s+)+", "", m.group("a") or m.group("b")
+        )
+        if name and name not in named and not any(name in n or n in name for n in named):
+            named.append(name)
+    return named
 
 
 @lru_cache(maxsize=1024)
@@ -217,6 +236,13 @@ def _spelled(name: str) -> re.Pattern[str]:
     )
 
 
+# a model the lists do not know, by its shape: a capitalised name and a version number
+# ("Plinth Code 3", "Larch 3", "Lumen-4"), not a month, a round or a rank
+_MODEL_SHAPE = re.compile(
+    r"(?<![\w-])[A-Z][\w]*(?:[ -][A-Z][\w]*){0,2}[ -]v?\d+(?:\.\d+)?[a-z]?(?![\w-])"
+)
+
+
 def _models(text: str) -> list[tuple[int, str]]:
     """(offset, name) of the models a text names, in order."""
     out = []
@@ -226,6 +252,17 @@ def _models(text: str) -> list[tuple[int, str]]:
         spelled = _spelled(e.name).search(text)
         if spelled:
             out.append((spelled.start(), e.name))
+    known = [(a, a + len(n)) for a, n in out]
+    for m in _MODEL_SHAPE.finditer(text):
+        first = m.group(0).split()[0].split("-")[0]
+        if (
+            first in NOT_MODEL_WORDS
+            or re.fullmatch(MONTH_RE, first, re.I)
+            or first in ("No", "Series", "Phase", "Q", "FY", "Top", "Table", "Figure")
+            or any(a < m.end() and m.start() < b for a, b in known)
+        ):
+            continue
+        out.append((m.start(), m.group(0)))
     return sorted(out)
 
 
@@ -307,14 +344,20 @@ def _prose_facts(
             pronoun = opens_with_pronoun or bool(_PRONOUN.search(clause[: match.start()]))
             if match.groupdict().get("one") and not ranking_words:
                 break  # "leads" or "topped" with no ranking in sight is about something else
-            before = [name for offset, name in _models(clause) if offset < match.start()]
-            model = before[-1] if before else (subject if pronoun else None)
+            named = [(offset, name) for offset, name in _models(clause) if offset < match.start()]
+            model = named[-1][1] if named else (subject if pronoun else None)
             if not model:
                 break
             # the date of this statement: up to the end of its phrase ("As of April 10, 2025,
-            # X leads the board" / "X has led the board since April"), not a later aside
+            # X leads the board" / "X has led the board since April"), not a later aside, nor
+            # one between the model and what it did ("X, the leader since July, fell to No. 3")
             comma = clause.find(",", match.end())
             phrase = clause if comma < 0 else clause[:comma]
+            if named:
+                after_name = named[-1][0] + len(named[-1][1])
+                aside = re.match(r"[^,]*,[^,]*,\s*", clause[after_name : match.start()])
+                if aside:
+                    phrase = clause[:after_name] + " " + phrase[after_name + aside.end() :]
             date = stated_date(phrase, chunk.published)
             if not date and opens_with_pronoun:
                 date = stated_date(previous, chunk.published)

@@ -241,3 +241,11 @@ def test_a_listed_alias_is_tagged_once_and_leaves_no_fragment():
     names = [e.name for e in found]
     assert len(names) == len(set(names))
     assert "Web Services" not in names and "Amazon" in names
+
+
+def test_a_name_set_beside_leaderboard_is_a_ranking():
+    found = kinds(
+        "In this week's update of RungList, the independent coding leaderboard, Brennick "
+        "Code 3 climbed to No. 1. RungList is updated every Friday."
+    )
+    assert found.get("RungList") == "leaderboard"

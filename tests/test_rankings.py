@@ -211,3 +211,34 @@ def test_filters_apply_to_ranking_answers(fixture_kb):
     )
     assert all(c.chunk.published <= "2026-04-30" for c in before_may.citations)
     assert "No. 2" in before_may.text
+
+
+def test_an_unseen_board_and_unseen_models_by_how_the_text_names_them():
+    text = (
+        "In this week's update of RungList, the independent coding leaderboard, Brennick "
+        "Code 3 climbed from No. 4 to No. 1 with 1,412 points. Ostra 2 entered at No. 2. "
+        "Tavi Coder 2 from Tavi AI, the leader since July, fell to No. 3."
+    )
+    found = [(m, r, d, b) for m, r, d, b, _, _ in facts_of(text, published="2026-10-16")]
+    assert found == [
+        ("Brennick Code 3", 1, "2026-10-16", "RungList"),  # where it went, not where from
+        ("Ostra 2", 2, "2026-10-16", "RungList"),
+        ("Tavi Coder 2", 3, "2026-10-16", "RungList"),  # "since July" is an aside
+    ]
+
+
+def test_top_n_lists_the_boards_newest_places_in_order():
+    from kb.answer.rankings import leader_answer
+
+    text = (
+        "On RungList, the independent coding leaderboard, Brennick Code 3 rose to No. 1. "
+        "Ostra 2 entered at No. 2. Tavi Coder 2 fell to No. 3."
+    )
+    facts = extract_rankings([chunk(text, published="2026-10-16")])
+    answer = leader_answer(parse_question("runglist top 3 this week"), facts, "RungList")
+    assert answer is not None
+    assert answer.text.startswith(
+        "As of 2026-10-16, the top 3 on RungList: No. 1 Brennick Code 3 [1]; No. 2 Ostra 2"
+    )
+    one = leader_answer(parse_question("Who leads RungList?"), facts, "RungList")
+    assert one is not None and "Brennick Code 3 leads RungList" in one.text
