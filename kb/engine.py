@@ -374,10 +374,10 @@ class KnowledgeBase:
 
 
 def _with_corpus_entities(q: Question, view: StoreView) -> Question:
-    """A question whose subject the curated lists do not know, with the vendors and models it
-    names that ingest recognised (an unseen article's "Larch 3"), so that it is read as about
-    them."""
-    if any(e.kind in ("vendor", "model") for e in q.entities):
+    """A question whose subject the curated lists do not know, with the vendors, models and
+    leaderboards it names that ingest recognised (an unseen article's "Larch 3"), so that it
+    is read as about them."""
+    if any(e.kind in ("vendor", "model", "leaderboard") for e in q.entities):
         return q  # the curated lists know its subject
     extra = explore.named_entities(view, q.text)
     if not extra:

@@ -201,7 +201,8 @@ def name_case(view: StoreView) -> NameCase:
 
 
 def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
-    """The corpus's vendors and models a text names, in any case ("larch 3", "Plinth AI"):
+    """The corpus's vendors, models and leaderboards a text names, in any case ("larch 3",
+    "Plinth AI", "codeladder"):
     what ingest recognised in unseen articles, for reading a question by. A one-word name
     that is an everyday English word is left out, as in `name_case`."""
 
@@ -210,7 +211,7 @@ def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
         known = {
             e.name.lower(): Entity(e.name, e.kind, e.maker)
             for e in entities(view)
-            if e.kind in ("vendor", "model")
+            if e.kind in ("vendor", "model", "leaderboard")
             and (" " in e.name or any(map(str.isdigit, e.name)) or e.name.lower() not in everyday)
         }
         if not known:

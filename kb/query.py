@@ -437,6 +437,7 @@ _QUALIFIED = re.compile(
     re.I,
 )
 _WHO = re.compile(r"^\s*(?:who|which|what)\b", re.I)
+_TOP_N_ASKED = re.compile(r"\btop\s+(?:\d{1,2}|two|three|four|five|ten)\b", re.I)
 
 SHAPES = {
     "rank_history": "how a model's or vendor's standing changed over time",
@@ -587,6 +588,8 @@ def shape_of(text: str, entities: Sequence[Entity]) -> str:
         and not _QUALIFIED.search(text)  # "the first non-OpenAI No. 1" is not "who leads"
     ):
         return "leader"
+    if "leaderboard" in named and not subjects and _TOP_N_ASKED.search(text):
+        return "leader"  # "codeladder top 3 this week": the board's standings
     if _SUMMARY.search(text):
         return "summary"
     if _COUNT.search(text):

@@ -6,6 +6,7 @@ for them; anything else goes to the extractive answerer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from kb.answer.base import EmbedTexts, Prepared
@@ -95,10 +96,40 @@ def _changes(facts: list[RankingFact], limit: int = 5) -> list[RankingFact]:
     return kept
 
 
+_TOP_N = re.compile(r"\btop\s+(\d{1,2}|two|three|four|five|ten)\b", re.I)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+
+
+def _top_answer(question: Question, pool: Sequence[RankingFact], board: str) -> Answer | None:
+    """ "top 3 on X": the newest date with standings below first place on the board, its
+    places 1 to N in order, each cited."""
+    m = _TOP_N.search(question.text)
+    if not m:
+        return None
+    n = int(_COUNT_WORDS.get(m.group(1).lower(), m.group(1) if m.group(1).isdigit() else 0))
+    on_board = [f for f in pool if board_key(board) == entity_key(f.leaderboard) and f.rank]
+    dates = sorted({f.date for f in on_board if f.rank and f.rank > 1}, reverse=True)
+    if n < 2 or not dates:
+        return None
+    places: dict[int, RankingFact] = {}
+    for f in sorted(on_board, key=lambda f: f.rank or 0):
+        if f.date == dates[0] and f.rank and f.rank <= n:
+            places.setdefault(f.rank, f)
+    used = [places[r] for r in sorted(places)]
+    if len(used) < 2:
+        return None
+    parts = [f"No. {f.rank} {f.model} [[{i}]]" for i, f in enumerate(used)]
+    shown = f"the top {len(used)}" if len(used) == n else f"{len(used)} of the top {n}"
+    text = f"{_as_of(dates[0])}, {shown} on {used[0].leaderboard}: " + "; ".join(parts) + "."
+    return _answer(question, text, used)
+
+
 def leader_answer(question: Question, facts: Sequence[RankingFact], board: str) -> Answer | None:
     category = category_of(question.text)
     pool = [f for f in facts if category is None or f.category in (None, category)]
     period = _asked_period(question)
+    if not period and (top := _top_answer(question, pool, board)):
+        return top
     standings = leaders(pool, board, until=period)
     # of standings on one date, the one that names its board reads best
     standings.sort(key=lambda f: (f.date, f.category is not None), reverse=True)
