@@ -539,6 +539,7 @@ _TIMELINE = re.compile(
 _WHAT_HAPPENED = re.compile(
     r"\bwhat (?:happened|became|has happened|is happening|'s happening)\b|"
     r"\bwhat(?:'s| is) (?:new|the latest) (?:with|on|about)\b|\blatest (?:on|news|about)\b|"
+    r"\bwhat(?:'?s| is) (?:going on|up) with\b|\bany news (?:on|about)\b|\bupdate on\b|"
     r"\bwhat did\b[^?]*\bdo\b|\bwhat (?:has|have)\b[^?]*\bdone\b|\boutage\b|\bfate of\b",
     re.I,
 )

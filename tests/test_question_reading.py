@@ -627,3 +627,10 @@ def test_what_about_a_place_asks_the_earlier_question_there():
     )
     assert _swap_subject("Is Lumen available in Japan?", "what about pricing?") is None
     assert "italy" in named_places("is brannock notes still a thing in italy")
+
+
+def test_news_questions_as_people_type_them_ask_what_happened():
+    from kb.query import shape_of
+
+    for text in ("whats going on with brannock x3", "what's up with Lumen?", "any news on Ostra?"):
+        assert shape_of(text, ()) == "what_happened", text
