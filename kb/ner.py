@@ -148,8 +148,11 @@ def _use_numpy_blas(nlp) -> bool:  # noqa: ANN001 - a spacy.Language
     ]
     for lib in numpy_blas:
         lib.set_num_threads(1)
-    # threadpoolctl lets only one live thread set OpenBLAS's limit; if another holds it, the
-    # call above did nothing, and thinc's BLIS is cheaper than two OpenBLAS threads
+        # recent threadpoolctl lets only one live thread set OpenBLAS's limit: give it back,
+        # as its own context managers do when they end
+        getattr(lib, "clear_controlling_thread", lambda: None)()
+    # if another thread held it, the call above did nothing, and thinc's BLIS is cheaper
+    # than two OpenBLAS threads
     if not numpy_blas or any(lib.get_num_threads() != 1 for lib in numpy_blas):
         return False
     ops = NumpyOps(use_blis=False)
