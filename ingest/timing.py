@@ -61,7 +61,7 @@ def stage(name: str) -> Iterator[None]:
     finally:
         end = time.perf_counter()
         stack.pop()
-        timer.add(name, end - frame[1])
+        timer.add(frame[0], end - frame[1])  # the name switch_stage gave it last, if any
         if stack:
             stack[-1][1] = end  # resume it
 

@@ -507,3 +507,21 @@ def test_the_registry_is_read_in_pages(settings, embedder, articles):
     whole = store.documents()
     assert len(whole) == 7
     assert store.documents(batch=2) == whole and store.documents(batch=7) == whole
+
+
+def test_stage_seconds_go_to_the_stage_switched_to_until_the_block_ends():
+    """The bench's seconds per stage: after switch_stage("extract") inside a "parse" block,
+    the rest of the block is extraction (it was counted as parsing)."""
+    import time
+
+    from ingest.timing import StageTimer, stage, switch_stage
+
+    timer = StageTimer()
+    with timer.current(), stage("parse"):
+        switch_stage("chunk")
+        with stage("extract"):  # nested: recognition while chunking
+            pass
+        switch_stage("extract")
+        time.sleep(0.05)  # the block's last stretch, after the switch
+    assert timer.seconds["extract"] >= 0.05
+    assert timer.seconds["parse"] < 0.05

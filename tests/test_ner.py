@@ -26,6 +26,24 @@ def test_only_the_ner_component_is_loaded_once():
     assert model.components == ("ner",)
 
 
+def test_recogniser_products_use_one_openblas_thread_and_find_the_same_names():
+    from threadpoolctl import ThreadpoolController
+
+    from kb.ner import _UNUSED, MODEL_PACKAGE, NerModel, _import_spacy
+
+    fast = load_ner()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ENTITY_DOCS.glob("*.md"))]
+    assert len(texts) >= 4
+    blis = NerModel(_import_spacy().load(MODEL_PACKAGE, exclude=list(_UNUSED)))  # thinc's BLIS
+    assert list(fast.spans(texts)) == list(blis.spans(texts))
+    numpy_blas = [
+        lib.num_threads
+        for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers
+        if "numpy" in lib.filepath
+    ]
+    assert numpy_blas == [1]  # held to one thread while the encoder uses the other cores
+
+
 def test_unseen_vendors_investors_models_people_and_places():
     found = kinds(
         "Orvanta Robotics, a startup in Gdansk, raised $25 million in a round led by "

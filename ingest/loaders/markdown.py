@@ -11,6 +11,10 @@ from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.metadata import as_text, clean_title, parse_date, title_from_filename
 from kb.errors import LoadError
 
+# libyaml's parser when PyYAML was built with it: the same documents and values as the pure
+# Python SafeLoader, about ten times faster (front matter was a tenth of reading corpus/)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -109,7 +113,7 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         raise LoadError(
             source,
