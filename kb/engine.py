@@ -135,7 +135,9 @@ class KnowledgeBase:
             view = self.views.current()
             hits = self._with_lead_ins(
                 view,
-                view.retriever.search(q.search_text, k=k, filters=filters, query_vector=vector),
+                view.retriever.search(
+                    q.search_text, k=k, filters=filters, query_vector=vector, names=q.names
+                ),
             )
             # an ingest deletes old versions' chunks only after moving to a new revision: a
             # search that saw no revision change saw no chunk of its view go
@@ -166,6 +168,7 @@ class KnowledgeBase:
                     filters=filters,
                     query_vector=vector,
                     per_doc=self.settings.max_chunks_per_doc + WIDER_PER_DOC,
+                    names=q.names,
                 ),
             ),
             warnings=tuple(warnings),

@@ -53,6 +53,7 @@ class Retriever:
         query_vector: np.ndarray | None = None,
         extra_terms: Sequence[str] = (),
         per_doc: int | None = None,
+        names: Sequence[str] = (),
     ) -> list[Hit]:
         """The top `k` chunks for `query`, at most `per_doc` (default the setting) from one
         document, then any capped chunk worth reading (see `_with_neighbours`)."""
@@ -72,6 +73,7 @@ class Retriever:
         keyword_path = self._beside.submit(self._keyword_candidates, tokens, n, mask)
         nearest = self.store.nearest(vector, n, filters.where(self.keyword.publisher_spellings))
         keyword = keyword_path.result()
+        named = self._naming(names, n, mask)
         # A candidate's text is needed only if it is a hit, or when phrases are searched for:
         # until then its document, version and entity tags come from the keyword index, so
         # without phrases only the hits are read from Chroma (at 1M chunks, reading 40
@@ -108,7 +110,7 @@ class Retriever:
             )
 
         dense = [(cid, sim) for cid, sim in nearest if admitted(cid)]
-        hits, capped = self._ranked(dense, keyword, by_id, unread, phrases, k, cap)
+        hits, capped = self._ranked(dense, keyword, by_id, unread, phrases, k, cap, named)
         floor = hits[-1].score if hits and len(hits) >= k else None
         maybe = [h for h in capped if floor is not None and h.score > floor]
         wanted = [h.chunk.chunk_id for h in hits + maybe if h.chunk.chunk_id not in by_id]
@@ -125,7 +127,7 @@ class Retriever:
             for chunk in self.store.get_chunks([cid for cid in unread if cid not in by_id]):
                 by_id[chunk.chunk_id] = chunk
             dense = [(cid, sim) for cid, sim in nearest if cid in by_id and admitted(cid)]
-            hits, capped = self._ranked(dense, keyword, by_id, {}, phrases, k, cap)
+            hits, capped = self._ranked(dense, keyword, by_id, {}, phrases, k, cap, named)
             floor = hits[-1].score if hits and len(hits) >= k else None
             maybe = [h for h in capped if floor is not None and h.score > floor]
         return _with_neighbours(hits, maybe)
@@ -139,6 +141,7 @@ class Retriever:
         phrases: Sequence[re.Pattern[str]],
         k: int,
         cap: int,
+        named: frozenset[str] = frozenset(),
     ) -> tuple[list[Hit], list[Hit]]:
         """Both paths fused by weighted reciprocal rank, live chunks only: the top `k`, at
         most `cap` per document, and the candidates the cap passed over on the way (best
@@ -177,6 +180,12 @@ class Retriever:
                 text = normalize(f"{by_id[cid].title} {by_id[cid].text}")
                 scores[cid] += bonus * sum(1 for p in phrases if p.search(text))
 
+        # A chunk that holds a rare name the question asks about ("Mobileye") counts as if
+        # ranked first on one more path: found by one path only, it lost to chunks both
+        # paths found lower down.
+        for cid in named & scores.keys():
+            scores[cid] += settings.keyword_weight / (settings.rrf_k + 1)
+
         ranked = sorted(scores, key=lambda cid: -scores[cid])
 
         def hit(cid: str, doc_id: str, content_hash: str) -> Hit:
@@ -201,6 +210,15 @@ class Retriever:
             if len(hits) >= k:
                 break
         return hits, capped
+
+    def _naming(self, names: Sequence[str], n: int, mask: np.ndarray | None) -> frozenset[str]:
+        """Chunks holding one of the question's rare names (tokens in at most 2% of chunks,
+        or 3): a common name ("OpenAI") tells nothing apart."""
+        index = self.keyword
+        rare = [t for t in names if 0 < index.doc_freq.get(t, 0) <= max(3, index.size // 50)]
+        if not rare:
+            return frozenset()
+        return frozenset(index.ids[i] for i, _ in index.search_rows(rare, n, mask))
 
     def _keyword_candidates(
         self, tokens: list[str], n: int, mask: np.ndarray | None

@@ -121,3 +121,10 @@ def test_a_deals_worth_is_no_valuation():
 
     assert "~valuation" not in _sentence_tokens("It won a contract worth up to €48 million.")
     assert "~valuation" in _sentence_tokens("Brannock is now worth $4 billion.")
+
+
+def test_a_rare_name_the_question_asks_marks_the_chunks_that_hold_it(chips: KnowledgeBase):
+    retriever = chips.views.current().retriever
+    holding = retriever._naming(["meriden"], 40, None)
+    assert holding and all("Meriden" in c.text for c in chips.store.get_chunks(sorted(holding)))
+    assert retriever._naming(["chip"], 40, None) == frozenset()  # in every section: common
