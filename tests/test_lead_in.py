@@ -123,6 +123,13 @@ def test_a_deals_worth_is_no_valuation():
     assert "~valuation" in _sentence_tokens("Brannock is now worth $4 billion.")
 
 
+def test_a_raised_price_is_no_funding_round():
+    from kb.answer.extractive import _sentence_tokens
+
+    assert "~rais" not in _sentence_tokens("Brannock raised the price of Lumen by 20%.")
+    assert "~rais" in _sentence_tokens("Brannock raised $40 million in a Series B.")
+
+
 def test_a_rare_name_the_question_asks_marks_the_chunks_that_hold_it(chips: KnowledgeBase):
     retriever = chips.views.current().retriever
     holding = retriever._naming(["meriden"], 40, None)

@@ -414,11 +414,19 @@ _DEAL_WORTH = re.compile(
 )
 
 
+# raising a price is no funding round ("raised the price of Aster Video 3 by 20%")
+_PRICE_RAISED = re.compile(
+    r"\brais(?:e|ed|es|ing)\s+((?:the\s+|its\s+|their\s+)?(?:list\s+)?(?:price|fee|cost|rate)s?)\b",
+    re.I,
+)
+
+
 def _sentence_tokens(sentence: str) -> frozenset[str]:
     """A sentence's tokens with synonyms folded in; a day of the month is a number but no
-    concept ("July 1" does not say "first"); a deal's worth is no valuation; a quarter however
-    written ("the fourth quarter" says "q4")."""
-    tokens = concepts_of(tokenize(_DEAL_WORTH.sub(r"\1", _DAY_OF_MONTH.sub(r"\1", sentence))))
+    concept ("July 1" does not say "first"); a deal's worth is no valuation, a raised price
+    no round; a quarter however written ("the fourth quarter" says "q4")."""
+    plain = _PRICE_RAISED.sub(r"increased \1", _DAY_OF_MONTH.sub(r"\1", sentence))
+    tokens = concepts_of(tokenize(_DEAL_WORTH.sub(r"\1", plain)))
     return frozenset(tokens | set(tokenize(sentence)) | _quarters_in(normalize(sentence)))
 
 
