@@ -202,9 +202,10 @@ def name_case(view: StoreView) -> NameCase:
 
 def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
     """The corpus's vendors, models and leaderboards a text names, in any case ("larch 3",
-    "Plinth AI", "codeladder"):
-    what ingest recognised in unseen articles, for reading a question by. A one-word name
-    that is an everyday English word is left out, as in `name_case`."""
+    "Plinth AI", "codeladder"): what ingest recognised in unseen articles, for reading a
+    question by. A one-word name that is an everyday English word is left out, as in
+    `name_case`. Built once per store view (a pass over the entity index: about 10 s at a
+    million chunks, then cached)."""
 
     def build() -> tuple[dict[str, Entity], re.Pattern[str] | None]:
         everyday = english_words()
