@@ -1321,7 +1321,9 @@ def _near_place_votes(sentence: str, name: str) -> int:
 
 def _mostly_place(labels: Counter[str] | None) -> bool:
     """Whether most of the recogniser's labels for a name are places'."""
-    return bool(labels) and labels["GPE"] + labels["LOC"] > sum(labels.values()) / 2
+    if not labels:
+        return False
+    return labels["GPE"] + labels["LOC"] > sum(labels.values()) / 2
 
 
 def _person_context(sentence: str, name: str) -> bool:
