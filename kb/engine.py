@@ -160,6 +160,7 @@ class KnowledgeBase:
             ],
             fact_names=lambda: explore.fact_index(view, self.store, self.settings).known_names(),
             document_chunks=lambda chunk: self._document_chunks(view, chunk),
+            opening_chunk=lambda chunk: self._opening_chunk(view, chunk),
             wider_hits=lambda: self._with_lead_ins(
                 view,
                 view.retriever.search(
@@ -193,6 +194,13 @@ class KnowledgeBase:
                 hit = replace(hit, lead_in=lead_in(previous.text, hit.chunk.text))
             out.append(hit)
         return out
+
+    def _opening_chunk(self, view: StoreView, chunk: Chunk) -> list[Chunk]:
+        """The first chunk of `chunk`'s document version (read by id), or none."""
+        if chunk.index == 0:
+            return [chunk]
+        opening = chunk_id(chunk.doc_id, chunk.content_hash, 0)
+        return [c for c in self.store.get_chunks([opening]) if view.is_live(c)]
 
     def _document_chunks(self, view: StoreView, chunk: Chunk) -> list[Chunk]:
         """Every chunk of `chunk`'s document version, in order (read by id; at most

@@ -62,6 +62,8 @@ class Prepared:
     fact_names: Callable[[], Sequence[str]] = tuple
     # every chunk of the document a hit's chunk belongs to, in order (its live version)
     document_chunks: Callable[[Chunk], Sequence[Chunk]] = _no_chunks
+    # the first chunk of that document (its opening paragraph), read alone
+    opening_chunk: Callable[[Chunk], Sequence[Chunk]] = _no_chunks
     # the hits again with more chunks allowed per document, for a second look before
     # abstaining (the opening paragraph of an article whose two later sections won)
     wider_hits: Callable[[], Sequence[Hit]] = tuple

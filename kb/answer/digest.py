@@ -157,10 +157,13 @@ def _with_leads(prepared: Prepared, hits: Sequence[Hit]) -> list[Hit]:
     seen = {h.chunk.chunk_id for h in hits}
     for hit in hits:
         out.append(hit)
-        chunks = prepared.document_chunks(hit.chunk)
-        if chunks and chunks[0].chunk_id not in seen:
-            seen.add(chunks[0].chunk_id)
-            out.append(Hit(chunks[0], hit.score))
+        if hit.chunk.index == 0 or f"{hit.chunk.doc_id}:opening" in seen:
+            continue
+        seen.add(f"{hit.chunk.doc_id}:opening")  # one read per article, of one chunk
+        for opening in prepared.opening_chunk(hit.chunk):
+            if opening.chunk_id not in seen:
+                seen.add(opening.chunk_id)
+                out.append(Hit(opening, hit.score))
     return out
 
 
