@@ -33,7 +33,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 3
+RECOGNISER_VERSION = 4
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -382,7 +382,8 @@ GENERIC = frozenset(
             "Release Launch Q1 Q2 Q3 Q4 FY H1 H2 Earnings Revenue Benchmark Leaderboard Arena "
             "Index Table Figure Source Sources Note Notes Update Editor Staff Analysis Opinion "
             "Government Inside Outside North South East West Global International National "
-            "Internet Web Online Pro Max Mini Ultra Plus Open Beta Preview Today"
+            "Internet Web Online Pro Max Mini Ultra Plus Open Beta Preview Today "
+            "ARR MRR IPO EBITDA GAAP EPS KPI ROI SaaS YoY QoQ ARPU CAGR"
         )
     )
 )
@@ -552,6 +553,12 @@ def org_head(name: str) -> str:
     return ""
 
 
+# Last words that end product names and never people's
+_PRODUCT_ENDINGS = frozenset(
+    _wordlist("Pro Plus Max Mini Lite Ultra Platform Studio Cloud Suite Enterprise Edition")
+)
+
+
 def clean_name(text: str) -> str:
     """A recognised span as a name: no leading article or title, no possessive, no stray
     punctuation; "" when nothing name-like is left."""
@@ -575,8 +582,11 @@ def clean_name(text: str) -> str:
         return ""  # "Universal sue", "C2PA metadata": a name's words are capitalised
     if words[-1] in _CONNECTORS:
         return ""
-    if all(w.lower().strip(".,") in GENERIC or w.lower() in STOPWORDS for w in words):
-        return ""
+    if all(
+        w.lower().strip(".,") in GENERIC or w.lower() in STOPWORDS or re.fullmatch(r"[\d.,:/-]+", w)
+        for w in words
+    ):
+        return ""  # "On 2026-03-02", "SDK 4.3.0": no name in it
     if not re.search(r"[A-Za-z]{2}", name) or re.search(r"https?:|@|/|=|\d{4}\s*$", name):
         return ""
     return name
@@ -773,6 +783,10 @@ class _Mention:
             return ""  # "Dark Mode": everyday words, and nothing but the label says a person
         if kind == "person" and any(c.isdigit() for c in self.name):
             return "model"  # "Vantor V9": people's names carry no numbers, product names do
+        if kind == "person" and "&" in self.name:
+            return "vendor"  # "Hartigan & Vale": a firm's name, never a person's
+        if kind == "person" and _words(self.name)[-1] in _PRODUCT_ENDINGS:
+            return "model"  # "Pairloom Pro", "Ternwell Platform": an edition, not a surname
         if kind == "vendor" and self.possessed and len(_words(self.name)) == 1:
             return "model"  # "Nvidia's Blackwell accelerators": the owner's product
         if kind == "vendor" and self.owned:

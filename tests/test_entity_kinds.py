@@ -249,3 +249,14 @@ def test_a_name_set_beside_leaderboard_is_a_ranking():
         "Code 3 climbed to No. 1. RungList is updated every Friday."
     )
     assert found.get("RungList") == "leaderboard"
+
+
+def test_business_acronyms_versions_of_nothing_firms_and_editions():
+    found = kinds(
+        "Brennick said its ARR passed $40 million and that an IPO is not planned. The Python "
+        "SDK 4.3.0 adds batch helpers. Hartigan & Vale, a London law firm, said it uses "
+        "Brennick Review. Ostra Pro costs $20 a month, Ostra said."
+    )
+    assert "ARR" not in found and "IPO" not in found and "SDK 4.3.0" not in found
+    assert found.get("Hartigan & Vale") in (None, "vendor")  # never a person
+    assert found.get("Ostra Pro") != "person"
