@@ -26,20 +26,13 @@ from kb.entities import (
     untag,
 )
 from kb.factclauses import clause_span
+from kb.modelnames import MODEL_SHAPE, model_shaped
 from kb.rankings import vendor_of
 from kb.text import STOPWORDS
 from kb.types import Chunk
-from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
+from kb.vocabulary import MONTH_RE
 
 ORG_KINDS = ("vendor", "investor", "org")
-_VERSION_WORDS = (
-    r"Pro|Flash|Turbo|Fast|mini|nano|Mini|Nano|Ultra|Max|Lite|Plus|Sonnet|Opus|Haiku|Scout|"
-    r"Maverick|Behemoth|Alpha|Beta|Preview|Instant|High|Large|Small"
-)
-_VERSIONED_NAME = re.compile(
-    r"(?<![\w-])[A-Z][\w]*(?:[ -][A-Z][\w]*){0,2}[ -]v?\d+(?:\.\d+)?[a-z]?"
-    rf"(?:[ -](?:{_VERSION_WORDS}))*(?![\w-])"
-)
 _CAPITALISED_RUN = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w&.-]*[\w&]|[A-Z])(?:\s+(?:of\s+|&\s+|de\s+)?(?:[A-Z][\w&.-]*[\w&]|"
     r"[A-Z]))*"
@@ -248,7 +241,7 @@ class DocNames:
                 ):
                     # "Sartori Chat" in an article about Sartori Labs: named after its maker
                     found.setdefault(entity_key(name), name)
-            for m in _VERSIONED_NAME.finditer(text):
+            for m in MODEL_SHAPE.finditer(text):
                 first_words.add(m.group(0).split()[0])
         for key, name in found.items():
             self.product_keys.add(key)
@@ -351,27 +344,7 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
         for m in _spelling(e.name).finditer(sentence):
             kind = "org" if e.kind in ("vendor",) else e.kind
             found.append(Name(m.start(), m.end(), canonical(e.name), kind))
-    for m in _VERSIONED_NAME.finditer(sentence):
-        first = m.group(0).split()[0].split("-")[0]
-        if (
-            first in NOT_MODEL_WORDS
-            or re.fullmatch(MONTH_RE, first, re.I)
-            or first
-            in (
-                "Series",
-                "Phase",
-                "Q",
-                "Table",
-                "No",
-                "SB",
-                "FY",
-            )
-        ):
-            continue
-        if re.search(MONTH_RE, m.group(0), re.I) or re.match(
-            r"\s*(?:million|billion|trillion|thousand|per\b|%|euros|dollars)", sentence[m.end() :]
-        ):
-            continue
+    for m in model_shaped(sentence):
         found.append(Name(m.start(), m.end(), m.group(0), "model"))
     for m in _CAPITALISED_RUN.finditer(sentence):
         words = m.group(0).split()

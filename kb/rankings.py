@@ -23,10 +23,10 @@ from functools import lru_cache
 
 from kb.dates import display_date, period_date, stated_date
 from kb.entities import VENDORS, entity_key, find_entities
+from kb.modelnames import model_shaped
 from kb.render import board_label
 from kb.text import sentence_spans
 from kb.types import Chunk
-from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
 
 _ORDINALS = {
     "first": 1,
@@ -236,13 +236,6 @@ def _spelled(name: str) -> re.Pattern[str]:
     )
 
 
-# a model the lists do not know, by its shape: a capitalised name and a version number
-# ("Plinth Code 3", "Larch 3", "Lumen-4"), not a month, a round or a rank
-_MODEL_SHAPE = re.compile(
-    r"(?<![\w-])[A-Z][\w]*(?:[ -][A-Z][\w]*){0,2}[ -]v?\d+(?:\.\d+)?[a-z]?(?![\w-])"
-)
-
-
 def _models(text: str) -> list[tuple[int, str]]:
     """(offset, name) of the models a text names, in order."""
     out = []
@@ -253,16 +246,9 @@ def _models(text: str) -> list[tuple[int, str]]:
         if spelled:
             out.append((spelled.start(), e.name))
     known = [(a, a + len(n)) for a, n in out]
-    for m in _MODEL_SHAPE.finditer(text):
-        first = m.group(0).split()[0].split("-")[0]
-        if (
-            first in NOT_MODEL_WORDS
-            or re.fullmatch(MONTH_RE, first, re.I)
-            or first in ("No", "Series", "Phase", "Q", "FY", "Top", "Table", "Figure")
-            or any(a < m.end() and m.start() < b for a, b in known)
-        ):
-            continue
-        out.append((m.start(), m.group(0)))
+    for m in model_shaped(text):  # a model the lists do not know, by its shape
+        if not any(a < m.end() and m.start() < b for a, b in known):
+            out.append((m.start(), m.group(0)))
     return sorted(out)
 
 
