@@ -20,8 +20,8 @@ from kb.vocabulary import (
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _QUARTER = re.compile(
-    r"\b(?:Q([1-4])|([1-4])(?:st|nd|rd|th) quarter|(first|second|third|fourth)"
-    r" quarter)\b",
+    r"\b(?:Q([1-4])|([1-4])(?:st|nd|rd|th)[ -]quarter|([1-4])Q|(first|second|third|fourth)"
+    r"[ -]quarter)\b",
     re.IGNORECASE,
 )
 _ORDINAL_Q = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
@@ -610,10 +610,11 @@ def shape_of(text: str, entities: Sequence[Entity]) -> str:
     return ""
 
 
-def _quarters(text: str) -> list[str]:
-    """The quarters a question names, as "q1".."q4"."""
+def quarters_in(text: str) -> list[str]:
+    """The quarters a text names, as "q1".."q4" ("Q3", "3Q", "the third quarter",
+    "third-quarter", "3rd quarter")."""
     return [
-        f"q{m.group(1) or m.group(2) or _ORDINAL_Q[m.group(3).lower()]}"
+        f"q{m.group(1) or m.group(2) or m.group(3) or _ORDINAL_Q[m.group(4).lower()]}"
         for m in _QUARTER.finditer(text)
     ]
 
@@ -641,9 +642,9 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
             context.extend(t for t in content_terms(earlier) if t not in own and t not in context)
             if context:
                 break
-    quarters = _quarters(text)
+    quarters = quarters_in(text)
     if leans and not quarters:  # "and the gross margin?" after "Q3 revenue": Q3's too
-        quarters = _quarters(history[-1])
+        quarters = quarters_in(history[-1])
     versions = _versions(text)
     if leans and not swapped:
         for earlier in reversed(history[-2:]):

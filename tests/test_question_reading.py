@@ -562,7 +562,10 @@ def test_a_name_ending_in_s_is_not_a_plural_and_an_auxiliary_ends_the_wh_phrase(
 
 
 def test_quarters_and_nominal_money_questions():
-    from kb.answer.extractive import _quarters_in
+    from kb.query import quarters_in
+
+    def _quarters_in(text: str) -> set[str]:
+        return set(quarters_in(text))
 
     q = parse_question("caldera microsystems q3 revenue")
     assert q.quarters == ("q3",) and q.versions == ()  # a quarter, not a model code

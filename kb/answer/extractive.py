@@ -32,6 +32,7 @@ from kb.query import (
     concepts_of,
     expected_type,
     parse_question,
+    quarters_in,
     version_pattern,
 )
 from kb.settings import Settings
@@ -112,17 +113,6 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
     return True
 
 
-_QUARTER_SAID = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)[ -]quarter)\b")
-
-
-def _quarters_in(text: str) -> set[str]:
-    """The quarters a (normalised) sentence names, as "q1".."q4"."""
-    ordinal = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
-    return {
-        f"q{m.group(1) or m.group(2) or ordinal[m.group(3)]}" for m in _QUARTER_SAID.finditer(text)
-    }
-
-
 def specifier_gaps(
     spec: Question,
     ev: Evidence,
@@ -153,7 +143,7 @@ def specifier_gaps(
     said_places = known_places(ev.sentence)
     if asked_places and said_places and not said_places.keys() & asked_places.keys():
         gaps.append(next(iter(asked_places.values())))  # "in the U.S." is not "in the E.U."
-    said_quarters = _quarters_in(normalize(ev.sentence))
+    said_quarters = set(quarters_in(ev.sentence))
     for q in spec.quarters:
         ordinal = {"q1": "first", "q2": "second", "q3": "third", "q4": "fourth"}[q]
         if q not in text and f"{ordinal} quarter" not in text and f"{q[1]}q" not in text:
@@ -427,7 +417,7 @@ def _sentence_tokens(sentence: str) -> frozenset[str]:
     no round; a quarter however written ("the fourth quarter" says "q4")."""
     plain = _PRICE_RAISED.sub(r"increased \1", _DAY_OF_MONTH.sub(r"\1", sentence))
     tokens = concepts_of(tokenize(_DEAL_WORTH.sub(r"\1", plain)))
-    return frozenset(tokens | set(tokenize(sentence)) | _quarters_in(normalize(sentence)))
+    return frozenset(tokens | set(tokenize(sentence)) | set(quarters_in(sentence)))
 
 
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
