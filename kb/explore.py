@@ -181,21 +181,22 @@ def entities(view: StoreView) -> tuple[EntityCount, ...]:
     return view.remember("entities", count)
 
 
+def _names_something(name: str) -> bool:
+    """Whether a name, typed in lower case, still names something: several words, a number,
+    or a word that is no everyday English word ("flow" names nothing; "cardale" does)."""
+    return " " in name or any(c.isdigit() for c in name) or name.lower() not in english_words()
+
+
 def name_case(view: StoreView) -> NameCase:
     """How the store's entities are spelt, to read lower-case questions by, and the first
     word of each many-word name. A one-word name that is an everyday English word ("Flow",
     "Arena") is left out: "the flow of money" names nothing."""
 
     def build() -> NameCase:
-        everyday = english_words()
         names = [e.name for e in entities(view)]
         # a company is often typed by its first word ("cardale" for Cardale Silicon)
         leading = [n.split()[0] for n in names if " " in n and n[:1].isupper()]
-        return NameCase(
-            n
-            for n in [*names, *leading]
-            if " " in n or any(c.isdigit() for c in n) or n.lower() not in everyday
-        )
+        return NameCase(n for n in [*names, *leading] if _names_something(n))
 
     return view.remember("name_case", build)
 
@@ -208,12 +209,10 @@ def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
     million chunks, then cached)."""
 
     def build() -> tuple[dict[str, Entity], re.Pattern[str] | None]:
-        everyday = english_words()
         known = {
             e.name.lower(): Entity(e.name, e.kind, e.maker)
             for e in entities(view)
-            if e.kind in ("vendor", "model", "leaderboard")
-            and (" " in e.name or any(map(str.isdigit, e.name)) or e.name.lower() not in everyday)
+            if e.kind in ("vendor", "model", "leaderboard") and _names_something(e.name)
         }
         if not known:
             return known, None
