@@ -155,11 +155,12 @@ def _with_leads(prepared: Prepared, hits: Sequence[Hit]) -> list[Hit]:
     news first), ranked just after the article's best hit."""
     out: list[Hit] = []
     seen = {h.chunk.chunk_id for h in hits}
+    read: set[str] = set()  # articles whose opening chunk was read (one read each)
     for hit in hits:
         out.append(hit)
-        if hit.chunk.index == 0 or f"{hit.chunk.doc_id}:opening" in seen:
+        if hit.chunk.index == 0 or hit.chunk.doc_id in read:
             continue
-        seen.add(f"{hit.chunk.doc_id}:opening")  # one read per article, of one chunk
+        read.add(hit.chunk.doc_id)
         for opening in prepared.opening_chunk(hit.chunk):
             if opening.chunk_id not in seen:
                 seen.add(opening.chunk_id)
