@@ -525,7 +525,7 @@ class Ingestor:
             loaded = loaded()
         content_hash = text_hash(loaded.text)
         # no date line: the first dateline-like statement, marked as inferred
-        inferred = None if loaded.published else dateline_date(loaded.text)
+        inferred = None if loaded.published else dateline_date(loaded.text, item.source)
         doc = Document(
             doc_id=doc_id,
             source=item.source,

@@ -147,14 +147,72 @@ DATELINE_WINDOW = 400
 """How far into an article a dateline-like statement is looked for (its first sentences)."""
 
 
-def dateline_date(text: str) -> str | None:
+def dateline_date(text: str, name: str = "") -> str | None:
     """The date an undated article states first, near its start ("said on August 14, 2026",
-    "— Oslo, Aug 14 2026"), as an ISO day; None when its opening states no full date."""
+    "— Oslo, Aug 14 2026"), as an ISO day. A wire dateline without a year ("BENGALURU, Sept 3
+    (Lattice Wire) -") takes the year the article supports (see `_dateline_year`; `name` is
+    the file's name or URL). None when the opening states no date, or nothing gives its year."""
     m = _DATELINE.search(text[:DATELINE_WINDOW])
     if not m:
-        return None
+        return _yearless_dateline(text, name)
     if m[1]:
         month, day, year = month_number(m[1]), int(m[2]), int(m[3])
     else:
         month, day, year = month_number(m[5]), int(m[4]), int(m[6])
     return _valid(year, month, day) if month else None
+
+
+# A dateline opening a line, with a day and no year: "BENGALURU, Sept 3 (Lattice Wire) -",
+# "Oslo, 14 Aug -"; not "Sept 3, 2026" (read above) nor a number that goes on ("Sept 3 2026").
+_YEARLESS_DATELINE = re.compile(
+    rf"^[ \t*_>—–-]*[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){{0,3}},[ \t]*"
+    rf"(?:(?P<month>(?i:{MONTH_RE}))[ \t]*(?P<day>\d{{1,2}})|"
+    rf"(?P<day2>\d{{1,2}})[ \t]+(?P<month2>(?i:{MONTH_RE})))"
+    r"(?:st|nd|rd|th)?(?![\d,.]*[ \t]*\d)[ \t]*(?:\([^()\n]{2,40}\)|/[^/\n]{2,40}/)?[ \t]*[-–—:]",
+    re.MULTILINE,
+)
+_YEAR_MENTION = re.compile(
+    rf"(?:(?P<month>(?i:{MONTH_RE}))[ \t]+(?:\d{{1,2}},?[ \t]+)?)?(?<![\w$€£,.-])"
+    r"(?P<year>(?:19|20)\d\d)(?![\w%,.]\d|[\w%])"
+)
+# What makes a year a time still to come: "due by March 2027", "no plans ... before 2028".
+_FUTURE_BEFORE = re.compile(
+    r"\b(?i:will|would|due|expect\w*|plan\w*|target\w*|schedul\w*|aim\w*|forecast\w*|"
+    r"projected|by|before|until|till|next|upcoming|coming)\b[^.;!?\n]{0,40}$"
+)
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def _yearless_dateline(text: str, name: str) -> str | None:
+    m = _YEARLESS_DATELINE.search(text[:DATELINE_WINDOW])
+    if not m:
+        return None
+    month = month_number(m["month"] or m["month2"])
+    day = int(m["day"] or m["day2"])
+    year = _dateline_year(text, name, month, day) if month else None
+    return _valid(year, month, day) if year and month else None
+
+
+def _dateline_year(text: str, name: str, month: int, day: int) -> int | None:
+    """The year of a dateline without one, from what the article itself supports: the year in
+    the file's name, else the latest year the article mentions (not only as still to come);
+    either only if the date then falls no later than any time the article speaks of as still
+    to come ("due by March 2027" rules out Sept 3, 2027). None when neither names a year: a
+    year is never guessed."""
+    bounds: list[tuple[int, int]] = []  # (year, last month) of each future mention
+    mentioned: set[int] = set()
+    for y in _YEAR_MENTION.finditer(text):
+        year = int(y["year"])
+        if _FUTURE_BEFORE.search(text[max(0, y.start() - 60) : y.start()]):
+            bounds.append((year, (month_number(y["month"]) or 12) if y["month"] else 12))
+        else:
+            mentioned.add(year)  # a year named only as still to come is no candidate
+
+    def fits(year: int) -> bool:
+        return all((year, month) <= bound for bound in bounds)
+
+    base = re.split(r"[/\\]", re.split(r"[?#]", name)[0].rstrip("/\\"))[-1]
+    in_name = {int(y) for y in _FILE_YEAR.findall(base)}
+    if len(in_name) == 1 and fits(next(iter(in_name))):
+        return next(iter(in_name))
+    return next((year for year in sorted(mentioned, reverse=True) if fits(year)), None)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from kb.modelnames import year_not_version
 from kb.text import STOPWORDS, sentence_spans
 from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
 from kb.wordstats import is_common_word, zipf
@@ -33,7 +34,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 4
+RECOGNISER_VERSION = 5
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -239,6 +240,8 @@ def _find_entities(text: str) -> tuple[Entity, ...]:
         version = m.groupdict().get("version")
         if name.split()[0] in NOT_MODEL_WORDS or (name in VENDORS and not version):
             continue
+        if version and year_not_version(name, version, text, m.end("version")):
+            continue  # "On 2026-03-02": a date, never a model
         if name not in MODEL_FAMILIES and is_licence(text, m.start(), m.end()):
             continue  # "the Apache 2.0 licence": a licence has a version too, but is no model
         spans.append((m.start(), m.end()))
@@ -362,6 +365,16 @@ INSTITUTION_WORDS = frozenset(
 # A last word that makes a name a ranking ("Tollway Bench", "Quarry Eval"); "Arena",
 # "Leaderboard" and "Index" are the shape rules' (`_BOARD_SHAPE`).
 BOARD_SUFFIXES = frozenset(_wordlist("Bench Benchmark Benchmarks Eval Evals Exam"))
+# Programming languages: a prior for a class the small model calls ORG or PRODUCT ("Python SDK
+# 4.3.0 and TypeScript SDK 4.3.0"). A language is no vendor, model or place; a name of this
+# class is kept only when the text has it act as a company ("Rust Labs", "X said").
+PROGRAMMING_LANGUAGES = frozenset(
+    _wordlist(
+        "Python TypeScript JavaScript Java Kotlin Swift Rust Go Golang Ruby PHP Perl Scala "
+        "Haskell Julia Elixir Erlang Clojure Lua Dart Fortran COBOL MATLAB SQL C C++ C# "
+        "Objective-C WebAssembly Bash PowerShell Zig OCaml"
+    )
+)
 # Words that are never a name on their own, whatever the recogniser says.
 _MONTHS = _wordlist(
     "January February March April May June July August September October November December "
@@ -640,7 +653,7 @@ def _trigger_matches(
             and re.match(r"\s+[a-z]", sentence[m.end() :])
         ):
             continue  # "Analysts said", "Several companies": an ordinary sentence opener
-        if low in lower_words or len(word) < 2:
+        if (low in lower_words and not no_english_word(word)) or len(word) < 2:
             continue  # the document writes it in lower case too: an ordinary word ("Order")
         out.append((word, m.start(), m.end()))
     return out
@@ -731,6 +744,8 @@ class _Mention:
             return self.prior
         if self.place:
             return "place"
+        if self.name in PROGRAMMING_LANGUAGES and not (self.agent or self.org_cue):
+            return ""  # "TypeScript SDK": the language a tool is written for
         if self.event and not (self.agent or self.org_cue or self.investor):
             return ""  # "Advancing AI", "the Build Summit": an event, whatever its last word
         if board_suffix(self.name) and not self.suffix:
@@ -1605,6 +1620,20 @@ def maker_product(name: str) -> str:
     return ""
 
 
+def _batch_head(name: str, mentions: dict[str, _Mention], kinds: dict[str, str]) -> tuple[str, str]:
+    """(name, kind) of the company or product of this batch a name starts with, when one or two
+    capitalised words follow ("Lexmoor Draft" where Lexmoor is a vendor, "Pairloom Teams" where
+    Pairloom is a product): a product or edition, as `maker_product` reads a curated vendor's;
+    else ("", "")."""
+    words = _words(name)
+    for i in range(len(words) - 1, 0, -1):
+        head, rest = entity_key(" ".join(words[:i])), words[i:]
+        kind = kinds.get(head, "")
+        if len(rest) <= 2 and all(w[0].isupper() for w in rest) and kind in ("vendor", "model"):
+            return mentions[head].name, kind
+    return "", ""
+
+
 def _maker_product_rest(name: str) -> str:
     """A vendor's product's name without the vendor ("Google Vertex AI" -> "Vertex AI")."""
     maker = maker_product(name)
@@ -1657,7 +1686,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             if not name:
                 continue
             key = entity_key(name)
-            if label == "NORP" or (" " not in name and name.lower() in lower_words):
+            if label == "NORP" or (
+                " " not in name and name.lower() in lower_words and not no_english_word(name)
+            ):
                 vetoed.add(key)  # "Chinese"; "Verified" also written "verified": a word
                 continue
             if key not in _KNOWN and (
@@ -1707,7 +1738,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 spellings.append((org_head(m.name), entity_key(org_head(m.name))))
     for s in sentences:
         for written, key in spellings:
-            if written.split()[0] in s and _name_in(written, s):
+            if (written.split()[0] in s and _name_in(written, s)) or _lower_case_in(written, s):
                 listed = in_sentence.setdefault(s, [])
                 if key not in listed:
                     listed.append(key)
@@ -1769,9 +1800,18 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             v.startswith(m.name) and _VERSION_NEXT.match(v, len(m.name)) for v in models
         ):
             kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
-    alias = _folds(mentions, kinds)
-
     makers: dict[str, str] = {}
+    for k, m in mentions.items():
+        if kinds[k] == "person" and not (m.prior or m.person_cue):
+            head, head_kind = _batch_head(m.name, mentions, kinds)
+            if head:  # "Lexmoor Draft" beside the company Lexmoor: its product, no person;
+                kinds[k] = "model"  # "Pairloom Teams" beside the product Pairloom: an edition
+                if head_kind == "vendor":
+                    makers[k] = head
+    alias = _folds(mentions, kinds)
+    for short, full in _acronym_folds(sentences, mentions, kinds).items():
+        alias.setdefault(short, full)  # "CAC" -> "Cyberspace Administration of China"
+
     vendors = [(m.name, mentions[alias.get(k, k)].name) for k, m in mentions.items()]
     vendors += [(org_head(v), v) for _, v in vendors if org_head(v)]  # "Veridian said its..."
     vendors = [(w, v) for w, v in vendors if kinds.get(entity_key(v)) == "vendor"]
@@ -1805,7 +1845,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
 
 # A list of names: "the United States and the European Union", "Amazon Bedrock, Google
 # Vertex AI or IBM watsonx". A name listed with others is most likely of their kind.
-_LIST_ITEM = r"(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|\d[\w.]*)){0,3})"
+_ITEM_NAME = r"([A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|\d[\w.]*)){0,3})"
+_LIST_ITEM = r"(?:the\s+)?" + _ITEM_NAME
 _COORD_BEFORE = re.compile(_LIST_ITEM + r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$")
 _COORD_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)" + _LIST_ITEM)
 _OWNER_AFTER = re.compile(r"['’]s?(?![\w'’])")
@@ -1824,6 +1865,22 @@ def _coordinated(sentence: str, name: str) -> list[str]:
         if after and not _POSSESSIVE.search(after.group(1)):
             out.append(after.group(1))  # not "Meridian Telecom, Japan's largest operator"
     return out
+
+
+_BRACKETED = re.compile(r"\((?:the\s+)?" + _ITEM_NAME + r"\s*[,;)]")
+
+
+def _bracket_siblings(sentence: str, name: str) -> list[str]:
+    """The other names a sentence writes in the same slot, each opening a bracket, when the
+    name opens one too: "`ap-south-1` (Mumbai) and `sa-east-1` (São Paulo)": names in one
+    series of brackets are alike."""
+    if "(" + _first_word(name) not in sentence.replace("(the ", "("):
+        return []
+    opened = [m.group(1) for m in _BRACKETED.finditer(sentence)]
+    key = entity_key(name)
+    if not any(entity_key(o) == key for o in opened):
+        return []
+    return [o for o in opened if entity_key(o) != key]
 
 
 def _kind_of_written(written: str, kinds: dict[str, str]) -> str:
@@ -1866,7 +1923,8 @@ def _note_coordination(
     for s, keys_here in in_sentence.items():
         for k in keys_here:
             if k in weak:
-                for written in _coordinated(s, mentions[k].name):
+                listed = _coordinated(s, mentions[k].name)
+                for written in listed + _bracket_siblings(s, mentions[k].name):
                     kind = _kind_of_written(written, kinds)
                     if kind in weak[k] and entity_key(written) != k:
                         votes.setdefault(k, Counter())[kind] += 1
@@ -1929,26 +1987,45 @@ def _note_families(
     mentions: dict[str, _Mention], sentences: Iterable[str], in_sentence: dict[str, list[str]]
 ) -> None:
     """A versioned model's name written without its version ("the original Kestrel Video"
-    beside "Kestrel Video 2", "the Lumen models" beside "Lumen-4"): the model family, listed
-    where it is written bare. Curated families are the rules' job."""
+    beside "Kestrel Video 2", "the Lumen models" beside "Lumen-4"), or an edition's without
+    its edition word ("pairloom" beside "Pairloom Pro"): the model family, listed where it is
+    written bare, in lower case too when its first word is no English word. Curated families
+    are the rules' job."""
     stems: dict[str, str] = {}
     for m in list(mentions.values()):
-        if m.prior not in ("", "model") or not is_versioned(m.name) or entity_key(m.name) in _KNOWN:
+        if m.prior not in ("", "model") or entity_key(m.name) in _KNOWN:
             continue
-        stem = _VERSIONED.sub("", m.name).strip()
+        if is_versioned(m.name):
+            stem = _VERSIONED.sub("", m.name).strip()
+        elif not m.prior and len(_words(m.name)) >= 2 and _words(m.name)[-1] in _PRODUCT_ENDINGS:
+            stem = " ".join(_words(m.name)[:-1])  # "Pairloom Pro" -> "Pairloom"
+        else:
+            continue
         key = entity_key(stem)
         if stem and stem != m.name and key not in _KNOWN and clean_name(stem) == stem:
             stems[key] = stem
     for s in sentences:
         for key, stem in stems.items():
-            if stem.split()[0] not in s:
-                continue
-            if any(not _VERSION_NEXT.match(s, w.end()) for w in _name_pattern(stem).finditer(s)):
+            lower = _lower_pattern(stem)
+            written = [
+                *(_name_pattern(stem).finditer(s) if stem.split()[0] in s else ()),
+                *(lower.finditer(s) if lower and _first_word(stem).lower() in s else ()),
+            ]
+            if any(
+                not _VERSION_NEXT.match(s, w.end()) and not _EDITION_NEXT.match(s, w.end())
+                for w in written
+            ):
                 if key not in mentions:
                     mentions[key] = _Mention(stem, product=True)
                 listed = in_sentence.setdefault(s, [])
                 if key not in listed:
                     listed.append(key)
+
+
+# An edition word or any other capitalised word after a family's name: a longer name.
+_EDITION_NEXT = re.compile(
+    r"[\s-](?:[A-Z]|(?:" + "|".join(sorted(_PRODUCT_ENDINGS)).lower() + r")(?![\w-]))"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -1959,6 +2036,37 @@ def _first_word(name: str) -> str:
 def _name_in(name: str, sentence: str) -> bool:
     # the name's first word is in every match: a substring test spares most regex searches
     return _first_word(name) in sentence and bool(_name_pattern(name).search(sentence))
+
+
+def no_english_word(word: str) -> bool:
+    """Whether a word is no English word at all ("pairloom", "codewren"): written in lower case,
+    it is still a name, as forum users write names; "verified", "draft" are words."""
+    low = word.lower()
+    return len(low) >= 4 and low.isalpha() and low not in STOPWORDS and zipf(low) < _NAME_ZIPF
+
+
+# Below this a word is no English word: "pairloom" 0, "cohere" 2.0; "oslo" 3.5, "draft" 4.6.
+_NAME_ZIPF = 2.5
+
+
+@lru_cache(maxsize=4096)
+def _lower_pattern(name: str) -> re.Pattern[str] | None:
+    """The name written all in lower case ("pairloom pro" for "Pairloom Pro"), when its first
+    word is no English word; else None (a lower-case "draft" is a word, not "Draft")."""
+    first = _first_word(name)
+    if name == name.lower() or not no_english_word(first):
+        return None
+    return re.compile(_name_pattern(name.lower()).pattern)
+
+
+def _lower_case_in(name: str, sentence: str) -> bool:
+    """Whether the sentence writes the name in lower case (see `_lower_pattern`)."""
+    pattern = _lower_pattern(name)
+    return (
+        pattern is not None
+        and _first_word(name).lower() in sentence
+        and bool(pattern.search(sentence))
+    )
 
 
 def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, str]:
@@ -1994,6 +2102,47 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             if sk in mentions and not mentions[sk].prior and kinds.get(sk) != "place":
                 alias[sk] = key  # not "Mumbai" onto "Navi Mumbai" taken for a person
     return alias
+
+
+# "the Cyberspace Administration of China (CAC)", "Britain's Financial Conduct Authority (FCA)"
+_DEFINED_ACRONYM = re.compile(
+    r"(?P<long>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|for|on|the|&|de|du|des)){1,8})"
+    r"\s+\((?P<short>[A-Z][A-Za-z]{1,7})\)"
+)
+
+
+def _initials(words: Sequence[str], with_connectors: bool) -> str:
+    return "".join(
+        w[0].upper() for w in words if w[0].isupper() or (with_connectors and w in _CONNECTORS)
+    )
+
+
+def _acronym_folds(
+    sentences: Iterable[str], mentions: dict[str, _Mention], kinds: dict[str, str]
+) -> dict[str, str]:
+    """key -> key: an acronym the text defines in brackets after a name, onto that name ("the
+    Cyberspace Administration of China (CAC)"): one entity, not two. The name is the shortest
+    run of words ending before the bracket whose initials spell the acronym, with or without
+    its small words ("Department of Energy (DOE)")."""
+    out: dict[str, str] = {}
+    for s in sentences:
+        if "(" not in s:
+            continue
+        for m in _DEFINED_ACRONYM.finditer(s):
+            short = entity_key(m["short"])
+            if short not in mentions or mentions[short].prior:
+                continue
+            words = _words(_POSSESSIVE.sub("", m["long"]))
+            for i in range(len(words) - 1, -1, -1):
+                tail = words[i:]
+                if not tail[0][0].isupper():
+                    continue
+                if m["short"].upper() in (_initials(tail, False), _initials(tail, True)):
+                    full = entity_key(" ".join(tail))
+                    if full in mentions and kinds.get(full):
+                        out[short] = full
+                    break
+    return out
 
 
 # --- the corpus-level view -----------------------------------------------------------------
@@ -2045,6 +2194,23 @@ def corpus_kind(kinds_by_document: Iterable[str], name: str = "") -> str:
     return max(votes, key=lambda k: (votes[k], -rank.get(k, len(rank))))
 
 
+def _press_keys(publishers: Iterable[str]) -> set[str]:
+    """Keys of the publishers' names as written in metadata, and as articles shorten them: the
+    name without a bracketed edition ("Huaxia Tech Observer (English edition)"), and its last
+    words ("the Observer", "the Times" for "The New York Times"), a curated name excepted."""
+    out: set[str] = set()
+    for publisher in publishers:
+        if not publisher:
+            continue
+        out.add(entity_key(publisher))
+        words = _words(re.sub(r"\s*[(\[][^)\]]*[)\]]", "", publisher))
+        for i in range(len(words)):
+            key = entity_key(" ".join(words[i:]))
+            if key not in _KNOWN and not (i and words[i].lower() in STOPWORDS):
+                out.add(key)
+    return out
+
+
 def consolidate(
     rows: Sequence[dict[str, Any]], publishers: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
@@ -2059,9 +2225,11 @@ def consolidate(
       version, no maker, and not in the curated lists, is dropped: one sighting of an unknown
       capitalised phrase is too often a slip ("Lyon" taken for a company);
     - a vendor that is one of the corpus's `publishers` (as the documents' metadata name
-      them: "Compute Weekly", a wire service) is the press, not the market, unless listed.
+      them: "Compute Weekly", a wire service), or the short name an article gives one ("the
+      Observer" for "Huaxia Tech Observer (English edition)"), is the press, not the market,
+      unless listed.
     """
-    press = {entity_key(p) for p in publishers if p}
+    press = _press_keys(publishers)
     makers: dict[str, str] = {}
     merged: dict[str, dict[str, Any]] = {}
     for row in rows:

@@ -50,3 +50,34 @@ def test_a_day_without_a_year_is_read_in_the_publication_year():
     # far ahead of publication: last year's ("on Dec 20" in a February article)
     assert stated_date("On Dec 20 the board met.", "2026-02-01") == "2025-12-20"
     assert stated_date("Prices may 5 times rise.", "2026-02-01") is None  # not a month
+
+
+def test_a_wire_dateline_without_a_year_takes_the_year_the_article_supports():
+    story = (
+        "KOCHI, Oct 7 (Harbor Wire) - Tarvane AI said on Tuesday it had raised $40 million. "
+        "The company, founded in 2021, doubled revenue in the year to March 2025. A second "
+        "model is due by June 2026, and it has no plans to list before 2029.\n"
+    )
+    # the latest year mentioned (2025) that keeps Oct 7 before "due by June 2026"
+    assert dateline_date(story) == "2025-10-07"
+    # the file's name carries a year the text allows
+    assert dateline_date(story, "uploads/tarvane-2025-round.txt") == "2025-10-07"
+    # a year named only as still to come is no evidence; nor is nothing at all
+    assert dateline_date("KOCHI, Oct 7 (Harbor Wire) - Tarvane will ship in 2027.\n") is None
+    assert dateline_date("KOCHI, Oct 7 (Harbor Wire) - Tarvane raised money.\n") is None
+    assert dateline_date("KOCHI, Oct 7 (Harbor Wire) - Tarvane raised money.\n", "a.txt") is None
+
+
+def test_a_yearless_wire_story_is_stored_with_an_inferred_date(settings, real_embedder, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tarvane-wire.txt").write_text(
+        "Tarvane AI raises $40 million\n"
+        "KOCHI, Oct 7 (Harbor Wire) - Tarvane AI said on Tuesday it had raised $40 million. "
+        "Revenue doubled in the year to March 2025, and a second model is due by June 2026.\n",
+        encoding="utf-8",
+    )
+    report = Ingestor(settings, real_embedder).run([str(folder)])
+    assert report.failed == []
+    (source,) = KnowledgeBase(settings, real_embedder).stats().to_json()["sources"]
+    assert source["published"] == "2025-10-07" and source["date_inferred"] is True

@@ -260,3 +260,90 @@ def test_business_acronyms_versions_of_nothing_firms_and_editions():
     assert "ARR" not in found and "IPO" not in found and "SDK 4.3.0" not in found
     assert found.get("Hartigan & Vale") in (None, "vendor")  # never a person
     assert found.get("Ostra Pro") != "person"
+
+
+# --- junk seen after ingesting corpus/ (each text here uses other, invented names) ----------
+
+
+def test_a_date_or_a_year_is_never_a_model():
+    from kb.entities import find_entities
+    from kb.modelnames import model_shaped
+
+    text = "On 2027-11-04 Vessaro Labs priced Orla-3 at 2 yuan. In 2028 Vessaro plans Orla-4."
+    names = {e.name for e in find_entities(text)}
+    assert names >= {"Orla-3", "Orla-4"}
+    assert not any(n.startswith(("On", "In")) for n in names)
+    assert [m.group(0) for m in model_shaped(text)] == ["Orla-3", "Orla-4"]
+    found = kinds(text + " Vessaro Labs said Orla-3 serves banks.")
+    assert not any(n.startswith(("On ", "In ")) for n in found)
+
+
+def test_a_bracketed_acronym_folds_onto_the_name_it_abbreviates():
+    found = kinds(
+        "On Monday the Maritime Data Safety Bureau of Estland (MDSBE) published its list of "
+        "approved chatbots. Vessaro Labs said its Orla-3 model was on the list.",
+        "The MDSBE said 14 services were cleared. Vessaro Labs welcomed the MDSBE decision.",
+    )
+    assert "MDSBE" not in found
+    assert found.get("Maritime Data Safety Bureau of Estland") == "vendor"
+
+
+def test_a_programming_language_is_no_vendor():
+    found = kinds(
+        "Brackwell Cloud 2.1 ships a Kotlin SDK 2.1.0 and a Dart SDK 2.1.0 with streaming "
+        "helpers. Brackwell Cloud said the Kotlin SDK is the first of several."
+    )
+    assert "Kotlin" not in found and "Dart" not in found
+
+
+def test_names_bracketed_in_one_series_are_places_like_their_siblings():
+    found = kinds(
+        "Brackwell Cloud now serves Orla-3 from `eu-north-1` (Stockholm), `ap-east-1` "
+        "(Hong Kong) and `sa-south-2` (Porto Alegre, since v2.1). Porto Alegre has no date "
+        "yet for Orla-4."
+    )
+    assert found.get("Porto Alegre") == "place"
+
+
+def test_a_company_name_plus_a_word_is_its_product_not_a_person():
+    found = kinds(
+        "Q: What comes next? A: In the spring we launch Quorvane Clerk, which files "
+        "contracts for small firms. Quorvane raised $12 million from Sable Ridge Capital.",
+        "Quorvane has 40 staff. Customers of Quorvane include three banks.",
+    )
+    assert found.get("Quorvane Clerk") == "model"
+    assert found.get("Quorvane") == "vendor"
+
+
+def test_lower_case_forum_mentions_fold_onto_the_capitalised_product():
+    thread = [
+        "u/a:\nso the email says brindlecode pro goes from $18 to $22. been on brindlecode "
+        "since the beta, it's still the best autocomplete. what are you moving to? mostly "
+        "python and some rust, using the draft mode a lot",
+        'u/b:\nfrom their blog: "Starting May 1, Brindlecode Pro will cost $22 per month. '
+        'Brindlecode Teams pricing is unchanged."',
+        "u/c:\nbrindlecode's agent is still better than the rest. the draft feature is fine.",
+    ]
+    per_passage = [{e.name: e.kind for e in found} for found in recognise(thread)]
+    assert per_passage[0].get("Brindlecode") == "model"  # "brindlecode", in lower case
+    assert per_passage[0].get("Brindlecode Pro") == "model"  # "brindlecode pro"
+    assert per_passage[2].get("Brindlecode") == "model"  # "brindlecode's"
+    assert per_passage[1].get("Brindlecode Teams") == "model"  # an edition, not a person
+    # ordinary lower-case words stay words
+    everything = {n.lower() for passage in per_passage for n in passage}
+    assert not everything & {"draft", "python", "rust", "email", "beta", "agent"}
+
+
+def test_a_publications_short_name_is_the_press():
+    from kb.entities import consolidate
+
+    rows = [
+        {"name": "Observer", "kind": "vendor", "chunks": 3, "documents": 1},
+        {"name": "Lanternfield Ledger", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "Ledger", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "Vessaro Labs", "kind": "vendor", "chunks": 2, "documents": 1},
+    ]
+    kept = {
+        r["name"] for r in consolidate(rows, publishers={"Lanternfield Ledger (weekend edition)"})
+    }
+    assert kept == {"Observer", "Vessaro Labs"}  # "the Ledger" is the publication
