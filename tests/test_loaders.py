@@ -317,3 +317,25 @@ def test_utf16_text_and_html_keep_their_titles(encoding):
     html_doc = load_html(page.encode(encoding), "page.html")
     assert html_doc.title == "Keys, prices and tags"
     assert "tok_live_abc_123" in html_doc.text
+
+
+STATUS_PAGE = """<!doctype html><html><head><title>Orrelin Cloud changelog</title></head><body>
+<nav><a href="/">Home</a></nav>
+<article>
+<h1>Orrelin Cloud changelog</h1>
+<p>Orrelin Cloud lists every change to its API here, newest first, for developers.</p>
+<h2>v3.2 &mdash; <time datetime="2027-04-02">April 2, 2027</time></h2>
+<p>New regions in Lisbon and Warsaw, both serving the Orrelin Large model from launch day.</p>
+<p>Batch requests are billed at half the normal price from this release onwards.</p>
+<aside class="status"><h3>Service status: Orrelin Chat</h3>
+<p>Portugal: available</p><p>Poland: paused since 3 March 2027</p></aside>
+</article>
+<aside class="related"><h3>Read more</h3><p>Ten cloud start-ups to watch this spring</p></aside>
+</body></html>"""
+
+
+def test_html_keeps_the_articles_dates_and_its_own_boxes_but_not_the_sidebar():
+    text = load_html(STATUS_PAGE.encode(), "orrelin-changelog.html").text
+    assert "v3.2 — April 2, 2027" in text  # a <time> element's text is the article's
+    assert "Poland: paused since 3 March 2027" in text  # a box set aside inside the article
+    assert "Ten cloud start-ups" not in text  # an aside outside it is the page's, not its

@@ -93,6 +93,20 @@ def _ld_author(value: object) -> str | None:
     return as_text(value)
 
 
+_TIME_ELEMENT = re.compile(r"<time\b[^>]*>(.*?)</time\s*>", re.IGNORECASE | re.DOTALL)
+_ARTICLE = re.compile(r"<article\b.*?</article\s*>", re.IGNORECASE | re.DOTALL)
+_ASIDE_TAG = re.compile(r"<(/?)aside\b", re.IGNORECASE)
+
+
+def _with_article_parts(page: str) -> str:
+    """The page with the parts of the article that main-content extraction drops kept: the
+    text of `<time>` elements ("v4.3 — November 10, 2026") and boxes set aside *inside* the
+    `<article>` (a service-status box). An aside outside it (related links, a newsletter
+    box) stays boilerplate."""
+    page = _TIME_ELEMENT.sub(lambda m: m.group(1), page)
+    return _ARTICLE.sub(lambda m: _ASIDE_TAG.sub(r"<\1section", m.group(0)), page)
+
+
 def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
     import trafilatura
 
@@ -102,7 +116,7 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
     try:
         meta = trafilatura.extract_metadata(page, default_url=url)
         body = trafilatura.extract(
-            page,
+            _with_article_parts(page),
             url=url,
             output_format="markdown",
             include_tables=True,
