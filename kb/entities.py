@@ -34,7 +34,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 5
+RECOGNISER_VERSION = 6
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -125,6 +125,8 @@ _MODEL_SHAPES = [
         r"\b(?P<name>[A-Z][a-z]+)-(?P<version>\d+[a-z]?(?:\s(?:Pro|Flash|Turbo|Mini|Ultra|Nano|"
         r"Max|Lite|Plus))?)\b"  # "Lumen-4 Mini": an edition is a model of its own
     ),
+    # a family and a one-letter code after a hyphen: "Moyuan-R2", "Kaldo-X3"
+    re.compile(r"\b(?P<name>[A-Z][a-z]{2,})-(?P<version>[A-Z]\d{1,2})\b"),
     # Chips and model codes: H100, MI300X, B200, TX-9, o3
     re.compile(r"\b(?P<name>(?:H|B|MI|GB|TX-?)\d{1,4}[A-Z]?)\b"),
     re.compile(r"\b(?P<name>o[134](?:-(?:mini|pro|preview))?)\b"),

@@ -352,6 +352,13 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
             words[0].lower().strip("'’s") in _NOT_NAMES or words[0].endswith(("-based", "-born"))
         ):
             words.pop(0)  # "Hyderabad-based Lipika Technologies" is Lipika Technologies
+        if "of" in words[1:-1]:  # "Qingyun AI of Shenzhen": the company, then where it is
+            at = words.index("of", 1)
+            where = " ".join(words[at + 1 :])
+            if words[at - 1] in _SUFFIX_WORDS and (
+                regions_in(where) or doc.kinds.get(entity_key(where)) == "place"
+            ):
+                words = words[:at]
         if not words:
             continue
         text = " ".join(words)

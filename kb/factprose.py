@@ -204,11 +204,17 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
     money = find_money(sentence)
     if not money:
         return []
-    priced: list[tuple[Money, str, re.Match[str] | None]] = []
+    priced: list[tuple[Money, str, re.Match[str] | None, int]] = []
+    converted: dict[int, Money] = {}  # an amount's conversion: "0.8 yuan ($0.11) per ..."
     for i, m in enumerate(money):
-        u = _UNIT.match(sentence[m.end :])
+        if any(c is m for c in converted.values()):
+            continue
+        after = m.end
+        if i + 1 < len(money) and (conv := _conversion(sentence, m, money[i + 1])):
+            converted[m.start], after = money[i + 1], conv
+        u = _UNIT.match(sentence[after:])
         if u:
-            priced.append((m, _unit(u), u))
+            priced.append((m, _unit(u), u, after))
         elif i + 1 < len(money) and re.fullmatch(r"\s*to\s*", sentence[m.end : money[i + 1].start]):
             continue  # "from $0.12 to $0.08 per second": the unit follows the second amount
     if not priced:
@@ -221,8 +227,8 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
         start = down_from.start(1)
         priced = [p for p in priced if p[0].start < start]
     last_product, last_end = "", 0
-    for idx, (m, unit, u) in enumerate(priced):
-        end = m.end + (u.end() if u else 0)
+    for idx, (m, unit, u, after) in enumerate(priced):
+        end = after + (u.end() if u else 0)
         if re.search(r"\bfrom\s+$", sentence[max(0, m.start - 6) : m.start]) and re.match(
             r"\s+to\s+[$€£¥\d]", sentence[end:]
         ):
@@ -320,9 +326,34 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
             old_value=old,
             change_pct=pct,
             price_text=sentence[m.start : end].strip(),
+            usd_value=_in_dollars(m, converted.get(m.start)),
         )
         found.append(Found("price", m.start, end, fields, tuple(x for x in (product, vendor) if x)))
     return found
+
+
+def _conversion(sentence: str, amount: Money, following: Money) -> int | None:
+    """Where the text goes on after an amount's conversion into another currency written
+    beside it in brackets ("0.8 yuan ($0.11) per million", "€48m (about $52m)"), if it is
+    one."""
+    if following.currency == amount.currency:
+        return None
+    opening = sentence[amount.end : following.start]
+    if not re.fullmatch(
+        r"\s*\(\s*(?:about|around|roughly|approx\.?|approximately|~|≈)?\s*", opening
+    ):
+        return None
+    closing = re.match(r"\s*\)", sentence[following.end :])
+    return following.end + closing.end() if closing else None
+
+
+def _in_dollars(amount: Money, conversion: Money | None) -> float | None:
+    """The amount in US dollars, as the text states it (itself, or its conversion)."""
+    if amount.currency == "USD":
+        return amount.value
+    if conversion is not None and conversion.currency == "USD":
+        return conversion.value
+    return None
 
 
 _LAUNCH = re.compile(

@@ -14,9 +14,13 @@ VERSION_WORDS = (
     r"Pro|Flash|Turbo|Fast|mini|nano|Mini|Nano|Ultra|Max|Lite|Plus|Sonnet|Opus|Haiku|Scout|"
     r"Maverick|Behemoth|Alpha|Beta|Preview|Instant|High|Large|Small"
 )
+# a determiner or possessive opening the run is no part of the name ("Its Qingyun Max 2");
+# the version is a number ("Lumen-4", "Gemini 2.5") or a letter and one or two digits
+# ("Moyuan-R2", "Cinder X3")
 MODEL_SHAPE = re.compile(
-    r"(?<![\w-])[A-Z][\w]*(?:[ -][A-Z][\w]*){0,2}[ -]v?\d+(?:\.\d+)?[a-z]?"
-    rf"(?:[ -](?:{VERSION_WORDS}))*(?![\w-])"
+    r"(?<![\w-])(?!(?:Its|Their|Our|His|Her|The|This|That|These|Those|A|An)\s)"
+    r"[A-Z][\w]*(?:[ -][A-Z][\w]*){0,2}[ -](?:v?\d+(?:\.\d+)?[a-z]?|[A-Z]\d{1,2})"
+    rf"(?:[ -](?:{VERSION_WORDS}))*(?![\w-]|\.\d)"
 )
 _NOT_A_FAMILY = frozenset(("Series", "Phase", "Q", "Table", "Figure", "No", "SB", "FY", "Top"))
 _YEAR = re.compile(r"(?:19|20)\d\d")

@@ -114,3 +114,8 @@ def test_stored_tags_stay_kind_colon_name_and_old_readers_read_them():
     stored = tags([Entity("Kestrel Video 2", "model", "Halvard AI"), Entity("Oslo", "place")])
     assert stored == ("model:Kestrel Video 2", "maker:Kestrel Video 2>Halvard AI", "place:Oslo")
     assert untag(stored[0]) == Entity("Kestrel Video 2", "model")
+
+
+def test_a_family_with_a_one_letter_code_is_a_model_and_a_date_is_not():
+    found = find_entities("On 2027-02-02 Baiqiao Labs priced its model Baiqiao-R2 at 4 yuan.")
+    assert [(e.name, e.kind) for e in found if e.kind == "model"] == [("Baiqiao-R2", "model")]

@@ -750,3 +750,19 @@ def test_a_status_holds_in_a_place_ingest_recognised_and_there_is_that_place():
         ("paused", "Carinthia", "2026-06-12"),
         ("restored", "Carinthia", "2026-09-01"),
     ]
+
+
+def test_a_price_with_its_dollar_conversion_in_brackets_is_one_price():
+    (chunk,) = _chunks(
+        "Zhenlan AI of Chengdu answered a day later. Its Zhenlan Pro 3 model now costs "
+        "1.5 yuan ($0.21) per million input tokens. On 2027-02-02 Baiqiao Labs priced "
+        "its reasoning model Baiqiao-R2 at 4 yuan ($0.56) per million input tokens."
+    )
+    # the place as ingest tags it: "Zhenlan AI of Chengdu" is the company and where it is
+    facts = extract_facts([dataclasses.replace(chunk, entities=("place:Chengdu",))])
+    prices = {f.fields["product"]: f.fields for f in _of(facts, "price")}
+    assert set(prices) == {"Zhenlan Pro 3", "Baiqiao-R2"}  # no "Its", no "On 2027" model
+    zhenlan = prices["Zhenlan Pro 3"]
+    assert (zhenlan["value"], zhenlan["currency"], zhenlan["usd_value"]) == (1.5, "CNY", 0.21)
+    assert zhenlan["unit"] == "1M input tokens" and zhenlan["vendor"] == "Zhenlan AI"
+    assert prices["Baiqiao-R2"]["usd_value"] == 0.56
