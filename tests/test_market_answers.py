@@ -376,3 +376,27 @@ def test_a_valuation_is_not_answered_by_a_round_that_states_none(market):
     assert "$900 million" not in answer.text
     # a round that states one still answers
     assert "$12 billion" in market.ask("halvard ai valuation").text
+
+
+def test_prices_are_compared_in_dollars_never_yuan_against_dollars():
+    from types import SimpleNamespace
+
+    from kb.answer.market import _price_in_one_currency, _unit_asked
+
+    def fact(value, currency, usd=None, unit="1M input tokens"):
+        return SimpleNamespace(
+            fields={"value": value, "currency": currency, "usd_value": usd, "unit": unit}
+        )
+
+    yuan_converted, dollars, yuan_bare = fact(0.3, "CNY", 0.04), fact(0.15, "USD"), fact(0.5, "CNY")
+    value = _price_in_one_currency([yuan_converted, dollars, yuan_bare])
+    assert [value(f) for f in (yuan_converted, dollars, yuan_bare)] == [0.04, 0.15, None]
+    # no dollar figure anywhere: compared in the currency most of them are written in
+    value = _price_in_one_currency([fact(2.0, "CNY"), fact(0.3, "CNY"), fact(9.0, "EUR")])
+    assert value(fact(0.3, "CNY")) == 0.3 and value(fact(9.0, "EUR")) is None
+    # "per 1m tokens": the scale asked, and the input price when neither side is named
+    scope = SimpleNamespace(words=frozenset({"cheapest", "1m", "tokens"}))
+    units = [
+        fact(1, "USD", unit=u) for u in ("1K input tokens", "1M output tokens", "1M input tokens")
+    ]
+    assert _unit_asked(scope, units) == "1M input tokens"

@@ -8,6 +8,7 @@ sentence answerer takes over."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -598,7 +599,7 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     elif kind == "price":
         unit = _unit_asked(scope, facts)
         facts = [f for f in facts if not unit or f.fields.get("unit") == unit]
-        value = lambda f: f.fields.get("value")  # noqa: E731
+        value = _price_in_one_currency(facts)
     elif kind == "funding" and re.search(r"\bvaluation|valued|worth\b", text, re.I):
         value = lambda f: f.fields.get("valuation")  # noqa: E731
     else:
@@ -626,6 +627,26 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     return _answer(prepared, "", lines, "superlative", outro=outro)
 
 
+def _in_dollars(fact: StoredFact) -> float | None:
+    """A price in US dollars as its text states it: itself, or the conversion written beside
+    it ("0.8 yuan ($0.11)"); None when the text gives no dollar figure."""
+    usd = fact.fields.get("usd_value")
+    if usd is None and (fact.fields.get("currency") or "USD") == "USD":
+        usd = fact.fields.get("value")
+    return float(usd) if isinstance(usd, (int, float)) else None
+
+
+def _price_in_one_currency(facts: Sequence[StoredFact]) -> Callable[[StoredFact], float | None]:
+    """How prices are compared: in US dollars when the texts give dollar figures (as written
+    or converted), else in the currency most of them are written in; a price in another
+    currency with no conversion is left out rather than compared as if it were dollars."""
+    if any(_in_dollars(f) is not None for f in facts):
+        return _in_dollars
+    currencies = Counter(str(f.fields.get("currency") or "") for f in facts)
+    common = currencies.most_common(1)[0][0] if currencies else ""
+    return lambda f: f.fields.get("value") if (f.fields.get("currency") or "") == common else None
+
+
 def _newest_per_event(facts: Sequence[StoredFact]) -> list[StoredFact]:
     return [max(g, key=lambda f: f.date or "") for g in _distinct_events(facts)]
 
@@ -636,10 +657,25 @@ def _unit_asked(scope: Scope, facts: Sequence[StoredFact]) -> str | None:
         words = set(re.findall(r"[a-z]+", unit.lower())) - {"m", "per"}
         if words and words <= {w.rstrip("s") for w in scope.words} | scope.words:
             return unit
-    for unit in sorted(units):
-        if any(w in scope.words for w in re.findall(r"[a-z]+", unit.lower()) if len(w) > 3):
-            return unit
-    return None
+    shared = [
+        u
+        for u in sorted(units)
+        if any(w in scope.words for w in re.findall(r"[a-z]+", u.lower()) if len(w) > 3)
+    ]
+    # "per 1m tokens": the scale the question names, and the input price (the one a price
+    # list leads with) when it names neither input nor output
+    scale = (
+        "1M"
+        if scope.words & {"1m", "million", "mtok"}
+        else "1K"
+        if scope.words & {"1k", "thousand"}
+        else ""
+    )
+    return min(
+        shared,
+        key=lambda u: (not u.startswith(scale) if scale else False, "input" not in u),
+        default=None,
+    )
 
 
 _COMPARE_SPLIT = re.compile(r"\s*(?:,|\band\b|\bvs\.?|\bversus\b|\bor\b|\bwith\b|\bto\b)\s*", re.I)
@@ -694,8 +730,8 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
             chosen = [by_unit[unit]] if unit in by_unit else list(by_unit.values())[:3]
             parts = "; ".join(price(f.fields) for f in chosen)
             lines.append((f"{side}: {parts} ({_written_date(chosen[-1])})", chosen))
-            if len(chosen) == 1 and isinstance(chosen[0].fields.get("value"), (int, float)):
-                values.append(float(chosen[0].fields["value"]))
+            if len(chosen) == 1 and (usd := _in_dollars(chosen[0])) is not None:
+                values.append(usd)  # compared in dollars: never yuan against dollars
         else:
             newest = max(facts, key=lambda f: f.date or "")
             lines.append((f"{side}: {_line(newest)}", newest))
