@@ -25,7 +25,7 @@ from kb.answer.base import Answerer, CorpusStats, Prepared, StreamingAnswerer
 from kb.answer.llm import LLMAnswerer
 from kb.answer.routes import OfflineAnswerer
 from kb.embedders import Embedder, load_embedder
-from kb.entities import entity_key, find_entities
+from kb.entities import entity_key, find_entities, no_english_word
 from kb.errors import KBError
 from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
@@ -34,6 +34,7 @@ from kb.query import Question, parse_question, shape_of
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
+from kb.text import tokenize
 from kb.types import Answer, Chunk, Hit, chunk_id
 from kb.view import VIEW_TRIES, StoreView, StoreViews
 
@@ -128,6 +129,7 @@ class KnowledgeBase:
             cased = explore.name_case(self.views.current())  # one pass over the entity index
             asked, earlier = cased.restore(asked), tuple(map(cased.restore, earlier))
         q = _with_corpus_entities(parse_question(asked, earlier), self.views.current())
+        q = _with_rare_words(q, self.views.current())
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)
@@ -395,6 +397,26 @@ def _with_corpus_entities(q: Question, view: StoreView) -> Question:
         return q
     entities = q.entities + extra
     return replace(q, entities=entities, shape=shape_of(q.text, entities))
+
+
+# a word in at most this share of the store's chunks is rare enough to name something
+RARE_WORD_SHARE = 0.05
+
+
+def _with_rare_words(q: Question, view: StoreView) -> Question:
+    """A question with the lower-case words it names something by: no English word, and rare
+    in the corpus ("codewren monthly price now", as a forum writes the product). They weigh
+    in retrieval as names do, and the evidence's article must mention them."""
+    keyword = view.keyword
+    ceiling = max(1.0, RARE_WORD_SHARE * keyword.size)
+    extra = [
+        token
+        for word in re.findall(r"(?<![\w'’-])[a-z]{4,}(?![\w'’-])", q.text)
+        if no_english_word(word)
+        for token in tokenize(word)[:1]
+        if token not in q.names and 0 < keyword.doc_freq.get(token, 0) <= ceiling
+    ]
+    return replace(q, names=q.names + tuple(dict.fromkeys(extra))) if extra else q
 
 
 def _typed_in_lower_case(question: str) -> bool:

@@ -196,7 +196,7 @@ def name_case(view: StoreView) -> NameCase:
         names = [e.name for e in entities(view)]
         # a company is often typed by its first word ("cardale" for Cardale Silicon)
         leading = [n.split()[0] for n in names if " " in n and n[:1].isupper()]
-        return NameCase(n for n in [*names, *leading] if _names_something(n))
+        return NameCase((n for n in [*names, *leading] if _names_something(n)), english_words())
 
     return view.remember("name_case", build)
 

@@ -193,10 +193,22 @@ def expected_type(text: str) -> str:
     return ""
 
 
+def nominal_head(text: str) -> str | None:
+    """The noun a nominal money question asks for, as a token: "pairloom annual revenue" ->
+    "revenu", "codewren monthly price now" -> "price"; None for any other question. The
+    words before it only qualify it: a sentence saying "annual" does not answer it."""
+    lower = _LEADING_FILLER.sub("", text.lower().strip())
+    if _WH.match(lower) or re.match(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b", lower):
+        return None
+    m = _NOMINAL_MONEY.search(lower)
+    head = tokenize(m.group(1)) if m else []
+    return head[0] if head else None
+
+
 # "How did X rank?", "where does X stand on the board?", "what place did X take?"
 _RANK_ASKED = re.compile(
     r"^(?:how|where)\s+(?:did|does|do|is|was|were|has|have)\b.*\b(?:rank\w*|place|placed|"
-    r"standing|stand|finish|finished)\b"
+    r"standing|stand|finish|finished|(?:land|landed|end up|ended up|come in|came in)\s+(?:on|in))\b"
     r"|^(?:what|which)\s+(?:rank|ranking|place|position|spot)\b"
 )
 _TRAILING_WH = re.compile(r"\s+(how much|how many|how long|when|what year|who|where|why)\s*\??\s*$")
@@ -215,9 +227,10 @@ _NOMINAL_ENTITY = re.compile(
     r"\s*\??$|\b(?:first|lead|main|biggest|largest|top) (?:customer|investor|partner|buyer)\b"
 )
 _NOMINAL_MONEY = re.compile(
-    r"\b(?:price|prices|pricing|cost|costs|valuation|funding|revenue|revenues|sales|"
+    r"\b(price|prices|pricing|cost|costs|valuation|funding|revenue|revenues|sales|"
     r"turnover|profit|income|earnings|capex|budget|damages|contract value|deal value)"
-    r"(?:\s+(?:guidance|forecast|outlook|amount|figure))?\s*\??$"
+    r"(?:\s+(?:guidance|forecast|outlook|amount|figure))?"
+    r"(?:\s+(?:now|today|currently|nowadays|rn|these days))?\s*\??$"
 )
 
 
@@ -266,16 +279,28 @@ _SHORTHAND = {
         "intl": "international",
         "mgmt": "management",
         "acq": "acquisition",
+        "ppl": "people",
+        "ppls": "people",
     }.items()
 }
 
 
+# "who is X up against", "who does X go up against": its rivals
+_UP_AGAINST = re.compile(r"\bup\s+against\b", re.I)
+# "did X get the green light": was it approved
+_GREEN_LIGHT = re.compile(r"\bgreen[- ]?light", re.I)
+
+
 def _as_role(text: str, terms: Iterable[str]) -> list[str]:
     """The terms without framing prepositions, business shorthand spelt out ("qtr"), the verb
-    of "who runs X" or "who backs X" read as the role it asks for."""
+    of "who runs X" or "who backs X" read as the role it asks for, "up against" as rivals."""
     verb = _WHO_VERB.match(text)
     said = tokenize(verb.group(1))[0] if verb else ""
     role = _ROLE_OF_VERB.get(said, "")
+    if not role and _UP_AGAINST.search(text):
+        said, role = "against", "rival"
+    elif not role and _GREEN_LIGHT.search(text):
+        said, role = "light", "approv"
     return [
         (role if role and t == said else _SHORTHAND.get(t, t))
         for t in terms
@@ -400,8 +425,17 @@ class NameCase:
     carefully as a capitalised one: its versions, names and entities. Built once per store
     view from its entity index."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], everyday: frozenset[str] = frozenset()) -> None:
         self.spelling = {n.lower(): n for n in names if n.lower() != n}
+        # one-word names by their one-letter deletions, to find the name a typo meant
+        # ("lexmor" -> "Lexmoor"); `everyday` words are never read as typos of a name
+        self.everyday = everyday
+        self._near: dict[str, set[str]] = {}
+        for key in self.spelling:
+            word = key.split()[0]  # a many-word name by its first word ("marrowind 3")
+            if word.isalpha() and len(word) >= _TYPO_MIN:
+                for d in _deletions(word):
+                    self._near.setdefault(d, set()).add(word)
         alternatives = sorted(self.spelling, key=len, reverse=True)  # longest name first
         self.pattern = (
             re.compile(
@@ -415,9 +449,46 @@ class NameCase:
         """Only spans the user wrote all in lower case change."""
         if self.pattern is None:
             return text
+        # typos first, as the name's lower-case form, so that a many-word name around the
+        # mended word is then found whole ("kestel coder 2" -> "Kestle Coder 2")
+        text = _LOWER_WORD.sub(lambda m: self.respelt(m.group(0)) or m.group(0), text)
         return self.pattern.sub(
             lambda m: self.spelling[m.group(0)] if m.group(0).islower() else m.group(0), text
         )
+
+    def respelt(self, word: str) -> str | None:
+        """The one name a lower-case word is one typo away from, in lower case ("lexmor" ->
+        "lexmoor", "ternwel" -> "ternwell"), if exactly one is; never for an everyday word or
+        a short one, where a typo cannot be told from another word."""
+        if len(word) < _TYPO_MIN or word in self.spelling or word in self.everyday:
+            return None
+        near = {k for d in _deletions(word) for k in self._near.get(d, ())}
+        meant = [k for k in near if _one_edit_apart(word, k)]
+        return meant[0] if len(meant) == 1 else None
+
+
+_TYPO_MIN = 5  # letters: shorter words are too often other words one letter away
+_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{5,}(?![\w'’-])")
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every string one deletion away from it."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether two different words are one insertion, deletion, replacement or swap of
+    neighbouring letters apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (
+        a[i + 1 : i + 2] == b[i : i + 1] and a[i] == b[i + 1] and a[i + 2 :] == b[i + 2 :]
+    )
 
 
 _RANK_WORDS = re.compile(r"\b(?:rank\w*|place[ds]?|position\w*|standing\w*|No\.\s?\d)", re.I)
@@ -575,6 +646,42 @@ def _wh_plural(text: str) -> bool:
     return not (before and before[-1].lower() in _SINGULAR_HEADS)
 
 
+# the kind of entity a plural wh-noun asks for ("which chinese models", "what companies")
+_KIND_OF_NOUN = {
+    "model": "model",
+    "product": "model",
+    "tool": "model",
+    "chatbot": "model",
+    "assistant": "model",
+    "company": "vendor",
+    "compani": "vendor",
+    "vendor": "vendor",
+    "firm": "vendor",
+    "startup": "vendor",
+    "lab": "vendor",
+    "provider": "vendor",
+    "investor": "investor",
+    "backer": "investor",
+    "people": "person",
+    "executive": "person",
+    "country": "place",
+    "countri": "place",
+    "region": "place",
+    "citi": "place",
+    "market": "place",
+}
+
+
+def listed_kind(text: str) -> str | None:
+    """The kind of entity a list question asks for: "which chinese models" -> "model",
+    "what companies" -> "vendor"; None when its wh-phrase names no kind."""
+    m = _WH_PLURAL.search(text)
+    if m is None or not _wh_plural(text):
+        return None
+    noun = tokenize(m.group(2))
+    return _KIND_OF_NOUN.get(noun[0]) if noun else None
+
+
 def shape_of(text: str, entities: Sequence[Entity]) -> str:
     """The answer shape a question asks for (a key of SHAPES)."""
     named = {e.kind for e in entities}
@@ -704,6 +811,8 @@ _SYNONYM_GROUPS = [
     "drop fall fell declin plung slump slid tumbl sank",
     "rise rose gain climb jump soar surg",
     "biggest largest greatest",
+    "rival competitor compet competition",
+    "approv approval authoriz authoris register registration certifi greenlit",
 ]
 
 

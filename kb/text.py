@@ -154,6 +154,8 @@ def _is_boundary(text: str, end_punct: int, after: int) -> bool:
     nxt = text[after : after + 1]
     if not nxt:
         return True
+    if nxt.islower() and text[after - 1].isspace():
+        return _lower_case_start(text, end_punct, after)
     if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([$€£#*-"):
         return False  # "e.g. the", "approx. 40"
     if not text[after - 1].isspace() and _glued_inside_token(text, end_punct - 1, after):
@@ -171,6 +173,51 @@ def _is_boundary(text: str, end_punct: int, after: int) -> bool:
             ):
                 return False  # initials: "J. Smith", "U.S." (but "Series C. In 2024")
     return True
+
+
+# Words that open a sentence written all in lower case, as forum posts and chats are ("they
+# changed it in october. the $15 is the old price"); after "e.g." or "approx." they are rare.
+_LOWER_STARTERS = frozenset(
+    [
+        "i",
+        "the",
+        "they",
+        "it",
+        "its",
+        "this",
+        "that",
+        "we",
+        "you",
+        "so",
+        "but",
+        "my",
+        "our",
+        "their",
+        "there",
+        "he",
+        "she",
+    ]
+)
+
+
+def _lower_case_start(text: str, end_punct: int, after: int) -> bool:
+    """Whether punctuation before a lower-case word ends a sentence: a question or an
+    exclamation does ("tier? i thought"); a full stop only after a whole word that is no
+    abbreviation, before a word that opens sentences ("october. the $15")."""
+    if text[end_punct - 1] in "?!":
+        return True
+    before = _word_before(text, end_punct)
+    if before is None:
+        return False
+    word = "longword" if before is _LONG_WORD else before.lower().rstrip(".")
+    following = _LETTERS.match(text, after, after + 16)
+    return (
+        len(word) >= 3
+        and word.isalpha()
+        and word not in _ABBREVIATIONS
+        and following is not None
+        and following.group(0) in _LOWER_STARTERS
+    )
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -637,3 +637,120 @@ def test_news_questions_as_people_type_them_ask_what_happened():
 
     for text in ("whats going on with brannock x3", "what's up with Lumen?", "any news on Ostra?"):
         assert shape_of(text, ()) == "what_happened", text
+
+
+def test_a_typo_in_a_name_is_mended_to_the_one_name_it_is_one_letter_from():
+    from kb.query import NameCase
+
+    case = NameCase(
+        ["Pellucid", "Marrowind 3", "Korvane", "Korvana", "Talvik Studio"],
+        frozenset({"people", "studio"}),
+    )
+    assert case.restore("pellucd arr") == "Pellucid arr"  # a letter left out
+    assert case.restore("marowind 3 price") == "Marrowind 3 price"  # then the whole name
+    assert case.restore("pelulcid staff") == "Pellucid staff"  # two letters swapped
+    # two names one letter away: no guess; an everyday word or a short one: never a name
+    assert case.restore("korvann revenue") == "korvann revenue"
+    assert case.restore("people at pellucid") == "people at Pellucid"
+    assert case.restore("talvi studio") == "Talvik Studio"  # a many-word name by its first
+    assert case.restore("pelu") == "pelu"  # four letters: too short to tell
+
+
+def test_analyst_shorthand_and_idioms_are_read_as_what_they_ask():
+    from kb.query import answer_terms
+    from kb.text import tokenize
+
+    assert tokenize("people")[0] in answer_terms("how many ppl work at Quorvane")
+    assert "rival" in answer_terms("who's Quorvane up against")
+    assert "approv" in answer_terms("did Zentha-4 get the green light")
+    # "GA" stands for general availability, spelt out in lower case; two short words by
+    # chance do not spell an acronym
+    assert _spells_out("and when's it GA?", "ga", "We target general availability in May.")
+    assert not _spells_out("and when's it GA?", "ga", "We got an offer in May.")
+
+
+def test_release_notes_are_read_by_the_release_heading_a_sentence_sits_under():
+    from kb.answer.extractive import specifier_gaps
+
+    text = (
+        "v2.1 — May 3, 2027\n\nNew\n\nNew regions: eu-north-1 (Stockholm) and me-west-1.\n\n"
+        "v2.0 — March 1, 2027\n\nNew\n\nThe new region us-west-3 (Phoenix) opens for all plans."
+    )
+    chunk = Chunk("c:0", "c", 0, text, 0, len(text), "brellix-notes.html", "Brellix release notes")
+    q = parse_question("regions added in Brellix 2.1")
+    assert q.versions == ("brellix 2.1",)
+    evidence = _candidates(q, [Hit(chunk, 1.0)])
+    tokens = frozenset(t for e in evidence for t in e.chunk_tokens)
+    gaps = {e.sentence[:12]: specifier_gaps(q, e, tokens, lambda t: t) for e in evidence}
+    assert gaps["New regions:"] == ()  # "v2.1" under the product's own title is Brellix 2.1
+    assert gaps["The new regi"] == ("brellix 2.1",)  # under v2.0: another release
+
+
+def test_where_a_model_landed_on_a_board_asks_for_its_rank():
+    assert expected_type("where did Zorbel 3 land on CodeHill") == "rank"
+    assert expected_type("where did the company land its first deal") != "rank"
+
+
+def test_a_list_question_names_the_kind_of_thing_it_lists():
+    from kb.query import listed_kind
+
+    assert listed_kind("which chinese models did the regulator approve") == "model"
+    assert listed_kind("What companies raised money in May?") == "vendor"
+    assert listed_kind("Which investors backed Quorvane?") == "investor"
+    assert listed_kind("which model ranks first") is None  # a singular head: not a list
+    assert listed_kind("Which days did it rain?") is None  # not a kind of entity
+
+
+def test_a_product_is_named_by_the_word_of_its_name_that_is_its_own():
+    from kb.answer.extractive import _by_own_word
+
+    assert _by_own_word(
+        "In Italy, where Sprechwerk launched in July, it paused.", "Lotse Sprechwerk"
+    )
+    # a family word shared with other products, an everyday word, a number: not enough
+    assert not _by_own_word("Qorvix Lite is free for developers.", "Qorvix Max 2")
+    assert not _by_own_word("The studio closed.", "Talvik Studio")
+
+
+def test_a_forum_post_is_quoted_as_its_own_sentences_not_with_the_next_posts():
+    from kb.answer.extractive import _with_list
+
+    text = (
+        "tabbit shut down. they announced it in october.\n\nu/mossgrove:\n\n"
+        "codewren is $19 a month now for the solo plan.\n\nu/quietcompiler:\n\nhuh ok, i'm fine\n"
+        "The new release brings three changes:\n- faster\n- cheaper"
+    )
+    hit = _hit(text)
+    evidence = {e.sentence: e for e in _candidates(parse_question("is tabbit around"), [hit])}
+    # a terse sentence is read with the one after it on its line
+    assert _with_list(evidence["tabbit shut down."]) == (
+        "tabbit shut down. they announced it in october."
+    )
+    # the next lower-case paragraph (another post) and a speaker's label are no list items
+    solo = "codewren is $19 a month now for the solo plan."
+    assert _with_list(evidence[solo]) == solo
+    intro = "The new release brings three changes:"
+    assert _with_list(evidence[intro]) == f"{intro} faster; cheaper."
+
+
+def test_a_nominal_money_question_asks_for_its_last_noun():
+    from kb.query import nominal_head
+    from kb.text import tokenize
+
+    assert nominal_head("pairloom annual revenue") == tokenize("revenue")[0]
+    assert nominal_head("codewren monthly price now") == tokenize("price")[0]
+    assert nominal_head("what is the price of Orvo") is None  # a wh-question: not nominal
+
+
+def test_a_rare_lower_case_word_that_is_no_english_word_names_something():
+    from types import SimpleNamespace
+
+    from kb.engine import _with_rare_words
+
+    # the keyword index's figures: chunks, and the chunks each token is in
+    stats = {"codewren": 3, "pric": 40, "honey": 2, "zorblat": 30}
+    view = SimpleNamespace(keyword=SimpleNamespace(size=100, doc_freq=stats))
+    assert _with_rare_words(parse_question("codewren price now"), view).names == ("codewren",)
+    # an English word, however rare here; a word in many chunks; a word the corpus lacks
+    for question in ("honey price now", "zorblat price now", "quixle price now"):
+        assert _with_rare_words(parse_question(question), view).names == ()

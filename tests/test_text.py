@@ -168,3 +168,20 @@ def test_a_labelled_letter_ends_a_sentence_before_a_capital():
         "Pallas is expected to raise more.",
         "J. Smith agreed.",
     ]
+
+
+def test_sentences_written_in_lower_case_split_as_forum_posts_write_them():
+    def split(text: str) -> list[str]:
+        return [text[a:b] for a, b in sentence_spans(text)]
+
+    assert split("does byok work on the free tier? i thought it was paid") == [
+        "does byok work on the free tier?",
+        "i thought it was paid",
+    ]
+    assert split("they changed it in october. the $15 is the old price") == [
+        "they changed it in october.",
+        "the $15 is the old price",
+    ]
+    # an abbreviation, a number or a word that does not open sentences: no end
+    for whole in ("prices fell approx. the same", "it was 2.0 the last time", "see fig. the one"):
+        assert split(whole) == [whole]

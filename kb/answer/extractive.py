@@ -31,6 +31,8 @@ from kb.query import (
     answer_terms,
     concepts_of,
     expected_type,
+    listed_kind,
+    nominal_head,
     parse_question,
     quarters_in,
     version_pattern,
@@ -124,7 +126,13 @@ def specifier_gaps(
     a quarter, or a name (known to the corpus) that its article never mentions."""
     chunk = ev.hit.chunk
     text = normalize(f"{chunk.title}\n{ev.hit.lead_in}\n{chunk.text}")
-    gaps = [v for v in spec.versions if not _names_version(v, text)]
+    heading = _release_heading(chunk.text, ev.start)
+    gaps = [
+        v
+        for v in spec.versions
+        if not _names_version(v, text)
+        or (heading is not None and v.partition(" ")[2] not in heading)
+    ]
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
     # a sentence that states its own years is about them: its context's years do not count
@@ -180,10 +188,29 @@ def _names_version(version: str, text: str) -> bool:
     if version_pattern(version).search(text):
         return True
     name, _, code = version.partition(" ")
-    if not (code and re.search(r"[a-z]", code) and re.search(r"\d", code)):
+    if re.fullmatch(r"\d+\.\d+(?:\.\d+)?", code):
+        # release notes call a release by its number ("v4.3", "version 4.3") on the
+        # product's own page: the family named there and the number written as a version
+        alone = re.compile(rf"(?<![\w.-])(?:v|version\s+){re.escape(code)}(?![\w-]|\.\d)")
+    elif code and re.search(r"[a-z]", code) and re.search(r"\d", code):
+        alone = re.compile(rf"(?<![\w.-]){re.escape(code)}(?![\w-]|\.\d)")
+    else:
         return False
-    alone = re.compile(rf"(?<![\w.-]){re.escape(code)}(?![\w-]|\.\d)")
     return bool(alone.search(text)) and re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+_RELEASE_NUMBER = re.compile(r"(?<![\w.$€£-])v?(\d+\.\d+(?:\.\d+)?)(?![\w%-]|\.\d)", re.I)
+
+
+def _release_heading(text: str, start: int) -> set[str] | None:
+    """The release numbers of the nearest heading above a sentence that names one ("v4.1 —
+    June 16, 2026"), when there is one: under it, a sentence is about that release."""
+    for line in reversed(text[:start].splitlines()):
+        line = line.strip()
+        heading = line and len(line) < 60 and not line.endswith((".", ":", "|"))
+        if heading and (numbers := set(_RELEASE_NUMBER.findall(line))):
+            return numbers
+    return None
 
 
 def _own_versions(question: Question) -> tuple[str, ...]:
@@ -213,6 +240,8 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
         for e in specific
     ):
         return []  # by the first word of its name ("ZT's chief executive" for ZT Systems)
+    if any(_by_own_word(ev.sentence, e.name) for e in specific if e.kind == "model"):
+        return []  # by the word of its name that is its own ("Bürgerchat" for Lotse Bürgerchat)
     found = find_entities(ev.sentence)
     if {e.key for e in found} & {e.key for e in specific}:
         return []  # by another of its names ("Mistral" for Mistral AI)
@@ -256,6 +285,17 @@ def _tagged_subject(ev: Evidence) -> Entity | None:
 
 
 _AMOUNT_OF = {"money": MONEY, "percent": PERCENT, "percent_or_money": MONEY, "number": NUMBER}
+
+
+def _by_own_word(sentence: str, name: str) -> bool:
+    """Whether a sentence names a many-word product by a later word of its name that is no
+    everyday word and no number ("Bürgerchat" for "Lotse Bürgerchat"); the first word is
+    often a family or vendor shared with other products ("Qingyun" Max 2 and Lite)."""
+    words = name.split()[1:]
+    return any(
+        len(w) >= 5 and w.isalpha() and w.lower() not in english_words() and _mentions(sentence, w)
+        for w in words
+    )
 
 
 def _mentions(sentence: str, name: str) -> list[int]:
@@ -321,6 +361,16 @@ _PRICED = re.compile(
 )
 
 
+_RANK_VERBS = frozenset(tokenize("land landed finish finished end ended come came sit sits"))
+
+
+def _names_of_kind(ev: Evidence, kind: str) -> int:
+    """How many of the entities of a kind that ingest tagged in its chunk a sentence names."""
+    prefix = f"{kind}:"
+    names = {t[len(prefix) :] for t in ev.hit.chunk.entities if t.startswith(prefix)}
+    return sum(1 for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", ev.sentence))
+
+
 def _says_asked(asked: Sequence[str], ev: Evidence) -> bool:
     """Whether the evidence (or the sentence before it) says one of the asked words, or, for
     a price, states an amount per unit; true when nothing in particular is asked."""
@@ -367,14 +417,16 @@ def one_edit(word: str) -> set[str]:
 
 
 def _spells_out(question: str, token: str, text: str) -> bool:
-    """Whether an all-capitals word of the question ("NYT") is the initials of capitalised
-    words in the text ("New York Times")."""
+    """Whether an all-capitals word of the question ("NYT", "GA") is the initials of words
+    in a row in the text: capitalised ("New York Times"), or long lower-case words ("general
+    availability"; short ones would spell too much by chance)."""
     written = re.search(rf"\b({re.escape(token)})\b", question, re.I)
     if not written or not written.group(1).isupper() or not 2 <= len(token) <= 6:
         return False
-    # each initial starts a capitalised word, the words in a row: "New York Times"
-    pattern = r"\s+".join(rf"{c}[a-z][\w'-]*" for c in written.group(1))
-    return re.search(rf"\b{pattern}\b", text) is not None
+    initials = written.group(1)
+    capitalised = r"\s+".join(rf"{c}[a-z][\w'-]*" for c in initials)
+    lower = r"\s+".join(rf"{c.lower()}[a-z]{{4,}}" for c in initials)
+    return re.search(rf"\b(?:{capitalised}|{lower})\b", text) is not None
 
 
 def _first_word(text: str, token: str) -> bool:
@@ -610,6 +662,11 @@ class _SentencePicker:
         recency = _recency(evidence) if NOW_CUES.search(part) else None
         places = known_places(part).keys()  # "in the E.U.": a sentence naming it says more
         counted = _counted(part) if expects == "number" else None
+        # "which chinese models": a sentence naming models says more, one naming none less
+        listed = listed_kind(part)
+        naming = [_names_of_kind(ev, listed) for ev in evidence] if listed else []
+        if not any(naming):
+            listed = None
         if counted is not None and not any(counted.search(ev.sentence) for ev in evidence):
             counted = None  # no sentence counts them: any number will do, as before
         for i, ev in enumerate(evidence):
@@ -636,6 +693,8 @@ class _SentencePicker:
                 s += 0.1 * recency[i]
             if places and places & known_places(ev.sentence).keys():
                 s += 0.1
+            if listed:
+                s += 0.08 * min(naming[i], 3) if naming[i] else -0.1
             scores[i] = s
         return scores
 
@@ -659,6 +718,10 @@ class _SentencePicker:
         # ("chief technology officer" is not answered by "chief executive")
         if re.search(r"\bchief\s+\w", part, re.I):
             named.add("chief")
+        if question.expects == "rank":  # "where did X land on Y": the verb asks for a rank
+            named |= _RANK_VERBS
+        if (head := nominal_head(part)) and self.known(head) and head not in named:
+            return [head]  # "pairloom annual revenue": revenue, whatever else is annual
         return [
             t
             for t in dict.fromkeys(answer_terms(part))
@@ -942,17 +1005,37 @@ def _part_type(part: str) -> str:
     return expected_type(part)
 
 
+# a speaker's label on its own line: "u/lint_trap:", "Analyst (Brennard Bank):", "A:"
+_SPEAKER = re.compile(r"[\w/@.'’-]+(?:\s+[\w/@.'’()-]+){0,4}:")
+
+
+_TERSE = 40  # characters: a sentence shorter than this is read with the next on its line
+
+
 def _with_list(ev: Evidence) -> str:
     """A sentence that introduces a list ("three changes:") or is a list item, with the list
     items that follow it in the chunk, as one sentence."""
     text = ev.hit.chunk.text
     items: list[str] = []
     intro = ev.sentence.rstrip().endswith(":")
-    for a, b in sentence_spans(text, ev.start + len(ev.sentence)):
+    previous_end = ev.start + len(ev.sentence)
+    if len(ev.sentence) < _TERSE and ev.sentence.endswith("."):
+        # a terse sentence ("tabbit shut down.") says more with the one that follows it on
+        # its line ("they announced it in october and the servers go off on january 31")
+        following = sentence_spans(text, previous_end)[:1]
+        if following and "\n" not in text[previous_end : following[0][0]]:
+            return text[ev.start : following[0][1]]
+    for a, b in sentence_spans(text, previous_end):
         line = text[a:b].strip()
-        if not (line[:1].islower() or line.startswith(("-", "*", "•"))) or len(items) >= 6:
+        bullet = line.startswith(("-", "*", "•"))
+        if not (line[:1].islower() or bullet) or len(items) >= 6 or _SPEAKER.fullmatch(line):
             break
+        if "\n" not in text[previous_end:a] or (
+            not (bullet or intro) and "\n\n" in text[previous_end:a]
+        ):
+            break  # items are lines; a new paragraph in lower case (a forum post) is none
         items.append(line.lstrip("-*• ").rstrip(".;"))
+        previous_end = b
     if not items:
         return ev.sentence
     if intro:
@@ -993,9 +1076,9 @@ class SentenceAnswerer:
 
 
 def _in_own_words(answer: Answer, prepared: Prepared) -> Answer:
-    """An abstention quotes the question as the user typed it, not as it was re-cased for
-    reading ("seedance 2.0 release date", not "Seedance 2.0 release date")."""
+    """An abstention quotes the question as the user typed it, not as it was re-cased or
+    re-spelt for reading ("seedance 2.0 release date", not "Seedance 2.0 release date")."""
     read, typed = prepared.question.text, prepared.asked
-    if read == typed or read.lower() != typed.lower():
+    if read == typed:
         return answer
     return replace(answer, text=answer.text.replace(f'"{read}"', f'"{typed}"', 1))
