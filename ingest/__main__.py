@@ -43,7 +43,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--if-empty",
         action="store_true",
-        help="do nothing when the store already holds documents (for `make run`)",
+        help="add nothing when the store already holds documents, only bring its fact index "
+        "up to date after an upgrade (for `make run`)",
     )
     parser.add_argument(
         "--allow-private-urls",

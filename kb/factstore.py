@@ -16,6 +16,7 @@ ingest brings the index current whatever it writes, so an upgrade's rebuild is p
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -647,7 +648,10 @@ class FactIndex:
         """Write a fresh index (content hash, facts per document) and swap it in atomically."""
         self._names = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-", suffix=".sqlite")
+        # named by the process, so one that ends mid-rebuild can be swept (`_sweep`)
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".facts-{os.getpid()}-", suffix=".sqlite"
+        )
         os.close(fd)
         try:
             with closing(_connect(tmp)) as conn:
@@ -769,12 +773,43 @@ def _usable(stamp: tuple[int, str] | None, revision: int) -> bool:
     return _same_layout(stamp) and stamp is not None and stamp[0] <= revision
 
 
+def _sweep(folder: Path, *, mine: bool = False) -> None:
+    """Remove the temporary files of rebuilds that will never finish: this process's (at
+    exit, when a background rebuild is cut short), or with `mine` False those of processes
+    that are gone (the caller holds the write lock, so no other writer is mid-rebuild)."""
+    for leftover in folder.glob(".facts-*"):
+        pid = leftover.name.split("-")[1]
+        if not pid.isdigit():
+            continue
+        ours = int(pid) == os.getpid()
+        if ours if mine else not ours and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class _Rebuilds:
-    """The background rebuilds of this process: at most one thread per fact-index file."""
+    """The background rebuilds of this process: at most one thread per fact-index file. A
+    process that exits mid-rebuild (a one-question `kb ask`) leaves no temporary file."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._threads: dict[Path, threading.Thread] = {}
+        atexit.register(self._cut_short)
+
+    def _cut_short(self) -> None:
+        with self._lock:
+            folders = {key.parent for key, t in self._threads.items() if t.is_alive()}
+        for folder in folders:
+            _sweep(folder, mine=True)
 
     def start(self, path: Path, run: Any) -> threading.Thread | None:
         """Start `run` in a daemon thread unless one for `path` is still running."""
@@ -821,6 +856,8 @@ def _rebuild_in_background(
     def rebuild() -> str:
         try:
             with _lock(lock_path):
+                if lock_path is not None:
+                    _sweep(index.path.parent)
                 if store.revision != revision:
                     return "left to the ingest that moved the store on"
                 if FactIndex.stamp(index.path) == (revision, SCHEMA_VERSION):

@@ -199,3 +199,28 @@ def test_an_ingest_that_adds_nothing_brings_an_old_index_current(store, real_emb
     assert sorted(json.dumps(f.to_json(), sort_keys=True) for f in rows) == sorted(
         json.dumps(f, sort_keys=True) for f in ingested
     )
+
+
+def test_a_question_from_the_command_line_answers_and_leaves_no_temporary_file(store):
+    """`kb ask` on an old index answers from it; the rebuild it starts either finishes or is
+    cut short at exit, and the next rebuild sweeps what a killed one left."""
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    leftover = store.facts_path().parent / f".facts-{gone.stdout.strip()}-killed.sqlite"
+    leftover.write_bytes(b"half a rebuild")
+    age(store)
+    done = subprocess.run(
+        [sys.executable, "-m", "kb", "ask", "Which companies raised money?"]
+        + ["--store", str(store.store_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+    assert not list(store.facts_path().parent.glob(".facts-*"))
