@@ -742,9 +742,10 @@ def readable(path: Path) -> bool:
 class FactIndexState:
     """How the fact index stands against a store revision (`kb stats`): "current" (this
     extractor, this revision), "stale" (the same layout from an older extractor or
-    revision: read as it is), "missing" (no file this code can read), or "rebuilding" (a
-    background rebuild in this process is writing it). `schema` and `revision` are the
-    file's stamp (None without one)."""
+    revision: read as it is), "missing" (no file to answer from: none, damaged, another
+    layout, or of a later revision than the store's), or "rebuilding" (a background rebuild
+    in this process is writing it). `schema` and `revision` are the file's stamp (None
+    without one)."""
 
     state: str
     schema: str | None
