@@ -43,7 +43,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--if-empty",
         action="store_true",
-        help="do nothing when the store already holds documents (for `make run`)",
+        help="add nothing when the store already holds documents, only bring its fact index "
+        "up to date after an upgrade (for `make run`)",
     )
     parser.add_argument(
         "--allow-private-urls",
@@ -245,6 +246,7 @@ def _stop_on_signals() -> threading.Event:
 
 def _feeds_main(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
     from ingest import feeds
+    from ingest.pipeline import bring_facts_current
 
     on_wait = lambda: print("waiting for another refresh to finish...", file=sys.stderr)  # noqa: E731
     if args.feeds:
@@ -267,6 +269,8 @@ def _feeds_main(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
     embedder = load_embedder(
         settings, on_export=None if args.json else lambda line: print(line, file=sys.stderr)
     )
+    if args.feed or args.refresh:  # a refresh may add nothing: the fact index still upgrades
+        bring_facts_current(settings, on_wait=on_wait)
     if args.feed:
         results = []
         for url in args.feed:
@@ -286,6 +290,7 @@ def _feeds_main(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
     # --watch: one refresh now, then one every args.every_s, until a signal
     while not stop.is_set():
         try:
+            bring_facts_current(settings, on_wait=on_wait)
             results = feeds.refresh(settings, embedder, progress=update, stop=stop, on_wait=on_wait)
             close()
             _print_refreshes(results, args.json)
@@ -309,15 +314,23 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
     try:
         settings = build_settings(args, allow_private_urls=args.allow_private_urls)
-        from ingest.pipeline import Ingestor
+        from ingest.pipeline import Ingestor, bring_facts_current
         from kb.embedders import load_embedder
         from kb.ner import start_loading as start_loading_ner
+
+        on_wait = lambda: print("waiting for another ingest to finish...", file=sys.stderr)  # noqa: E731
 
         show = not args.json and not args.quiet and sys.stderr.isatty()
         update, close = _progress_bar(show)
         if args.if_empty and _store_has_documents(settings):
+            # no documents to add, but an upgrade's fact-index rebuild belongs here
+            rebuilt = bring_facts_current(settings, on_wait=on_wait)
             if not args.json:
-                print("The store already holds documents; nothing to do.")
+                print(
+                    "The store already holds documents; its fact index was brought up to date."
+                    if rebuilt
+                    else "The store already holds documents; nothing to do."
+                )
             return EXIT_OK
         start_loading_ner()  # spaCy loads in the background while the embedder loads
         embedder = load_embedder(
@@ -328,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             args.paths,
             prune=args.prune,
             rebuild=args.rebuild,
-            on_wait=lambda: print("waiting for another ingest to finish...", file=sys.stderr),
+            on_wait=on_wait,
         )
         close()
     except KBError as exc:

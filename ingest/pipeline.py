@@ -39,7 +39,7 @@ from kb.dates import dateline_date
 from kb.embedders import Embedder
 from kb.entities import RECOGNISER_VERSION
 from kb.errors import KBError, LoadError
-from kb.factstore import FactIndex, document_chunks, extracted
+from kb.factstore import FactIndex, bring_current, document_chunks, extracted
 from kb.keyword import KeywordDelta, KeywordIndex, delta_path, index_text
 from kb.lock import WriteLock, lock_path
 from kb.marketfacts import extract_facts
@@ -849,6 +849,28 @@ class _Lazy:
             ) from exc
 
 
+def bring_facts_current(
+    settings: Settings,
+    store: ChromaStore | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> bool:
+    """Rebuild the fact index from the chunks in Chroma when it is not of the store's revision
+    and this extractor, for a command that writes no document (`--if-empty` on a store that
+    has some, a feed refresh): so an upgrade's rebuild happens at ingest, not at the first
+    question. Nothing for a store with no chunks. True when it rebuilt."""
+    store = store or ChromaStore(settings)
+    if not store.count():
+        return False
+
+    def live() -> dict[str, str]:
+        documents = RegistryCache(settings.registry_cache_path()).load(store.stamp())
+        if documents is None:
+            documents = store.documents()
+        return {d: r.content_hash for d, r in documents.items() if r.status == "stored"}
+
+    return bring_current(store, settings.facts_path(), live, lock_path(settings), on_wait)
+
+
 def ingest(
     inputs: list[str],
     settings: Settings,
@@ -868,6 +890,7 @@ __all__ = [
     "Ingestor",
     "LoadedInput",
     "Skipped",
+    "bring_facts_current",
     "ingest",
     "text_hash",
 ]

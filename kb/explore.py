@@ -18,7 +18,15 @@ from kb.entities import (
     stored_keys,
     untag,
 )
-from kb.factstore import FactIndex, FactQuery, StoredFact, load_or_build
+from kb.factstore import (
+    FactIndex,
+    FactIndexState,
+    FactQuery,
+    StoredFact,
+    load_or_build,
+    readable,
+    state_of,
+)
 from kb.lock import lock_path
 from kb.marketfacts import KINDS
 from kb.query import NameCase
@@ -129,6 +137,7 @@ class Stats:
     last_ingest: str | None
     duplicates: tuple[tuple[str, str], ...]  # (source, duplicate of)
     sources: tuple[SourceInfo, ...]
+    fact_index: FactIndexState | None = None
 
     def to_json(self) -> dict:
         return {
@@ -140,6 +149,7 @@ class Stats:
             "last_ingest": self.last_ingest,
             "duplicates": [{"source": s, "duplicate_of": d} for s, d in self.duplicates],
             "sources": [asdict(s) for s in self.sources],
+            "fact_index": self.fact_index.to_json() if self.fact_index else None,
         }
 
 
@@ -301,12 +311,13 @@ FACT_KINDS = (*KINDS, "ranking")
 
 def fact_index(view: StoreView, store: ChromaStore, settings: Settings) -> FactIndex:
     """The market-fact index of this view: the file an ingest keeps, rebuilt from Chroma when
-    it is missing or from another revision. While an ingest writes, the file of the revision
-    before serves (its rows are filtered to the versions this view holds live)."""
+    it is missing or from another revision or extractor (in the background when a file it can
+    read is there: `load_or_build`). While an ingest writes, the file of the revision before
+    serves (its rows are filtered to the versions this view holds live)."""
 
     def load() -> FactIndex:
         index = FactIndex(settings.facts_path())
-        if view.writing and index.revision is not None:
+        if view.writing and readable(index.path):
             return index
         return load_or_build(
             store, settings.facts_path(), view.live, view.revision, lock_path(settings)
@@ -429,6 +440,7 @@ def stats(view: StoreView, store: ChromaStore, embedder: str) -> Stats:
             SourceInfo(r.source, r.title, r.published, r.publisher, r.chunks, r.date_inferred)
             for r in sorted(stored, key=lambda r: r.source)
         ),
+        fact_index=state_of(store.settings.facts_path(), view.revision),
     )
 
 

@@ -159,7 +159,7 @@ def test_market_facts_follow_an_ingest_by_another_process(chroma_server, embedde
     """An app process and an ingest in another process, each with its own store folder (as
     on two machines), on one Chroma server: the app's market facts catch up by themselves,
     and a fresh folder rebuilds them from the server alone."""
-    from kb.factstore import FactQuery
+    from kb.factstore import FactQuery, rebuild_thread
     from tests.conftest import DATA
 
     url, _ = chroma_server
@@ -181,6 +181,12 @@ def test_market_facts_follow_an_ingest_by_another_process(chroma_server, embedde
     )
     assert ingest.returncode == 0, ingest.stderr
 
+    # the app's file is now of an older revision: it answers at once from it while a
+    # background thread rebuilds it from the server
+    kb.facts(funding)
+    rebuild = rebuild_thread(app.facts_path())
+    assert rebuild is not None
+    rebuild.join(60)
     new = [f for f in kb.facts(funding) if f.source.endswith("northwind-funding.md")]
     assert any(f.fields.get("amount") == 1.3e9 for f in new), new
     fresh = subprocess.run(
