@@ -802,7 +802,7 @@ _SYNONYM_GROUPS = [
     "revenue sal",
     "licence licens license",
     "launch releas unveil introduc debut ship",
-    "buy acquir acquisition purchas",
+    "buy acquir acquisition purchas sell sold",  # a deal has two sides: "sold X to Y"
     "sue sued suing lawsuit su litigation",
     "ban prohibit",
     "parameter param",

@@ -754,3 +754,30 @@ def test_a_rare_lower_case_word_that_is_no_english_word_names_something():
     # an English word, however rare here; a word in many chunks; a word the corpus lacks
     for question in ("honey price now", "zorblat price now", "quixle price now"):
         assert _with_rare_words(parse_question(question), view).names == ()
+
+
+def test_a_forum_reply_is_read_with_the_post_it_answers():
+    text = (
+        "u/kernel_panda:\n\ndoes byok work on the free orvo tier? i thought it was paid\n\n"
+        "u/lint_trap:\n\nit was paid until v2.0, it's free since the 2.0 release in july."
+    )
+    evidence = _candidates(parse_question("does the free tier do byok?"), [_hit(text)])
+    reply = next(e for e in evidence if e.sentence.startswith("it was paid"))
+    assert "byok" in reply.context  # the post it answers, not the label "u/lint_trap:"
+    assert not any(e.sentence.startswith("u/") for e in evidence)
+
+
+def test_who_is_buying_is_answered_by_who_it_is_sold_to():
+    from kb.query import concepts_of
+
+    assert concepts_of(["sold"]) & concepts_of(["buy"]) - {"sold", "buy"}
+
+
+def test_not_about_names_only_what_no_passage_has(corpus_store):
+    from kb.engine import KnowledgeBase
+
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    answer = kb.ask("lexmoar headcount in 2031")
+    assert answer.abstained
+    not_about = answer.text.split("not about", 1)[1]
+    assert "2031" in not_about and "lexm" not in not_about.lower()  # the interview names it

@@ -371,12 +371,17 @@ def _names_of_kind(ev: Evidence, kind: str) -> int:
     return sum(1 for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", ev.sentence))
 
 
-def _says_asked(asked: Sequence[str], ev: Evidence) -> bool:
+def _says_asked(asked: Sequence[str], ev: Evidence, names: Sequence[str] = ()) -> bool:
     """Whether the evidence (or the sentence before it) says one of the asked words, or, for
-    a price, states an amount per unit; true when nothing in particular is asked."""
+    a price, states an amount per unit, or an amount beside the name asked about ("codewren
+    is $19 now"); true when nothing in particular is asked."""
     if not asked or any(_said(t, ev.tokens | ev.context) for t in asked):
         return True
-    return _asks_price(asked) and bool(_PRICED.search(ev.sentence))
+    if not _asks_price(asked):
+        return False
+    return bool(_PRICED.search(ev.sentence)) or (
+        bool(names) and all(n in ev.tokens for n in names) and bool(MONEY.search(ev.sentence))
+    )
 
 
 def _asks_price(asked: Sequence[str]) -> bool:
@@ -485,8 +490,17 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
         )
         section = frozenset(concepts_of(tokenize(heading)))
         header, header_text = previous, previous_text
+        post: list[str] = []  # the sentences since the last speaker's label
         for a, b in sentence_spans(text):
             sentence = text[a:b].strip()
+            if _SPEAKER.fullmatch(sentence):
+                # "u/lint_trap:" opens a reply: it answers the post before it, all of it
+                if post:
+                    previous_text = " ".join(post)
+                    previous = frozenset(concepts_of(tokenize(previous_text)))
+                post = []
+                continue
+            post.append(sentence)
             tokens = _sentence_tokens(sentence)
             is_row = " | " in sentence
             if is_row:  # a table row's context is the caption above the table, not its neighbour
@@ -790,7 +804,11 @@ class _SentencePicker:
             # "who is the CEO?"); when nothing names it, the company's answer still holds
             gaps = gaps_of([replace(spec, versions=own) for spec in specs])
         if not evidence or all(all(g) for g in gaps):
-            missing = sorted({x for per in gaps for g in per for x in g})
+            # only what no passage has: "not about 2031", not "not about Lexmoor" when the
+            # interview names Lexmoor but not 2031
+            missing = sorted(
+                {x for per in gaps for g in per for x in g if all(x in h for h in per)}
+            )
             return self._abstain(question, hits, missing)
         unknown = self.outside_corpus(question) if len(parts) == 1 else []
         if unknown:
@@ -809,7 +827,7 @@ class _SentencePicker:
             for i, ev in enumerate(evidence):
                 if gaps[p][i]:  # about another year, version or name than the one asked
                     scores[i] = -1.0
-                elif not _says_asked(asked, ev):
+                elif not _says_asked(asked, ev, question.names):
                     scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
@@ -1006,7 +1024,9 @@ def _part_type(part: str) -> str:
 
 
 # a speaker's label on its own line: "u/lint_trap:", "Analyst (Brennard Bank):", "A:"
-_SPEAKER = re.compile(r"[\w/@.'’-]+(?:\s+[\w/@.'’()-]+){0,4}:")
+_SPEAKER = re.compile(
+    r"(?:[\w.-]*[/@_][\w./@-]+|[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|\([^()]{1,40}\))){0,4}):"
+)
 
 
 _TERSE = 40  # characters: a sentence shorter than this is read with the next on its line
@@ -1077,8 +1097,18 @@ class SentenceAnswerer:
 
 def _in_own_words(answer: Answer, prepared: Prepared) -> Answer:
     """An abstention quotes the question as the user typed it, not as it was re-cased or
-    re-spelt for reading ("seedance 2.0 release date", not "Seedance 2.0 release date")."""
+    re-spelt for reading ("seedance 2.0 release date", not "Seedance 2.0 release date"), and
+    names a re-spelt name as typed."""
     read, typed = prepared.question.text, prepared.asked
     if read == typed:
         return answer
-    return replace(answer, text=answer.text.replace(f'"{read}"', f'"{typed}"', 1))
+    text = answer.text.replace(f'"{read}"', f'"{typed}"', 1)
+    head, quoted, rest = text.partition(f'"{typed}"')
+    read_words, typed_words = read.split(), typed.split()
+    if quoted and len(read_words) == len(typed_words):
+        # "not about Lexmoor" names the word as typed: "not about lexmoar"
+        for r, t in zip(read_words, typed_words, strict=True):
+            if r != t and r.lower() != t.lower():
+                rest = re.sub(rf"(?<![\w-]){re.escape(r)}(?![\w-])", t, rest)
+        text = head + quoted + rest
+    return replace(answer, text=text)
