@@ -247,10 +247,17 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_WORD})\.?\s+((?:19|20)\d\d)\b", re.IGNOREC
 
 # "who runs X" asks for its chief executive, "who backs X" for its investors (read as the
 # role, not as synonyms: models and data centres run too, services come back)
-_ROLE_OF_VERB = {"run": "ceo", "head": "ceo", "back": "investor", "fund": "investor"}
+_ROLE_OF_VERB = {
+    "run": "ceo",
+    "head": "ceo",
+    "back": "investor",
+    "fund": "investor",
+    "put": "investor",  # "who put money into X"
+    "invest": "investor",
+}
 _WHO_VERB = re.compile(
     r"^\s*who\s+(?:is\s+|are\s+|has\s+|have\s+)?(runs|running|heads|heading|backs|backed|"
-    r"backing|funds|funded|funding)\b",
+    r"backing|funds|funded|funding|put money|puts money|invested|invests)\b",
     re.I,
 )
 

@@ -781,3 +781,24 @@ def test_not_about_names_only_what_no_passage_has(corpus_store):
     assert answer.abstained
     not_about = answer.text.split("not about", 1)[1]
     assert "2031" in not_about and "lexm" not in not_about.lower()  # the interview names it
+
+
+def test_a_speakers_turn_is_read_with_the_turn_it_answers():
+    from kb.answer.extractive import specifier_gaps
+
+    text = (
+        "HOST: Orvane AI announced its Series B last week. Let's get the numbers out.\n"
+        "GUEST: Sure. We raised $40 million."
+    )
+    q = parse_question("how much did Orvane AI raise in its Series B")
+    evidence = _candidates(q, [_hit(text)])
+    raised = next(e for e in evidence if e.sentence == "We raised $40 million.")  # short: kept
+    assert {"orvan", "b"} <= raised.context  # the host's turn, past the terse "Sure."
+    tokens = frozenset(t for e in evidence for t in e.chunk_tokens)
+    assert specifier_gaps(q, raised, tokens, lambda t: t) == ()  # the round spoken of last
+
+
+def test_who_put_money_into_asks_for_investors():
+    from kb.query import answer_terms
+
+    assert "investor" in answer_terms("who put money into Orvane's series b")

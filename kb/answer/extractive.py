@@ -169,8 +169,14 @@ def specifier_gaps(
         ):
             gaps.append(name)
     # "Series C" is not "Series D"; of two rounds asked ("from Series B to C"), one will do
-    if not any(r in local for r in spec.rounds):
-        gaps += [r.title() for r in spec.rounds]
+    if spec.rounds and not any(r in local for r in spec.rounds):
+        # the round the text spoke of last, a few sentences up ("announced its Series B ...
+        # Sure. We raised $85 million.")
+        earlier = re.findall(
+            r"\bseries [a-k]\b", normalize(chunk.text[max(0, ev.start - 400) : ev.start])
+        )
+        if not (earlier and earlier[-1] in spec.rounds):
+            gaps += [r.title() for r in spec.rounds]
     for month, year in spec.months:  # "in May 2024": evidence from then, not from the autumn
         dated_then = (chunk.published or "").startswith(f"{year}-{month:02d}")
         said_then = re.search(
@@ -477,6 +483,13 @@ def _sentence_tokens(sentence: str) -> frozenset[str]:
     return frozenset(tokens | set(tokenize(sentence)) | set(quarters_in(sentence)))
 
 
+_FIGURE = re.compile(r"\d")
+_FILLER = 12  # characters: "Sure.", "Thanks.", "Right, yes." say nothing of their own
+# a speaker's turn opening a line: "RAFAEL OSTRANDER: ...", "Analyst (Brennard Bank): ...",
+# "Q: ...", "A: ..."
+_TURN = re.compile(r"(?:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|\([^()]{1,40}\))){0,3}):\s")
+
+
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     out: list[Evidence] = []
     for rank, hit in enumerate(hits):
@@ -500,6 +513,13 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                     previous = frozenset(concepts_of(tokenize(previous_text)))
                 post = []
                 continue
+            at_line_start = a == 0 or text[a - 1] == "\n"
+            if at_line_start and post and _TURN.match(sentence):
+                # "RAFAEL OSTRANDER: Sure. We raised $85 million.": a new turn answers the
+                # turn before it, all of it
+                previous_text = " ".join(post)
+                previous = frozenset(concepts_of(tokenize(previous_text)))
+                post = []
             post.append(sentence)
             tokens = _sentence_tokens(sentence)
             is_row = " | " in sentence
@@ -513,7 +533,9 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 is_row
                 or (len(sentence) >= 25 and not _is_heading(sentence))
                 or (sentence[:1].islower() and len(sentence) >= 12)
-            )  # list items; a question in the text is never an answer
+                or (len(sentence) >= 12 and _FIGURE.search(sentence) and not _is_heading(sentence))
+            )  # list items, short statements of a figure ("We raised $85 million."); a
+            # question in the text is never an answer
             if keep:
                 out.append(
                     Evidence(
@@ -528,7 +550,13 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                         section,
                     )
                 )
-            previous, previous_text = tokens, sentence
+            said = sentence[m.end() :] if (m := _TURN.match(sentence)) else sentence
+            if len(said) < _FILLER and not is_row and not _is_heading(sentence):
+                # "Sure.", "RAFAEL OSTRANDER: Sure.": a filler leans on what came before
+                previous_text = f"{previous_text} {sentence}"
+                previous = previous | tokens
+            else:
+                previous, previous_text = tokens, sentence
     return out
 
 
