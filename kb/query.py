@@ -768,8 +768,9 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     rounds = [f"series {m.lower()}" for m in re.findall(r"\bSeries ([A-K])\b", text, re.I)]
     months = [(MONTHS[m.group(1).lower()[:3]], m.group(2)) for m in _MONTH_YEAR.finditer(text)]
     names = names_of(text)
-    if not names and leans:
-        names = names_of(history[-1])
+    # "and when's it GA?": an acronym the follow-up asks about is no subject of its own
+    if leans and all(re.search(rf"\b{re.escape(n.upper())}\b", text) for n in names):
+        names += [n for n in names_of(history[-1]) if n not in names]
     entities = tuple(find_entities(text))
     return Question(
         text=text,
@@ -814,7 +815,7 @@ _SYNONYM_GROUPS = [
     "ban prohibit",
     "parameter param",
     "chip accelerator gpu",
-    "discontinu shut withdr paus shelv halt availabl availability retir unavailabl",
+    "discontinu shut withdr paus shelv halt availabl availability retir unavailabl status",
     "drop fall fell declin plung slump slid tumbl sank",
     "rise rose gain climb jump soar surg",
     "biggest largest greatest",

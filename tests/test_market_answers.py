@@ -370,6 +370,26 @@ def test_an_overview_of_a_place_keeps_to_articles_that_name_it(market):
     assert _about_the_place(anywhere, eu + us) == eu + us
 
 
+def test_an_overview_keeps_to_articles_that_say_its_most_specific_word(market):
+    from kb.answer.base import CorpusStats
+    from kb.answer.digest import _on_the_topic
+    from kb.types import Chunk, Hit
+
+    def hit(doc: str, text: str) -> Hit:
+        return Hit(Chunk(f"{doc}:0", doc, 0, text, 0, len(text), f"{doc}.md", doc), 1.0)
+
+    suits = [hit("a", "Authors sued Ostra Labs for copyright."), hit("b", "A copyright case.")]
+    near = [hit("c", "Lexa builds AI tools for law firms and their disputes.")]
+    # "copyright" is rarer than "disputes", "ai" and "companies" in this corpus
+    freq = {"copyright": 2, "disput": 5, "ai": 40, "compani": 30}
+    stats = CorpusStats(lambda t: 10.0 / (1 + freq.get(t, 0)), lambda t: freq.get(t, 0))
+    question = "Give an overview of the copyright disputes involving AI companies."
+    prepared = replace(market.prepare(question), hits=(), corpus=stats)
+    assert _on_the_topic(prepared, suits + near) == suits
+    # fewer than two articles say it: too little to narrow to
+    assert _on_the_topic(prepared, suits[:1] + near) == suits[:1] + near
+
+
 def test_a_valuation_is_not_answered_by_a_round_that_states_none(market):
     answer = market.ask("orrin systems valuation")
     assert answer.abstained or "valu" in answer.text.lower(), answer.text

@@ -802,3 +802,18 @@ def test_who_put_money_into_asks_for_investors():
     from kb.query import answer_terms
 
     assert "investor" in answer_terms("who put money into Orvane's series b")
+
+
+def test_a_follow_up_asking_about_an_acronym_keeps_the_earlier_subject():
+    q = parse_question("and when's it GA?", ["what's Orvane launching next"])
+    assert "orvan" in q.names and "ga" in q.names
+    # a follow-up naming a subject of its own does not
+    assert "orvan" not in parse_question("and what did Talvik ship?", ["what's Orvane doing"]).names
+
+
+def test_a_services_status_is_said_by_paused_or_available():
+    from kb.query import concepts_of
+    from kb.text import tokenize
+
+    status = concepts_of(tokenize("status"))
+    assert status & concepts_of(tokenize("paused")) - set(tokenize("status paused"))

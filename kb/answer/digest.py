@@ -16,7 +16,8 @@ from kb.answer.scope import known_places, period
 from kb.factstore import FactQuery
 from kb.factwords import when
 from kb.marketfacts import KINDS
-from kb.text import sentence_spans
+from kb.query import answer_terms
+from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim, Hit
 
 MAX_SENTENCES = 6
@@ -150,6 +151,33 @@ def _about_the_place(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.chunk.doc_id in naming]
 
 
+# words that ask for a digest, not what it is about
+_DIGEST_WORDS = frozenset(
+    tokenize(
+        "summarize summarise summary overview digest recap rundown brief state landscape give "
+        "happened happening news latest developments"
+    )
+)
+
+
+def _on_the_topic(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
+    """The hits of the articles that say the question's most specific word ("copyright" in
+    "an overview of the copyright disputes involving AI companies"; the rarest word of it the
+    corpus uses): an interview about legal AI is near in meaning but off the topic. All of
+    them when fewer than two articles say it."""
+    idf = prepared.corpus.idf
+    terms = [
+        t
+        for t in answer_terms(prepared.question.text)
+        if t not in _DIGEST_WORDS and not t.isdigit() and prepared.corpus.doc_freq(t) > 0
+    ]
+    if not terms:
+        return hits
+    key = max(terms, key=idf)
+    saying = {h.chunk.doc_id for h in hits if key in tokenize(f"{h.chunk.title} {h.chunk.text}")}
+    return [h for h in hits if h.chunk.doc_id in saying] if len(saying) >= 2 else hits
+
+
 def _with_leads(prepared: Prepared, hits: Sequence[Hit]) -> list[Hit]:
     """The hits, and the opening chunk of each of their articles (a news article tells its
     news first), ranked just after the article's best hit."""
@@ -184,6 +212,7 @@ class DigestAnswerer:
         since, until = period(prepared.question.text)
         hits = [h for h in prepared.hits if _in_period(h.chunk.published, since, until)]
         hits = _about_the_place(prepared, hits if len(hits) >= 2 else list(prepared.hits))
+        hits = _on_the_topic(prepared, hits)
         items = _sentences(_with_leads(prepared, hits))
         if len(items) < MIN_SENTENCES:
             return None

@@ -711,10 +711,14 @@ class _SentencePicker:
             listed = None
         if counted is not None and not any(counted.search(ev.sentence) for ev in evidence):
             counted = None  # no sentence counts them: any number will do, as before
+        # acronyms as written ("GA"), said by their words ("general availability")
+        acronyms = [t for t in weights if re.search(rf"\b{re.escape(t.upper())}\b", question.text)]
         for i, ev in enumerate(evidence):
             own = near = in_chunk = 0.0
             for term, weight in weights.items():
-                if _matched(term, ev.tokens):
+                if _matched(term, ev.tokens) or (
+                    term in acronyms and _spells_out(question.text, term, ev.sentence)
+                ):
                     own += weight
                 elif _matched(term, ev.context) or _matched(term, ev.section):
                     near += weight
