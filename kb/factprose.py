@@ -204,17 +204,17 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
     money = find_money(sentence)
     if not money:
         return []
-    priced: list[tuple[Money, str, re.Match[str] | None, int]] = []
+    priced: list[tuple[Money, str, re.Match[str] | None, int]] = []  # and where the unit is
     converted: dict[int, Money] = {}  # an amount's conversion: "0.8 yuan ($0.11) per ..."
     for i, m in enumerate(money):
         if any(c is m for c in converted.values()):
             continue
-        after = m.end
+        unit_at = m.end
         if i + 1 < len(money) and (conv := _conversion(sentence, m, money[i + 1])):
-            converted[m.start], after = money[i + 1], conv
-        u = _UNIT.match(sentence[after:])
+            converted[m.start], unit_at = money[i + 1], conv
+        u = _UNIT.match(sentence[unit_at:])
         if u:
-            priced.append((m, _unit(u), u, after))
+            priced.append((m, _unit(u), u, unit_at))
         elif i + 1 < len(money) and re.fullmatch(r"\s*to\s*", sentence[m.end : money[i + 1].start]):
             continue  # "from $0.12 to $0.08 per second": the unit follows the second amount
     if not priced:
@@ -227,8 +227,8 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
         start = down_from.start(1)
         priced = [p for p in priced if p[0].start < start]
     last_product, last_end = "", 0
-    for idx, (m, unit, u, after) in enumerate(priced):
-        end = after + (u.end() if u else 0)
+    for idx, (m, unit, u, unit_at) in enumerate(priced):
+        end = unit_at + (u.end() if u else 0)
         if re.search(r"\bfrom\s+$", sentence[max(0, m.start - 6) : m.start]) and re.match(
             r"\s+to\s+[$€£¥\d]", sentence[end:]
         ):

@@ -4,6 +4,7 @@ what kind of answer it wants, and its parts."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -434,6 +435,8 @@ class NameCase:
 
     def __init__(self, names: Iterable[str], everyday: frozenset[str] = frozenset()) -> None:
         self.spelling = {n.lower(): n for n in names if n.lower() != n}
+        for low, name in list(self.spelling.items()):  # "guara 2" for "Guará 2"
+            self.spelling.setdefault(_unaccented(low), name)
         # one-word names by their one-letter deletions, to find the name a typo meant
         # ("lexmor" -> "Lexmoor"); `everyday` words are never read as typos of a name
         self.everyday = everyday
@@ -475,6 +478,13 @@ class NameCase:
 
 
 _TYPO_MIN = 5  # letters: shorter words are too often other words one letter away
+
+
+def _unaccented(text: str) -> str:
+    """The text without its accents, as people type names on a plain keyboard."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 _LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{5,}(?![\w'’-])")
 
 

@@ -40,7 +40,7 @@ def month_number(word: str) -> int | None:
 
 NOW_CUES = re.compile(
     r"\b(now|currently|current|latest|newest|most recent|still|today|these days|"
-    r"at the moment|as of now|presently)\b",
+    r"at the moment|as of now|presently|rn|atm)\b",  # "rn", "atm": right now, at the moment
     re.IGNORECASE,
 )
 """Words that ask for the value that holds now ("still", "latest")."""

@@ -817,3 +817,19 @@ def test_a_services_status_is_said_by_paused_or_available():
 
     status = concepts_of(tokenize("status"))
     assert status & concepts_of(tokenize("paused")) - set(tokenize("status paused"))
+
+
+def test_names_typed_without_accents_and_an_edition_that_is_another_model():
+    from kb.answer.extractive import _only_as_edition
+    from kb.query import NameCase
+
+    case = NameCase(["Guará 2", "Guará 2 Mini", "Bürgerchat"])
+    assert case.restore("guara 2 price per 1m input tokens") == "Guará 2 price per 1m input tokens"
+    assert case.restore("guara 2 mini") == "Guará 2 Mini"
+    # "Guará 2 Mini costs R$0.55" is not Guará 2's price; a sentence naming both may be
+    assert _only_as_edition("A smaller version, Guará 2 Mini, costs R$0.55.", "Guará 2")
+    assert not _only_as_edition("Guará 2 costs R$2.20 and Guará 2 Mini less.", "Guará 2")
+    from kb.vocabulary import NOW_CUES
+
+    assert NOW_CUES.search("who's #1 on helpdeskarena rn")  # "rn": right now
+    assert not NOW_CUES.search("turn the page")

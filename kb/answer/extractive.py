@@ -20,6 +20,7 @@ from kb.dates import stated_date
 from kb.embedders import english_words
 from kb.entities import Entity, entity_key, find_entities, untag
 from kb.lead_in import split_lead_in
+from kb.modelnames import VERSION_WORDS
 from kb.query import (
     CONCEPTS,
     DATE,
@@ -239,8 +240,11 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
         return []
     models = [e for e in asked if e.kind == "model"]
     specific = models or asked  # "When did OpenAI release GPT-4.1?" is about GPT-4.1
-    if any(all(t in ev.tokens for t in tokenize(e.name)) for e in specific):
-        return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
+    for e in specific:
+        if all(t in ev.tokens for t in tokenize(e.name)):
+            if e.kind == "model" and _only_as_edition(ev.sentence, e.name):
+                return [e.name]  # "Guará 2 Mini costs R$0.55" is not Guará 2's price
+            return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
     if any(
         e.kind == "vendor" and " " in e.name and _mentions(ev.sentence, e.name.split()[0])
         for e in specific
@@ -291,6 +295,19 @@ def _tagged_subject(ev: Evidence) -> Entity | None:
 
 
 _AMOUNT_OF = {"money": MONEY, "percent": PERCENT, "percent_or_money": MONEY, "number": NUMBER}
+
+
+_EDITION_AFTER = re.compile(rf"[\s-]+(?:{VERSION_WORDS})\b")
+
+
+def _only_as_edition(sentence: str, name: str) -> bool:
+    """Whether a sentence names a model only inside a longer edition's name ("Guará 2 Mini"
+    for Guará 2): every mention is followed by an edition word."""
+    ends = [m + len(name) for m in _mentions(sentence, name)]
+    exact = [
+        e for e in ends if sentence[e : e + 1] in ("", " ", "-", ",", ".", ";", ":", ")", "'", "’")
+    ]
+    return bool(exact) and all(_EDITION_AFTER.match(sentence, e) for e in exact)
 
 
 def _by_own_word(sentence: str, name: str) -> bool:
@@ -766,8 +783,8 @@ class _SentencePicker:
             named.add("chief")
         if question.expects == "rank":  # "where did X land on Y": the verb asks for a rank
             named |= _RANK_VERBS
-        if (head := nominal_head(part)) and self.known(head) and head not in named:
-            return [head]  # "pairloom annual revenue": revenue, whatever else is annual
+        if (noun := nominal_head(part)) and self.known(noun) and noun not in named:
+            return [noun]  # "pairloom annual revenue": revenue, whatever else is annual
         return [
             t
             for t in dict.fromkeys(answer_terms(part))
