@@ -833,3 +833,20 @@ def test_names_typed_without_accents_and_an_edition_that_is_another_model():
 
     assert NOW_CUES.search("who's #1 on helpdeskarena rn")  # "rn": right now
     assert not NOW_CUES.search("turn the page")
+
+
+def test_only_a_line_opening_with_a_release_number_is_a_release_heading():
+    from kb.answer.extractive import _release_heading, _TURN
+
+    grid = (
+        "Model | Input\n\nGemini 1.5 Pro | $3.50\n\nGPT-4.1 | $2.00\n\n"
+        "Claude 3.5 Sonnet pricing\n\nThe model costs $3."
+    )
+    assert _release_heading(grid, grid.index("GPT-4.1")) is None  # a table row is no heading
+    assert _release_heading(grid, grid.index("The model")) is None  # nor a model's heading
+    notes = "v4.3 — November 10, 2026\n\nNew\n\nRegions.\n\n## 2.1.0 (2027-01-02)\n\nFixes."
+    assert _release_heading(notes, notes.index("Regions")) == "4.3"
+    assert _release_heading(notes, notes.index("Fixes")) == "2.1.0"
+    # a speaker's turn, not a one-word label of a field
+    assert _TURN.match("RAFAEL OSTRANDER: Sure.") and _TURN.match("Analyst (Brennard Bank): Hi")
+    assert not _TURN.match("Note: prices are list prices") and not _TURN.match("Model: X | Y")

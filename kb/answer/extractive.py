@@ -132,7 +132,7 @@ def specifier_gaps(
         v
         for v in spec.versions
         if not _names_version(v, text)
-        or (heading is not None and v.partition(" ")[2] not in heading)
+        or (heading is not None and _release_of(v) not in (None, heading))
     ]
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
@@ -206,18 +206,29 @@ def _names_version(version: str, text: str) -> bool:
     return bool(alone.search(text)) and re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
-_RELEASE_NUMBER = re.compile(r"(?<![\w.$€£-])v?(\d+\.\d+(?:\.\d+)?)(?![\w%-]|\.\d)", re.I)
+# a release's heading in release notes: "v4.3 — November 10, 2026", "Version 2.1", "## 4.3.0"
+_RELEASE_HEADING = re.compile(
+    r"#*\s*(?:v|version\s+|release\s+)?(\d+\.\d+(?:\.\d+)?)(?:\s*(?:[—–:(-]|$))", re.I
+)
 
 
-def _release_heading(text: str, start: int) -> set[str] | None:
-    """The release numbers of the nearest heading above a sentence that names one ("v4.1 —
-    June 16, 2026"), when there is one: under it, a sentence is about that release."""
+def _release_heading(text: str, start: int) -> str | None:
+    """The release number of the nearest release heading above a sentence ("v4.1 — June 16,
+    2026"), when the lines above have one: under it, a sentence is about that release. Only
+    a line that opens with the number is one (not a table row, not "Claude 3.5 Sonnet
+    pricing")."""
     for line in reversed(text[:start].splitlines()):
         line = line.strip()
-        heading = line and len(line) < 60 and not line.endswith((".", ":", "|"))
-        if heading and (numbers := set(_RELEASE_NUMBER.findall(line))):
-            return numbers
+        if line and "|" not in line and (m := _RELEASE_HEADING.match(line)):
+            return m.group(1)
     return None
+
+
+def _release_of(version: str) -> str | None:
+    """The release number a versioned name asks for ("ternwell 4.3" -> "4.3"), if it is a
+    dotted number and nothing else."""
+    code = version.partition(" ")[2]
+    return code if re.fullmatch(r"\d+\.\d+(?:\.\d+)?", code) else None
 
 
 def _own_versions(question: Question) -> tuple[str, ...]:
@@ -453,7 +464,7 @@ def _spells_out(question: str, token: str, text: str) -> bool:
         return False
     initials = written.group(1)
     capitalised = r"\s+".join(rf"{c}[a-z][\w'-]*" for c in initials)
-    lower = r"\s+".join(rf"{c.lower()}[a-z]{{4,}}" for c in initials)
+    lower = r"\s+".join(rf"{c.lower()}[a-z]{{5,}}" for c in initials)
     return re.search(rf"\b(?:{capitalised}|{lower})\b", text) is not None
 
 
@@ -504,7 +515,12 @@ _FIGURE = re.compile(r"\d")
 _FILLER = 12  # characters: "Sure.", "Thanks.", "Right, yes." say nothing of their own
 # a speaker's turn opening a line: "RAFAEL OSTRANDER: ...", "Analyst (Brennard Bank): ...",
 # "Q: ...", "A: ..."
-_TURN = re.compile(r"(?:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|\([^()]{1,40}\))){0,3}):\s")
+_TURN = re.compile(
+    r"(?:[A-Z][A-Z.'’-]{2,}(?:\s+[A-Z][A-Z.'’-]+){0,3}"  # "RAFAEL OSTRANDER:", "HOST:"
+    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}"  # "CEO Renata Kowalczyk:"
+    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s+\([^()]{1,40}\)"  # "Analyst (Brennard Bank):"
+    r"|Q|A):\s"  # not a one-word label ("Note:", "Source:", "Model: X | ...")
+)
 
 
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
@@ -550,7 +566,12 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 is_row
                 or (len(sentence) >= 25 and not _is_heading(sentence))
                 or (sentence[:1].islower() and len(sentence) >= 12)
-                or (len(sentence) >= 12 and _FIGURE.search(sentence) and not _is_heading(sentence))
+                or (
+                    len(sentence) >= 12
+                    and sentence.endswith(".")
+                    and len(sentence.split()) >= 3
+                    and _FIGURE.search(sentence)
+                )
             )  # list items, short statements of a figure ("We raised $85 million."); a
             # question in the text is never an answer
             if keep:
