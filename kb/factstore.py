@@ -804,9 +804,11 @@ class _Rebuilds:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._threads: dict[Path, threading.Thread] = {}
+        self.closing = False  # the process is exiting: a rebuild not yet writing does not start
         atexit.register(self._cut_short)
 
     def _cut_short(self) -> None:
+        self.closing = True
         with self._lock:
             folders = {key.parent for key, t in self._threads.items() if t.is_alive()}
         for folder in folders:
@@ -863,6 +865,8 @@ def _rebuild_in_background(
                     return "left to the ingest that moved the store on"
                 if FactIndex.stamp(index.path) == (revision, SCHEMA_VERSION):
                     return "not needed (another process wrote it)"
+                if _REBUILDS.closing:
+                    return "not started: the process is exiting"
                 index.replace_all(extracted(store, live), revision)
                 return "done"
         except StoreBusyError:
@@ -893,6 +897,14 @@ def _rebuild_in_background(
             time.perf_counter() - started,
         )
 
+    if lock_path is not None:
+        # what a killed rebuild left is swept now, not only by the thread (a one-question
+        # process may exit before its thread gets that far)
+        try:
+            with WriteLock(lock_path, timeout=0):
+                _sweep(index.path.parent)
+        except (StoreBusyError, OSError):
+            pass  # an ingest holds the lock; the next rebuild sweeps
     _REBUILDS.start(index.path, run)
 
 
