@@ -50,7 +50,7 @@ _WH = re.compile(
 
 MONEY = re.compile(
     r"(?:[$€£]\s?\d[\d,.]*\s*(?:[kmb]n?|million|billion|trillion)?\b)|"
-    r"\b\d[\d,.]*\s*(?:dollars|euros|usd|eur)\b|"
+    r"\b\d[\d,.]*\s*(?:dollars|euros|usd|eur|cents)\b|"
     # "40 million euros" is money, "2.3 million of its licensed photos" a count
     r"\b\d[\d,.]*\s*(?:million|billion|trillion)\b(?!\s+(?:of\s+)?(?:(?:its|their|the|our)\s+)?"
     r"(?:[a-z-]+\s+)?(?!dollars|euros|pounds|yen|yuan|rupees|francs)[a-z]+s\b)",

@@ -51,11 +51,12 @@ _WORDS = {
     "rupees": "INR",
     "kroner": "NOK",
     "kronor": "SEK",
+    "cents": "USD",  # "90 cents a resolution": a hundredth of a dollar (see _find_money)
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT = r"trillion|billion|million|thousand|bn|tn|mn|[mMbBkKtT]"
 _CODE = "|".join(_CODES)
-_WORD = r"US dollars|dollars|euros?|pounds|yuan|renminbi|yen|won|rupees|kroner|kronor"
+_WORD = r"US dollars|dollars|euros?|pounds|yuan|renminbi|yen|won|rupees|kroner|kronor|cents"
 MONEY = re.compile(
     rf"(?P<pre>US\$|\$|€|£|¥|(?:{_CODE})\s?)(?P<num>{_NUM})(?:\s?(?P<mult>{_MULT})(?![A-Za-z]))?"
     rf"(?:\s(?P<post>{_WORD})\b)?"
@@ -102,6 +103,8 @@ def _find_money(text: str) -> tuple[Money, ...]:
             post = m["post2"]
             currency = _WORDS.get(post.lower()) or ("CNY" if post == "RMB" else post)
             value = _number(m["num2"], m["mult2"])
+        if (m["post"] or m["post2"] or "").lower() == "cents":
+            value /= 100
         out.append(Money(value, currency, m.group(0).strip(), m.start(), m.end()))
     return tuple(out)
 

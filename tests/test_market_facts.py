@@ -766,3 +766,13 @@ def test_a_price_with_its_dollar_conversion_in_brackets_is_one_price():
     assert (zhenlan["value"], zhenlan["currency"], zhenlan["usd_value"]) == (1.5, "CNY", 0.21)
     assert zhenlan["unit"] == "1M input tokens" and zhenlan["vendor"] == "Zhenlan AI"
     assert prices["Baiqiao-R2"]["usd_value"] == 0.56
+
+
+def test_cents_are_money_a_hundredth_of_a_dollar():
+    from kb.query import MONEY
+    from kb.tablerows import find_money
+
+    (amount,) = find_money("Orvane charges 90 cents a resolution.")
+    assert (amount.value, amount.currency) == (0.9, "USD")
+    assert MONEY.search("90 cents a resolution")  # evidence for "how much"
+    assert find_money("revenue rose 40 per cent") == []  # per cent is no money
