@@ -45,7 +45,19 @@ NOW_CUES = re.compile(
 )
 """Words that ask for the value that holds now ("still", "latest")."""
 TIME_CUE_WORDS = frozenset(
-    {"now", "currently", "current", "latest", "newest", "recent", "still", "today", "presently"}
+    {
+        "now",
+        "currently",
+        "current",
+        "latest",
+        "newest",
+        "recent",
+        "still",
+        "today",
+        "presently",
+        "rn",
+        "atm",
+    }
 )
 """Tokens that say *when* an answer should hold, not what it should contain."""
 

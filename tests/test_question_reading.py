@@ -850,3 +850,14 @@ def test_only_a_line_opening_with_a_release_number_is_a_release_heading():
     # a speaker's turn, not a one-word label of a field
     assert _TURN.match("RAFAEL OSTRANDER: Sure.") and _TURN.match("Analyst (Brennard Bank): Hi")
     assert not _TURN.match("Note: prices are list prices") and not _TURN.match("Model: X | Y")
+
+
+def test_number_one_is_first_place_and_a_speakers_label_is_no_answer():
+    from kb.answer.extractive import _sentence_tokens, _type_ok
+    from kb.query import answer_terms, concepts_of
+
+    assert concepts_of(["1st"]) & _sentence_tokens("Orvo Agent 2 was number one in July.")
+    assert "rn" not in answer_terms("who's #1 on DeskBench rn")  # "rn": when, not what
+    # "who" is not answered by the name of the person speaking
+    assert not _type_ok("entity", "HOST NAME: You mean DeskBench.", "who's #1 on DeskBench")
+    assert _type_ok("entity", "GUEST: Orvo Agent 2 was first.", "who's #1 on DeskBench")

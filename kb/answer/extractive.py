@@ -101,7 +101,10 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
     if expects == "date":
         return bool(DATE.search(sentence))
     if expects == "entity":
-        # a name (run of capitalised words) none of whose words the question already names
+        # a name (run of capitalised words) none of whose words the question already names;
+        # not the speaker's label of a transcript ("MARISOL ALDANA: You mean HelpdeskArena.")
+        if turn := _TURN.match(sentence):
+            sentence = sentence[turn.end() :]
         asked = set(tokenize(question))
         return any(
             not set(tokenize(name)) & asked and not _NOT_A_WHO.fullmatch(name)
@@ -502,11 +505,17 @@ _PRICE_RAISED = re.compile(
 )
 
 
+# "was number one" is first place, as "No. 1" and "#1" are
+_NUMBER_PLACE = re.compile(r"\bnumber (one|two|three)\b", re.I)
+_ORDINAL = {"one": "1st", "two": "2nd", "three": "3rd"}
+
+
 def _sentence_tokens(sentence: str) -> frozenset[str]:
     """A sentence's tokens with synonyms folded in; a day of the month is a number but no
     concept ("July 1" does not say "first"); a deal's worth is no valuation, a raised price
     no round; a quarter however written ("the fourth quarter" says "q4")."""
     plain = _PRICE_RAISED.sub(r"increased \1", _DAY_OF_MONTH.sub(r"\1", sentence))
+    plain = _NUMBER_PLACE.sub(lambda m: _ORDINAL[m.group(1).lower()], plain)
     tokens = concepts_of(tokenize(_DEAL_WORTH.sub(r"\1", plain)))
     return frozenset(tokens | set(tokenize(sentence)) | set(quarters_in(sentence)))
 
