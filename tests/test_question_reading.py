@@ -861,3 +861,13 @@ def test_number_one_is_first_place_and_a_speakers_label_is_no_answer():
     # "who" is not answered by the name of the person speaking
     assert not _type_ok("entity", "HOST NAME: You mean DeskBench.", "who's #1 on DeskBench")
     assert _type_ok("entity", "GUEST: Orvo Agent 2 was first.", "who's #1 on DeskBench")
+
+
+def test_an_edition_the_question_names_itself_is_not_another_model():
+    from kb.answer.extractive import specifier_gaps
+
+    hit = _hit("Google said Gemini Ultra scored 90.0% on the MMLU benchmark.")
+    q = parse_question("What did Gemini Ultra score on the MMLU benchmark?")
+    (ev,) = _candidates(q, [hit])
+    # the question names the edition itself: the sentence is about what it asks
+    assert specifier_gaps(q, ev, ev.chunk_tokens, lambda t: t) == ()

@@ -256,8 +256,13 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     specific = models or asked  # "When did OpenAI release GPT-4.1?" is about GPT-4.1
     for e in specific:
         if all(t in ev.tokens for t in tokenize(e.name)):
-            if e.kind == "model" and _only_as_edition(ev.sentence, e.name):
-                return [e.name]  # "Guará 2 Mini costs R$0.55" is not Guará 2's price
+            if (
+                e.kind == "model"
+                and _only_as_edition(ev.sentence, e.name)
+                and not _only_as_edition(spec.text, e.name)
+            ):
+                return [e.name]  # "Guará 2 Mini costs R$0.55" is not Guará 2's price (but
+                # "Gemini Ultra scored" answers a question about Gemini Ultra)
             return []  # names it, version and all ("Seedance 1.0" does not name "Seedance 2.0")
     if any(
         e.kind == "vendor" and " " in e.name and _mentions(ev.sentence, e.name.split()[0])
