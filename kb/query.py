@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from kb.entities import Entity, find_entities
 from kb.factnames import regions_in
-from kb.text import STOPWORDS, content_terms, normalize, tokenize
+from kb.text import STOPWORDS, content_terms, normalize, one_edit, tokenize
 from kb.vocabulary import (
     MONTH_WORD,
     MONTHS,
@@ -473,7 +473,7 @@ class NameCase:
         if len(word) < _TYPO_MIN or word in self.spelling or word in self.everyday:
             return None
         near = {k for d in _deletions(word) for k in self._near.get(d, ())}
-        meant = [k for k in near if _one_edit_apart(word, k)]
+        meant = [k for k in near if k in one_edit(word)]
         return meant[0] if len(meant) == 1 else None
 
 
@@ -491,21 +491,6 @@ _LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{5,}(?![\w'’-])")
 def _deletions(word: str) -> set[str]:
     """The word and every string one deletion away from it."""
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Whether two different words are one insertion, deletion, replacement or swap of
-    neighbouring letters apart."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
-    if len(a) < len(b):
-        return a[i:] == b[i + 1 :]
-    return a[i + 1 :] == b[i + 1 :] or (
-        a[i + 1 : i + 2] == b[i : i + 1] and a[i] == b[i + 1] and a[i + 2 :] == b[i + 2 :]
-    )
 
 
 _RANK_WORDS = re.compile(r"\b(?:rank\w*|place[ds]?|position\w*|standing\w*|No\.\s?\d)", re.I)

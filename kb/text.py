@@ -336,3 +336,17 @@ def content_terms(text: str) -> list[str]:
     for token in tokenize(text):
         seen.setdefault(token, None)
     return list(seen)
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+        | {a + c + b for a, b in splits for c in _ALPHABET}
+    )

@@ -4,9 +4,10 @@ own subject, and sentences that are questions themselves."""
 
 from __future__ import annotations
 
-from kb.answer.extractive import _candidates, _display, _spells_out, one_edit
+from kb.answer.extractive import _candidates, _display, _spells_out
 from kb.query import expected_type, names_of, needs_context, parse_question
 from kb.settings import Settings
+from kb.text import one_edit
 from kb.types import Chunk, Hit
 
 

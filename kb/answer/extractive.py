@@ -39,7 +39,7 @@ from kb.query import (
     version_pattern,
 )
 from kb.settings import Settings
-from kb.text import normalize, sentence_spans, stem, tokenize
+from kb.text import normalize, one_edit, sentence_spans, stem, tokenize
 from kb.types import Answer, Citation, Claim, Hit
 from kb.vocabulary import FULL_MONTH_NAMES, MONTH_NAMES, MONTH_RE, NOW_CUES, PRICE_WORDS
 
@@ -446,20 +446,6 @@ def _counted(question: str) -> re.Pattern[str] | None:
         rf"(?:(?!(?:the|a|an|that|of|to|in|on)\b)[\w-]+\s+){{0,2}}"
         rf"{re.escape(head)}",
         re.I,
-    )
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def one_edit(word: str) -> set[str]:
-    """Every string one deletion, transposition, replacement or insertion away."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return (
-        {a + b[1:] for a, b in splits if b}
-        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-        | {a + c + b for a, b in splits for c in _LETTERS}
     )
 
 
