@@ -181,7 +181,7 @@ def expected_type(text: str) -> str:
         return "rank"
     if wh == "where":
         return "place"
-    if not wh and not re.match(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b", lower):
+    if not wh and not _ASKS_IN_FULL.match(lower):
         # a nominal question as people type it: "seedance 2.0 release date", "x price"
         if _NOMINAL_DATE.search(lower):
             return "date"
@@ -194,12 +194,16 @@ def expected_type(text: str) -> str:
     return ""
 
 
+# a question asked in full, not nominally ("what is ...", "did ...")
+_ASKS_IN_FULL = re.compile(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b")
+
+
 def nominal_head(text: str) -> str | None:
     """The noun a nominal money question asks for, as a token: "pairloom annual revenue" ->
     "revenu", "codewren monthly price now" -> "price"; None for any other question. The
     words before it only qualify it: a sentence saying "annual" does not answer it."""
     lower = _LEADING_FILLER.sub("", text.lower().strip())
-    if _WH.match(lower) or re.match(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b", lower):
+    if _WH.match(lower) or _ASKS_IN_FULL.match(lower):
         return None
     m = _NOMINAL_MONEY.search(lower)
     head = tokenize(m.group(1)) if m else []
