@@ -714,7 +714,7 @@ def test_a_product_is_named_by_the_word_of_its_name_that_is_its_own():
 
 
 def test_a_forum_post_is_quoted_as_its_own_sentences_not_with_the_next_posts():
-    from kb.answer.extractive import _with_list
+    from kb.answer.extractive import _quoted
 
     text = (
         "tabbit shut down. they announced it in october.\n\nu/mossgrove:\n\n"
@@ -724,14 +724,14 @@ def test_a_forum_post_is_quoted_as_its_own_sentences_not_with_the_next_posts():
     hit = _hit(text)
     evidence = {e.sentence: e for e in _candidates(parse_question("is tabbit around"), [hit])}
     # a terse sentence is read with the one after it on its line
-    assert _with_list(evidence["tabbit shut down."]) == (
+    assert _quoted(evidence["tabbit shut down."]) == (
         "tabbit shut down. they announced it in october."
     )
     # the next lower-case paragraph (another post) and a speaker's label are no list items
     solo = "codewren is $19 a month now for the solo plan."
-    assert _with_list(evidence[solo]) == solo
+    assert _quoted(evidence[solo]) == solo
     intro = "The new release brings three changes:"
-    assert _with_list(evidence[intro]) == f"{intro} faster; cheaper."
+    assert _quoted(evidence[intro]) == f"{intro} faster; cheaper."
 
 
 def test_a_nominal_money_question_asks_for_its_last_noun():

@@ -971,7 +971,7 @@ class _SentencePicker:
         (ev1, s1), (ev0, s0) = newest, earlier
         c1 = Citation(1, ev1.hit.chunk, ev1.sentence, ev1.start, s1)
         c0 = Citation(2, ev0.hit.chunk, ev0.sentence, ev0.start, s0)
-        newer, older = _tidy(_with_list(ev1)), _tidy(_with_list(ev0))
+        newer, older = _tidy(_quoted(ev1)), _tidy(_quoted(ev0))
         text = (
             f"As of {ev1.hit.chunk.published}: {newer} [1]\n\n"
             f"Earlier, as of {ev0.hit.chunk.published}: {older} [2]"
@@ -1029,7 +1029,7 @@ class _SentencePicker:
             if cid not in numbers:
                 numbers[cid] = len(numbers) + 1
                 citations.append(Citation(numbers[cid], ev.hit.chunk, ev.sentence, ev.start, score))
-            claims.append(Claim(_tidy(_with_list(ev)), (numbers[cid],)))
+            claims.append(Claim(_tidy(_quoted(ev)), (numbers[cid],)))
         text = " ".join(f"{c.text} [{c.citations[0]}]" for c in claims)
         return cited_answer(question.text, text, citations, claims=claims, shape="sentences")
 
@@ -1102,6 +1102,24 @@ _SPEAKER = re.compile(
 _TERSE = 40  # characters: a sentence shorter than this is read with the next on its line
 
 
+def _quoted(ev: Evidence) -> str:
+    """What an answer quotes for an evidence sentence: a terse one with the sentence after it
+    on its line, else the sentence with the list items that follow it."""
+    return _with_next_if_terse(ev) or _with_list(ev)
+
+
+def _with_next_if_terse(ev: Evidence) -> str | None:
+    """A terse sentence ("tabbit shut down.") with the one that follows it on its line ("they
+    announced it in october and the servers go off on january 31"), else None."""
+    if len(ev.sentence) >= _TERSE or not ev.sentence.endswith("."):
+        return None
+    text, end = ev.hit.chunk.text, ev.start + len(ev.sentence)
+    following = sentence_spans(text, end)[:1]
+    if following and "\n" not in text[end : following[0][0]]:
+        return text[ev.start : following[0][1]]
+    return None
+
+
 def _with_list(ev: Evidence) -> str:
     """A sentence that introduces a list ("three changes:") or is a list item, with the list
     items that follow it in the chunk, as one sentence."""
@@ -1109,12 +1127,6 @@ def _with_list(ev: Evidence) -> str:
     items: list[str] = []
     intro = ev.sentence.rstrip().endswith(":")
     previous_end = ev.start + len(ev.sentence)
-    if len(ev.sentence) < _TERSE and ev.sentence.endswith("."):
-        # a terse sentence ("tabbit shut down.") says more with the one that follows it on
-        # its line ("they announced it in october and the servers go off on january 31")
-        following = sentence_spans(text, previous_end)[:1]
-        if following and "\n" not in text[previous_end : following[0][0]]:
-            return text[ev.start : following[0][1]]
     for a, b in sentence_spans(text, previous_end):
         line = text[a:b].strip()
         bullet = line.startswith(("-", "*", "•"))
