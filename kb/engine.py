@@ -25,16 +25,16 @@ from kb.answer.base import Answerer, CorpusStats, Prepared, StreamingAnswerer
 from kb.answer.llm import LLMAnswerer
 from kb.answer.routes import OfflineAnswerer
 from kb.embedders import Embedder, load_embedder
-from kb.entities import entity_key, find_entities, no_english_word
+from kb.entities import entity_key, find_entities, maybe_english, no_english_word
 from kb.errors import KBError
 from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
 from kb.lead_in import lead_in
-from kb.query import Question, parse_question, shape_of
+from kb.query import Question, parse_question, shape_of, undoubled
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
-from kb.text import tokenize
+from kb.text import one_edit, tokenize
 from kb.types import Answer, Chunk, Hit, chunk_id
 from kb.view import VIEW_TRIES, StoreView, StoreViews
 
@@ -128,6 +128,7 @@ class KnowledgeBase:
         if _typed_in_lower_case(asked):  # read with the corpus's spelling of its names
             cased = explore.name_case(self.views.current())  # one pass over the entity index
             asked, earlier = cased.restore(asked), tuple(map(cased.restore, earlier))
+        asked = _with_corpus_spelling(asked, self.views.current())
         q = _with_corpus_entities(parse_question(asked, earlier), self.views.current())
         q = _with_rare_words(q, self.views.current())
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
@@ -414,9 +415,43 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
         for word in re.findall(r"(?<![\w'’-])[a-z]{4,}(?![\w'’-])", q.text)
         if no_english_word(word)
         for token in tokenize(word)[:1]
-        if token not in q.names and 0 < keyword.doc_freq.get(token, 0) <= ceiling
+        if token not in q.names
+        and (
+            0 < keyword.doc_freq.get(token, 0) <= ceiling
+            # a name the corpus never mentions ("tessaly"), not a mistyped word ("pricng")
+            or (keyword.doc_freq.get(token, 0) == 0 and not maybe_english(word))
+        )
     ]
     return replace(q, names=q.names + tuple(dict.fromkeys(extra))) if extra else q
+
+
+def _with_corpus_spelling(question: str, view: StoreView) -> str:
+    """The question with each lower-case word the corpus never uses, and no English word,
+    spelt as the one rare corpus word a typo away ("skif" -> "skiff", as a forum writes a
+    product the entity index does not know)."""
+    keyword = view.keyword
+    ceiling = max(1.0, RARE_WORD_SHARE * keyword.size)
+
+    def frequency(word: str) -> int:
+        tokens = tokenize(word)
+        return keyword.doc_freq.get(tokens[0], 0) if tokens else 0
+
+    def rare(word: str) -> bool:
+        return 0 < frequency(word) <= ceiling
+
+    def respelt(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if frequency(word) or not no_english_word(word):
+            return word
+        meant = {w for w in one_edit(word) if w.isalpha() and rare(w)}
+        # a doubled letter typed once is the likeliest slip ("skif" for "skiff", not "skip")
+        doubled = {w for w in meant if len(w) == len(word) + 1 and undoubled(w) == word}
+        if not doubled and maybe_english(word):
+            return word  # a mistyped or inflected English word ("steepest"), not a name
+        meant = doubled or meant
+        return meant.pop() if len(meant) == 1 else word
+
+    return re.sub(r"(?<![\w'’-])[a-z]{4,}(?![\w'’-])", respelt, question)
 
 
 def _typed_in_lower_case(question: str) -> bool:

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from kb.modelnames import year_not_version
-from kb.text import STOPWORDS, sentence_spans
+from kb.text import STOPWORDS, one_edit, sentence_spans
 from kb.vocabulary import MONTH_RE, NOT_MODEL_WORDS
 from kb.wordstats import is_common_word, zipf
 
@@ -2049,6 +2049,33 @@ def no_english_word(word: str) -> bool:
 
 # Below this a word is no English word: "pairloom" 0, "cohere" 2.0; "oslo" 3.5, "draft" 4.6.
 _NAME_ZIPF = 2.5
+
+
+def maybe_english(word: str) -> bool:
+    """Whether a word the word list lacks may still be English rather than a name: one typo
+    from a common word ("pricng"), an inflection of one ("steepest"), or two common words
+    run together ("topline", "chatbot")."""
+    low = word.lower()
+    if zipf(low) >= _NAME_ZIPF:
+        return True
+    stems = [low[: -len(s)] for s in _INFLECTIONS if low.endswith(s) and len(low) - len(s) >= 3]
+    if any(zipf(s) >= _STEM_ZIPF or zipf(s + "e") >= _STEM_ZIPF for s in stems):
+        return True
+    if any(
+        zipf(low[:i]) >= _COMPOUND_ZIPF and zipf(low[i:]) >= _COMPOUND_ZIPF
+        for i in range(3, len(low) - 2)
+    ):
+        return True  # "top"+"line"; not "pair"+"loom", whose "loom" is rarer (3.3)
+    return any(zipf(w) >= _TYPO_OF_ZIPF for w in one_edit(low) if w != low)
+
+
+_INFLECTIONS = ("est", "er", "ed", "ing", "es", "s")
+_STEM_ZIPF = 3.5  # "steep" 4.0 in "steepest"; "tessa" 3.2 is a name
+_COMPOUND_ZIPF = 3.8  # both halves everyday words: "chat" 4.6 + "bot" 3.8
+
+
+# a typo is read as this common a word: "pricing" 3.9, "revenue" 4.4; "tessa" 2.6 is not
+_TYPO_OF_ZIPF = 3.0
 
 
 @lru_cache(maxsize=4096)

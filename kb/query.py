@@ -8,9 +8,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from kb.entities import Entity, find_entities
+from kb.entities import Entity, find_entities, maybe_english
 from kb.factnames import regions_in
-from kb.text import STOPWORDS, content_terms, normalize, one_edit, tokenize
+from kb.text import STOPWORDS, content_terms, edit_distance, normalize, one_edit, tokenize
 from kb.vocabulary import (
     MONTH_WORD,
     MONTHS,
@@ -22,7 +22,9 @@ from kb.vocabulary import (
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _QUARTER = re.compile(
     r"\b(?:Q([1-4])|([1-4])(?:st|nd|rd|th)[ -]quarter|([1-4])Q|(first|second|third|fourth)"
-    r"[ -]quarter)\b",
+    r"[ -]quarter)\b"
+    # "the first quarter where Forge was a third of revenue": the first ever, not Q1
+    r"(?!\s+(?:where|when|that|in\s+which|ever|since)\b)",
     re.IGNORECASE,
 )
 _ORDINAL_Q = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
@@ -287,6 +289,8 @@ _SHORTHAND = {
         "yrs": "year",
         "mkt": "market",
         "rev": "revenue",
+        "yoy": "year",  # "year over year"
+        "guide": "guidance",  # "new FY guide?"
         "govt": "government",
         "intl": "international",
         "mgmt": "management",
@@ -447,9 +451,10 @@ class NameCase:
         self._near: dict[str, set[str]] = {}
         for key in self.spelling:
             word = key.split()[0]  # a many-word name by its first word ("marrowind 3")
-            if word.isalpha() and len(word) >= _TYPO_MIN:
+            if word.isalpha() and len(word) >= _DOUBLING_MIN + 1:
                 for d in _deletions(word):
                     self._near.setdefault(d, set()).add(word)
+        self._words = sorted({k for d in self._near.values() for k in d})
         alternatives = sorted(self.spelling, key=len, reverse=True)  # longest name first
         self.pattern = (
             re.compile(
@@ -474,14 +479,33 @@ class NameCase:
         """The one name a lower-case word is one typo away from, in lower case ("lexmor" ->
         "lexmoor", "ternwel" -> "ternwell"), if exactly one is; never for an everyday word or
         a short one, where a typo cannot be told from another word."""
-        if len(word) < _TYPO_MIN or word in self.spelling or word in self.everyday:
+        if len(word) < _DOUBLING_MIN or word in self.spelling or word in self.everyday:
             return None
+        if len(word) < _TYPO_MIN:  # "skif" for "Skiff": only a doubled letter typed once
+            singled = [k for k in self._near.get(word, ()) if undoubled(k) == word]
+            return singled[0] if len(singled) == 1 else None
         near = {k for d in _deletions(word) for k in self._near.get(d, ())}
         meant = [k for k in near if k in one_edit(word)]
+        if not meant and len(word) >= _TWO_TYPOS_MIN and not maybe_english(word):
+            # a long word two edits off ("trelain" for "Trelane"), its first letter kept
+            meant = [
+                k
+                for k in self._words
+                if k[0] == word[0] and edit_distance(word, k, _TWO_TYPOS) <= _TWO_TYPOS
+            ]
         return meant[0] if len(meant) == 1 else None
 
 
 _TYPO_MIN = 5  # letters: shorter words are too often other words one letter away
+_DOUBLING_MIN = 4  # letters: "skif" for "skiff", a doubled letter typed once
+_TWO_TYPOS_MIN = 7  # letters: a word this long may hold two typos and still be one name
+_TWO_TYPOS = 2
+
+
+def undoubled(word: str) -> str | None:
+    """The word with its one doubled letter typed once ("skiff" -> "skif"), or None."""
+    doubled = [i for i in range(1, len(word)) if word[i] == word[i - 1]]
+    return word[: doubled[0]] + word[doubled[0] + 1 :] if len(doubled) == 1 else None
 
 
 def _unaccented(text: str) -> str:
@@ -489,7 +513,7 @@ def _unaccented(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{5,}(?![\w'’-])")
+_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{4,}(?![\w'’-])")
 
 
 def _deletions(word: str) -> set[str]:

@@ -341,6 +341,21 @@ def content_terms(text: str) -> list[str]:
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between a and b, or limit + 1 when it is over limit (rows stop
+    early once every cell is over it)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+        if min(row) > limit:
+            return limit + 1
+    return min(row[-1], limit + 1)
+
+
 def one_edit(word: str) -> set[str]:
     """Every string one deletion, transposition, replacement or insertion away."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]

@@ -463,9 +463,16 @@ def _spells_out(question: str, token: str, text: str) -> bool:
 
 
 def _first_word(text: str, token: str) -> bool:
-    """Whether a name token is just the question's capitalised first word."""
+    """Whether a name token is just the question's first word, an English word capitalised
+    because it starts the question ("Compare", "List"); not a name at the start, typed in
+    lower case ("tessaly coding agent price") or not ("Trelane q3 revenue")."""
     first = re.match(r"\W*([\w'.-]+)", text)
-    return first is not None and tokenize(first.group(1)) == [token]
+    return (
+        first is not None
+        and first.group(1)[:1].isupper()
+        and first.group(1).lower() in english_words()
+        and tokenize(first.group(1)) == [token]
+    )
 
 
 def _is_heading(sentence: str) -> bool:
