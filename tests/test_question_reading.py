@@ -814,3 +814,143 @@ def test_only_an_english_first_word_is_skipped_as_a_name():
     assert _first_word("Compare Lathe 2 and Tack 3", "compar")
     assert not _first_word("Trelane q3 revenue", "trelan")  # a name opening the question
     assert not _first_word("tessaly coding agent price", "tessali")
+
+
+def test_a_sentence_led_by_a_pronoun_is_quoted_with_who_it_is():
+    from kb.answer.extractive import _quoted
+
+    text = (
+        "kvaltonen on Nov 12\n"
+        "We run Lathe 2 on a monolith. It's the best of the three. It's also the top of the "
+        "Kessock Agent Bench at 74.8%.\n"
+        "It shipped in May with a new planner and a longer context window."
+    )
+    evidence = {
+        e.sentence: e for e in _candidates(parse_question("who tops kessock"), [_hit(text)])
+    }
+    top = "It's also the top of the Kessock Agent Bench at 74.8%."
+    assert _quoted(evidence[top]) == (
+        f"We run Lathe 2 on a monolith. It's the best of the three. {top}"
+    )
+    # nothing on its line says who "it" is: quoted as it is
+    assert (
+        _quoted(evidence["It shipped in May with a new planner and a longer context window."])
+        == "It shipped in May with a new planner and a longer context window."
+    )
+
+
+def test_a_forum_reply_is_read_with_the_post_it_answers():
+    text = (
+        "u/kernel_panda:\n\ndoes byok work on the free orvo tier? i thought it was paid\n\n"
+        "u/lint_trap:\n\nit was paid until v2.0, it's free since the 2.0 release in july."
+    )
+    evidence = _candidates(parse_question("does the free tier do byok?"), [_hit(text)])
+    reply = next(e for e in evidence if e.sentence.startswith("it was paid"))
+    assert "byok" in reply.context  # the post it answers, not the label "u/lint_trap:"
+    assert not any(e.sentence.startswith("u/") for e in evidence)
+
+
+def test_who_is_buying_is_answered_by_who_it_is_sold_to():
+    from kb.query import concepts_of
+
+    assert concepts_of(["sold"]) & concepts_of(["buy"]) - {"sold", "buy"}
+
+
+def test_not_about_names_only_what_no_passage_has(corpus_store):
+    from kb.engine import KnowledgeBase
+
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    answer = kb.ask("lexmoar headcount in 2031")
+    assert answer.abstained
+    not_about = answer.text.split("not about", 1)[1]
+    assert "2031" in not_about and "lexm" not in not_about.lower()  # the interview names it
+
+
+def test_a_speakers_turn_is_read_with_the_turn_it_answers():
+    from kb.answer.extractive import specifier_gaps
+
+    text = (
+        "HOST: Orvane AI announced its Series B last week. Let's get the numbers out.\n"
+        "GUEST: Sure. We raised $40 million."
+    )
+    q = parse_question("how much did Orvane AI raise in its Series B")
+    evidence = _candidates(q, [_hit(text)])
+    raised = next(e for e in evidence if e.sentence == "We raised $40 million.")  # short: kept
+    assert {"orvan", "b"} <= raised.context  # the host's turn, past the terse "Sure."
+    tokens = frozenset(t for e in evidence for t in e.chunk_tokens)
+    assert specifier_gaps(q, raised, tokens, lambda t: t) == ()  # the round spoken of last
+
+
+def test_who_put_money_into_asks_for_investors():
+    from kb.query import answer_terms
+
+    assert "investor" in answer_terms("who put money into Orvane's series b")
+
+
+def test_a_follow_up_asking_about_an_acronym_keeps_the_earlier_subject():
+    q = parse_question("and when's it GA?", ["what's Orvane launching next"])
+    assert "orvan" in q.names and "ga" in q.names
+    # a follow-up naming a subject of its own does not
+    assert "orvan" not in parse_question("and what did Talvik ship?", ["what's Orvane doing"]).names
+
+
+def test_a_services_status_is_said_by_paused_or_available():
+    from kb.query import concepts_of
+    from kb.text import tokenize
+
+    status = concepts_of(tokenize("status"))
+    assert status & concepts_of(tokenize("paused")) - set(tokenize("status paused"))
+
+
+def test_names_typed_without_accents_and_an_edition_that_is_another_model():
+    from kb.answer.extractive import _only_as_edition
+    from kb.query import NameCase
+
+    case = NameCase(["Guará 2", "Guará 2 Mini", "Bürgerchat"])
+    assert case.restore("guara 2 price per 1m input tokens") == "Guará 2 price per 1m input tokens"
+    assert case.restore("guara 2 mini") == "Guará 2 Mini"
+    # "Guará 2 Mini costs R$0.55" is not Guará 2's price; a sentence naming both may be
+    assert _only_as_edition("A smaller version, Guará 2 Mini, costs R$0.55.", "Guará 2")
+    assert not _only_as_edition("Guará 2 costs R$2.20 and Guará 2 Mini less.", "Guará 2")
+    from kb.vocabulary import NOW_CUES
+
+    assert NOW_CUES.search("who's #1 on helpdeskarena rn")  # "rn": right now
+    assert not NOW_CUES.search("turn the page")
+
+
+def test_only_a_line_opening_with_a_release_number_is_a_release_heading():
+    from kb.answer.extractive import _TURN, _release_heading
+
+    grid = (
+        "Model | Input\n\nGemini 1.5 Pro | $3.50\n\nGPT-4.1 | $2.00\n\n"
+        "Claude 3.5 Sonnet pricing\n\nThe model costs $3."
+    )
+    assert _release_heading(grid, grid.index("GPT-4.1")) is None  # a table row is no heading
+    assert _release_heading(grid, grid.index("The model")) is None  # nor a model's heading
+    notes = "v4.3 — November 10, 2026\n\nNew\n\nRegions.\n\n## 2.1.0 (2027-01-02)\n\nFixes."
+    assert _release_heading(notes, notes.index("Regions")) == "4.3"
+    assert _release_heading(notes, notes.index("Fixes")) == "2.1.0"
+    # a speaker's turn, not a one-word label of a field
+    assert _TURN.match("RAFAEL OSTRANDER: Sure.") and _TURN.match("Analyst (Brennard Bank): Hi")
+    assert not _TURN.match("Note: prices are list prices") and not _TURN.match("Model: X | Y")
+
+
+def test_number_one_is_first_place_and_a_speakers_label_is_no_answer():
+    from kb.answer.extractive import _sentence_tokens, _type_ok
+    from kb.query import answer_terms, concepts_of
+
+    assert concepts_of(["1st"]) & _sentence_tokens("Orvo Agent 2 was number one in July.")
+    assert "rn" not in answer_terms("who's #1 on DeskBench rn")  # "rn": when, not what
+    # "who" is not answered by the name of the person speaking
+    assert not _type_ok("entity", "HOST NAME: You mean DeskBench.", "who's #1 on DeskBench")
+    assert _type_ok("entity", "GUEST: Orvo Agent 2 was first.", "who's #1 on DeskBench")
+
+
+def test_an_edition_the_question_names_itself_is_not_another_model():
+    from kb.answer.extractive import specifier_gaps
+
+    hit = _hit("Google said Gemini Ultra scored 90.0% on the MMLU benchmark.")
+    q = parse_question("What did Gemini Ultra score on the MMLU benchmark?")
+    (ev,) = _candidates(q, [hit])
+    # the question names the edition itself: the sentence is about what it asks
+    assert specifier_gaps(q, ev, ev.chunk_tokens, lambda t: t) == ()

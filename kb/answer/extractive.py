@@ -1111,8 +1111,30 @@ _TERSE = 40  # characters: a sentence shorter than this is read with the next on
 
 def _quoted(ev: Evidence) -> str:
     """What an answer quotes for an evidence sentence: a terse one with the sentence after it
-    on its line, else the sentence with the list items that follow it."""
-    return _with_next_if_terse(ev) or _with_list(ev)
+    on its line, else the sentence with the list items that follow it; a sentence whose
+    subject is a pronoun ("It's also the top of the board") opens with the sentences on its
+    line that say who "it" is."""
+    quote = _with_next_if_terse(ev) or _with_list(ev)
+    antecedent = _antecedent(ev)
+    return f"{antecedent} {quote}" if antecedent else quote
+
+
+_PRONOUN_SUBJECT = re.compile(r"(?:It|It's|It’s|They|They're|They’re|He|She)\b")
+_ANTECEDENT_LIMIT = 2  # sentences read back for the name a pronoun stands for
+
+
+def _antecedent(ev: Evidence) -> str | None:
+    """The sentences before a pronoun-led sentence, on the same line, back to the first one
+    that does not open with a pronoun (at most two), or None when there is none."""
+    if not _PRONOUN_SUBJECT.match(ev.sentence):
+        return None
+    text = ev.hit.chunk.text
+    line_start = text.rfind("\n", 0, ev.start) + 1
+    before = [s for s in sentence_spans(text, line_start, ev.start) if s[1] <= ev.start]
+    for n, (a, _b) in enumerate(reversed(before[-_ANTECEDENT_LIMIT:]), start=1):
+        if not _PRONOUN_SUBJECT.match(text[a:]):
+            return " ".join(text[x:y].strip() for x, y in before[-n:])
+    return None
 
 
 def _with_next_if_terse(ev: Evidence) -> str | None:
