@@ -61,10 +61,14 @@ def stated_date(text: str, published: str | None) -> str | None:
     2025-04-10, "in May 2024" -> 2024-05, "last autumn" -> the year before publication); a
     month without a year is read in the publication year (the year before, if that month is
     still to come). None when the sentence states no date."""
-    full = re.search(rf"\b({MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", text, re.I)
+    full = re.search(
+        rf"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", text, re.I
+    )  # "January 15th, 2027" as well as "January 15, 2027"
     if full and (month := month_number(full[1])):
         return _valid(int(full[3]), month, int(full[2])) or f"{full[3]}-{month:02d}"
-    day_first = re.search(rf"\b(\d{{1,2}})\s+({MONTH_RE})\s+(\d{{4}})\b", text, re.I)
+    day_first = re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\s+(\d{{4}})\b", text, re.I
+    )
     if day_first and (month := month_number(day_first[2])):
         return _valid(int(day_first[3]), month, int(day_first[1])) or f"{day_first[3]}-{month:02d}"
     month_year = re.search(rf"\b({MONTH_RE})\s+(\d{{4}})\b", text, re.I)

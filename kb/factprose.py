@@ -600,6 +600,8 @@ def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
                 for n in products_in(names, b, end)
                 if n.start - b < 50
                 and not re.search(r"\b(?:through|via)\s+(?:the\s+)?$", sentence[b : n.start])
+                # "Sorrel 2 retires on the Forge API": where it retires, not what
+                and not re.match(r"\s*(?:on|in|at|from|across|within)\b", sentence[b : n.start])
             ]
             before = products_in(names, start, a)
             if status in ("available", "unavailable", "restored", "delayed", "blocked") and before:
@@ -617,16 +619,26 @@ def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
             product = earlier[0].name if earlier else ctx.product
         elif products:
             product = products[0].name
-        elif ctx.product and (
-            re.match(
-                r"\s+(?:the|this) (?:model|service|app|feature|chatbot|tool|product)\b",
-                sentence[b:],
-            )
-            or re.match(
-                r"(?:the|this) (?:new |updated )?(?:model|service|app|feature|chatbot|tool|"
-                r"product)s?\b|it\b",
-                sentence[start:a].strip(),
-                re.I,
+        elif (
+            ctx.product
+            and (
+                re.match(
+                    r"\s+(?:the|this) (?:model|service|app|feature|chatbot|tool|product)\b",
+                    sentence[b:],
+                )
+                or re.match(
+                    r"(?:the|this) (?:new |updated )?(?:model|service|app|feature|chatbot|tool|"
+                    r"product)s?\b|it\b",
+                    sentence[start:a].strip(),
+                    re.I,
+                )
+                # "New sign-ups close November 1st and the service shuts down on January 15th"
+                or re.search(
+                    r"\band (?:the|this) (?:model|service|app|feature|chatbot|tool|product)"
+                    r"(?:\s+(?:will|would|is|was|has|had|to be))*$",
+                    sentence[start:a].strip(),
+                    re.I,
+                )
             )
         ):
             product = ctx.product

@@ -243,6 +243,21 @@ def _same_occasion(found: list[MarketFact], last: MarketFact) -> list[MarketFact
     ]
 
 
+def _same_speaker(last: MarketFact, chunk: Chunk, at: int) -> bool:
+    """Whether the fact before was said in the same turn as the sentence at chunk.text[at:]:
+    an "also" after another speaker's label ("Tomás Brannigan -- Analyst: ...") adds to
+    something else than what the earlier speaker said."""
+    if last.chunk.chunk_id != chunk.chunk_id or not 0 <= last.start <= at:
+        return True  # nothing says otherwise
+    # the label opens the sentence's own line, so the search runs past its start
+    label = _SPEAKER_LABEL.search(chunk.text, last.start, at + 84)
+    return label is None or label.start() >= at
+
+
+# a line opening with a speaker's label: "Operator:", "Dana Whitfield -- Analyst, Corbel:"
+_SPEAKER_LABEL = re.compile(r"\n[A-Z][^\n:.!?]{1,80}:[ \t]")
+
+
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The sentences of text[start:end], not split after "v." in a case name ("Bartz v.
     Anthropic")."""
@@ -331,7 +346,11 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
                 names = names_in(sentence, doc, chunk)
                 if triggered:
                     found = _sentence_facts(sentence, chunk, a, ctx, doc, names)
-                    if facts and re.search(r"\balso\b", sentence):
+                    if (
+                        facts
+                        and re.search(r"\balso\b", sentence)
+                        and _same_speaker(facts[-1], chunk, a)
+                    ):
                         found = _same_occasion(found, facts[-1])
                     facts += found
                     _attach_investors(facts, sentence, doc)

@@ -9,6 +9,8 @@ from kb.engine import KnowledgeBase
 
 def test_stated_dates_keep_the_precision_the_text_gives():
     assert stated_date("As of April 10, 2025, X leads", None) == "2025-04-10"
+    assert stated_date("shuts down on January 15th, 2027", None) == "2027-01-15"
+    assert stated_date("on the 3rd of March 2026", None) == "2026-03-03"
     assert stated_date("In May 2024, it topped the board.", "2026-01-02") == "2024-05"
     assert stated_date("It launched last autumn.", "2026-03-01") == "2025"
     assert stated_date("The mayor spoke in 2024.", None) is None  # "mayor" is no month

@@ -159,6 +159,29 @@ def test_status_changes_paused_discontinued_unavailable_and_restored():
     assert not any(f.fields["status"] == "launched" for f in _of(facts, "status"))
 
 
+def test_what_retires_where_and_the_service_that_shuts_down_later():
+    chunks = _chunks(
+        "Marguerite Osei -- Chief Executive Officer: Sorrel 2 retires on the Forge API on "
+        "December 15th, so the revenue moves to Sorrel 3. We're going to sunset Trelane "
+        "Sketchpad, the no-code app builder. New sign-ups close November 1st and the "
+        "service shuts down on January 15th, 2027.\n"
+        "Tomas Brannigan -- Analyst, Tannery Row: They've also just had Lathe Memory "
+        "suspended in Portugal.",
+        published="2026-10-28",
+    )
+    # as ingest tags them: the recogniser reads "Trelane Sketchpad" as a product
+    tags = ("model:Sorrel 2", "model:Sorrel 3", "model:Trelane Sketchpad", "model:Lathe Memory")
+    facts = extract_facts([dataclasses.replace(c, entities=tags) for c in chunks])
+    status = [(f.fields["product"], f.fields["status"], f.date) for f in _of(facts, "status")]
+    # the subject retires; the platform it retires on is where
+    assert ("Sorrel 2", "discontinued", "2026-12-15") in status
+    assert not any(product == "Forge API" for product, _, _ in status)
+    # "the service" is the product named before; its date is the one its verb has
+    assert ("Trelane Sketchpad", "discontinued", "2027-01-15") in status
+    # "also" in another speaker's turn does not take the date of what the first one said
+    assert ("Lathe Memory", "paused", "2026-10-28") in status
+
+
 def test_acquisition_investment_partnership_and_legal_actions():
     facts = extract_facts(
         _chunks(
