@@ -648,7 +648,9 @@ _STATUS = re.compile(
     r"^\s*(?:is|are|was|were|can|could|does|do|has|have)\b[^?]*\b(?:available|availab\w*|"
     r"still|launched|released|offered|allowed|banned|blocked|paused|discontinued|restored|"
     r"shut|use|used|access|accessible|sold|supported|open|live|running)\b|\bstatus\b|"
-    r"\bstill (?:available|offered|on sale|running|live)\b|\bavailab\w+ (?:in|outside)\b",
+    r"\bstill (?:available|offered|on sale|running|live)\b|\bavailab\w+ (?:in|outside)\b|"
+    # "sorrel 2 still a thing?", "is orvo still around": does it still exist
+    r"\bstill (?:a thing|around|alive|exists?|going|kicking|with us|on the market|up)\b",
     re.I,
 )
 _SUMMARY = re.compile(
@@ -756,13 +758,22 @@ def quarters_in(text: str) -> list[str]:
     ]
 
 
+_SLASHED = {"w/o": "without", "w/": "with", "b/c": "because"}
+_SLASHED_WORD = re.compile(r"(?<![\w/])(w/o|w/|b/c)(?=\s|$)", re.I)
+
+
+def _spelt_out_slashes(text: str) -> str:
+    """ "whats going on w/ X" -> "whats going on with X": slashed shorthand as words."""
+    return _SLASHED_WORD.sub(lambda m: _SLASHED[m.group(1).lower()] + " ", text).replace("  ", " ")
+
+
 def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     """Read a question once: its terms, what it pins down (years, quarters, months, versions,
     names, funding rounds), the entities it names, the kind of value and the answer shape it
     asks for, and its parts. With `history` (earlier questions, oldest first), a follow-up
     that leans on the previous turn ("and how much does it cost?") takes its terms over."""
     history = list(history or ())
-    text = " ".join(text.split())
+    text = _spelt_out_slashes(" ".join(text.split()))
     context: list[str] = []
     leans = bool(history) and needs_context(text, history)  # on the previous turn
     swapped = leans and _is_what_about(text)
@@ -838,7 +849,8 @@ _SYNONYM_GROUPS = [
     "ban prohibit",
     "parameter param",
     "chip accelerator gpu",
-    "discontinu shut withdr paus shelv halt availabl availability retir unavailabl status",
+    "discontinu shut withdr paus shelv halt availabl availability retir unavailabl status "
+    "sunset deprecat chopping",  # "on the chopping block": to be discontinued
     "drop fall fell declin plung slump slid tumbl sank",
     "rise rose gain climb jump soar surg",
     "biggest largest greatest",

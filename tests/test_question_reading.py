@@ -954,3 +954,9 @@ def test_an_edition_the_question_names_itself_is_not_another_model():
     (ev,) = _candidates(q, [hit])
     # the question names the edition itself: the sentence is about what it asks
     assert specifier_gaps(q, ev, ev.chunk_tokens, lambda t: t) == ()
+
+
+def test_slashed_shorthand_and_still_a_thing_are_read():
+    assert parse_question("whats going on w/ trelane sketchpad").shape == "what_happened"
+    assert parse_question("sorrel 2 still a thing?").shape == "status"
+    assert parse_question("w/e, cheapest model?").text.startswith("w/e")  # not "with e"
