@@ -38,7 +38,8 @@ def test_whole_corpus_ingests_with_titles_and_dates(tmp_path, real_embedder):
     for doc in docs:
         assert doc.title and doc.title != doc.source, doc.source
         assert doc.published and "2023-01-01" <= doc.published <= "2026-12-31", doc.source
-        assert doc.publisher, doc.source
+        # a raw paste may name no publisher (a Hacker News thread copied from the page)
+        assert doc.publisher or doc.format == "txt", doc.source
 
 
 def test_corpus_has_the_formats_users_have():
@@ -46,11 +47,11 @@ def test_corpus_has_the_formats_users_have():
     assert kinds[".md"] >= 20 and kinds[".html"] >= 6 and kinds[".pdf"] >= 6 and kinds[".txt"] >= 3
 
 
-def test_corpus_articles_are_250_to_900_words():
+def test_corpus_articles_are_250_to_1100_words():
     for path in corpus_files():
         if path.suffix in (".md", ".txt"):
             words = len(path.read_text(encoding="utf-8").split())
-            assert 250 <= words <= 950, (path.name, words)
+            assert 250 <= words <= 1100, (path.name, words)  # an earnings call runs long
 
 
 @pytest.mark.parametrize(
