@@ -11,7 +11,7 @@ from kb.dates import stated_date
 from kb.factclauses import date_in
 from kb.factfields import fact_fields
 from kb.factnames import DocNames, Referents
-from kb.tablerows import TableRow, currency_named, find_money
+from kb.tablerows import TableRow, cell_date, currency_named, find_money
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,24 @@ def _row_prices(
         unit = _table_unit(col, row.table.context)
         if not unit:
             continue
+        if _BOTH_SIDES.search(col) and len(money) == 2 and unit.startswith("1"):
+            # "Input / Output (per 1M)": "$3.00 / $15.00" is two prices
+            scale = unit.split()[0]
+            for side, m in zip(("input", "output"), money, strict=True):
+                fields = fact_fields(
+                    "price",
+                    product=product,
+                    vendor=vendor,
+                    value=m.value,
+                    currency=m.currency or currency_named(col),
+                    unit=f"{scale} {side} tokens",
+                    old_value=None,
+                    change_pct=None,
+                    price_text=row.cells[col],
+                )
+                entities = tuple(x for x in (product, vendor) if x)
+                facts.append(RowFact("price", date, dated_by, entities, fields, row))
+            continue
         qualifier = "input" if "input" in low else "output" if "output" in low else ""
         old_col = next(
             (
@@ -143,6 +161,31 @@ def _row_prices(
             RowFact("price", date, dated_by, tuple(x for x in (product, vendor) if x), fields, row)
         )
     return facts
+
+
+_BOTH_SIDES = re.compile(r"\binput\b\s*(?:/|and|&)\s*output\b", re.I)
+# a column of the dates things stop: "Shutdown date", "Retired on", "End of life"
+_ENDS_COLUMNS = ("shutdown", "shut down", "retire", "retirement", "end of life", "sunset")
+_DEPRECATED_COLUMNS = ("deprecated", "deprecation")
+
+
+def _row_status(row: TableRow, doc: DocNames, ctx: Referents) -> list[RowFact]:
+    """A product table's row with the date it shuts down ("Sorrel 2 | ... | Shutdown date:
+    December 15, 2026"), else the date it was deprecated: the product is discontinued then."""
+    col = row.column(*_ENDS_COLUMNS) or row.column(*_DEPRECATED_COLUMNS)
+    if not col:
+        return []
+    date = cell_date(row.cells.get(col, ""))
+    name_col = row.column(*_PRODUCT_COLUMNS) or row.columns[0]
+    product = re.sub(r"\s*\(.*?\)\s*$", "", row.cells.get(name_col, "")).strip()
+    if not date or not product or not cell_is_name(product):
+        return []
+    vendor = doc.vendor_of(product) or ""
+    fields = fact_fields(
+        "status", product=product, vendor=vendor, status="discontinued", region="", reason=""
+    )
+    entities = tuple(x for x in (product, vendor) if x)
+    return [RowFact("status", date, "text", entities, fields, row)]
 
 
 def _row_funding(row: TableRow, date: str | None, dated_by: str) -> list[RowFact]:
@@ -196,4 +239,5 @@ def table_facts(row: TableRow, doc: DocNames, ctx: Referents) -> list[RowFact]:
     facts += _row_funding(row, date, dated_by)
     if not any(f.kind == "funding" for f in facts):
         facts += _row_prices(row, date, dated_by, doc, ctx)
+    facts += _row_status(row, doc, ctx)
     return facts

@@ -220,7 +220,10 @@ class TableRow:
 
     def date(self) -> str | None:
         """The row's own date: a date column's cell, else any cell that states a date."""
-        col = self.column("date", "period", "month", "when", "as of", "effective")
+        lifecycle = ("shutdown", "shut down", "retire", "sunset", "end of life", "deprecat")
+        col = self.column(
+            "date", "period", "month", "when", "as of", "effective", exclude=lifecycle
+        )
         if col and (d := cell_date(self.cells[col])):
             return d
         # "Corvid Reason 1 (until March 16, 2026)": a name qualified by the date its figures held
@@ -228,8 +231,10 @@ class TableRow:
         if qualified and (d := cell_date(qualified.group(1))):
             return d
         for col in self.columns[1:]:
-            if col.lower() in ("released", "announced", "first released", "launched"):
-                continue  # a release date describes the model, not the row's figures
+            if col.lower() in ("released", "announced", "first released", "launched") or any(
+                w in col.lower() for w in lifecycle
+            ):
+                continue  # a release or shutdown date describes the model, not the figures
             dated = re.search(rf"{MONTH_RE}\s+\d|\d{{4}}-\d{{2}}", self.cells[col], re.I)
             if dated and (d := cell_date(self.cells[col])):
                 return d

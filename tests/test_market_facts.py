@@ -182,6 +182,28 @@ def test_what_retires_where_and_the_service_that_shuts_down_later():
     assert ("Lathe Memory", "paused", "2026-10-28") in status
 
 
+def test_a_deprecation_table_gives_both_prices_and_the_shutdown_as_a_status():
+    text = (
+        "## Deprecated models\n\n"
+        "| Model | Input / Output (per 1M) | Deprecated on | Shutdown date | Replacement |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| Brill 2 | $3.00 / $15.00 | September 9, 2026 | December 15, 2026 | Brill 3 |\n"
+    )
+    chunks = [
+        dataclasses.replace(c, entities=("model:Brill 2", "model:Brill 3"))
+        for c in _chunks(text, published="2026-11-18")
+    ]
+    facts = extract_facts(chunks)
+    prices = {f.fields["unit"]: f for f in _of(facts, "price")}
+    assert prices["1M input tokens"].fields["value"] == 3.0
+    assert prices["1M output tokens"].fields["value"] == 15.0
+    # the prices hold as of the page; the shutdown date is when the model stops
+    assert {f.date for f in prices.values()} == {"2026-11-18"}
+    (status,) = _of(facts, "status")
+    assert status.fields["product"] == "Brill 2" and status.fields["status"] == "discontinued"
+    assert status.date == "2026-12-15"
+
+
 def test_acquisition_investment_partnership_and_legal_actions():
     facts = extract_facts(
         _chunks(
