@@ -420,3 +420,29 @@ def test_prices_are_compared_in_dollars_never_yuan_against_dollars():
         fact(1, "USD", unit=u) for u in ("1K input tokens", "1M output tokens", "1M input tokens")
     ]
     assert _unit_asked(scope, units) == "1M input tokens"
+
+
+def test_a_versioned_model_is_not_answered_by_its_editions_facts(tmp_path, real_embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "brill-pricing.md").write_text(
+        "---\ntitle: Brill API pricing\ndate: 2026-11-18\nsource: Brill Cloud\n---\n\n"
+        "Prices for the Brill API, per million tokens.\n\n"
+        "| Model | Input (per 1M tokens) | Output (per 1M tokens) |\n| --- | --- | --- |\n"
+        "| Brill 3 | $2.50 | $10.00 |\n\n"
+        "## Deprecated models\n\n"
+        "| Model | Input / Output (per 1M) | Deprecated on | Shutdown date |\n"
+        "| --- | --- | --- | --- |\n"
+        "| Brill 2 | $3.00 / $15.00 | September 9, 2026 | December 15, 2026 |\n"
+        "| Brill 2 Mini | $0.50 / $2.00 | September 9, 2026 | January 31, 2027 |\n",
+        encoding="utf-8",
+    )
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    assert not Ingestor(settings, real_embedder).run([str(corpus)]).failed
+    kb = KnowledgeBase(settings, real_embedder)
+    status = kb.ask("Is Brill 2 still available?")
+    assert status.text.startswith("No. As of December 15, 2026, Brill 2")
+    assert "January 31, 2027" not in status.text.split(":")[0]  # not Brill 2 Mini's date
+    compare = kb.ask("Compare the output price of Brill 3 and Brill 2.")
+    assert "$10.00" in compare.text and "$15.00" in compare.text
+    assert "$2.00" not in compare.text  # Brill 2 Mini's

@@ -718,6 +718,8 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         facts = [f for f in select(prepared, scope, list(kinds[:2])) if f.kind != "row"]
         facts = about(facts, [side])
         facts = [f for f in facts if _names_side(f, side, sides)]
+        own = [f for f in facts if _is_subject(_subject_of(f), entity_key(side))]
+        facts = own or facts  # Sorrel 2's own price, not Sorrel 2 Mini's
         if not facts:
             missing.append(side)
             continue
@@ -823,6 +825,13 @@ def _subject_of(f: StoredFact) -> str:
     return subject_key(f.kind, f.fields, f.entities)
 
 
+def _is_subject(subject: str, key: str) -> bool:
+    """Whether a fact's subject is the one asked: a family takes all its models ("gemini":
+    Gemini 1.5 Pro), a versioned model only itself ("sorrel2" is not Sorrel 2 Mini, "gpt4"
+    not GPT-4o)."""
+    return subject == key if key[-1:].isdigit() else subject.startswith(key)
+
+
 def _events_about(
     prepared: Prepared,
     scope: Scope,
@@ -841,7 +850,7 @@ def _events_about(
         for f in select(
             prepared, scope, kinds, unconfirmed=unconfirmed, subjects=names, copies=copies
         )
-        if any(_subject_of(f).startswith(k) for k in keys if k)
+        if any(_is_subject(_subject_of(f), k) for k in keys if k)
     ]
     if own:
         return own
@@ -915,7 +924,10 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         newer_news = [
             f
             for f in _events_about(prepared, scope, _EVENT_KINDS, names)
-            if statuses and (f.date or "") > (statuses[0].date or "")
+            if statuses
+            and (f.date or "") > (statuses[0].date or "")
+            # a price page's row, dated only by the page, is a listing, not news
+            and not (f.dated_by == "article" and " | " in f.text)
         ]
         if statuses and newer_news and NOW_CUES.search(prepared.question.text):
             return None  # "still": later news than the newest status; the sentences say more
