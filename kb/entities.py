@@ -34,7 +34,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 6
+RECOGNISER_VERSION = 7
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -356,6 +356,26 @@ ORG_SUFFIXES = frozenset(
 INVESTOR_SUFFIXES = frozenset(
     _wordlist("Capital Ventures Partners Investments Investment Fund Funds Equity Management")
 )
+# A company's legal form, written after its name ("Corrimal Inc.", "Trelane Systems, Inc.",
+# "Corrimal Europe, Unipessoal Lda"): it says the name is an organisation's, and is dropped
+# from the name, so "Corrimal Inc" and "Corrimal" are one vendor.
+_LEGAL_FORM = re.compile(
+    r"(?:,\s*|\s+)(?:Inc\.?|Incorporated|Corp\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|LLP|PLC|plc|GmbH|"
+    r"AG|S\.A\.?|SA|S\.L\.|SL|SAS|S\.p\.A\.|SpA|N\.V\.|NV|B\.V\.|BV|AB|ASA|Oy|KK|Pty\.?\s+Ltd\.?|"
+    r"(?:Unipessoal\s+)?Lda\.?)$"
+)
+
+
+def without_legal_form(name: str) -> str:
+    """The name without a legal form at its end ("Corrimal Inc" -> "Corrimal"); the name
+    itself when it has none, or when nothing name-like would be left."""
+    bare = _LEGAL_FORM.sub("", name)
+    words = _words(bare)
+    if bare == name or not words or words[-1] in _CONNECTORS or not bare[0].isupper():
+        return name
+    return bare
+
+
 # Words that name an institution, last ("Thornbury Bank", "High Court") or first before "of"
 # ("University of Oslo", "Bank of Lisbon"): an organisation, never a person, place or product.
 INSTITUTION_WORDS = frozenset(
@@ -740,6 +760,7 @@ class _Mention:
     event: bool = False  # named as an event ("its "Advancing AI" event", "the Build Summit")
     thing: bool = False  # listed among things ("sites such as X"): no person
     place_cue: int = 0  # place votes from the sentences ("state of X", "near X"), not labels
+    legal: bool = False  # written with a legal form ("Corrimal Inc."): an organisation
 
     def kind(self) -> str:
         if self.prior:
@@ -1493,13 +1514,47 @@ def find_dateline(text: str) -> Dateline | None:
             for p in re.split(r"[ \t]*(?:/|&|\band\b)[ \t]*", m["places"])
             if p and not all(w.lower() in GENERIC or w.lower() in STOPWORDS for w in p.split())
         ]
-        if not places:
-            continue
+        if not places or any(without_legal_form(p) != p for p in places):
+            continue  # "TRELANE SYSTEMS INC (TRLN) --": a company and its ticker, no dateline
         region = (m["region"] or "").rstrip(".")
         if region and not m["region"].endswith(".") and not re.fullmatch(MONTH_RE, region, re.I):
             places.append(region)  # "AUSTIN, Texas": "Calif." is an abbreviation, left out
         return Dateline(tuple(places), wire.strip())
     return None
+
+
+# A line written in capitals ("TRELANE SYSTEMS INC (TRLN) -- Q3 2026 EARNINGS CALL"): two
+# capitalised words in a run, and no small letter on the line.
+_CAPS_RUN = re.compile(r"[A-Z]{3,}[ \t]+[A-Z&]{2,}")
+_CAPS_LINE = re.compile(r"^[^a-z\n]*[A-Z]{3,}[ \t]+[A-Z&]{2,}[^a-z\n]*$", re.MULTILINE)
+
+
+def _caps_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    if m.start() and word.lower() in STOPWORDS:
+        return word.lower()  # "OF", "AND" inside a name: small words
+    cased = word.capitalize()
+    if len(word) <= 2 or (
+        word.lower() in GENERIC and len(word) <= 4 and not _LEGAL_FORM.fullmatch(" " + cased)
+    ):
+        return word  # "AI", "EU", "CEO": acronyms stay
+    return cased
+
+
+def _caps_line_cased(m: re.Match[str]) -> str:
+    line = m.group(0)
+    if find_dateline(line + " ") is not None:
+        return line  # "OSLO (Nordwire) --": a dateline's capitals say where
+    # words in brackets are codes and tickers ("(TRLN)"), words with digits too ("Q3")
+    return re.sub(r"(?<![\w(.'’-])[A-Z][A-Z'’]*(?![\w)])", _caps_word, line)
+
+
+def title_cased_caps(text: str) -> str:
+    """The text with each line written in capitals title-cased, as a name is written: the
+    recogniser reads "Trelane Systems Inc", not the shouted "TRELANE SYSTEMS INC"."""
+    if not _CAPS_RUN.search(text):
+        return text
+    return _CAPS_LINE.sub(_caps_line_cased, text)
 
 
 def _capitalised_anyway(sentence: str, start: int) -> bool:
@@ -1656,6 +1711,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
         from kb.ner import load_ner  # spaCy loads only when recognition is asked for
 
         ner = load_ner()
+    texts = [title_cased_caps(t) for t in texts]
     ruled = [find_entities(t) for t in texts]
     lower_words = _lower_words(texts)
     sentences: dict[str, list[str]] = {}  # distinct sentence -> names the rules found in it
@@ -1687,6 +1743,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             name = clean_name(part)
             if not name:
                 continue
+            bare = without_legal_form(name)  # "Corrimal Inc." is the vendor Corrimal
+            legal, name = bare != name, bare
             key = entity_key(name)
             if label == "NORP" or (
                 " " not in name and name.lower() in lower_words and not no_english_word(name)
@@ -1712,6 +1770,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     suffix=org_suffix(name),
                 ),
             )
+            if legal:
+                m.legal = True
+                m.suffix = m.suffix or "vendor"
             if maker_product(name):
                 m.product = True  # "Amazon Bedrock": a vendor's product
             if label == _INVESTOR_CUE:
@@ -2082,6 +2143,8 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             hk = entity_key(head)
             if hk in mentions and not mentions[hk].prior:
                 alias[hk] = key
+        if m.legal and not head:
+            head = m.name  # "Auralis Speech" of "Auralis Speech Inc": the legal form is gone
         if head and kinds.get(key) in ("vendor", "investor") and len(_words(head)) >= 2:
             first = entity_key(_words(head)[0])  # "Auralis" of "Auralis Speech Inc"
             if (

@@ -406,8 +406,9 @@ def test_a_newswire_dateline_and_an_email_address_do_not_hide_the_company():
     )
     found = kinds(text)
     assert found.get("San Francisco") == "place" and "PRNewswire" not in found, found
-    assert found.get("Auralis Speech Inc") == "vendor", found  # "auralis" of the address
-    assert "Auralis Speech" not in found  # folded onto the company, not a person
+    # "auralis" of the address hides nothing; the legal form is dropped from the name
+    assert found.get("Auralis Speech") == "vendor", found
+    assert "Auralis Speech Inc" not in found
 
 
 def test_the_held_out_entity_set_is_well_formed():
@@ -525,7 +526,34 @@ def test_a_companys_first_word_folds_onto_its_full_name():
         "Tovenna Speech Inc. released a voice model, said Ana Li, CEO of Tovenna Speech. "
         "Tovenna raised $64 million in 2025."
     )
-    assert found == {"Tovenna Speech Inc": "vendor", "Ana Li": "person"}
+    assert found == {"Tovenna Speech": "vendor", "Ana Li": "person"}
+
+
+def test_a_legal_form_folds_onto_the_company_and_an_all_caps_title_is_no_dateline():
+    found = kinds(
+        "VARNELL ROBOTICS INC (VRNL) -- Q2 2026 EARNINGS CALL\n"
+        "Welcome to Varnell Robotics' second quarter call. Revenue rose 12%. "
+        "Osterby Inc. and Osterby both bid for the contract; Osterby, Inc. said it would appeal."
+    )
+    assert found.get("Varnell Robotics") == "vendor", found  # not a place "Varnell Robotics Inc"
+    assert found.get("Osterby") == "vendor", found
+    assert not any(n.endswith(("Inc", "INC")) for n in found), found
+    assert "Varnell" not in found and "Vrnl" not in found, found
+
+
+def test_an_all_caps_line_is_read_title_cased_but_a_dateline_keeps_its_capitals():
+    from kb.entities import find_dateline, title_cased_caps
+
+    assert title_cased_caps("MERRO SYSTEMS INC (MRRO) -- Q3 CALL\nbody") == (
+        "Merro Systems Inc (MRRO) -- Q3 Call\nbody"
+    )
+    assert title_cased_caps("HALVARD AI LAUNCHES A MODEL FOR THE US") == (
+        "Halvard AI Launches a Model for the US"
+    )
+    datelines = "OSLO (Nordwire) -- x\nTOKYO (AP) -- "
+    assert title_cased_caps(datelines) == datelines
+    assert find_dateline("MERRO SYSTEMS INC (MRRO) -- Q3 2026 EARNINGS CALL") is None
+    assert find_dateline("TOKYO (AP) -- Shares rose.").places == ("Tokyo",)
 
 
 class _Reads:
