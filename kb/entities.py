@@ -513,7 +513,9 @@ _MODEL_BEFORE = re.compile(
 # The apposition's head is the model word: not "X, the startup behind the Y model".
 _APPOSED = r"(?:(?!(?:of|behind|for|from|by|with|at|to|in|on|that|which|who)\s)[\w-]+\s+)"
 _MODEL_AFTER = re.compile(
-    r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its)\s+(?:new\s+)?" + _APPOSED + r"{0,3}?(?:model|"
+    r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its|our|their)\s+(?:new\s+)?"
+    + _APPOSED
+    + r"{0,3}?(?:model|"
     r"chatbot|assistant|agent|chip|LLM|app|browser|feature|tool)\b|,\s+(?:its|their)\s+"
     + _APPOSED
     + r"{0,3}?(?:platform|service|product|suite|tool|feature)\b|\s+(?:models?|chatbots?|"
@@ -629,7 +631,15 @@ def clean_name(text: str) -> str:
 
 def is_versioned(name: str) -> bool:
     """A name shaped like a model: ends in a version ("Kestrel Video 2", "Quill-3b")."""
-    return bool(_VERSIONED.search(name)) and not re.fullmatch(r"[\d\s.,-]+", name)
+    return bool(_VERSIONED.search(name) or _EDITION_VERSIONED.search(name)) and not re.fullmatch(
+        r"[\d\s.,-]+", name
+    )
+
+
+# A version and an edition word: "Sorrel 3 Mini", "Kestrel 2 Pro".
+_EDITION_VERSIONED = re.compile(
+    r"[A-Za-z][\s-]v?\d+(?:\.\d+)*\s(?:" + "|".join(_PRODUCT_ENDINGS) + r")$"
+)
 
 
 def _lower_words(texts: Sequence[str]) -> frozenset[str]:
@@ -787,6 +797,8 @@ class _Mention:
             ):
                 return "model"  # "Google Cloud's Vertex AI", "Apple Intelligence": a product
             return self.suffix  # "Norway's Halvard AI said ...": the company
+        if is_versioned(self.name) and _words(self.name)[0] in NOT_MODEL_WORDS:
+            return ""  # "Tier 4", "Article 6": a numbered tier or article, no model
         if self.product or is_versioned(self.name):
             return "model"
         labels = self.labels or Counter()
@@ -876,8 +888,9 @@ _MAKER_BEFORE = re.compile(
     r"{0,3}?(?:model|system|chatbot|assistant|chip),?\s+)?)$"
 )
 _MAKER_AFTER = re.compile(
-    r"^,?\s+(?:(?:an?|the|its)\s+(?:[\w-]+\s+){0,3}?(?:model|system|chatbot|assistant|chip)\s+)?"
-    r"(?:from|by|made by|built by|developed by|released by|launched by)\s+(?P<v>" + _NAME + ")"
+    r"^(?:,?\s+(?:(?:an?|the|its)\s+(?:[\w-]+\s+){0,3}?(?:model|system|chatbot|assistant|chip)\s+)?"
+    r"(?:from|by|made by|built by|developed by|released by|launched by)\s+|\s*\()"  # "M (V)"
+    r"(?P<v>" + _NAME + ")"
 )
 
 
@@ -1698,6 +1711,127 @@ def _maker_product_rest(name: str) -> str:
     return name[len(alias) + 1 :] if alias else ""
 
 
+# "Word N": a capitalised name and a version, with an edition word ("Tack 3", "Cedrus Code 2",
+# "Sorrel 3 Mini"). Everyday words are named this way too ("Tier 4", "Article 6", "Round 2"),
+# so the shape alone proves nothing: `_versioned_products` asks the text for more.
+_EDITIONS = "|".join(sorted(_PRODUCT_ENDINGS | {"Nano", "Flash", "Turbo"}))
+_WORD_VERSION = re.compile(
+    r"(?<![\w&.'’-])(?P<stem>[A-Z][\w-]*?[a-z][\w-]*(?:[ \t]+[A-Z][\w-]*?[a-z][\w-]*){0,2})"
+    r"[ \t](?P<version>\d{1,2}(?:\.\d)?)(?:[ \t](?P<edition>" + _EDITIONS + r"))?"
+    r"(?![\w%/-]|[.,]\d|\s*(?:%|percent|per\b|x\b|[$€£]))"
+)
+# A maker in brackets after a product ("Tack 3 (Trelane)", "Skiff (Pinecastle Labs)").
+_BRACKET_MAKER = re.compile(r"\s*\((?:by\s+|from\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,2}\)")
+# What is done with a product: run on, moved to, powered, retired, shut down.
+_PRODUCT_USE_BEFORE = re.compile(
+    r"\b(?:(?:runs?|running|built|based|migrat\w+|mov(?:es|ed|ing|e)|switch\w*|upgrad\w+|"
+    r"retrain\w*)\s+(?:on|to)|powers|powered\s+by|retir(?:e|es|ed|ing)|sunset(?:s|ting)?|"
+    r"deprecat(?:e|es|ed|ing)|discontinu\w+|kill(?:s|ed|ing)|replac\w+\s+(?:by|with))\s+$"
+)
+_PRODUCT_USE_AFTER = re.compile(
+    r"^\s+(?:runs\s+on|is\s+powered|retires|was\s+(?:shut|retired|deprecated|launched)|"
+    r"shut\s+down|(?:is|was)\s+deprecated)\b"
+)
+
+
+def _product_evidence(sentence: str, start: int, end: int) -> bool:
+    """Whether the text around sentence[start:end] treats it as a product: a maker's
+    possessive before it, a maker in brackets after it, a model word or apposition, or what
+    is done with products ("runs on X", "X was shut down", "sunset X")."""
+    before = sentence[max(0, start - 60) : start]
+    after = sentence[end : end + 60]
+    return bool(
+        _POSSESSOR_BEFORE.search(before)
+        or _BRACKET_MAKER.match(after)
+        or _MODEL_BEFORE.search(before)
+        or _MODEL_AFTER.match(after)
+        or _PRODUCT_USE_BEFORE.search(before)
+        or _PRODUCT_USE_AFTER.match(after)
+    )
+
+
+def _versioned_products(sentences: Iterable[str], models: Collection[str]) -> list[tuple[str, str]]:
+    """(sentence, name) of the "Word N" names the text treats as products: one mention with
+    product evidence (see `_product_evidence`) makes every version and edition of its stem a
+    product, and so do two versions of one stem ("Sorrel 2" and "Sorrel 3"), or a model of
+    that stem found otherwise (`models`, keys). Never a stem the version of which names
+    something else ("Tier 4", "Article 6", "September 9")."""
+    found: list[tuple[str, str, str]] = []
+    proven: set[str] = set()
+    versions: dict[str, set[str]] = {}
+    for s in sentences:
+        if not any(c.isdigit() for c in s):
+            continue
+        for m in _WORD_VERSION.finditer(s):
+            words = _words(m["stem"])
+            while len(words) > 1 and re.search(r"-[a-z]", words[0]):
+                words.pop(0)  # "Fine-tuned Sorrel 2": "Sorrel 2"
+            stem = " ".join(words)
+            if words[0] in NOT_MODEL_WORDS or any(w.lower() in GENERIC for w in words):
+                continue
+            if year_not_version(stem, m["version"], s, m.end("version")):
+                continue
+            key = entity_key(stem)
+            name = m.group(0)[m.group(0).index(stem) :]
+            found.append((s, name, key))
+            versions.setdefault(key, set()).add(m["version"])
+            if _product_evidence(s, m.start(), m.end()) or entity_key(name) in models:
+                proven.add(key)
+    return [(s, name) for s, name, key in found if key in proven or len(versions[key]) >= 2]
+
+
+# A table whose first column is headed "Model" or "Product": its first cells are names of one.
+_TABLE_HEAD = re.compile(r"^[ \t|]*(?:Models?|Products?)[ \t]*\|", re.IGNORECASE | re.MULTILINE)
+_FIRST_CELL = re.compile(r"^[ \t|]*(?P<cell>[^|\n]+?)[ \t]*\|", re.MULTILINE)
+
+
+def _table_products(text: str) -> list[str]:
+    """The rows' first cells of each table in the text whose first column says "Model" or
+    "Product", without a footnote number after an edition ("Sorrel 3 Max 2")."""
+    out: list[str] = []
+    for head in _TABLE_HEAD.finditer(text):
+        pos = text.find("\n", head.end())
+        while pos >= 0:
+            line_end = text.find("\n", pos + 1)
+            line = text[pos + 1 : line_end if line_end >= 0 else len(text)]
+            pos = line_end
+            if not line.strip():
+                continue
+            if "|" not in line:
+                break
+            cell = _FIRST_CELL.match(line)
+            name = cell["cell"] if cell else ""
+            if name and not re.fullmatch(r"[\s:-]+", name):
+                out.append(re.sub(r"(\d[ \t]+[A-Z][a-z]+)[ \t]+\d$", r"\1", name))
+    return out
+
+
+def _makes_model(sentence: str, name: str, models: Iterable[str]) -> bool:
+    """Whether the sentence names the name as a model's maker: its possessive before the
+    model ("Trelane's Cedrus Code 2") or in brackets after it ("Tack 3 (Trelane)")."""
+    for m in _name_pattern(name).finditer(sentence):
+        owner = re.match(r"['’]s\s+", sentence[m.end() : m.end() + 3])
+        bracket = sentence[max(0, m.start() - 60) : m.start()].rstrip()
+        if not owner and not (bracket.endswith("(") and sentence.startswith(")", m.end())):
+            continue
+        for model in models:
+            if owner and _name_pattern(model).match(sentence, m.end() + owner.end()):
+                return True
+            if not owner and re.search(_name_pattern(model).pattern + r"\s*\($", bracket):
+                return True
+    return False
+
+
+def _bracket_maker(sentence: str, name: str, makers: Collection[str]) -> bool:
+    """Whether the name is written with its maker in brackets after it ("Skiff (Pinecastle
+    Labs)"); `makers` are the keys of names that are organisations by their suffix or list."""
+    for m in _name_pattern(name).finditer(sentence):
+        inside = _BRACKET_MAKER.match(sentence, m.end())
+        if inside and entity_key(inside.group(0).strip(" ()")) in makers:
+            return True
+    return False
+
+
 def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     """The entities of each text, for tagging a document's passages at ingest.
 
@@ -1792,6 +1926,19 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 note(s, versioned, span.label)
         for name, cue in _cue_names(s, lower_words):
             note(s, name, cue)
+    # products named "Word N" that the recogniser missed, and the rows of a table of models
+    known_models = {k for k, m in mentions.items() if is_versioned(m.name)}
+    products = _versioned_products(sentences, known_models)
+    for text, text_sentences in zip(texts, per_text, strict=True):
+        for cell in _table_products(text) if "|" in text else ():
+            where = next((s for s in text_sentences if cell in s), None)
+            if where is not None:
+                products.append((where, cell))
+    for s, name in products:
+        note(s, name, "")
+        m = mentions.get(entity_key(clean_name(name)))
+        if m is not None and not m.prior:
+            m.product = True
     # later mentions of the new names, by their spelling (and bare heads, surnames)
     spellings: list[tuple[str, str]] = []
     for key, m in mentions.items():
@@ -1808,6 +1955,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     mentions.setdefault(key, _Mention(written, suffix=org_suffix(written)))
     _note_families(mentions, sentences, in_sentence)
     places = {k for k, m in mentions.items() if m.place or _mostly_place(m.labels)}
+    companies = {k for k, m in mentions.items() if "vendor" in (m.prior, m.suffix)}
     for s, keys_here in in_sentence.items():
         for key in keys_here:
             m = mentions[key]
@@ -1815,6 +1963,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 continue
             m.investor = m.investor or _investor_context(s, m.name)
             m.product = m.product or _model_context(s, m.name, attributive=not m.suffix)
+            if not m.suffix and _bracket_maker(s, m.name, companies):
+                m.product = True  # "Skiff (Pinecastle Labs)": the company's product
             m.owned = m.owned or _owned_context(s, m.name, places)
             m.possessed = m.possessed or _possessed_context(s, m.name, places)
             m.launched += _launched_context(s, m.name)
@@ -1858,11 +2008,28 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     _note_coordination(mentions, in_sentence, kinds)
     models = [m.name for k, m in mentions.items() if kinds[k] == "model"]
     for k, m in mentions.items():
-        family = not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix
+        family = (
+            not m.prior
+            and not m.suffix
+            and (kinds[k] in ("vendor", "place", "person") or (not kinds[k] and k not in vetoed))
+        )  # "Tack" beside "Tack 3", though a lone word read as a person gets no kind
         if family and any(
             v.startswith(m.name) and _VERSION_NEXT.match(v, len(m.name)) for v in models
         ):
             kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
+    where: dict[str, list[str]] = {}
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            where.setdefault(k, []).append(s)
+    for k, m in mentions.items():
+        if m.prior or m.suffix or k in vetoed or is_versioned(m.name):
+            continue
+        if kinds[k] in ("vendor", "investor", "leaderboard") or (
+            kinds[k] == "place" and (m.place or m.place_cue or _mostly_place(m.labels))
+        ):
+            continue
+        if any(_makes_model(s, m.name, models) for s in where.get(k, ())):
+            kinds[k] = "vendor"  # "Trelane's Cedrus Code 2", "Tack 3 (Trelane)": the maker
     makers: dict[str, str] = {}
     for k, m in mentions.items():
         if kinds[k] == "person" and not (m.prior or m.person_cue):

@@ -596,3 +596,43 @@ def test_a_skipped_sentence_had_nothing_the_recogniser_would_find(monkeypatch):
     )
     assert recognise([_GATED], ner=whole)[0] == gated
     assert any(t.startswith("OpenAI released") for t in whole.texts)
+
+
+def test_a_word_and_a_version_is_a_product_when_the_text_says_so():
+    found = kinds(
+        "On Quoin, our coding agent. Quoin 3 runs on Barrow Code 2 and has 40,000 seats. "
+        "Maltby's Plane 2 is ahead on the board. We moved Tier 1 customers to Tier 4 pricing."
+    )
+    assert found.get("Quoin 3") == "model" and found.get("Quoin") == "model", found
+    assert found.get("Barrow Code 2") == "model", found  # "runs on X"
+    assert found.get("Plane 2") == "model" and found.get("Maltby") == "vendor", found
+    assert "Tier 4" not in found and "Tier 1" not in found, found
+
+
+def test_two_versions_of_one_name_are_models_and_a_year_or_date_is_not():
+    found = kinds(
+        "Fine-tuned Gorse 2 models move to Gorse 3 Mini on request. Gorse 2 retires on "
+        "December 15, 2026. Revenue in Harbour 2026 was flat; we met on September 9."
+    )
+    assert {"Gorse 2", "Gorse 3 Mini"} <= set(found) and found["Gorse 2"] == "model", found
+    assert not any(n.startswith(("Fine-tuned", "Harbour", "September")) for n in found), found
+
+
+def test_a_table_headed_model_lists_models_and_a_bracketed_maker_makes_a_product():
+    table = (
+        "Pricing\n\nModel | Input | Output\n\nWren 3 | $2.50 | $10.00\n\n"
+        "Wren 3 Max 2 | $6.00 | $24.00\n\nWren 3 Flint | $0.08 | $0.32\n\nNotes follow."
+    )
+    found = kinds(table)
+    assert {found.get(n) for n in ("Wren 3", "Wren 3 Max", "Wren 3 Flint")} == {"model"}, found
+    entities = recognise(
+        [
+            "Our shortlist is Quoin 3 (Harrow), Plane 2 (Maltby) and Dinghy (Pinecroft Labs). "
+            "Nobody mentions Dinghy. Harrow is killing its old editor."
+        ]
+    )[0]
+    found = {e.name: (e.kind, e.maker) for e in entities}
+    assert found.get("Dinghy") == ("model", "Pinecroft Labs"), found
+    assert found.get("Quoin 3") == ("model", "Harrow") and found.get("Harrow") == ("vendor", ""), (
+        found
+    )
