@@ -516,17 +516,29 @@ _MODEL_AFTER = re.compile(
     r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its|our|their)\s+(?:new\s+)?"
     + _APPOSED
     + r"{0,3}?(?:model|"
-    r"chatbot|assistant|agent|chip|LLM|app|browser|feature|tool)\b|,\s+(?:its|their)\s+"
+    r"chatbot|assistant|agent|chip|LLM|app|browser|feature|tool)\b|,\s+(?:its|their|our)\s+"
     + _APPOSED
     + r"{0,3}?(?:platform|service|product|suite|tool|feature)\b|\s+(?:models?|chatbots?|"
-    r"assistants?|agents?|browsers?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|"
+    r"assistants?|agents?|browsers?|APIs?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|"
     r"firm|lab)s?\b)"
 )
 # A person described by their job: "Elodie Marchand, a former Google DeepMind researcher".
+_JOB_TITLE = (
+    r"(?:Chief|Vice|Senior|Deputy|Executive|Managing|General|Co-founder|Founder|President|"
+    r"Director|Head|Analyst|Officer|CEO|CFO|CTO|COO|Chair(?:man|woman)?|Partner|Counsel|"
+    r"Commissioner|Minister|Professor|Editor|Reporter|Engineer|Researcher)"
+)
 _PERSON_ROLE = (
-    r",\s+(?:an?|the|its|[A-Z][\w&.-]*['’]s)\s+(?:[\w&.-]+\s+){0,3}?(?:researcher|analyst|"
+    r"(?:,\s+(?:an?|the|its|[A-Z][\w&.-]*['’]s)\s+(?:[\w&.-]+\s+){0,3}?(?:researcher|analyst|"
     r"engineer|scientist|economist|executive|(?:co-)?founder|director|minister|lawyer|professor|"
-    r"spokes(?:man|woman|person)|judge|officer|manager|reporter|partner)\b"
+    r"spokes(?:man|woman|person)|judge|officer|manager|reporter|partner)\b|"
+    # a transcript's speaker ("Paulo Trevanion -- Chief Financial Officer:"), a signature
+    # ("Inês Valadares Macedo, President of the CNDA")
+    r"\s+[-–—]{1,2}\s+"
+    + _JOB_TITLE
+    + r"\b|,\s+"
+    + _JOB_TITLE
+    + r"(?:\s+[A-Z][\w-]*)*\s+(?:of|at)\s)"
 )
 _PERSON_AFTER = re.compile(r"^(?:,?\s+(?:who|said|says|added|told|wrote)\b|" + _PERSON_ROLE + ")")
 _PERSON_BEFORE = re.compile(
@@ -604,6 +616,8 @@ def clean_name(text: str) -> str:
     name = name.strip(" \t.,;:!?\"'“”‘’()[]{}*-–—")
     name = _POSSESSIVE.sub("", name).rstrip(" .,")
     name = re.sub(r"\s+(?:API|APIs|SDK|app|App)$", "", name)  # "Corvid Studio API": the product
+    if ": " in name:
+        return ""  # "Merriwell Capital: Hey": a speaker's label and their first word
     if not name or not name[0].isupper() and not name[0].isdigit():
         return ""
     words = _words(name)
@@ -781,8 +795,8 @@ class _Mention:
             return ""  # "TypeScript SDK": the language a tool is written for
         if self.event and not (self.agent or self.org_cue or self.investor):
             return ""  # "Advancing AI", "the Build Summit": an event, whatever its last word
-        if board_suffix(self.name) and not self.suffix:
-            return "leaderboard"  # "Tollway Bench", "Quarry Eval"
+        if board_suffix(self.name) and not (self.suffix or self.org_cue):
+            return "leaderboard"  # "Tollway Bench", "Quarry Eval"; not "the X Evals acquisition"
         if self.board and not (self.suffix or self.org_cue or self.owned or self.possessed):
             return "leaderboard"  # "placed second on Halcyon", "the Halcyon benchmark"
         if self.investor or self.suffix == "investor":
@@ -823,6 +837,8 @@ class _Mention:
         if kind == "place" and _ACRONYM.fullmatch(self.name) and not self.place_cue:
             # "UBS": few places are written as acronyms, and a sentence puts something there
             kind = "vendor" if self.coordinated != "place" else kind
+        if kind == "place" and self.person_cue and votes["person"] >= votes["place"]:
+            kind = "person"  # a tie: the phrasing ("X -- Analyst, Y:") outweighs the label
         if kind in ("person", "place") and self.org_cue and votes["vendor"] >= votes[kind]:
             kind = "vendor"  # a tie: what only organisations have outweighs the label
         if kind in ("person", "place") and self.org_apposition and votes["vendor"] >= votes[kind]:
@@ -992,9 +1008,11 @@ _NAMING_CUES = (
         r"\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})(?![\w-])"
     ),
     re.compile(
-        r"(?<![\w&.'’-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){1,2})(?=" + _PERSON_ROLE + ")"
+        r"(?<![\w&.'’-])(?P<name>[A-Z][a-zà-ÿ]+(?:\s+[A-Z][\w'’-]+){1,2})(?=" + _PERSON_ROLE + ")"
     ),
     re.compile(r"\b(?i:shares|stock)\s+of\s+(?:the\s+)?(?P<name>" + _NAME + ")"),
+    # a product sold as an API: "the Forge API"
+    re.compile(r"(?<![\w&.'’-])(?P<name>[A-Z][\w-]*[a-z][\w-]*)\s+APIs?\b"),
     re.compile(
         r"\b(?i:analysts?|economists?|strategists?)\s+at\s+(?:the\s+)?(?P<name>" + _NAME + ")"
     ),
@@ -1022,7 +1040,8 @@ _OWNED_BEFORE = re.compile(
 # ...unless what follows makes the name a location again ("its Oslo office").
 _PLACE_NOUN_AFTER = re.compile(
     r"\s+(?:office|offices|headquarters|campus|site|sites|plant|factory|facility|facilities|"
-    r"hub|branch|region|data cent(?:re|er)s?|operations|team|staff)\b"
+    r"hub|branch|region|data cent(?:re|er)s?|operations|team|staff|subsidiary|unit|arm|"
+    r"affiliate|entity)\b"
 )
 
 
@@ -1186,6 +1205,14 @@ _ORG_ROLE_BEFORE = re.compile(
 )
 
 
+# "the developers' association X", "the regulator X": the noun names what X is.
+_ORG_NOUN_BEFORE = re.compile(
+    r"\b(?:the|an?|[\w-]+['’]s?)\s+(?:association|regulator|watchdog|authority|agency|startup|"
+    r"start-up|company|firm|nonprofit|non-profit|charity|foundation|institute|union|ministry|"
+    r"consortium|cooperative)\s+$"
+)
+
+
 def _possessed_context(sentence: str, name: str, places: Collection[str] = ()) -> bool:
     """Whether the sentence writes the name as a named owner's ("Nvidia's Blackwell"), not a
     place's ("Switzerland's KBX")."""
@@ -1198,9 +1225,10 @@ def _possessed_context(sentence: str, name: str, places: Collection[str] = ()) -
 
 def _org_apposition(sentence: str, name: str) -> bool:
     """Whether the sentence describes the name as an organisation ("Mila, the ... institute",
-    "the chief executive of Quora")."""
+    "the developers' association X", "the chief executive of Quora")."""
     return any(
         _ORG_APPOSITION.match(sentence, m.end())
+        or _ORG_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
         or (
             _ORG_ROLE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
             and not re.match(r"\s+[A-Z\d]", sentence[m.end() : m.end() + 2])  # a longer name
@@ -1269,12 +1297,15 @@ def _place_context(sentence: str, name: str) -> bool:
 # possessive, as "Tokyo's shares" would not be written.
 _ORG_CUE_BEFORE = re.compile(
     r"\b(?i:(?:shares|stock|shareholders|bonds)\s+of|stake\s+in|"  # not "listed in Hong Kong"
+    r"(?:acquisition|takeover)\s+of|acquired|acquiring|(?:agreed|agrees|plans?)\s+to\s+"
+    r"(?:acquire|buy)|"
     r"(?:analysts?|economists?|strategists?|researchers|engineers|executives?|employees|"
     r"spokes(?:man|woman|person)|lawyers|customers|clients|chief executive|CEO|CFO|CTO)\s+"
     r"(?:at|of))\s+(?:the\s+)?$"  # not "the founders of the United States"
 )
 _ORG_CUE_AFTER = re.compile(
-    r"^(?:\s+(?i:analysts?|economists?|strategists?|spokes(?:man|woman|person)|shareholders)\b|"
+    r"^(?:\s+(?i:analysts?|economists?|strategists?|spokes(?:man|woman|person)|shareholders|"
+    r"acquisition|takeover)\b|"
     r"['’]s?\s+(?:(?:own|new|former|top)\s+)?(?i:analysts?|economists?|strategists?|shares|"
     r"stock|shareholders|spokes(?:man|woman|person)|chief executive|chief \w+ officer|CEO|"
     r"CFO|CTO|COO|executives|employees|staff|board)\b)"
@@ -1433,6 +1464,11 @@ _LAUNCHED_BEFORE = re.compile(
     r"rolls\s+out|debut(?:ed|s)|previewed|shipped)\s+(?:(?:its|their|a|an|the)\s+)?"
     r"(?:(?:new|first|latest)\s+)?$"
 )
+# What is retired is a product too: "sunset Trelane Sketchpad", "is killing Sketchpad".
+_RETIRED_BEFORE = re.compile(
+    r"\b(?:sunset(?:s|ting)?|retir(?:e|es|ing)|discontinu(?:e|es|ed|ing)|deprecat(?:e|es|ed|ing)|"
+    r"shut(?:s|ting)?\s+down|kill(?:s|ed|ing)|end-of-life)\s+(?:(?:its|their|our|the)\s+)?$"
+)
 _NOT_LAUNCHED_AFTER = re.compile(r"(?:['’]s?|\s+as\b|\s+[A-Z\d])")
 # An event's name: "its "Advancing AI" event", "the Build Summit": no company, model or person.
 _EVENT_AFTER = re.compile(
@@ -1452,10 +1488,11 @@ _THING_BEFORE = re.compile(
 
 
 def _launched_context(sentence: str, name: str) -> bool:
-    """Whether the sentence has the name launched ("the company introduced Deep Research"),
-    not a word it qualifies ("launched Tokyo operations")."""
+    """Whether the sentence has the name launched ("the company introduced Deep Research") or
+    retired ("sunset Sketchpad"), not a word it qualifies ("launched Tokyo operations")."""
     for m in _name_pattern(name).finditer(sentence):
-        if not _LAUNCHED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        if not (_LAUNCHED_BEFORE.search(before) or _RETIRED_BEFORE.search(before)):
             continue
         noun = _LOWER_WORD_AFTER.match(sentence, m.end())
         if not _NOT_LAUNCHED_AFTER.match(sentence, m.end()) and not (
@@ -1701,6 +1738,15 @@ def _batch_head(name: str, mentions: dict[str, _Mention], kinds: dict[str, str])
         kind = kinds.get(head, "")
         if len(rest) <= 2 and all(w[0].isupper() for w in rest) and kind in ("vendor", "model"):
             return mentions[head].name, kind
+        if len(rest) <= 2 and all(w[0].isupper() for w in rest):
+            # "Trelane Sketchpad" beside the company "Trelane Systems", named by its head
+            for k, m in mentions.items():
+                if (
+                    kinds.get(k) == "vendor"
+                    and org_head(m.name)
+                    and entity_key(org_head(m.name)) == head
+                ):
+                    return m.name, "vendor"
     return "", ""
 
 
@@ -2333,6 +2379,26 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             sk = entity_key(_words(m.name)[-1])
             if sk in mentions and not mentions[sk].prior and kinds.get(sk) != "place":
                 alias[sk] = key  # not "Mumbai" onto "Navi Mumbai" taken for a person
+    # a lone first name onto the one person of the batch who has it ("Thank you, Marguerite"),
+    # when the full name is said to be a person's and nothing says the word is a place
+    firsts = Counter(
+        entity_key(_words(m.name)[0])
+        for k, m in mentions.items()
+        if kinds.get(k) == "person" and len(_words(m.name)) >= 2
+    )
+    for key, m in mentions.items():
+        words = _words(m.name)
+        if kinds.get(key) != "person" or len(words) < 2 or not m.person_cue:
+            continue
+        fk = entity_key(words[0])
+        first = mentions.get(fk)
+        if (
+            first is not None
+            and firsts[fk] == 1
+            and fk not in alias
+            and not (first.prior or first.suffix or first.place or first.place_cue)
+        ):
+            alias[fk] = key
     return alias
 
 
@@ -2388,6 +2454,7 @@ def _strong(row: dict[str, Any]) -> bool:
         or kind not in ("vendor", "model")
         or entity_key(name) in _KNOWN
         or bool(org_suffix(name))
+        or board_suffix(name)  # "Pellucid Evals": a name's last word, though no ranking's here
         or bool(re.search(r"\d", name))
         or bool(row.get("maker"))
         or _name_shaped(name)
@@ -2405,6 +2472,8 @@ def _name_shaped(name: str) -> bool:
         return bool(
             acronym or re.fullmatch(r"[A-Z]?[a-z]*[a-z][A-Z][A-Za-z]*|[A-Z][A-Z][a-z]{3,}", word)
         )
+    if all(no_english_word(w) for w in words):
+        return True  # "Associação Programadores Livres": no English words run together
     return len(words) >= 3 and words[1] in ("&", "of") and words[-1][0].isupper()
 
 

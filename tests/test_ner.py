@@ -636,3 +636,33 @@ def test_a_table_headed_model_lists_models_and_a_bracketed_maker_makes_a_product
     assert found.get("Quoin 3") == ("model", "Harrow") and found.get("Harrow") == ("vendor", ""), (
         found
     )
+
+
+def test_a_call_transcripts_speakers_are_people_and_a_first_name_folds_onto_one():
+    found = kinds(
+        "Operator: I'd now like to hand over to Chief Executive Officer Mara Quist-Lund.\n"
+        "Mara Quist-Lund -- Chief Executive Officer: Thanks, operator. Revenue rose 20%.\n"
+        "Ivo Brandt -- Chief Financial Officer: Thank you, Mara. Margin was 61%.\n"
+        "Operator: Our next question comes from Lene Okafor-Vik with Dunmore & Pike.\n"
+        "Lene Okafor-Vik -- Analyst, Dunmore & Pike: Hi, thanks. Ivo, on the margin guide?\n"
+        "Ivo Brandt -- Chief Financial Officer: Good question."
+    )
+    for person in ("Mara Quist-Lund", "Ivo Brandt", "Lene Okafor-Vik"):
+        assert found.get(person) == "person", found
+    assert "Mara" not in found and "Ivo" not in found, found
+    assert not any(":" in n for n in found), found  # not "Dunmore & Pike: Hi"
+
+
+def test_what_a_company_retires_acquires_or_sells_as_an_api_is_told_apart():
+    found = kinds(
+        "Varnell Systems had a good quarter. We're going to sunset Varnell Sketchpad, the "
+        "no-code app builder. We also closed the Quarrow Evals acquisition, a team in Leeds. "
+        "The Corvane API now serves most developers, and the Corvane API is cheaper. "
+        "Ferro Inc. and its Lisbon subsidiary were fined after a complaint from the developers' "
+        "association Liga Programadores Abertos."
+    )
+    assert found.get("Varnell Sketchpad") == "model", found
+    assert found.get("Quarrow Evals") == "vendor", found  # no ranking: it was bought
+    assert found.get("Corvane") == "model", found
+    assert found.get("Lisbon") == "place" and found.get("Ferro") == "vendor", found
+    assert found.get("Liga Programadores Abertos") == "vendor", found
