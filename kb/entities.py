@@ -589,15 +589,19 @@ def org_suffix(name: str) -> str:
         return ""
     if any(w in INVESTOR_SUFFIXES for w in words[1:]):
         return "investor"  # "Brightwater Capital", "Fidelity Management & Research"
-    if len(words) >= 3 and words[0] in INSTITUTION_WORDS and words[1] == "of":
-        return "vendor"  # "Court of Appeal", "University of Toronto"
+    if (
+        len(words) >= 3
+        and "of" in words[1:-1]
+        and words[words.index("of") - 1] in INSTITUTION_WORDS
+    ):
+        return "vendor"  # "Court of Appeal", "University of Toronto", "Supreme Court of Lisbon"
     return "vendor" if words[-1] in ORG_SUFFIXES or words[-1] in INSTITUTION_WORDS else ""
 
 
 def org_head(name: str) -> str:
     """A suffixed organisation's name without its suffix ("Veridian Labs" -> "Veridian")."""
     words = _words(name)
-    if org_suffix(name) and len(words) >= 2 and words[1] != "of":
+    if org_suffix(name) and len(words) >= 2 and "of" not in words[1:]:
         return " ".join(words[:-1])
     return ""
 
@@ -1698,6 +1702,38 @@ def _headline_phrases(
     return out
 
 
+def _headings_only(mentions: dict[str, _Mention], in_sentence: dict[str, list[str]]) -> set[str]:
+    """Keys of unlisted one-word names written only as a line of their own ("Background",
+    "FAQ": a page's section headings) with nothing but the recogniser's label to go on."""
+    lines: dict[str, bool] = {}
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            m = mentions[k]
+            if lines.get(k) is False or " " in m.name:
+                continue
+            lines[k] = all(
+                re.fullmatch(r"[\W_]*", s[s.rfind("\n", 0, w.start()) + 1 : w.start()])
+                and re.fullmatch(r"[\W_]*", s[w.end() :].split("\n", 1)[0])
+                for w in _name_pattern(m.name).finditer(s)
+            )
+    return {
+        k
+        for k, alone in lines.items()
+        if alone
+        and not (
+            (m := mentions[k]).prior
+            or m.suffix
+            or m.investor
+            or m.product
+            or m.place
+            or m.place_cue
+            or m.person_cue
+            or m.org_cue
+            or m.board
+        )
+    }
+
+
 _VENDOR_ALIASES = tuple(sorted({a for v in VENDORS.values() for a in v}, key=len, reverse=True))
 
 
@@ -2046,6 +2082,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
 
     vetoed |= _ordinary_words(mentions, in_sentence)  # "Media reports", "the Times"
     vetoed |= _headline_phrases(mentions, in_sentence, lower_words)  # "Shares Slip"
+    vetoed |= _headings_only(mentions, in_sentence)  # "Background", "FAQ": a section's name
     for k, m in mentions.items():
         head = org_head(m.name)
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
@@ -2551,6 +2588,15 @@ def consolidate(
         for k, r in merged.items()
         if r["kind"] in ("vendor", "investor") and org_head(r["name"])
     }
+    initials: dict[str, list[str]] = {}  # "European Union" under "EU"
+    for key, row in merged.items():
+        words = [w for w in _words(row["name"]) if w not in _CONNECTORS]
+        if len(words) >= 2 and row["kind"] != "person" and all(w[0].isupper() for w in words):
+            initials.setdefault("".join(w[0] for w in words).lower(), []).append(key)
+    for key, row in merged.items():  # "EU" -> "European Union", when both are listed
+        full = initials.get(key, []) if re.fullmatch(r"[A-Z]{2,6}", row["name"]) else []
+        if len(full) == 1 and key not in _KNOWN:
+            heads[key] = full[0]
     for key, row in merged.items():  # "Google Vertex AI" -> "Vertex AI", when both are listed
         bare = _maker_product_rest(row["name"]) if row["kind"] == "model" else ""
         if bare and merged.get(entity_key(bare), {}).get("kind") == "model":

@@ -666,3 +666,25 @@ def test_what_a_company_retires_acquires_or_sells_as_an_api_is_told_apart():
     assert found.get("Corvane") == "model", found
     assert found.get("Lisbon") == "place" and found.get("Ferro") == "vendor", found
     assert found.get("Liga Programadores Abertos") == "vendor", found
+
+
+def test_a_one_word_heading_is_no_name_and_an_institution_of_a_place_is_an_organisation():
+    found = kinds(
+        "Press release\n\nBackground\n\nThe regulator fined Ferro Inc. after complaints. Ferro "
+        "may challenge the decision before the Administrative Court of Lisbon within 30 days."
+    )
+    assert "Background" not in found, found
+    assert found.get("Administrative Court of Lisbon") == "vendor", found
+
+
+def test_an_acronym_folds_onto_the_listed_name_it_abbreviates():
+    rows = [
+        {"name": "European Union", "kind": "place", "chunks": 2, "documents": 1},
+        {"name": "EU", "kind": "vendor", "chunks": 3, "documents": 2},
+        {"name": "Orvane Labs", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "OL", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "Open Link", "kind": "vendor", "chunks": 2, "documents": 1},
+    ]
+    kept = {r["name"]: (r["kind"], r["chunks"]) for r in consolidate(rows)}
+    assert kept["European Union"] == ("place", 5) and "EU" not in kept, kept
+    assert "OL" in kept  # two names abbreviate to it: which one is unknown
