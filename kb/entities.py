@@ -521,6 +521,8 @@ _MODEL_AFTER = re.compile(
     + r"{0,3}?(?:platform|service|product|suite|tool|feature)\b|\s+(?:models?|chatbots?|"
     r"assistants?|agents?|browsers?|APIs?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|"
     r"firm|lab)s?\b)"
+    # a tool that builds apps is a product ("X, the no-code app builder"); a model builder is not
+    r"|^,\s+(?:an?|the|its|our|their)\s+" + _APPOSED + r"{0,2}?(?:app|site|website)\s+builder\b"
 )
 # A person described by their job: "Elodie Marchand, a former Google DeepMind researcher".
 _JOB_TITLE = (

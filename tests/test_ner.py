@@ -688,3 +688,12 @@ def test_an_acronym_folds_onto_the_listed_name_it_abbreviates():
     kept = {r["name"]: (r["kind"], r["chunks"]) for r in consolidate(rows)}
     assert kept["European Union"] == ("place", 5) and "EU" not in kept, kept
     assert "OL" in kept  # two names abbreviate to it: which one is unknown
+
+
+def test_a_name_described_as_an_app_builder_is_a_product_and_a_model_builder_a_company():
+    found = kinds(
+        "Customers still use Varnell Sketchpad, the no-code app builder, every day. Varnell "
+        "Sketchpad has 6,000 customers. Halvard AI, the model builder, said so."
+    )
+    assert found.get("Varnell Sketchpad") == "model", found
+    assert found.get("Halvard AI") == "vendor", found
