@@ -995,6 +995,11 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, st
             out.extend(
                 (n, _INVESTOR_CUE) for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names"))
             )
+    if " API" in sentence:
+        for m in _API_CUE.finditer(sentence):
+            name = m.group("name")
+            if name.lower() not in STOPWORDS and not is_common_word(name):
+                out.append((name, ""))
     for cue in (*_NAMING_CUES, _APPOSITION_CUE):  # "shares of Corbel", "on the X benchmark"
         for m in cue.finditer(sentence):
             words = _words(m.group("name"))
@@ -1003,6 +1008,10 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, st
             if words and (len(words) > 1 or words[0].lower() not in lower_words):
                 out.append((" ".join(words), ""))
     return out
+
+
+# A product sold as an API: "the Forge API" (not "the Batch API": an everyday word, a feature).
+_API_CUE = re.compile(r"(?<![\w&.'’-])(?P<name>[A-Z][\w-]*[a-z][\w-]*)\s+APIs?\b")
 
 
 # Phrasings that name an organisation, a ranking, a place or a person whatever the recogniser
@@ -1017,8 +1026,6 @@ _NAMING_CUES = (
         r"(?<![\w&.'’-])(?P<name>[A-Z][a-zà-ÿ]+(?:\s+[A-Z][\w'’-]+){1,2})(?=" + _PERSON_ROLE + ")"
     ),
     re.compile(r"\b(?i:shares|stock)\s+of\s+(?:the\s+)?(?P<name>" + _NAME + ")"),
-    # a product sold as an API: "the Forge API"
-    re.compile(r"(?<![\w&.'’-])(?P<name>[A-Z][\w-]*[a-z][\w-]*)\s+APIs?\b"),
     re.compile(
         r"\b(?i:analysts?|economists?|strategists?)\s+at\s+(?:the\s+)?(?P<name>" + _NAME + ")"
     ),
@@ -1777,8 +1784,15 @@ def _batch_head(name: str, mentions: dict[str, _Mention], kinds: dict[str, str])
         if len(rest) <= 2 and all(w[0].isupper() for w in rest) and kind in ("vendor", "model"):
             return mentions[head].name, kind
         if len(rest) <= 2 and all(w[0].isupper() for w in rest):
-            # "Trelane Sketchpad" beside the company "Trelane Systems", named by its head
+            # "Trelane Sketchpad" beside the company "Trelane Systems", named by its head;
+            # "Lathe Memory" beside the model "Lathe 2", a feature of its family
             for k, m in mentions.items():
+                if (
+                    kinds.get(k) == "model"
+                    and is_versioned(m.name)
+                    and entity_key(_VERSIONED.sub("", m.name)) == head
+                ):
+                    return m.name, "model"
                 if (
                     kinds.get(k) == "vendor"
                     and org_head(m.name)
@@ -2123,6 +2137,12 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 kinds[k] = "model"  # "Pairloom Teams" beside the product Pairloom: an edition
                 if head_kind == "vendor":
                     makers[k] = head
+        elif (
+            kinds[k] == "vendor"
+            and not (m.prior or m.suffix or m.org_cue or m.investor)
+            and _batch_head(m.name, mentions, kinds)[1] == "model"
+        ):
+            kinds[k] = "model"  # "Lathe Memory" beside "Lathe 2": a feature, no company
     alias = _folds(mentions, kinds)
     for short, full in _acronym_folds(sentences, mentions, kinds).items():
         alias.setdefault(short, full)  # "CAC" -> "Cyberspace Administration of China"

@@ -697,3 +697,11 @@ def test_a_name_described_as_an_app_builder_is_a_product_and_a_model_builder_a_c
     )
     assert found.get("Varnell Sketchpad") == "model", found
     assert found.get("Halvard AI") == "vendor", found
+
+
+def test_a_feature_named_after_a_versioned_product_is_a_product():
+    found = kinds(
+        "Maltby's Plane 2 is ahead of us. But they've also just had Plane Memory suspended "
+        "in Portugal by the regulator there. Plane Memory remembers your code."
+    )
+    assert found.get("Plane 2") == "model" and found.get("Plane Memory") == "model", found
