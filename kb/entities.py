@@ -1832,20 +1832,21 @@ _PRODUCT_USE_AFTER = re.compile(
 )
 
 
-def _product_evidence(sentence: str, start: int, end: int) -> bool:
-    """Whether the text around sentence[start:end] treats it as a product: a maker's
-    possessive before it, a maker in brackets after it, a model word or apposition, or what
-    is done with products ("runs on X", "X was shut down", "sunset X")."""
+def _product_evidence(sentence: str, start: int, end: int) -> int:
+    """How surely the text around sentence[start:end] treats it as a product: 2 for a maker's
+    possessive before it, a maker in brackets after it, a model word or apposition; 1 for what
+    is done with products and with other things too ("runs on X", "moved to X", "sunset X");
+    else 0."""
     before = sentence[max(0, start - 60) : start]
     after = sentence[end : end + 60]
-    return bool(
+    if (
         _POSSESSOR_BEFORE.search(before)
         or _BRACKET_MAKER.match(after)
         or _MODEL_BEFORE.search(before)
         or _MODEL_AFTER.match(after)
-        or _PRODUCT_USE_BEFORE.search(before)
-        or _PRODUCT_USE_AFTER.match(after)
-    )
+    ):
+        return 2
+    return int(bool(_PRODUCT_USE_BEFORE.search(before) or _PRODUCT_USE_AFTER.match(after)))
 
 
 def _versioned_products(sentences: Iterable[str], models: Collection[str]) -> list[tuple[str, str]]:
@@ -1853,9 +1854,12 @@ def _versioned_products(sentences: Iterable[str], models: Collection[str]) -> li
     product evidence (see `_product_evidence`) makes every version and edition of its stem a
     product, and so do two versions of one stem ("Sorrel 2" and "Sorrel 3"), or a model of
     that stem found otherwise (`models`, keys). Never a stem the version of which names
-    something else ("Tier 4", "Article 6", "September 9")."""
+    something else ("Tier 4", "Article 6", "September 9"); a stem that is one everyday word
+    ("Day 1" and "Day 2", "moved to Level 3") needs a maker or a model word."""
     found: list[tuple[str, str, str]] = []
     proven: set[str] = set()
+    surely: set[str] = set()
+    everyday: set[str] = set()
     versions: dict[str, set[str]] = {}
     for s in sentences:
         if not any(c.isdigit() for c in s):
@@ -1873,9 +1877,18 @@ def _versioned_products(sentences: Iterable[str], models: Collection[str]) -> li
             name = m.group(0)[m.group(0).index(stem) :]
             found.append((s, name, key))
             versions.setdefault(key, set()).add(m["version"])
-            if _product_evidence(s, m.start(), m.end()) or entity_key(name) in models:
+            if len(words) == 1 and is_common_word(stem):
+                everyday.add(key)
+            evidence = _product_evidence(s, m.end() - len(name), m.end())
+            if evidence == 2:
+                surely.add(key)
+            if evidence or entity_key(name) in models or len(versions[key]) >= 2:
                 proven.add(key)
-    return [(s, name) for s, name, key in found if key in proven or len(versions[key]) >= 2]
+    return [
+        (s, name)
+        for s, name, key in found
+        if key in surely or (key in proven and key not in everyday)
+    ]
 
 
 # A table whose first column is headed "Model" or "Product": its first cells are names of one.

@@ -705,3 +705,16 @@ def test_a_feature_named_after_a_versioned_product_is_a_product():
         "in Portugal by the regulator there. Plane Memory remembers your code."
     )
     assert found.get("Plane 2") == "model" and found.get("Plane Memory") == "model", found
+
+
+def test_an_everyday_word_with_two_numbers_needs_a_maker_or_model_word_to_be_a_product():
+    from kb.entities import _versioned_products
+
+    sentences = [
+        "Round 1 closed early and Round 2 opened.",
+        "Chapter 4 covers pricing and Chapter 5 covers risk.",
+        "Gorse 2 and Gorse 3 are both on sale.",
+        "Maltby's Plane 2 leads, and Plane 3 is due.",
+    ]
+    names = {name for _, name in _versioned_products(sentences, set())}
+    assert names == {"Gorse 2", "Gorse 3", "Plane 2", "Plane 3"}, names
