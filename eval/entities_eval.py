@@ -1,7 +1,9 @@
 """`python -m eval.entities_eval [--docs DIR] [--json]`: entity recognition against a gold set.
 
 DIR (default eval/entity_docs/, the development set) holds articles and gold.jsonl, one line
-per article; eval/entity_docs_test/ is a held-out set of unseen articles in other styles (a wire
+per article; eval/entity_docs_dev2/ is a second development set in styles the first lacks (an
+earnings-call transcript, a forum thread, a regulator's press release, a pricing page);
+eval/entity_docs_test/ is a held-out set of unseen articles in other styles (a wire
 story with a dateline, a press release, a snippet web page, a trade newsletter, robotics), to
 be run once after a change and never tuned on. Each gold line:
 {"doc": filename, "entities": [{"name", "kind", "aliases": [...]}]}. The articles are ingested

@@ -34,7 +34,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 6
+RECOGNISER_VERSION = 7
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -356,6 +356,26 @@ ORG_SUFFIXES = frozenset(
 INVESTOR_SUFFIXES = frozenset(
     _wordlist("Capital Ventures Partners Investments Investment Fund Funds Equity Management")
 )
+# A company's legal form, written after its name ("Corrimal Inc.", "Trelane Systems, Inc.",
+# "Corrimal Europe, Unipessoal Lda"): it says the name is an organisation's, and is dropped
+# from the name, so "Corrimal Inc" and "Corrimal" are one vendor.
+_LEGAL_FORM = re.compile(
+    r"(?:,\s*|\s+)(?:Inc\.?|Incorporated|Corp\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|LLP|PLC|plc|GmbH|"
+    r"AG|S\.A\.?|SA|S\.L\.|SL|SAS|S\.p\.A\.|SpA|N\.V\.|NV|B\.V\.|BV|AB|ASA|Oy|KK|Pty\.?\s+Ltd\.?|"
+    r"(?:Unipessoal\s+)?Lda\.?)$"
+)
+
+
+def without_legal_form(name: str) -> str:
+    """The name without a legal form at its end ("Corrimal Inc" -> "Corrimal"); the name
+    itself when it has none, or when nothing name-like would be left."""
+    bare = _LEGAL_FORM.sub("", name)
+    words = _words(bare)
+    if bare == name or not words or words[-1] in _CONNECTORS or not bare[0].isupper():
+        return name
+    return bare
+
+
 # Words that name an institution, last ("Thornbury Bank", "High Court") or first before "of"
 # ("University of Oslo", "Bank of Lisbon"): an organisation, never a person, place or product.
 INSTITUTION_WORDS = frozenset(
@@ -493,18 +513,34 @@ _MODEL_BEFORE = re.compile(
 # The apposition's head is the model word: not "X, the startup behind the Y model".
 _APPOSED = r"(?:(?!(?:of|behind|for|from|by|with|at|to|in|on|that|which|who)\s)[\w-]+\s+)"
 _MODEL_AFTER = re.compile(
-    r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its)\s+(?:new\s+)?" + _APPOSED + r"{0,3}?(?:model|"
-    r"chatbot|assistant|agent|chip|LLM|app|browser|feature|tool)\b|,\s+(?:its|their)\s+"
+    r"^(?:(?:,?|\s+(?:is|was))\s+(?:an?|the|its|our|their)\s+(?:new\s+)?"
+    + _APPOSED
+    + r"{0,3}?(?:model|"
+    r"chatbot|assistant|agent|chip|LLM|app|browser|feature|tool)\b|,\s+(?:its|their|our)\s+"
     + _APPOSED
     + r"{0,3}?(?:platform|service|product|suite|tool|feature)\b|\s+(?:models?|chatbots?|"
-    r"assistants?|agents?|browsers?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|"
+    r"assistants?|agents?|browsers?|APIs?)\b)(?!\s+(?:maker|developer|company|startup|provider|builder|"
     r"firm|lab)s?\b)"
+    # a tool that builds apps is a product ("X, the no-code app builder"); a model builder is not
+    r"|^,\s+(?:an?|the|its|our|their)\s+" + _APPOSED + r"{0,2}?(?:app|site|website)\s+builder\b"
 )
 # A person described by their job: "Elodie Marchand, a former Google DeepMind researcher".
+_JOB_TITLE = (
+    r"(?:Chief|Vice|Senior|Deputy|Executive|Managing|General|Co-founder|Founder|President|"
+    r"Director|Head|Analyst|Officer|CEO|CFO|CTO|COO|Chair(?:man|woman)?|Partner|Counsel|"
+    r"Commissioner|Minister|Professor|Editor|Reporter|Engineer|Researcher)"
+)
 _PERSON_ROLE = (
-    r",\s+(?:an?|the|its|[A-Z][\w&.-]*['’]s)\s+(?:[\w&.-]+\s+){0,3}?(?:researcher|analyst|"
+    r"(?:,\s+(?:an?|the|its|[A-Z][\w&.-]*['’]s)\s+(?:[\w&.-]+\s+){0,3}?(?:researcher|analyst|"
     r"engineer|scientist|economist|executive|(?:co-)?founder|director|minister|lawyer|professor|"
-    r"spokes(?:man|woman|person)|judge|officer|manager|reporter|partner)\b"
+    r"spokes(?:man|woman|person)|judge|officer|manager|reporter|partner)\b|"
+    # a transcript's speaker ("Paulo Trevanion -- Chief Financial Officer:"), a signature
+    # ("Inês Valadares Macedo, President of the CNDA")
+    r"\s+[-–—]{1,2}\s+"
+    + _JOB_TITLE
+    + r"\b|,\s+"
+    + _JOB_TITLE
+    + r"(?:\s+[A-Z][\w-]*)*\s+(?:of|at)\s)"
 )
 _PERSON_AFTER = re.compile(r"^(?:,?\s+(?:who|said|says|added|told|wrote)\b|" + _PERSON_ROLE + ")")
 _PERSON_BEFORE = re.compile(
@@ -555,15 +591,19 @@ def org_suffix(name: str) -> str:
         return ""
     if any(w in INVESTOR_SUFFIXES for w in words[1:]):
         return "investor"  # "Brightwater Capital", "Fidelity Management & Research"
-    if len(words) >= 3 and words[0] in INSTITUTION_WORDS and words[1] == "of":
-        return "vendor"  # "Court of Appeal", "University of Toronto"
+    if (
+        len(words) >= 3
+        and "of" in words[1:-1]
+        and words[words.index("of") - 1] in INSTITUTION_WORDS
+    ):
+        return "vendor"  # "Court of Appeal", "University of Toronto", "Supreme Court of Lisbon"
     return "vendor" if words[-1] in ORG_SUFFIXES or words[-1] in INSTITUTION_WORDS else ""
 
 
 def org_head(name: str) -> str:
     """A suffixed organisation's name without its suffix ("Veridian Labs" -> "Veridian")."""
     words = _words(name)
-    if org_suffix(name) and len(words) >= 2 and words[1] != "of":
+    if org_suffix(name) and len(words) >= 2 and "of" not in words[1:]:
         return " ".join(words[:-1])
     return ""
 
@@ -582,6 +622,8 @@ def clean_name(text: str) -> str:
     name = name.strip(" \t.,;:!?\"'“”‘’()[]{}*-–—")
     name = _POSSESSIVE.sub("", name).rstrip(" .,")
     name = re.sub(r"\s+(?:API|APIs|SDK|app|App)$", "", name)  # "Corvid Studio API": the product
+    if ": " in name:
+        return ""  # "Merriwell Capital: Hey": a speaker's label and their first word
     if not name or not name[0].isupper() and not name[0].isdigit():
         return ""
     words = _words(name)
@@ -609,7 +651,15 @@ def clean_name(text: str) -> str:
 
 def is_versioned(name: str) -> bool:
     """A name shaped like a model: ends in a version ("Kestrel Video 2", "Quill-3b")."""
-    return bool(_VERSIONED.search(name)) and not re.fullmatch(r"[\d\s.,-]+", name)
+    return bool(_VERSIONED.search(name) or _EDITION_VERSIONED.search(name)) and not re.fullmatch(
+        r"[\d\s.,-]+", name
+    )
+
+
+# A version and an edition word: "Sorrel 3 Mini", "Kestrel 2 Pro".
+_EDITION_VERSIONED = re.compile(
+    r"[A-Za-z][\s-]v?\d+(?:\.\d+)*\s(?:" + "|".join(_PRODUCT_ENDINGS) + r")$"
+)
 
 
 def _lower_words(texts: Sequence[str]) -> frozenset[str]:
@@ -740,6 +790,7 @@ class _Mention:
     event: bool = False  # named as an event ("its "Advancing AI" event", "the Build Summit")
     thing: bool = False  # listed among things ("sites such as X"): no person
     place_cue: int = 0  # place votes from the sentences ("state of X", "near X"), not labels
+    legal: bool = False  # written with a legal form ("Corrimal Inc."): an organisation
 
     def kind(self) -> str:
         if self.prior:
@@ -750,8 +801,8 @@ class _Mention:
             return ""  # "TypeScript SDK": the language a tool is written for
         if self.event and not (self.agent or self.org_cue or self.investor):
             return ""  # "Advancing AI", "the Build Summit": an event, whatever its last word
-        if board_suffix(self.name) and not self.suffix:
-            return "leaderboard"  # "Tollway Bench", "Quarry Eval"
+        if board_suffix(self.name) and not (self.suffix or self.org_cue):
+            return "leaderboard"  # "Tollway Bench", "Quarry Eval"; not "the X Evals acquisition"
         if self.board and not (self.suffix or self.org_cue or self.owned or self.possessed):
             return "leaderboard"  # "placed second on Halcyon", "the Halcyon benchmark"
         if self.investor or self.suffix == "investor":
@@ -766,6 +817,8 @@ class _Mention:
             ):
                 return "model"  # "Google Cloud's Vertex AI", "Apple Intelligence": a product
             return self.suffix  # "Norway's Halvard AI said ...": the company
+        if is_versioned(self.name) and _words(self.name)[0] in NOT_MODEL_WORDS:
+            return ""  # "Tier 4", "Article 6": a numbered tier or article, no model
         if self.product or is_versioned(self.name):
             return "model"
         labels = self.labels or Counter()
@@ -790,6 +843,8 @@ class _Mention:
         if kind == "place" and _ACRONYM.fullmatch(self.name) and not self.place_cue:
             # "UBS": few places are written as acronyms, and a sentence puts something there
             kind = "vendor" if self.coordinated != "place" else kind
+        if kind == "place" and self.person_cue and votes["person"] >= votes["place"]:
+            kind = "person"  # a tie: the phrasing ("X -- Analyst, Y:") outweighs the label
         if kind in ("person", "place") and self.org_cue and votes["vendor"] >= votes[kind]:
             kind = "vendor"  # a tie: what only organisations have outweighs the label
         if kind in ("person", "place") and self.org_apposition and votes["vendor"] >= votes[kind]:
@@ -855,8 +910,9 @@ _MAKER_BEFORE = re.compile(
     r"{0,3}?(?:model|system|chatbot|assistant|chip),?\s+)?)$"
 )
 _MAKER_AFTER = re.compile(
-    r"^,?\s+(?:(?:an?|the|its)\s+(?:[\w-]+\s+){0,3}?(?:model|system|chatbot|assistant|chip)\s+)?"
-    r"(?:from|by|made by|built by|developed by|released by|launched by)\s+(?P<v>" + _NAME + ")"
+    r"^(?:,?\s+(?:(?:an?|the|its)\s+(?:[\w-]+\s+){0,3}?(?:model|system|chatbot|assistant|chip)\s+)?"
+    r"(?:from|by|made by|built by|developed by|released by|launched by)\s+|\s*\()"  # "M (V)"
+    r"(?P<v>" + _NAME + ")"
 )
 
 
@@ -939,6 +995,11 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, st
             out.extend(
                 (n, _INVESTOR_CUE) for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names"))
             )
+    if " API" in sentence:
+        for m in _API_CUE.finditer(sentence):
+            name = m.group("name")
+            if name.lower() not in STOPWORDS and not is_common_word(name):
+                out.append((name, ""))
     for cue in (*_NAMING_CUES, _APPOSITION_CUE):  # "shares of Corbel", "on the X benchmark"
         for m in cue.finditer(sentence):
             words = _words(m.group("name"))
@@ -947,6 +1008,10 @@ def _cue_names(sentence: str, lower_words: frozenset[str]) -> list[tuple[str, st
             if words and (len(words) > 1 or words[0].lower() not in lower_words):
                 out.append((" ".join(words), ""))
     return out
+
+
+# A product sold as an API: "the Forge API" (not "the Batch API": an everyday word, a feature).
+_API_CUE = re.compile(r"(?<![\w&.'’-])(?P<name>[A-Z][\w-]*[a-z][\w-]*)\s+APIs?\b")
 
 
 # Phrasings that name an organisation, a ranking, a place or a person whatever the recogniser
@@ -958,7 +1023,7 @@ _NAMING_CUES = (
         r"\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})(?![\w-])"
     ),
     re.compile(
-        r"(?<![\w&.'’-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){1,2})(?=" + _PERSON_ROLE + ")"
+        r"(?<![\w&.'’-])(?P<name>[A-Z][a-zà-ÿ]+(?:\s+[A-Z][\w'’-]+){1,2})(?=" + _PERSON_ROLE + ")"
     ),
     re.compile(r"\b(?i:shares|stock)\s+of\s+(?:the\s+)?(?P<name>" + _NAME + ")"),
     re.compile(
@@ -988,7 +1053,8 @@ _OWNED_BEFORE = re.compile(
 # ...unless what follows makes the name a location again ("its Oslo office").
 _PLACE_NOUN_AFTER = re.compile(
     r"\s+(?:office|offices|headquarters|campus|site|sites|plant|factory|facility|facilities|"
-    r"hub|branch|region|data cent(?:re|er)s?|operations|team|staff)\b"
+    r"hub|branch|region|data cent(?:re|er)s?|operations|team|staff|subsidiary|unit|arm|"
+    r"affiliate|entity)\b"
 )
 
 
@@ -1152,6 +1218,14 @@ _ORG_ROLE_BEFORE = re.compile(
 )
 
 
+# "the developers' association X", "the regulator X": the noun names what X is.
+_ORG_NOUN_BEFORE = re.compile(
+    r"\b(?:the|an?|[\w-]+['’]s?)\s+(?:association|regulator|watchdog|authority|agency|startup|"
+    r"start-up|company|firm|nonprofit|non-profit|charity|foundation|institute|union|ministry|"
+    r"consortium|cooperative)\s+$"
+)
+
+
 def _possessed_context(sentence: str, name: str, places: Collection[str] = ()) -> bool:
     """Whether the sentence writes the name as a named owner's ("Nvidia's Blackwell"), not a
     place's ("Switzerland's KBX")."""
@@ -1164,9 +1238,10 @@ def _possessed_context(sentence: str, name: str, places: Collection[str] = ()) -
 
 def _org_apposition(sentence: str, name: str) -> bool:
     """Whether the sentence describes the name as an organisation ("Mila, the ... institute",
-    "the chief executive of Quora")."""
+    "the developers' association X", "the chief executive of Quora")."""
     return any(
         _ORG_APPOSITION.match(sentence, m.end())
+        or _ORG_NOUN_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
         or (
             _ORG_ROLE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
             and not re.match(r"\s+[A-Z\d]", sentence[m.end() : m.end() + 2])  # a longer name
@@ -1235,12 +1310,15 @@ def _place_context(sentence: str, name: str) -> bool:
 # possessive, as "Tokyo's shares" would not be written.
 _ORG_CUE_BEFORE = re.compile(
     r"\b(?i:(?:shares|stock|shareholders|bonds)\s+of|stake\s+in|"  # not "listed in Hong Kong"
+    r"(?:acquisition|takeover)\s+of|acquired|acquiring|(?:agreed|agrees|plans?)\s+to\s+"
+    r"(?:acquire|buy)|"
     r"(?:analysts?|economists?|strategists?|researchers|engineers|executives?|employees|"
     r"spokes(?:man|woman|person)|lawyers|customers|clients|chief executive|CEO|CFO|CTO)\s+"
     r"(?:at|of))\s+(?:the\s+)?$"  # not "the founders of the United States"
 )
 _ORG_CUE_AFTER = re.compile(
-    r"^(?:\s+(?i:analysts?|economists?|strategists?|spokes(?:man|woman|person)|shareholders)\b|"
+    r"^(?:\s+(?i:analysts?|economists?|strategists?|spokes(?:man|woman|person)|shareholders|"
+    r"acquisition|takeover)\b|"
     r"['’]s?\s+(?:(?:own|new|former|top)\s+)?(?i:analysts?|economists?|strategists?|shares|"
     r"stock|shareholders|spokes(?:man|woman|person)|chief executive|chief \w+ officer|CEO|"
     r"CFO|CTO|COO|executives|employees|staff|board)\b)"
@@ -1399,6 +1477,11 @@ _LAUNCHED_BEFORE = re.compile(
     r"rolls\s+out|debut(?:ed|s)|previewed|shipped)\s+(?:(?:its|their|a|an|the)\s+)?"
     r"(?:(?:new|first|latest)\s+)?$"
 )
+# What is retired is a product too: "sunset Trelane Sketchpad", "is killing Sketchpad".
+_RETIRED_BEFORE = re.compile(
+    r"\b(?:sunset(?:s|ting)?|retir(?:e|es|ing)|discontinu(?:e|es|ed|ing)|deprecat(?:e|es|ed|ing)|"
+    r"shut(?:s|ting)?\s+down|kill(?:s|ed|ing)|end-of-life)\s+(?:(?:its|their|our|the)\s+)?$"
+)
 _NOT_LAUNCHED_AFTER = re.compile(r"(?:['’]s?|\s+as\b|\s+[A-Z\d])")
 # An event's name: "its "Advancing AI" event", "the Build Summit": no company, model or person.
 _EVENT_AFTER = re.compile(
@@ -1418,10 +1501,11 @@ _THING_BEFORE = re.compile(
 
 
 def _launched_context(sentence: str, name: str) -> bool:
-    """Whether the sentence has the name launched ("the company introduced Deep Research"),
-    not a word it qualifies ("launched Tokyo operations")."""
+    """Whether the sentence has the name launched ("the company introduced Deep Research") or
+    retired ("sunset Sketchpad"), not a word it qualifies ("launched Tokyo operations")."""
     for m in _name_pattern(name).finditer(sentence):
-        if not _LAUNCHED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        if not (_LAUNCHED_BEFORE.search(before) or _RETIRED_BEFORE.search(before)):
             continue
         noun = _LOWER_WORD_AFTER.match(sentence, m.end())
         if not _NOT_LAUNCHED_AFTER.match(sentence, m.end()) and not (
@@ -1493,13 +1577,47 @@ def find_dateline(text: str) -> Dateline | None:
             for p in re.split(r"[ \t]*(?:/|&|\band\b)[ \t]*", m["places"])
             if p and not all(w.lower() in GENERIC or w.lower() in STOPWORDS for w in p.split())
         ]
-        if not places:
-            continue
+        if not places or any(without_legal_form(p) != p for p in places):
+            continue  # "TRELANE SYSTEMS INC (TRLN) --": a company and its ticker, no dateline
         region = (m["region"] or "").rstrip(".")
         if region and not m["region"].endswith(".") and not re.fullmatch(MONTH_RE, region, re.I):
             places.append(region)  # "AUSTIN, Texas": "Calif." is an abbreviation, left out
         return Dateline(tuple(places), wire.strip())
     return None
+
+
+# A line written in capitals ("TRELANE SYSTEMS INC (TRLN) -- Q3 2026 EARNINGS CALL"): two
+# capitalised words in a run, and no small letter on the line.
+_CAPS_RUN = re.compile(r"[A-Z]{3,}[ \t]+[A-Z&]{2,}")
+_CAPS_LINE = re.compile(r"^[^a-z\n]*[A-Z]{3,}[ \t]+[A-Z&]{2,}[^a-z\n]*$", re.MULTILINE)
+
+
+def _caps_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    if m.start() and word.lower() in STOPWORDS:
+        return word.lower()  # "OF", "AND" inside a name: small words
+    cased = word.capitalize()
+    if len(word) <= 2 or (
+        word.lower() in GENERIC and len(word) <= 4 and not _LEGAL_FORM.fullmatch(" " + cased)
+    ):
+        return word  # "AI", "EU", "CEO": acronyms stay
+    return cased
+
+
+def _caps_line_cased(m: re.Match[str]) -> str:
+    line = m.group(0)
+    if find_dateline(line + " ") is not None:
+        return line  # "OSLO (Nordwire) --": a dateline's capitals say where
+    # words in brackets are codes and tickers ("(TRLN)"), words with digits too ("Q3")
+    return re.sub(r"(?<![\w(.'’-])[A-Z][A-Z'’]*(?![\w)])", _caps_word, line)
+
+
+def title_cased_caps(text: str) -> str:
+    """The text with each line written in capitals title-cased, as a name is written: the
+    recogniser reads "Trelane Systems Inc", not the shouted "TRELANE SYSTEMS INC"."""
+    if not _CAPS_RUN.search(text):
+        return text
+    return _CAPS_LINE.sub(_caps_line_cased, text)
 
 
 def _capitalised_anyway(sentence: str, start: int) -> bool:
@@ -1593,6 +1711,38 @@ def _headline_phrases(
     return out
 
 
+def _headings_only(mentions: dict[str, _Mention], in_sentence: dict[str, list[str]]) -> set[str]:
+    """Keys of unlisted one-word names written only as a line of their own ("Background",
+    "FAQ": a page's section headings) with nothing but the recogniser's label to go on."""
+    lines: dict[str, bool] = {}
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            m = mentions[k]
+            if lines.get(k) is False or " " in m.name:
+                continue
+            lines[k] = all(
+                re.fullmatch(r"[\W_]*", s[s.rfind("\n", 0, w.start()) + 1 : w.start()])
+                and re.fullmatch(r"[\W_]*", s[w.end() :].split("\n", 1)[0])
+                for w in _name_pattern(m.name).finditer(s)
+            )
+    return {
+        k
+        for k, alone in lines.items()
+        if alone
+        and not (
+            (m := mentions[k]).prior
+            or m.suffix
+            or m.investor
+            or m.product
+            or m.place
+            or m.place_cue
+            or m.person_cue
+            or m.org_cue
+            or m.board
+        )
+    }
+
+
 _VENDOR_ALIASES = tuple(sorted({a for v in VENDORS.values() for a in v}, key=len, reverse=True))
 
 
@@ -1633,6 +1783,22 @@ def _batch_head(name: str, mentions: dict[str, _Mention], kinds: dict[str, str])
         kind = kinds.get(head, "")
         if len(rest) <= 2 and all(w[0].isupper() for w in rest) and kind in ("vendor", "model"):
             return mentions[head].name, kind
+        if len(rest) <= 2 and all(w[0].isupper() for w in rest):
+            # "Trelane Sketchpad" beside the company "Trelane Systems", named by its head;
+            # "Lathe Memory" beside the model "Lathe 2", a feature of its family
+            for k, m in mentions.items():
+                if (
+                    kinds.get(k) == "model"
+                    and is_versioned(m.name)
+                    and entity_key(_VERSIONED.sub("", m.name)) == head
+                ):
+                    return m.name, "model"
+                if (
+                    kinds.get(k) == "vendor"
+                    and org_head(m.name)
+                    and entity_key(org_head(m.name)) == head
+                ):
+                    return m.name, "vendor"
     return "", ""
 
 
@@ -1641,6 +1807,140 @@ def _maker_product_rest(name: str) -> str:
     maker = maker_product(name)
     alias = next((a for a in _VENDOR_ALIASES if name.startswith(a + " ")), "") if maker else ""
     return name[len(alias) + 1 :] if alias else ""
+
+
+# "Word N": a capitalised name and a version, with an edition word ("Tack 3", "Cedrus Code 2",
+# "Sorrel 3 Mini"). Everyday words are named this way too ("Tier 4", "Article 6", "Round 2"),
+# so the shape alone proves nothing: `_versioned_products` asks the text for more.
+_EDITIONS = "|".join(sorted(_PRODUCT_ENDINGS | {"Nano", "Flash", "Turbo"}))
+_WORD_VERSION = re.compile(
+    r"(?<![\w&.'’-])(?P<stem>[A-Z][\w-]*?[a-z][\w-]*(?:[ \t]+[A-Z][\w-]*?[a-z][\w-]*){0,2})"
+    r"[ \t](?P<version>\d{1,2}(?:\.\d)?)(?:[ \t](?P<edition>" + _EDITIONS + r"))?"
+    r"(?![\w%/-]|[.,]\d|\s*(?:%|percent|per\b|x\b|[$€£]))"
+)
+# A maker in brackets after a product ("Tack 3 (Trelane)", "Skiff (Pinecastle Labs)").
+_BRACKET_MAKER = re.compile(r"\s*\((?:by\s+|from\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,2}\)")
+# What is done with a product: run on, moved to, powered, retired, shut down.
+_PRODUCT_USE_BEFORE = re.compile(
+    r"\b(?:(?:runs?|running|built|based|migrat\w+|mov(?:es|ed|ing|e)|switch\w*|upgrad\w+|"
+    r"retrain\w*)\s+(?:on|to)|powers|powered\s+by|retir(?:e|es|ed|ing)|sunset(?:s|ting)?|"
+    r"deprecat(?:e|es|ed|ing)|discontinu\w+|kill(?:s|ed|ing)|replac\w+\s+(?:by|with))\s+$"
+)
+_PRODUCT_USE_AFTER = re.compile(
+    r"^\s+(?:runs\s+on|is\s+powered|retires|was\s+(?:shut|retired|deprecated|launched)|"
+    r"shut\s+down|(?:is|was)\s+deprecated)\b"
+)
+
+
+def _product_evidence(sentence: str, start: int, end: int) -> int:
+    """How surely the text around sentence[start:end] treats it as a product: 2 for a maker's
+    possessive before it, a maker in brackets after it, a model word or apposition; 1 for what
+    is done with products and with other things too ("runs on X", "moved to X", "sunset X");
+    else 0."""
+    before = sentence[max(0, start - 60) : start]
+    after = sentence[end : end + 60]
+    if (
+        _POSSESSOR_BEFORE.search(before)
+        or _BRACKET_MAKER.match(after)
+        or _MODEL_BEFORE.search(before)
+        or _MODEL_AFTER.match(after)
+    ):
+        return 2
+    return int(bool(_PRODUCT_USE_BEFORE.search(before) or _PRODUCT_USE_AFTER.match(after)))
+
+
+def _versioned_products(sentences: Iterable[str], models: Collection[str]) -> list[tuple[str, str]]:
+    """(sentence, name) of the "Word N" names the text treats as products: one mention with
+    product evidence (see `_product_evidence`) makes every version and edition of its stem a
+    product, and so do two versions of one stem ("Sorrel 2" and "Sorrel 3"), or a model of
+    that stem found otherwise (`models`, keys). Never a stem the version of which names
+    something else ("Tier 4", "Article 6", "September 9"); a stem that is one everyday word
+    ("Day 1" and "Day 2", "moved to Level 3") needs a maker or a model word."""
+    found: list[tuple[str, str, str]] = []
+    proven: set[str] = set()
+    surely: set[str] = set()
+    everyday: set[str] = set()
+    versions: dict[str, set[str]] = {}
+    for s in sentences:
+        if not any(c.isdigit() for c in s):
+            continue
+        for m in _WORD_VERSION.finditer(s):
+            words = _words(m["stem"])
+            while len(words) > 1 and re.search(r"-[a-z]", words[0]):
+                words.pop(0)  # "Fine-tuned Sorrel 2": "Sorrel 2"
+            stem = " ".join(words)
+            if words[0] in NOT_MODEL_WORDS or any(w.lower() in GENERIC for w in words):
+                continue
+            if year_not_version(stem, m["version"], s, m.end("version")):
+                continue
+            key = entity_key(stem)
+            name = m.group(0)[m.group(0).index(stem) :]
+            found.append((s, name, key))
+            versions.setdefault(key, set()).add(m["version"])
+            if len(words) == 1 and is_common_word(stem):
+                everyday.add(key)
+            evidence = _product_evidence(s, m.end() - len(name), m.end())
+            if evidence == 2:
+                surely.add(key)
+            if evidence or entity_key(name) in models or len(versions[key]) >= 2:
+                proven.add(key)
+    return [
+        (s, name)
+        for s, name, key in found
+        if key in surely or (key in proven and key not in everyday)
+    ]
+
+
+# A table whose first column is headed "Model" or "Product": its first cells are names of one.
+_TABLE_HEAD = re.compile(r"^[ \t|]*(?:Models?|Products?)[ \t]*\|", re.IGNORECASE | re.MULTILINE)
+_FIRST_CELL = re.compile(r"^[ \t|]*(?P<cell>[^|\n]+?)[ \t]*\|", re.MULTILINE)
+
+
+def _table_products(text: str) -> list[str]:
+    """The rows' first cells of each table in the text whose first column says "Model" or
+    "Product", without a footnote number after an edition ("Sorrel 3 Max 2")."""
+    out: list[str] = []
+    for head in _TABLE_HEAD.finditer(text):
+        pos = text.find("\n", head.end())
+        while pos >= 0:
+            line_end = text.find("\n", pos + 1)
+            line = text[pos + 1 : line_end if line_end >= 0 else len(text)]
+            pos = line_end
+            if not line.strip():
+                continue
+            if "|" not in line:
+                break
+            cell = _FIRST_CELL.match(line)
+            name = cell["cell"] if cell else ""
+            if name and not re.fullmatch(r"[\s:-]+", name):
+                out.append(re.sub(r"(\d[ \t]+[A-Z][a-z]+)[ \t]+\d$", r"\1", name))
+    return out
+
+
+def _makes_model(sentence: str, name: str, models: Iterable[str]) -> bool:
+    """Whether the sentence names the name as a model's maker: its possessive before the
+    model ("Trelane's Cedrus Code 2") or in brackets after it ("Tack 3 (Trelane)")."""
+    for m in _name_pattern(name).finditer(sentence):
+        owner = re.match(r"['’]s\s+", sentence[m.end() : m.end() + 3])
+        bracket = sentence[max(0, m.start() - 60) : m.start()].rstrip()
+        if not owner and not (bracket.endswith("(") and sentence.startswith(")", m.end())):
+            continue
+        for model in models:
+            if owner and _name_pattern(model).match(sentence, m.end() + owner.end()):
+                return True
+            if not owner and re.search(_name_pattern(model).pattern + r"\s*\($", bracket):
+                return True
+    return False
+
+
+def _bracket_maker(sentence: str, name: str, makers: Collection[str]) -> bool:
+    """Whether the name is written with its maker in brackets after it ("Skiff (Pinecastle
+    Labs)"); `makers` are the keys of names that are organisations by their suffix or list."""
+    for m in _name_pattern(name).finditer(sentence):
+        inside = _BRACKET_MAKER.match(sentence, m.end())
+        if inside and entity_key(inside.group(0).strip(" ()")) in makers:
+            return True
+    return False
 
 
 def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
@@ -1656,6 +1956,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
         from kb.ner import load_ner  # spaCy loads only when recognition is asked for
 
         ner = load_ner()
+    texts = [title_cased_caps(t) for t in texts]
     ruled = [find_entities(t) for t in texts]
     lower_words = _lower_words(texts)
     sentences: dict[str, list[str]] = {}  # distinct sentence -> names the rules found in it
@@ -1687,6 +1988,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             name = clean_name(part)
             if not name:
                 continue
+            bare = without_legal_form(name)  # "Corrimal Inc." is the vendor Corrimal
+            legal, name = bare != name, bare
             key = entity_key(name)
             if label == "NORP" or (
                 " " not in name and name.lower() in lower_words and not no_english_word(name)
@@ -1712,6 +2015,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     suffix=org_suffix(name),
                 ),
             )
+            if legal:
+                m.legal = True
+                m.suffix = m.suffix or "vendor"
             if maker_product(name):
                 m.product = True  # "Amazon Bedrock": a vendor's product
             if label == _INVESTOR_CUE:
@@ -1731,6 +2037,19 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 note(s, versioned, span.label)
         for name, cue in _cue_names(s, lower_words):
             note(s, name, cue)
+    # products named "Word N" that the recogniser missed, and the rows of a table of models
+    known_models = {k for k, m in mentions.items() if is_versioned(m.name)}
+    products = _versioned_products(sentences, known_models)
+    for text, text_sentences in zip(texts, per_text, strict=True):
+        for cell in _table_products(text) if "|" in text else ():
+            where = next((s for s in text_sentences if cell in s), None)
+            if where is not None:
+                products.append((where, cell))
+    for s, name in products:
+        note(s, name, "")
+        m = mentions.get(entity_key(clean_name(name)))
+        if m is not None and not m.prior:
+            m.product = True
     # later mentions of the new names, by their spelling (and bare heads, surnames)
     spellings: list[tuple[str, str]] = []
     for key, m in mentions.items():
@@ -1747,6 +2066,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     mentions.setdefault(key, _Mention(written, suffix=org_suffix(written)))
     _note_families(mentions, sentences, in_sentence)
     places = {k for k, m in mentions.items() if m.place or _mostly_place(m.labels)}
+    companies = {k for k, m in mentions.items() if "vendor" in (m.prior, m.suffix)}
     for s, keys_here in in_sentence.items():
         for key in keys_here:
             m = mentions[key]
@@ -1754,6 +2074,8 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 continue
             m.investor = m.investor or _investor_context(s, m.name)
             m.product = m.product or _model_context(s, m.name, attributive=not m.suffix)
+            if not m.suffix and _bracket_maker(s, m.name, companies):
+                m.product = True  # "Skiff (Pinecastle Labs)": the company's product
             m.owned = m.owned or _owned_context(s, m.name, places)
             m.possessed = m.possessed or _possessed_context(s, m.name, places)
             m.launched += _launched_context(s, m.name)
@@ -1789,6 +2111,7 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
 
     vetoed |= _ordinary_words(mentions, in_sentence)  # "Media reports", "the Times"
     vetoed |= _headline_phrases(mentions, in_sentence, lower_words)  # "Shares Slip"
+    vetoed |= _headings_only(mentions, in_sentence)  # "Background", "FAQ": a section's name
     for k, m in mentions.items():
         head = org_head(m.name)
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
@@ -1797,11 +2120,28 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     _note_coordination(mentions, in_sentence, kinds)
     models = [m.name for k, m in mentions.items() if kinds[k] == "model"]
     for k, m in mentions.items():
-        family = not m.prior and kinds[k] in ("vendor", "place", "person") and not m.suffix
+        family = (
+            not m.prior
+            and not m.suffix
+            and (kinds[k] in ("vendor", "place", "person") or (not kinds[k] and k not in vetoed))
+        )  # "Tack" beside "Tack 3", though a lone word read as a person gets no kind
         if family and any(
             v.startswith(m.name) and _VERSION_NEXT.match(v, len(m.name)) for v in models
         ):
             kinds[k] = "model"  # "Kestrel Video" beside "Kestrel Video 2.5": the family
+    where: dict[str, list[str]] = {}
+    for s, keys_here in in_sentence.items():
+        for k in keys_here:
+            where.setdefault(k, []).append(s)
+    for k, m in mentions.items():
+        if m.prior or m.suffix or k in vetoed or is_versioned(m.name):
+            continue
+        if kinds[k] in ("vendor", "investor", "leaderboard") or (
+            kinds[k] == "place" and (m.place or m.place_cue or _mostly_place(m.labels))
+        ):
+            continue
+        if any(_makes_model(s, m.name, models) for s in where.get(k, ())):
+            kinds[k] = "vendor"  # "Trelane's Cedrus Code 2", "Tack 3 (Trelane)": the maker
     makers: dict[str, str] = {}
     for k, m in mentions.items():
         if kinds[k] == "person" and not (m.prior or m.person_cue):
@@ -1810,6 +2150,12 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 kinds[k] = "model"  # "Pairloom Teams" beside the product Pairloom: an edition
                 if head_kind == "vendor":
                     makers[k] = head
+        elif (
+            kinds[k] == "vendor"
+            and not (m.prior or m.suffix or m.org_cue or m.investor)
+            and _batch_head(m.name, mentions, kinds)[1] == "model"
+        ):
+            kinds[k] = "model"  # "Lathe Memory" beside "Lathe 2": a feature, no company
     alias = _folds(mentions, kinds)
     for short, full in _acronym_folds(sentences, mentions, kinds).items():
         alias.setdefault(short, full)  # "CAC" -> "Cyberspace Administration of China"
@@ -2109,6 +2455,8 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             hk = entity_key(head)
             if hk in mentions and not mentions[hk].prior:
                 alias[hk] = key
+        if m.legal and not head:
+            head = m.name  # "Auralis Speech" of "Auralis Speech Inc": the legal form is gone
         if head and kinds.get(key) in ("vendor", "investor") and len(_words(head)) >= 2:
             first = entity_key(_words(head)[0])  # "Auralis" of "Auralis Speech Inc"
             if (
@@ -2130,6 +2478,26 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
             sk = entity_key(_words(m.name)[-1])
             if sk in mentions and not mentions[sk].prior and kinds.get(sk) != "place":
                 alias[sk] = key  # not "Mumbai" onto "Navi Mumbai" taken for a person
+    # a lone first name onto the one person of the batch who has it ("Thank you, Marguerite"),
+    # when the full name is said to be a person's and nothing says the word is a place
+    firsts = Counter(
+        entity_key(_words(m.name)[0])
+        for k, m in mentions.items()
+        if kinds.get(k) == "person" and len(_words(m.name)) >= 2
+    )
+    for key, m in mentions.items():
+        words = _words(m.name)
+        if kinds.get(key) != "person" or len(words) < 2 or not m.person_cue:
+            continue
+        fk = entity_key(words[0])
+        first = mentions.get(fk)
+        if (
+            first is not None
+            and firsts[fk] == 1
+            and fk not in alias
+            and not (first.prior or first.suffix or first.place or first.place_cue)
+        ):
+            alias[fk] = key
     return alias
 
 
@@ -2185,6 +2553,7 @@ def _strong(row: dict[str, Any]) -> bool:
         or kind not in ("vendor", "model")
         or entity_key(name) in _KNOWN
         or bool(org_suffix(name))
+        or board_suffix(name)  # "Pellucid Evals": a name's last word, though no ranking's here
         or bool(re.search(r"\d", name))
         or bool(row.get("maker"))
         or _name_shaped(name)
@@ -2202,6 +2571,8 @@ def _name_shaped(name: str) -> bool:
         return bool(
             acronym or re.fullmatch(r"[A-Z]?[a-z]*[a-z][A-Z][A-Za-z]*|[A-Z][A-Z][a-z]{3,}", word)
         )
+    if all(no_english_word(w) for w in words):
+        return True  # "Associação Programadores Livres": no English words run together
     return len(words) >= 3 and words[1] in ("&", "of") and words[-1][0].isupper()
 
 
@@ -2279,6 +2650,15 @@ def consolidate(
         for k, r in merged.items()
         if r["kind"] in ("vendor", "investor") and org_head(r["name"])
     }
+    initials: dict[str, list[str]] = {}  # "European Union" under "EU"
+    for key, row in merged.items():
+        words = [w for w in _words(row["name"]) if w not in _CONNECTORS]
+        if len(words) >= 2 and row["kind"] != "person" and all(w[0].isupper() for w in words):
+            initials.setdefault("".join(w[0] for w in words).lower(), []).append(key)
+    for key, row in merged.items():  # "EU" -> "European Union", when both are listed
+        full = initials.get(key, []) if re.fullmatch(r"[A-Z]{2,6}", row["name"]) else []
+        if len(full) == 1 and key not in _KNOWN:
+            heads[key] = full[0]
     for key, row in merged.items():  # "Google Vertex AI" -> "Vertex AI", when both are listed
         bare = _maker_product_rest(row["name"]) if row["kind"] == "model" else ""
         if bare and merged.get(entity_key(bare), {}).get("kind") == "model":

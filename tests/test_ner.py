@@ -406,8 +406,9 @@ def test_a_newswire_dateline_and_an_email_address_do_not_hide_the_company():
     )
     found = kinds(text)
     assert found.get("San Francisco") == "place" and "PRNewswire" not in found, found
-    assert found.get("Auralis Speech Inc") == "vendor", found  # "auralis" of the address
-    assert "Auralis Speech" not in found  # folded onto the company, not a person
+    # "auralis" of the address hides nothing; the legal form is dropped from the name
+    assert found.get("Auralis Speech") == "vendor", found
+    assert "Auralis Speech Inc" not in found
 
 
 def test_the_held_out_entity_set_is_well_formed():
@@ -525,7 +526,34 @@ def test_a_companys_first_word_folds_onto_its_full_name():
         "Tovenna Speech Inc. released a voice model, said Ana Li, CEO of Tovenna Speech. "
         "Tovenna raised $64 million in 2025."
     )
-    assert found == {"Tovenna Speech Inc": "vendor", "Ana Li": "person"}
+    assert found == {"Tovenna Speech": "vendor", "Ana Li": "person"}
+
+
+def test_a_legal_form_folds_onto_the_company_and_an_all_caps_title_is_no_dateline():
+    found = kinds(
+        "VARNELL ROBOTICS INC (VRNL) -- Q2 2026 EARNINGS CALL\n"
+        "Welcome to Varnell Robotics' second quarter call. Revenue rose 12%. "
+        "Osterby Inc. and Osterby both bid for the contract; Osterby, Inc. said it would appeal."
+    )
+    assert found.get("Varnell Robotics") == "vendor", found  # not a place "Varnell Robotics Inc"
+    assert found.get("Osterby") == "vendor", found
+    assert not any(n.endswith(("Inc", "INC")) for n in found), found
+    assert "Varnell" not in found and "Vrnl" not in found, found
+
+
+def test_an_all_caps_line_is_read_title_cased_but_a_dateline_keeps_its_capitals():
+    from kb.entities import find_dateline, title_cased_caps
+
+    assert title_cased_caps("MERRO SYSTEMS INC (MRRO) -- Q3 CALL\nbody") == (
+        "Merro Systems Inc (MRRO) -- Q3 Call\nbody"
+    )
+    assert title_cased_caps("HALVARD AI LAUNCHES A MODEL FOR THE US") == (
+        "Halvard AI Launches a Model for the US"
+    )
+    datelines = "OSLO (Nordwire) -- x\nTOKYO (AP) -- "
+    assert title_cased_caps(datelines) == datelines
+    assert find_dateline("MERRO SYSTEMS INC (MRRO) -- Q3 2026 EARNINGS CALL") is None
+    assert find_dateline("TOKYO (AP) -- Shares rose.").places == ("Tokyo",)
 
 
 class _Reads:
@@ -568,3 +596,125 @@ def test_a_skipped_sentence_had_nothing_the_recogniser_would_find(monkeypatch):
     )
     assert recognise([_GATED], ner=whole)[0] == gated
     assert any(t.startswith("OpenAI released") for t in whole.texts)
+
+
+def test_a_word_and_a_version_is_a_product_when_the_text_says_so():
+    found = kinds(
+        "On Quoin, our coding agent. Quoin 3 runs on Barrow Code 2 and has 40,000 seats. "
+        "Maltby's Plane 2 is ahead on the board. We moved Tier 1 customers to Tier 4 pricing."
+    )
+    assert found.get("Quoin 3") == "model" and found.get("Quoin") == "model", found
+    assert found.get("Barrow Code 2") == "model", found  # "runs on X"
+    assert found.get("Plane 2") == "model" and found.get("Maltby") == "vendor", found
+    assert "Tier 4" not in found and "Tier 1" not in found, found
+
+
+def test_two_versions_of_one_name_are_models_and_a_year_or_date_is_not():
+    found = kinds(
+        "Fine-tuned Gorse 2 models move to Gorse 3 Mini on request. Gorse 2 retires on "
+        "December 15, 2026. Revenue in Harbour 2026 was flat; we met on September 9."
+    )
+    assert {"Gorse 2", "Gorse 3 Mini"} <= set(found) and found["Gorse 2"] == "model", found
+    assert not any(n.startswith(("Fine-tuned", "Harbour", "September")) for n in found), found
+
+
+def test_a_table_headed_model_lists_models_and_a_bracketed_maker_makes_a_product():
+    table = (
+        "Pricing\n\nModel | Input | Output\n\nWren 3 | $2.50 | $10.00\n\n"
+        "Wren 3 Max 2 | $6.00 | $24.00\n\nWren 3 Flint | $0.08 | $0.32\n\nNotes follow."
+    )
+    found = kinds(table)
+    assert {found.get(n) for n in ("Wren 3", "Wren 3 Max", "Wren 3 Flint")} == {"model"}, found
+    entities = recognise(
+        [
+            "Our shortlist is Quoin 3 (Harrow), Plane 2 (Maltby) and Dinghy (Pinecroft Labs). "
+            "Nobody mentions Dinghy. Harrow is killing its old editor."
+        ]
+    )[0]
+    found = {e.name: (e.kind, e.maker) for e in entities}
+    assert found.get("Dinghy") == ("model", "Pinecroft Labs"), found
+    assert found.get("Quoin 3") == ("model", "Harrow") and found.get("Harrow") == ("vendor", ""), (
+        found
+    )
+
+
+def test_a_call_transcripts_speakers_are_people_and_a_first_name_folds_onto_one():
+    found = kinds(
+        "Operator: I'd now like to hand over to Chief Executive Officer Mara Quist-Lund.\n"
+        "Mara Quist-Lund -- Chief Executive Officer: Thanks, operator. Revenue rose 20%.\n"
+        "Ivo Brandt -- Chief Financial Officer: Thank you, Mara. Margin was 61%.\n"
+        "Operator: Our next question comes from Lene Okafor-Vik with Dunmore & Pike.\n"
+        "Lene Okafor-Vik -- Analyst, Dunmore & Pike: Hi, thanks. Ivo, on the margin guide?\n"
+        "Ivo Brandt -- Chief Financial Officer: Good question."
+    )
+    for person in ("Mara Quist-Lund", "Ivo Brandt", "Lene Okafor-Vik"):
+        assert found.get(person) == "person", found
+    assert "Mara" not in found and "Ivo" not in found, found
+    assert not any(":" in n for n in found), found  # not "Dunmore & Pike: Hi"
+
+
+def test_what_a_company_retires_acquires_or_sells_as_an_api_is_told_apart():
+    found = kinds(
+        "Varnell Systems had a good quarter. We're going to sunset Varnell Sketchpad, the "
+        "no-code app builder. We also closed the Quarrow Evals acquisition, a team in Leeds. "
+        "The Corvane API now serves most developers, and the Corvane API is cheaper. "
+        "Ferro Inc. and its Lisbon subsidiary were fined after a complaint from the developers' "
+        "association Liga Programadores Abertos."
+    )
+    assert found.get("Varnell Sketchpad") == "model", found
+    assert found.get("Quarrow Evals") == "vendor", found  # no ranking: it was bought
+    assert found.get("Corvane") == "model", found
+    assert found.get("Lisbon") == "place" and found.get("Ferro") == "vendor", found
+    assert found.get("Liga Programadores Abertos") == "vendor", found
+
+
+def test_a_one_word_heading_is_no_name_and_an_institution_of_a_place_is_an_organisation():
+    found = kinds(
+        "Press release\n\nBackground\n\nThe regulator fined Ferro Inc. after complaints. Ferro "
+        "may challenge the decision before the Administrative Court of Lisbon within 30 days."
+    )
+    assert "Background" not in found, found
+    assert found.get("Administrative Court of Lisbon") == "vendor", found
+
+
+def test_an_acronym_folds_onto_the_listed_name_it_abbreviates():
+    rows = [
+        {"name": "European Union", "kind": "place", "chunks": 2, "documents": 1},
+        {"name": "EU", "kind": "vendor", "chunks": 3, "documents": 2},
+        {"name": "Orvane Labs", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "OL", "kind": "vendor", "chunks": 2, "documents": 1},
+        {"name": "Open Link", "kind": "vendor", "chunks": 2, "documents": 1},
+    ]
+    kept = {r["name"]: (r["kind"], r["chunks"]) for r in consolidate(rows)}
+    assert kept["European Union"] == ("place", 5) and "EU" not in kept, kept
+    assert "OL" in kept  # two names abbreviate to it: which one is unknown
+
+
+def test_a_name_described_as_an_app_builder_is_a_product_and_a_model_builder_a_company():
+    found = kinds(
+        "Customers still use Varnell Sketchpad, the no-code app builder, every day. Varnell "
+        "Sketchpad has 6,000 customers. Halvard AI, the model builder, said so."
+    )
+    assert found.get("Varnell Sketchpad") == "model", found
+    assert found.get("Halvard AI") == "vendor", found
+
+
+def test_a_feature_named_after_a_versioned_product_is_a_product():
+    found = kinds(
+        "Maltby's Plane 2 is ahead of us. But they've also just had Plane Memory suspended "
+        "in Portugal by the regulator there. Plane Memory remembers your code."
+    )
+    assert found.get("Plane 2") == "model" and found.get("Plane Memory") == "model", found
+
+
+def test_an_everyday_word_with_two_numbers_needs_a_maker_or_model_word_to_be_a_product():
+    from kb.entities import _versioned_products
+
+    sentences = [
+        "Round 1 closed early and Round 2 opened.",
+        "Chapter 4 covers pricing and Chapter 5 covers risk.",
+        "Gorse 2 and Gorse 3 are both on sale.",
+        "Maltby's Plane 2 leads, and Plane 3 is due.",
+    ]
+    names = {name for _, name in _versioned_products(sentences, set())}
+    assert names == {"Gorse 2", "Gorse 3", "Plane 2", "Plane 3"}, names
