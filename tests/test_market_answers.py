@@ -446,3 +446,12 @@ def test_a_versioned_model_is_not_answered_by_its_editions_facts(tmp_path, real_
     compare = kb.ask("Compare the output price of Brill 3 and Brill 2.")
     assert "$10.00" in compare.text and "$15.00" in compare.text
     assert "$2.00" not in compare.text  # Brill 2 Mini's
+
+
+def test_a_comparison_the_facts_cover_on_one_side_only_goes_to_the_sentences(market):
+    # the facts hold a price for Kestrel Video 2, none for Quill: no one-sided "side by side"
+    answer = market.ask("Compare the price of Kestrel Video 2 and Quill.")
+    assert answer.shape != "compare"
+    # no price asked: a comparison of scores is not answered with prices
+    scores = market.ask("Kestrel Video 2 vs Lumen Motion on the arena")
+    assert scores.shape != "compare"

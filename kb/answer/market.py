@@ -699,6 +699,8 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     sides = _sides(prepared, scope)
     if len(sides) < 2:
         return None
+    if not scope.kinds and not _PRICE_CUE.search(prepared.question.text):
+        return None  # "tack 3 vs lathe 2 on kessock": a score, not a price; the sentences say
     text = prepared.question.text
     lines: list[tuple[str, StoredFact | Sequence[StoredFact]]] = []
     table = table_for(prepared, scope)
@@ -748,7 +750,9 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
             nearest=tuple(prepared.hits[:3]),
             shape="compare",
         )
-    if not lines or (len(lines) < 2 and not missing):
+    if not lines or len(lines) < 2:
+        # one side only: the facts do not cover the other; the sentences may say both
+        # ("priced at $0.008 per page, against $0.012 per page for Sextant 3")
         return None
     outro = ""
     if len(values) == len(lines) == 2 and min(values) > 0:
@@ -757,6 +761,9 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     if missing:
         outro = f"The sources give no {kind} figures for {' or '.join(missing)}."
     return _answer(prepared, "Side by side, newest figures:", lines, "compare", outro=outro)
+
+
+_PRICE_CUE = re.compile(r"\b(?:pric\w*|cost\w*|charg\w*|fees?|cheap\w*|dear\w*)\b|\$", re.I)
 
 
 def _names_side(f: StoredFact, side: str, sides: Sequence[str]) -> bool:
