@@ -960,3 +960,15 @@ def test_slashed_shorthand_and_still_a_thing_are_read():
     assert parse_question("whats going on w/ trelane sketchpad").shape == "what_happened"
     assert parse_question("sorrel 2 still a thing?").shape == "status"
     assert parse_question("w/e, cheapest model?").text.startswith("w/e")  # not "with e"
+
+
+def test_vs_is_no_topic_an_answer_must_say():
+    from kb.answer.base import CorpusStats
+    from kb.answer.extractive import _SentencePicker
+
+    picker = _SentencePicker(
+        Settings(), lambda texts: None, CorpusStats(lambda t: 1.0, lambda t: 1)
+    )
+    question = parse_question("Tack 3 vs Lathe 2 on the Kessock bench")
+    asked = picker.asked_words(question, question.parts[0])
+    assert "vs" not in asked and "bench" in asked

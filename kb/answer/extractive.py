@@ -462,6 +462,9 @@ def _spells_out(question: str, token: str, text: str) -> bool:
     return re.search(rf"\b(?:{capitalised}|{lower})\b", text) is not None
 
 
+_COMPARISON_WORDS = frozenset(t for w in ("vs", "versus", "compared") for t in tokenize(w))
+
+
 def _first_word(text: str, token: str) -> bool:
     """Whether a name token is just the question's first word, an English word capitalised
     because it starts the question ("Compare", "List"); not a name at the start, typed in
@@ -811,6 +814,7 @@ class _SentencePicker:
             named.add("chief")
         if question.expects == "rank":  # "where did X land on Y": the verb asks for a rank
             named |= _RANK_VERBS
+        named |= _COMPARISON_WORDS  # "tack 3 vs lathe 2 on kessock": "vs" is no topic
         if (noun := nominal_head(part)) and self.known(noun) and noun not in named:
             return [noun]  # "pairloom annual revenue": revenue, whatever else is annual
         return [
