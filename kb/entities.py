@@ -131,6 +131,7 @@ _MODEL_SHAPES = [
     re.compile(r"\b(?P<name>(?:H|B|MI|GB|TX-?)\d{1,4}[A-Z]?)\b"),
     re.compile(r"\b(?P<name>o[134](?:-(?:mini|pro|preview))?)\b"),
 ]
+_DIGIT = re.compile(r"\d")  # what every match of every shape above holds (as `\d` there)
 # Products often named without a version; each is also an entity of its own.
 _PRODUCTS = (
     "Sora",
@@ -233,7 +234,9 @@ def _find_entities(text: str) -> tuple[Entity, ...]:
         if alias in text and pattern.search(text):
             add(Entity(canonical, "vendor"))
     spans: list[tuple[int, int]] = []
-    matches = [m for shape in _MODEL_SHAPES for m in shape.finditer(text)]
+    # every model shape holds a digit: a text without one (a third of those asked) is not scanned
+    shapes = _MODEL_SHAPES if _DIGIT.search(text) else ()
+    matches = [m for shape in shapes for m in shape.finditer(text)]
     matches.sort(key=lambda m: (m.start(), -(m.end() - m.start())))
     for m in matches:
         if any(a <= m.start() and m.end() <= b for a, b in spans):
