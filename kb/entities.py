@@ -1631,6 +1631,7 @@ def _headline_phrases(
 
 
 _VENDOR_ALIASES = tuple(sorted({a for v in VENDORS.values() for a in v}, key=len, reverse=True))
+_VENDOR_PREFIXES = tuple(alias + " " for alias in _VENDOR_ALIASES)  # same order
 
 
 def maker_product(name: str) -> str:
@@ -1639,9 +1640,11 @@ def maker_product(name: str) -> str:
     division), not ending as an organisation's name does ("Meta Superintelligence Labs"), and
     not a listed name: the vendor's product ("Amazon Bedrock" -> "Amazon", "Google Search" ->
     "Google"); else ""."""
-    for alias in _VENDOR_ALIASES:
-        if name.startswith(alias + " "):
-            rest = name[len(alias) + 1 :].split()
+    if not name.startswith(_VENDOR_PREFIXES):  # one test for the usual name: no vendor's
+        return ""
+    for alias, prefix in zip(_VENDOR_ALIASES, _VENDOR_PREFIXES, strict=True):
+        if name.startswith(prefix):
+            rest = name[len(prefix) :].split()
             ok = (
                 1 <= len(rest) <= 2
                 and all(
