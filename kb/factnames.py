@@ -288,9 +288,11 @@ class DocNames:
         key = entity_key(name)
         if key in self.heads:
             return self.heads[key]
+        if len(key) < 4 or not re.search(r"\d", key):
+            return name  # only a versioned name is a product's short form
         for product in self.products:
             pk = entity_key(product)
-            if pk != key and pk.endswith(key) and len(key) >= 4 and re.search(r"\d", key):
+            if pk != key and pk.endswith(key):
                 return product
         return name
 
