@@ -2048,10 +2048,11 @@ def _note_families(
             stems[key] = stem
     for s in sentences:
         for key, stem in stems.items():
-            lower = _lower_pattern(stem)
+            # the lower-case pattern is built only for a sentence holding its first word
+            lower = _lower_pattern(stem) if _first_word(stem).lower() in s else None
             written = [
                 *(_name_pattern(stem).finditer(s) if stem.split()[0] in s else ()),
-                *(lower.finditer(s) if lower and _first_word(stem).lower() in s else ()),
+                *(lower.finditer(s) if lower else ()),
             ]
             if any(
                 not _VERSION_NEXT.match(s, w.end()) and not _EDITION_NEXT.match(s, w.end())
@@ -2103,12 +2104,10 @@ def _lower_pattern(name: str) -> re.Pattern[str] | None:
 
 def _lower_case_in(name: str, sentence: str) -> bool:
     """Whether the sentence writes the name in lower case (see `_lower_pattern`)."""
+    if _first_word(name).lower() not in sentence:  # before the pattern: most names need none
+        return False
     pattern = _lower_pattern(name)
-    return (
-        pattern is not None
-        and _first_word(name).lower() in sentence
-        and bool(pattern.search(sentence))
-    )
+    return pattern is not None and bool(pattern.search(sentence))
 
 
 def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, str]:
