@@ -273,6 +273,18 @@ _LEGAL = [
 ]
 
 
+# Words one of which every match of each action's pattern holds: a sentence with none of them
+# is not searched for that action (most sentences read for facts hold none). Keep in step.
+_LEGAL_WORDS = {
+    "lawsuit": ("sue", "suing", "suit", "complaint", "class action"),
+    "fine": ("fine",),
+    "settlement": ("pay", "settled"),
+    "ruling": ("ruled that", "rules that", "found that"),
+    "order": ("ordered",),
+    "investigation": ("investigation", "inquiry", "probe", "investigating"),
+}
+
+
 _AUTHORITY_REF = re.compile(
     r"\b(?:the|its) (?:[\w-]+ )?(?:board|regulator|authority|watchdog|agency|commission|court|"
     r"judge|council|ministry|tribunal|office)\b",
@@ -289,6 +301,8 @@ def legal_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
     found = []
     money = find_money(sentence)
     for action, pattern in _LEGAL:
+        if not any(w in sentence for w in _LEGAL_WORDS[action]):
+            continue
         m = pattern.search(sentence)
         if not m:
             continue

@@ -211,9 +211,11 @@ class DocNames:
         for text in texts:
             for e in find_entities(text):
                 curated.setdefault(e.key, e.kind)
-        for text in texts:
-            for m in _NAME_RUN.finditer(text):
-                words = canonical(m.group(0)).split()
+        # each text's capitalised runs, canonical: read twice below (heads first, then products)
+        runs = [[canonical(m.group(0)) for m in _NAME_RUN.finditer(text)] for text in texts]
+        for names in runs:
+            for name in names:
+                words = name.split()
                 if (
                     len(words) >= 2
                     and words[-1] in _SUFFIX_WORDS
@@ -221,14 +223,13 @@ class DocNames:
                 ):
                     # "Ombra" is short for "Ombra Cloud", even where no tagger saw the company
                     self.heads.setdefault(entity_key(words[0]), " ".join(words))
-        for text in texts:
+        for text, names in zip(texts, runs, strict=True):
             for pattern in (_NAME_BEFORE_NOUN, _NOUN_BEFORE_NAME):
                 for m in pattern.finditer(text):
                     name = canonical(m.group("n"))
                     if _product_shaped(name, curated):
                         found.setdefault(entity_key(name), name)
-            for m in _NAME_RUN.finditer(text):
-                name = canonical(m.group(0))
+            for name in names:
                 words = name.split()
                 if words and words[-1] in _EDITION_WORDS and _product_shaped(name, curated):
                     found.setdefault(entity_key(name), name)
@@ -287,9 +288,11 @@ class DocNames:
         key = entity_key(name)
         if key in self.heads:
             return self.heads[key]
+        if len(key) < 4 or not re.search(r"\d", key):
+            return name  # only a versioned name is a product's short form
         for product in self.products:
             pk = entity_key(product)
-            if pk != key and pk.endswith(key) and len(key) >= 4 and re.search(r"\d", key):
+            if pk != key and pk.endswith(key):
                 return product
         return name
 
