@@ -153,8 +153,10 @@ def describe(
 
 
 _WRITTEN_DATE = re.compile(
-    rf"\b{MONTH_RE}\.?\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{MONTH_RE}\.?\s+\d{{4}}\b|"
-    rf"\b{MONTH_RE}\.?\s+\d{{4}}\b",
+    rf"\b{MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RE}\.?\s+\d{{4}}\b|"
+    rf"\b{MONTH_RE}\.?\s+\d{{4}}\b|"
+    rf"\b{MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s*\d)",  # "December 15th"
     re.IGNORECASE,
 )
 

@@ -83,3 +83,13 @@ def test_a_yearless_wire_story_is_stored_with_an_inferred_date(settings, real_em
     assert report.failed == []
     (source,) = KnowledgeBase(settings, real_embedder).stats().to_json()["sources"]
     assert source["published"] == "2025-10-07" and source["date_inferred"] is True
+
+
+def test_a_fact_date_is_shown_as_its_source_writes_it_ordinals_too():
+    from kb.factwords import date_as_written
+
+    text = "Sorrel 2 retires on December 15th, and the app shuts down on January 15th, 2027."
+    assert date_as_written("2027-01-15", text, "2026-10-28") == "January 15th, 2027"
+    assert date_as_written("2026-12-15", text, "2026-10-28") == "December 15th"
+    assert date_as_written("2026-06-09", "on June 9, 2026 it", None) == "June 9, 2026"
+    assert date_as_written("2026-03-03", "no date here", None) == "2026-03-03"
