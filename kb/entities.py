@@ -2082,9 +2082,9 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     products = _versioned_products(sentences, known_models)
     for text, text_sentences in zip(texts, per_text, strict=True):
         for cell in _table_products(text) if "|" in text else ():
-            where = next((s for s in text_sentences if cell in s), None)
-            if where is not None:
-                products.append((where, cell))
+            holding = next((s for s in text_sentences if cell in s), None)
+            if holding is not None:
+                products.append((holding, cell))
     for s, name in products:
         note(s, name, "")
         m = mentions.get(entity_key(clean_name(name)))
@@ -2529,12 +2529,12 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
         if kinds.get(key) != "person" or len(words) < 2 or not m.person_cue:
             continue
         fk = entity_key(words[0])
-        first = mentions.get(fk)
+        lone = mentions.get(fk)
         if (
-            first is not None
+            lone is not None
             and firsts[fk] == 1
             and fk not in alias
-            and not (first.prior or first.suffix or first.place or first.place_cue)
+            and not (lone.prior or lone.suffix or lone.place or lone.place_cue)
         ):
             alias[fk] = key
     return alias
