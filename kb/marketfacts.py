@@ -247,15 +247,19 @@ def _same_speaker(last: MarketFact, chunk: Chunk, at: int) -> bool:
     """Whether the fact before was said in the same turn as the sentence at chunk.text[at:]:
     an "also" after another speaker's label ("Tomás Brannigan -- Analyst: ...") adds to
     something else than what the earlier speaker said."""
-    if last.chunk.chunk_id != chunk.chunk_id or not 0 <= last.start <= at:
-        return True  # nothing says otherwise
+    if last.start < 0 or last.chunk.doc_id != chunk.doc_id:
+        return True  # a title's fact, another document: nothing says otherwise
+    # where the fact before sits in this chunk's text (before its start: from its beginning)
+    since = max(0, last.chunk.start + last.start - chunk.start)
+    if since > at:
+        return True
     # the label opens the sentence's own line, so the search runs past its start
-    label = _SPEAKER_LABEL.search(chunk.text, last.start, at + 84)
-    return label is None or label.start() >= at
+    label = _SPEAKER_LABEL.search(chunk.text, since, at + 84)
+    return label is None or label.start() > at
 
 
 # a line opening with a speaker's label: "Operator:", "Dana Whitfield -- Analyst, Corbel:"
-_SPEAKER_LABEL = re.compile(r"\n[A-Z][^\n:.!?]{1,80}:[ \t]")
+_SPEAKER_LABEL = re.compile(r"^[A-Z][^\n:.!?]{1,80}:[ \t]", re.M)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

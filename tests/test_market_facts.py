@@ -180,6 +180,17 @@ def test_what_retires_where_and_the_service_that_shuts_down_later():
     assert ("Trelane Sketchpad", "discontinued", "2027-01-15") in status
     # "also" in another speaker's turn does not take the date of what the first one said
     assert ("Lathe Memory", "paused", "2026-10-28") in status
+    # nor when that turn opens the next chunk
+    chunks = _chunks(
+        "Marguerite Osei -- Chief Executive Officer: Sorrel 2 retires on the Forge API on "
+        "December 15th, so the revenue moves to Sorrel 3.",
+        "Tomas Brannigan -- Analyst, Tannery Row: They've also just had Lathe Memory "
+        "suspended in Portugal.",
+        published="2026-10-28",
+    )
+    facts = extract_facts([dataclasses.replace(c, entities=tags) for c in chunks])
+    status = [(f.fields["product"], f.fields["status"], f.date) for f in _of(facts, "status")]
+    assert ("Lathe Memory", "paused", "2026-10-28") in status
 
 
 def test_a_deprecation_table_gives_both_prices_and_the_shutdown_as_a_status():
