@@ -290,6 +290,12 @@ _SHORTHAND = {
         "mkt": "market",
         "rev": "revenue",
         "yoy": "year",  # "year over year"
+        "hr": "hour",  # "per agent-hr", "$/hr"
+        "hrs": "hour",
+        "mo": "month",  # "$20/mo"
+        "mos": "month",
+        "tok": "token",  # "$ per 1m tok"
+        "toks": "token",
         "guide": "guidance",  # "new FY guide?"
         "govt": "government",
         "intl": "international",
@@ -715,7 +721,16 @@ def listed_kind(text: str) -> str | None:
 
 
 def shape_of(text: str, entities: Sequence[Entity]) -> str:
-    """The answer shape a question asks for (a key of SHAPES)."""
+    """The answer shape a question asks for (a key of SHAPES). A question that asks two
+    things ("how long was the outage, and what did it cost X in credits?") is answered part
+    by part, from the sentences, unless it compares or wants a digest or a timeline."""
+    shape = _shape_of_one(text, entities)
+    if shape not in ("compare", "summary", "timeline") and len(split_parts(text)) > 1:
+        return ""
+    return shape
+
+
+def _shape_of_one(text: str, entities: Sequence[Entity]) -> str:
     named = {e.kind for e in entities}
     subjects = bool(named & {"model", "vendor"})
     if subjects and _RANK_WORDS.search(text) and _CHANGE_WORDS.search(text):

@@ -972,3 +972,14 @@ def test_vs_is_no_topic_an_answer_must_say():
     question = parse_question("Tack 3 vs Lathe 2 on the Kessock bench")
     asked = picker.asked_words(question, question.parts[0])
     assert "vs" not in asked and "bench" in asked
+
+
+def test_a_question_asking_two_things_is_answered_part_by_part():
+    from kb.query import answer_terms
+
+    two = parse_question("skerry oct 21 outage: how long exactly, and what did it cost pelorus")
+    assert len(two.parts) == 2 and two.shape == ""  # not "what happened" to the outage
+    assert parse_question("What happened to Sora?").shape == "what_happened"
+    assert parse_question("Compare the price of X 2, and of Y 3").shape == "compare"
+    # units as people abbreviate them
+    assert {"hour", "token", "month"} <= set(answer_terms("price per agent-hr, per 1m tok, a mo"))
