@@ -34,7 +34,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 7
+RECOGNISER_VERSION = 8
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -1154,11 +1154,20 @@ def board_suffix(name: str) -> bool:
     is one word joined to a ranking's word ("Tollway-Bench", "TollwayEval", "CodeArena")."""
     words = _words(_VERSIONED.sub("", name))
     if len(words) == 1:
-        return bool(_BOARD_WORD.fullmatch(words[0]))
+        # "Cairnbench", "Tollarena": a ranking's word run on in lower case, and no English
+        # word ("Workbench", "Dashboard" are things, not rankings)
+        run_on = _RUN_ON_BOARD.fullmatch(words[0])
+        return bool(_BOARD_WORD.fullmatch(words[0])) or (
+            run_on is not None
+            and zipf(words[0].lower()) < _NAME_ZIPF
+            and zipf(run_on.group(1).lower()) < _EVERYDAY_ZIPF  # "Work"+"bench" is a thing
+        )
     return len(words) >= 2 and words[-1] in BOARD_SUFFIXES
 
 
 _BOARD_WORD = re.compile(r"[A-Z][\w.]*?(?:-(?:[Bb]ench|Eval|Arena)|[a-z\d](?:Bench|Eval|Arena))")
+_RUN_ON_BOARD = re.compile(r"([A-Z][a-z]{2,})(?:bench|arena|board)")
+_EVERYDAY_ZIPF = 4.0  # "work" 5.6, "key" 5.0, "score" 4.4; "cairn" 2.4
 
 
 def _weak_suffix(name: str) -> bool:
@@ -1244,7 +1253,10 @@ _CUE_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
 def _may_match(cue: re.Pattern[str], sentence: str) -> bool:
     """False when the sentence cannot hold a match of the cue (see `_CUE_WORDS`)."""
     words = _CUE_WORDS.get(cue)
-    return words is None or any(w in sentence for w in words)
+    if words is None:
+        return True
+    low = sentence.lower()  # the cues read "Chief Financial Officer" as "officer" too
+    return any(w in low for w in words)
 
 
 # An organisation by who works for it: "the chief executive of Quora" (not "the president of

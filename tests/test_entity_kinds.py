@@ -347,3 +347,20 @@ def test_a_publications_short_name_is_the_press():
         r["name"] for r in consolidate(rows, publishers={"Lanternfield Ledger (weekend edition)"})
     }
     assert kept == {"Observer", "Vessaro Labs"}  # "the Ledger" is the publication
+
+
+def test_a_ranking_word_run_on_in_lower_case_names_a_leaderboard():
+    from kb.entities import board_suffix
+
+    assert board_suffix("Cairnbench") and board_suffix("CodeArena")
+    # everyday things that end the same way are no rankings
+    assert not board_suffix("Workbench") and not board_suffix("Dashboard")
+    assert not board_suffix("Keyboard")
+
+
+def test_a_cue_word_in_capitals_still_lets_its_cue_be_searched():
+    from kb.entities import _CUE_WORDS, _may_match
+
+    role_cue = next(c for c, words in _CUE_WORDS.items() if "officer" in words)
+    assert _may_match(role_cue, "Paulo Trevanion -- Chief Financial Officer: It's small.")
+    assert not _may_match(role_cue, "Revenue came in at $412.6 million.")
