@@ -412,7 +412,7 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
     ceiling = max(1.0, RARE_WORD_SHARE * keyword.size)
     extra = [
         token
-        for word in re.findall(r"(?<![\w'’-])[a-z]{4,}(?![\w'’-])", q.text)
+        for word in re.findall(r"(?<![\w'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))", q.text)
         if no_english_word(word)
         for token in tokenize(word)[:1]
         if token not in q.names
@@ -451,7 +451,7 @@ def _with_corpus_spelling(question: str, view: StoreView) -> str:
         meant = doubled or meant
         return meant.pop() if len(meant) == 1 else word
 
-    return re.sub(r"(?<![\w'’-])[a-z]{4,}(?![\w'’-])", respelt, question)
+    return re.sub(r"(?<![\w'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))", respelt, question)
 
 
 def _typed_in_lower_case(question: str) -> bool:

@@ -175,8 +175,10 @@ def expected_type(text: str) -> str:
         return "number"
     if wh in ("when", "what year", "what date", "which year"):
         return "date"
-    if wh in ("who", "which company", "which vendor", "which firm"):
-        return "entity"
+    if wh in ("who", "which company", "which vendor", "which firm") or re.search(
+        r"\bwhose\b", lower
+    ):
+        return "entity"  # "tolsta t4 - whose model is it": its maker
     if wh == "why":
         return "reason"
     if _RANK_ASKED.search(lower):
@@ -294,6 +296,8 @@ _SHORTHAND = {
         "hrs": "hour",
         "mo": "month",  # "$20/mo"
         "mos": "month",
+        "wk": "week",  # "who's #1 this wk"
+        "wks": "week",
         "tok": "token",  # "$ per 1m tok"
         "toks": "token",
         "guide": "guidance",  # "new FY guide?"
@@ -519,7 +523,7 @@ def _unaccented(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{4,}(?![\w'’-])")
+_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))")  # "lumenfld's" too
 
 
 def _deletions(word: str) -> set[str]:

@@ -983,3 +983,12 @@ def test_a_question_asking_two_things_is_answered_part_by_part():
     assert parse_question("Compare the price of X 2, and of Y 3").shape == "compare"
     # units as people abbreviate them
     assert {"hour", "token", "month"} <= set(answer_terms("price per agent-hr, per 1m tok, a mo"))
+
+
+def test_a_typo_in_a_possessive_name_and_whose_questions_are_read():
+    from kb.query import NameCase, answer_terms, expected_type
+
+    case = NameCase(["Lumenfold"])
+    assert case.restore("who led lumenfld's series c") == "who led Lumenfold's series c"
+    assert expected_type("tolsta t4 - whose model is it") == "entity"
+    assert "week" in answer_terms("who's #1 on cairnbench this wk")
