@@ -5,6 +5,7 @@ small frozen types; "nothing found" is an empty result, never an error."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from kb.dates import stated_date
@@ -219,11 +220,29 @@ def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
     million chunks, then cached)."""
 
     def build() -> tuple[dict[str, Entity], re.Pattern[str] | None]:
-        known = {
-            e.name.lower(): Entity(e.name, e.kind, e.maker)
+        listed = [
+            e
             for e in entities(view)
             if e.kind in ("vendor", "model", "leaderboard") and _names_something(e.name)
-        }
+        ]
+        known = {e.name.lower(): Entity(e.name, e.kind, e.maker) for e in listed}
+        # a company by the first word of its name, when that word is its own ("strathorn"
+        # for Strathorn Labs, whose "Strathorn Studio" is its product: no English word, and
+        # no other company's first word)
+        firsts = Counter(
+            e.name.split()[0].lower() for e in listed if " " in e.name and e.kind == "vendor"
+        )
+        for e in listed:
+            first = e.name.split()[0].lower()
+            if (
+                e.kind == "vendor"
+                and " " in e.name
+                and firsts[first] == 1
+                and first not in known
+                and first.isalpha()
+                and _names_something(first)
+            ):
+                known[first] = Entity(e.name, e.kind, e.maker)
         if not known:
             return known, None
         alternatives = "|".join(map(re.escape, sorted(known, key=len, reverse=True)))

@@ -992,3 +992,22 @@ def test_a_typo_in_a_possessive_name_and_whose_questions_are_read():
     assert case.restore("who led lumenfld's series c") == "who led Lumenfold's series c"
     assert expected_type("tolsta t4 - whose model is it") == "entity"
     assert "week" in answer_terms("who's #1 on cairnbench this wk")
+
+
+def test_a_company_typed_by_the_first_word_of_its_name_is_that_company(corpus_store):
+    from kb.engine import KnowledgeBase
+
+    kb = KnowledgeBase(Settings(store_dir=corpus_store, chroma_url=None))
+    q = kb.prepare("how many funding rounds has strathorn done").question
+    assert ("Strathorn Labs", "vendor") in [(e.name, e.kind) for e in q.entities]
+    answer = kb.ask("how many funding rounds has strathorn done")
+    assert answer.text.count("Strathorn Labs raised") >= 3
+    assert "Tarnbrook" not in answer.text  # another company's round is not counted
+
+
+def test_a_name_a_sentence_only_compares_with_is_not_its_subject():
+    from kb.answer.extractive import _COMPARED_WITH
+
+    said = "egress to the U.K. is $0.02/GB. still cheaper than AWS tho."
+    assert "AWS" not in _COMPARED_WITH.sub(" ", said)
+    assert "Nvidia" in _COMPARED_WITH.sub(" ", "Nvidia fell more than 17% on the day.")

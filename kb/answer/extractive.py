@@ -271,7 +271,8 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
         return []  # by the first word of its name ("ZT's chief executive" for ZT Systems)
     if any(_by_own_word(ev.sentence, e.name) for e in specific if e.kind == "model"):
         return []  # by the word of its name that is its own ("Bürgerchat" for Lotse Bürgerchat)
-    found = find_entities(ev.sentence)
+    # a name the sentence only compares with ("still cheaper than AWS") is not its subject
+    found = find_entities(_COMPARED_WITH.sub(" ", ev.sentence))
     if {e.key for e in found} & {e.key for e in specific}:
         return []  # by another of its names ("Mistral" for Mistral AI)
     if models and any(e.kind == "model" for e in found):
@@ -463,6 +464,11 @@ def _spells_out(question: str, token: str, text: str) -> bool:
 
 
 _COMPARISON_WORDS = frozenset(t for w in ("vs", "versus", "compared") for t in tokenize(w))
+
+
+_COMPARED_WITH = re.compile(
+    r"\b(?:than|unlike|vs\.?|versus)\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*"
+)
 
 
 def _first_word(text: str, token: str) -> bool:
