@@ -548,6 +548,7 @@ _STATUSES = [
     (
         "discontinued",
         r"discontinu(?:ed|es|e)|shut (?:down|off)|shuts down|shutting down|retired|retires|"
+        r"shut (?:it|them) (?:down|off)(?: for good)?|"
         r"retire|(?:is|are|was|were) closing|will close|clos(?:ed|es|ing) down|turn(?:ed|"
         r"s)? off|switch(?:ed|es)? off|withdr(?:ew|awn)|sunset(?:ted|s)?|pulled the plug on|"
         r"pull(?:ed|s)(?=\s+(?:its\s+|the\s+)?[A-Z][^.;]{0,60}?\s+from\b)",
@@ -610,7 +611,9 @@ def status_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames
                 products = after[:1] or before[-1:]
         if re.match(r"\s+(?:its|their|the)\s+(?:\w+\s+)?plans?\s+to\b", sentence[b:]):
             continue  # "paused its plan to train on posts": a plan, not a product
-        obj_pronoun = re.match(r"\s+(?:it|them)\b", sentence[b:])
+        obj_pronoun = re.match(r"\s+(?:it|them)\b", sentence[b:]) or re.search(
+            r"\b(?:it|them)\b", m.group(0)
+        )  # "shut it down": the product spoken of
         launch_of = _LAUNCH_OF.match(sentence[b:])
         if launch_of:  # "delayed the launch of its Meta AI assistant"
             product = doc.fold(canonical(launch_of.group("p")))

@@ -215,6 +215,18 @@ def test_a_deprecation_table_gives_both_prices_and_the_shutdown_as_a_status():
     assert status.date == "2026-12-15"
 
 
+def test_shut_it_down_is_the_product_spoken_of_dated_by_its_clause():
+    chunks = _chunks(
+        "We are shutting down Lumenfold Canvas. Existing users can keep working in it until "
+        "January 31, 2027, when we will shut it down for good.",
+        published="2026-10-29",
+    )
+    tags = ("model:Lumenfold Canvas", "vendor:Lumenfold")
+    facts = extract_facts([dataclasses.replace(c, entities=tags) for c in chunks])
+    status = [(f.fields["product"], f.fields["status"], f.date) for f in _of(facts, "status")]
+    assert ("Lumenfold Canvas", "discontinued", "2027-01-31") in status
+
+
 def test_acquisition_investment_partnership_and_legal_actions():
     facts = extract_facts(
         _chunks(
