@@ -296,6 +296,7 @@ _SHORTHAND = {
         "hrs": "hour",
         "mo": "month",  # "$20/mo"
         "mos": "month",
+        "cos": "company",  # "which ai cos"
         "wk": "week",  # "who's #1 this wk"
         "wks": "week",
         "tok": "token",  # "$ per 1m tok"
@@ -651,6 +652,7 @@ _WHAT_HAPPENED = re.compile(
     r"\bwhat (?:happened|became|has happened|is happening|'s happening)\b|"
     r"\bwhat(?:'s| is) (?:new|the latest) (?:with|on|about)\b|\blatest (?:on|news|about)\b|"
     r"\bwhat(?:'?s| is) (?:going on|up) with\b|\bany news (?:on|about)\b|\bupdate on\b|"
+    r"\bwhat(?:'?s| is) the (?:deal|story|situation)\b|"  # "lumenfold canvas - whats the deal"
     r"\bwhat did\b[^?]*\bdo\b|\bwhat (?:has|have)\b[^?]*\bdone\b|\boutage\b|\bfate of\b",
     re.I,
 )

@@ -1011,3 +1011,10 @@ def test_a_name_a_sentence_only_compares_with_is_not_its_subject():
     said = "egress to the U.K. is $0.02/GB. still cheaper than AWS tho."
     assert "AWS" not in _COMPARED_WITH.sub(" ", said)
     assert "Nvidia" in _COMPARED_WITH.sub(" ", "Nvidia fell more than 17% on the day.")
+
+
+def test_whats_the_deal_asks_what_happened_and_cos_are_companies():
+    from kb.query import answer_terms
+
+    assert parse_question("lumenfold canvas - whats the deal").shape == "what_happened"
+    assert "company" in answer_terms("ardhaven capital portfolio, which ai cos")
