@@ -104,7 +104,7 @@ class Question:
         return " ".join([self.text, *self.context_terms])
 
 
-def _versions(text: str) -> list[str]:
+def versions_in(text: str) -> list[str]:
     """Versioned names as "name version" ("seedance 2.0", "gpt 4o", "o3")."""
     found: list[str] = []
     for m in _VERSIONED.finditer(text):
@@ -360,7 +360,7 @@ def needs_context(text: str, history: Sequence[str] = ()) -> bool:
     not, however it starts."""
     words = text.split()
     # a name of its own, not a role or a common acronym ("who is the CEO?" still leans)
-    has_name = bool(names_of(" ".join(words[1:]))) or bool(_versions(text))
+    has_name = bool(names_of(" ".join(words[1:]))) or bool(versions_in(text))
     if _is_what_about(text):
         # "what about Google?" leans on the last question; "what about Kairo's KS-2, when
         # was it sampled?" asks its own
@@ -424,8 +424,8 @@ def _names_its_own_subject(text: str, previous: str) -> bool:
         return False
     if re.search(r"\b(?:it|its|it's|they|them|their|this|that|these|those)\b", body, re.I):
         return False
-    earlier = set(names_of(previous)) | set(_versions(previous))
-    own = set(names_of(body)) | set(_versions(body))
+    earlier = set(names_of(previous)) | set(versions_in(previous))
+    own = set(names_of(body)) | set(versions_in(body))
     return bool(own - earlier)
 
 
@@ -805,7 +805,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
         own = set(tokenize(text))
         if swapped:  # "what about GPT-4.5?": the earlier question, its subject replaced
             own |= {t for n in names_of(history[-1]) for t in tokenize(n)}
-            own |= {t for v in _versions(history[-1]) for t in tokenize(v)}
+            own |= {t for v in versions_in(history[-1]) for t in tokenize(v)}
             own |= {t for e in find_entities(history[-1]) for t in tokenize(e.name)}
         for earlier in reversed(history[-2:]):
             context.extend(t for t in content_terms(earlier) if t not in own and t not in context)
@@ -814,10 +814,10 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     quarters = quarters_in(text)
     if leans and not quarters:  # "and the gross margin?" after "Q3 revenue": Q3's too
         quarters = quarters_in(history[-1])
-    versions = _versions(text)
+    versions = versions_in(text)
     if leans and not swapped:
         for earlier in reversed(history[-2:]):
-            versions.extend(v for v in _versions(earlier) if v not in versions)
+            versions.extend(v for v in versions_in(earlier) if v not in versions)
             if versions:
                 break
     rounds = [f"series {m.lower()}" for m in re.findall(r"\bSeries ([A-K])\b", text, re.I)]
@@ -919,7 +919,7 @@ _AMOUNT = re.compile(
 def exact_phrases(text: str) -> list[re.Pattern[str]]:
     """Patterns for the parts of a query that must match literally: amounts, versioned names
     and model codes."""
-    patterns = [version_pattern(v) for v in _versions(text)]
+    patterns = [version_pattern(v) for v in versions_in(text)]
     for m in _MONTH_YEAR.finditer(text):  # "May 2024" must find the row that says it
         patterns.append(re.compile(rf"\b{m.group(1)[:3].lower()}[a-z]*\.?\s+{m.group(2)}\b"))
     for m in _AMOUNT.finditer(text):

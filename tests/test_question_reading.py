@@ -1018,3 +1018,23 @@ def test_whats_the_deal_asks_what_happened_and_cos_are_companies():
 
     assert parse_question("lumenfold canvas - whats the deal").shape == "what_happened"
     assert "company" in answer_terms("ardhaven capital portfolio, which ai cos")
+
+
+def test_a_sentence_opening_with_another_versioned_model_is_not_about_the_one_asked():
+    from kb.answer.extractive import _names_a_version
+
+    assert _names_a_version("Corrie 3 Pro climbs two places to No. 2 after the update.")
+    # a model named in brackets or further on is not the sentence's subject
+    assert not _names_a_version("Speech-to-text: $0.006 a minute (previously $0.009 for Vox 2)")
+    assert not _names_a_version("The company said revenue rose 40% after the launch.")
+
+
+def test_whose_names_the_kind_of_answer_not_a_topic():
+    from kb.answer.base import CorpusStats
+    from kb.answer.extractive import _SentencePicker
+
+    picker = _SentencePicker(
+        Settings(), lambda texts: None, CorpusStats(lambda t: 1.0, lambda t: 1)
+    )
+    question = parse_question("tolsta t4 - whose model is it")
+    assert "model" not in picker.asked_words(question, question.parts[0])

@@ -37,6 +37,7 @@ from kb.query import (
     parse_question,
     quarters_in,
     version_pattern,
+    versions_in,
 )
 from kb.settings import Settings
 from kb.text import normalize, one_edit, sentence_spans, stem, tokenize
@@ -277,6 +278,8 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
         return []  # by another of its names ("Mistral" for Mistral AI)
     if models and any(e.kind == "model" for e in found):
         return [models[0].name]  # "OpenAI first released o3 ..." is not about GPT-4.1
+    if models and _names_a_version(ev.sentence):
+        return [models[0].name]  # "Corrie 3 Pro climbs to No. 2" is not about Tolsta T4
     if any(all(t in ev.tokens for t in tokenize(e.name)) for e in asked):
         return []  # the asked model's vendor, and no other model
     subject = next((e for e in found if e.kind in ("vendor", "model")), None)
@@ -464,6 +467,18 @@ def _spells_out(question: str, token: str, text: str) -> bool:
 
 
 _COMPARISON_WORDS = frozenset(t for w in ("vs", "versus", "compared") for t in tokenize(w))
+
+
+def _names_a_version(sentence: str) -> bool:
+    """Whether a sentence opens with a versioned model as its subject ("Corrie 3 Pro climbs
+    two places"), a name the curated lists need not know; one in brackets or further on
+    ("previously $0.009 for Vox 2") is not its subject."""
+    plain = re.sub(r"\([^)]*\)", " ", sentence)
+    opening = " ".join(plain.split()[:_SUBJECT_WORDS])
+    return bool(versions_in(opening))
+
+
+_SUBJECT_WORDS = 4  # the words a sentence's subject is read from
 
 
 _COMPARED_WITH = re.compile(
@@ -814,6 +829,8 @@ class _SentencePicker:
         named |= {t for t in tokenize(part) if "-" in t and set(t.split("-")) <= named}
         if head := _WH_HEAD.match(part):  # "which company ...": the kind of answer, not a topic
             named |= set(tokenize(head.group(1)))
+        if whose := re.search(r"\bwhose\s+([a-z]+)", part, re.I):  # "whose model is it"
+            named |= set(tokenize(whose.group(1)))
         # "chief" says only that a role follows: the role's own word must be said
         # ("chief technology officer" is not answered by "chief executive")
         if re.search(r"\bchief\s+\w", part, re.I):
