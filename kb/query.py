@@ -877,6 +877,9 @@ _SYNONYM_GROUPS = [
     "biggest largest greatest",
     "rival competitor compet competition",
     "approv approval authoriz authoris register registration certifi greenlit",
+    "hour hr hourly",  # "$3.59/hr" says an hourly price
+    "month mo monthly",
+    "week wk weekly",
 ]
 
 

@@ -1038,3 +1038,11 @@ def test_whose_names_the_kind_of_answer_not_a_topic():
     )
     question = parse_question("tolsta t4 - whose model is it")
     assert "model" not in picker.asked_words(question, question.parts[0])
+
+
+def test_abbreviated_units_in_the_text_say_the_unit():
+    from kb.query import concepts_of
+    from kb.text import tokenize
+
+    assert "~hour" in concepts_of(tokenize("B200 is $3.59/hr")) & concepts_of(["hourly"])
+    assert "~month" in concepts_of(tokenize("$20/mo flat")) & concepts_of(tokenize("monthly"))
