@@ -223,7 +223,7 @@ def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
         listed = [
             e
             for e in entities(view)
-            if e.kind in ("vendor", "model", "leaderboard") and _names_something(e.name)
+            if e.kind in ("vendor", "model", "leaderboard", "investor") and _names_something(e.name)
         ]
         known = {e.name.lower(): Entity(e.name, e.kind, e.maker) for e in listed}
         # a company by the first word of its name, when that word is its own ("strathorn"

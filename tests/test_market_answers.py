@@ -455,3 +455,11 @@ def test_a_comparison_the_facts_cover_on_one_side_only_goes_to_the_sentences(mar
     # no price asked: a comparison of scores is not answered with prices
     scores = market.ask("Kestrel Video 2 vs Lumen Motion on the arena")
     assert scores.shape != "compare"
+
+
+def test_an_investors_portfolio_is_listed_from_the_rounds_it_backed(market):
+    answer = market.ask("which startups has brightwater partners backed")
+    assert answer.shape == "list"
+    # it led Halvard AI's Series C and Orrin Systems' Series D; Veridian's round was not its
+    assert "Orrin Systems" in answer.text and "Halvard AI" in answer.text
+    assert "Veridian" not in answer.text

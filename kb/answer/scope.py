@@ -22,7 +22,11 @@ from kb.vocabulary import MONTH_WORD, MONTHS
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
-        ("funding", r"\b(?:rais\w*|rounds?|funding|funded|valuations?|valued|seed|series [a-k])\b"),
+        (
+            "funding",
+            r"\b(?:rais\w*|rounds?|funding|funded|valuations?|valued|seed|series [a-k]|"
+            r"back(?:ed|s|ing)|portfolio)\b",  # "which startups has X backed"
+        ),
         (
             "price",
             r"\b(?:pric\w*|cost\w*|cheap\w*|expensive|pricier|charg\w*|"
@@ -302,7 +306,11 @@ def scope_of(prepared: Prepared) -> Scope:
     text = question.text
     since, until = period(text)
     minimum, maximum = threshold(text)
-    recognised = [e.name for e in question.entities if e.kind in ("model", "vendor")]
+    recognised = [e.name for e in question.entities if e.kind in ("model", "vendor", "investor")]
+    # a name's own words are no cue ("Quintal Partners" asks about no partnership)
+    cue_text = text
+    for e in question.entities:
+        cue_text = re.sub(re.escape(e.name), " ", cue_text, flags=re.I)
     names = names_in(text, prepared.fact_names())
     # a recognised name the corpus spells longer ("Corvid" in "Corvid Labs") gives way
     for name in recognised:
@@ -312,7 +320,7 @@ def scope_of(prepared: Prepared) -> Scope:
     names = _most_specific(list(dict.fromkeys(names)))
     models = [n for n in names if not _is_vendor(n, question)]
     return Scope(
-        kinds=kinds_of(text),
+        kinds=kinds_of(cue_text),
         since=since,
         until=until,
         minimum=minimum,
