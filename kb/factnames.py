@@ -485,6 +485,11 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
     return None
 
 
+_DESCRIBED_AS = re.compile(
+    r"(?:The|Its|This|Their) (?:company|startup|firm|maker|developer|team|lab)\b[^,]{0,30},\s+"
+)
+
+
 def subject_of(sentence: str, names: list[Name], a: int, ctx: Referents, kinds=ORG_KINDS) -> str:
     """The company a statement at sentence[a:] is by: the sentence's opening name, else a
     pronoun's referent, else the nearest name before it."""
@@ -502,6 +507,12 @@ def subject_of(sentence: str, names: list[Name], a: int, ctx: Referents, kinds=O
     if lead and lead.start < a and lead.kind == "model":
         return ""
     lead_words = _LEAD.match(sentence)
+    # "The company behind it, Sarn Labs in Dublin, raised ...": the name in apposition
+    described = _DESCRIBED_AS.match(sentence)
+    if described:
+        named = [n for n in names if n.start == described.end() and n.kind in (*kinds, "")]
+        if named and named[0].start < a:
+            return named[0].name
     if _PRONOUN_START.match(sentence[lead_words.end() if lead_words else 0 :]):
         return ctx.company
     before = [n for n in names if n.end <= a and n.kind in kinds]

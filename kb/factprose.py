@@ -66,7 +66,8 @@ INVESTORS = [
     ),
 ]
 LED_ROUND = re.compile(
-    r"^(?:The|Its|This) (?:\w+ )?(?:round|raise|financing) was (?:co-)?led by\s+" + NAME_LIST
+    r"^(?:The|Its|This|Our) (?:\w+ )?(?:round|raise|financing) (?:was|is|has been) "
+    r"(?:co-)?led by\s+" + NAME_LIST  # "The round is led by Quintal Partners, with ..."
 )
 
 

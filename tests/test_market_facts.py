@@ -227,6 +227,27 @@ def test_shut_it_down_is_the_product_spoken_of_dated_by_its_clause():
     assert ("Lumenfold Canvas", "discontinued", "2027-01-31") in status
 
 
+def test_a_round_led_in_the_present_tense_and_a_company_named_in_apposition():
+    chunks = _chunks(
+        "Brisemont has raised a €14m Series A. The round is led by Quintal Partners, with "
+        "Halcyra Ventures joining us for the first time.\n\n"
+        "Gilroy Systems agreed to buy Ostler last week. The company behind recapper, Sarn "
+        "Labs in Dublin, raised a $9 million seed round in May led by Quintal Partners.",
+        published="2026-09-09",
+    )
+    tags = (
+        "vendor:Brisemont",
+        "vendor:Gilroy Systems",
+        "vendor:Sarn Labs",
+        "investor:Quintal Partners",
+        "investor:Halcyra Ventures",
+    )
+    facts = extract_facts([dataclasses.replace(c, entities=tags) for c in chunks])
+    rounds = {f.fields["company"]: f.fields["investors"] for f in _of(facts, "funding")}
+    assert rounds["Brisemont"][:2] == ["Quintal Partners", "Halcyra Ventures"]
+    assert rounds["Sarn Labs"] == ["Quintal Partners"] and "Gilroy Systems" not in rounds
+
+
 def test_acquisition_investment_partnership_and_legal_actions():
     facts = extract_facts(
         _chunks(
