@@ -402,6 +402,8 @@ def _with_corpus_entities(q: Question, view: StoreView) -> Question:
 
 # a word in at most this share of the store's chunks is rare enough to name something
 RARE_WORD_SHARE = 0.05
+# a word of four or more letters typed in lower case, possessive or not ("lumenfld's")
+_LOWER_CASE_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))")
 
 
 def _with_rare_words(q: Question, view: StoreView) -> Question:
@@ -412,7 +414,7 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
     ceiling = max(1.0, RARE_WORD_SHARE * keyword.size)
     extra = [
         token
-        for word in re.findall(r"(?<![\w'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))", q.text)
+        for word in _LOWER_CASE_WORD.findall(q.text)
         if no_english_word(word)
         for token in tokenize(word)[:1]
         if token not in q.names
@@ -451,7 +453,7 @@ def _with_corpus_spelling(question: str, view: StoreView) -> str:
         meant = doubled or meant
         return meant.pop() if len(meant) == 1 else word
 
-    return re.sub(r"(?<![\w'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))", respelt, question)
+    return _LOWER_CASE_WORD.sub(respelt, question)
 
 
 def _typed_in_lower_case(question: str) -> bool:
