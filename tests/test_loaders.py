@@ -339,3 +339,38 @@ def test_html_keeps_the_articles_dates_and_its_own_boxes_but_not_the_sidebar():
     assert "v3.2 — April 2, 2027" in text  # a <time> element's text is the article's
     assert "Poland: paused since 3 March 2027" in text  # a box set aside inside the article
     assert "Ten cloud start-ups" not in text  # an aside outside it is the page's, not its
+
+
+def test_an_html_page_without_site_metadata_takes_its_publisher_from_its_title():
+    body = "<p>" + "Cairnbench ranks AI agents by the tasks they complete end to end. " * 8 + "</p>"
+    page = (
+        "<html><head><title>Cairnbench Leaderboard — week 48 | Oxmoor Evals</title></head>"
+        f"<body><main><h1>Cairnbench</h1>{body}</main></body></html>"
+    )
+    assert load_html(page.encode(), "board.html").publisher == "Oxmoor Evals"
+    # a title with no site after a separator names no publisher
+    plain = page.replace(" | Oxmoor Evals", "")
+    assert load_html(plain.encode(), "board.html").publisher is None
+
+
+def test_a_wiki_page_is_dated_by_its_last_edit_not_by_a_date_in_its_history():
+    body = "<p>" + "Strathorn Labs was founded on 2 October 2022 in Edinburgh. " * 8 + "</p>"
+    page = (
+        "<html><head><title>Strathorn Labs - Wikipedia</title></head><body>"
+        "<div id='siteNotice'>This page was last edited on 20 November 2026, at 14:07.</div>"
+        f"<main><h1>Strathorn Labs</h1>{body}</main></body></html>"
+    )
+    loaded = load_html(page.encode(), "strathorn.html")
+    assert loaded.published == "2026-11-20" and loaded.publisher == "Wikipedia"
+
+
+def test_a_pasted_post_is_dated_by_the_date_closing_its_header_line():
+    from ingest.loaders.text import load_txt
+
+    text = "Teodora Rennick @teo_rennick · Nov 9, 2026\n\n1/ the GPU price war went on. "
+    text += "More text about H100 prices at five clouds. " * 10
+    loaded = load_txt(text.encode(), "t.txt")
+    assert loaded.published == "2026-11-09" and loaded.title == "Teodora Rennick @teo_rennick"
+    # a title that merely ends in a year is no date line
+    other = load_txt(b"Outlook for 2026\n\n" + b"Prices fell again this year. " * 20, "o.txt")
+    assert other.published is None and other.title == "Outlook for 2026"

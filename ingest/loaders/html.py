@@ -24,6 +24,11 @@ _JSON_LD = re.compile(
     r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
 )
 _TIME = re.compile(r"<time[^>]+datetime=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_LAST_EDITED = re.compile(
+    r"\blast (?:edited|updated|modified)(?: on)?\s+(\d{1,2} [A-Z][a-z]+ \d{4}|"
+    r"[A-Z][a-z]+ \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
 _PUBLISHED_KEYS = (
     "article:published_time",
     "og:published_time",
@@ -141,6 +146,8 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
                 break
     if not published and (m := _TIME.search(page)):
         published = parse_date(m.group(1))
+    if not published and (m := _LAST_EDITED.search(page)):
+        published = parse_date(m.group(1))  # a wiki's "This page was last edited on ..."
     if not published and meta is not None:
         published = parse_date(meta.date)
 
@@ -160,6 +167,8 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
             pub = item.get("publisher")
             if publisher := (_ld_author(pub) if pub else None):
                 break
+    if not publisher:
+        publisher = _site_in_title(page)
     author = (
         as_text(tags.get("author"))
         or next((a for d in ld if (a := _ld_author(d.get("author")))), None)
@@ -174,3 +183,20 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
         author=author,
         url=url or as_text(tags.get("og:url")),
     )
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>([^<]{3,300})</title>", re.I)
+# "Cairnbench Leaderboard — week 48 | Oxmoor Evals": the site's name after the last separator
+_SITE_SUFFIX = re.compile(r"\s(?:\||–|—|-|·)\s+([^|–—·]{2,40})$")
+
+
+def _site_in_title(page: str) -> str | None:
+    """The site a page's <title> names after its last separator ("... | Oxmoor Evals"), when
+    that is a short name (at most four words), else None."""
+    found = _TITLE_TAG.search(page)
+    if not found:
+        return None
+    site = _SITE_SUFFIX.search(html.unescape(found.group(1)).strip())
+    if not site or len(site.group(1).split()) > 4 or not site.group(1)[:1].isupper():
+        return None
+    return site.group(1).strip()
