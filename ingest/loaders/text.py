@@ -16,6 +16,10 @@ from kb.wordstats import is_common_word, zipf
 
 _META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
 _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the top
+# a date closing the first line after a separator, as social posts print it ("· Nov 9, 2026")
+_TRAILING_DATE = re.compile(
+    r"\s+[·|—–-]\s+((?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})|(?:\d{1,2} [A-Z][a-z]{2,8} \d{4}))\s*$"
+)
 # Pasted web articles lose their line breaks, gluing each subheading to the sentence after it:
 # "... to the top of the boardHappyHorse first surfaced". A lower-case word running straight
 # into a capitalised one marks the seam ("DeepSeek", "ByteDance", "iPhone" start otherwise).
@@ -42,7 +46,11 @@ def load_txt(data: bytes, source: str) -> Loaded:
     published = publisher = author = url = None
     used: set[int] = set()
     if nonempty and len(lines[nonempty[0]]) <= 250:
-        title = clean_title(lines[nonempty[0]])
+        first = lines[nonempty[0]]
+        # a post's header line: "Teodora Rennick @teo_rennick · Nov 9, 2026"
+        if (stamp := _TRAILING_DATE.search(first)) and (found := parse_date(stamp.group(1))):
+            published, first = found, first[: stamp.start()]
+        title = clean_title(first)
         used.add(nonempty[0])
     for i in nonempty[:_HEADER_LINES]:
         if i in used or len(lines[i]) > 200:
