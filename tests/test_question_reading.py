@@ -177,13 +177,26 @@ def test_figures_belong_to_the_name_before_them():
         "Google's Gemini 2.5 Pro is priced at $1.25 per million input tokens and $10 per "
         "million output tokens, and DeepSeek-R1 remains far cheaper than both."
     )
-    assert _amount_of_another(q, other)
+    assert _amount_of_another(q, _evidence(other))
     own = "DeepSeek's API priced R1 at $0.55 per million input tokens and $2.19 per million."
-    assert not _amount_of_another(q, own)
-    assert not _amount_of_another(q, "Model: Gemini 2.5 Pro | Input: $1.25 | DeepSeek-R1")
+    assert not _amount_of_another(q, _evidence(own))
+    row = "Model: Gemini 2.5 Pro | Input: $1.25 | DeepSeek-R1"
+    assert not _amount_of_another(q, _evidence(row))
     # a vendor's figure may answer for its model: only names of the same kind compete
     q2 = parse_question("How big was the launch discount for Happy Horse 1.1?")
-    assert not _amount_of_another(q2, "Alibaba is offering a 40% discount for two weeks.")
+    discount = "Alibaba is offering a 40% discount for two weeks."
+    assert not _amount_of_another(q2, _evidence(discount))
+    # a vendor that only qualifies what is asked ("the DeepSeek sell-off") owns no figure
+    q3 = parse_question(
+        "How much did the Nasdaq Composite fall on the day of the DeepSeek sell-off?"
+    )
+    fell = "The Nasdaq Composite fell 3.1% on the day, and chip stocks fell with Nvidia."
+    assert not _amount_of_another(q3, _evidence(fell))
+
+
+def _evidence(sentence: str):
+    (ev,) = [e for e in _candidates(parse_question("x"), [_hit(sentence)]) if e.sentence]
+    return ev
 
 
 def test_when_first_prefers_the_oldest_article():

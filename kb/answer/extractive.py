@@ -253,6 +253,8 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
     asked = [e for e in spec.entities if e.kind in ("vendor", "model")]
     if not asked:
         return []
+    if _only_modifies(spec, asked, ev):
+        return []  # "the DeepSeek sell-off": the Nasdaq's fall that day, whoever it names
     models = [e for e in asked if e.kind == "model"]
     specific = models or asked  # "When did OpenAI release GPT-4.1?" is about GPT-4.1
     for e in specific:
@@ -353,14 +355,16 @@ def _mentions(sentence: str, name: str) -> list[int]:
     return [m.start() for m in pattern.finditer(sentence)]
 
 
-def _amount_of_another(spec: Question, sentence: str) -> bool:
+def _amount_of_another(spec: Question, ev: Evidence) -> bool:
     """Whether every amount of the kind asked belongs to another vendor or model the sentence
     names: "Gemini 2.5 Pro is priced at $1.25 ..., and DeepSeek-R1 remains far cheaper" gives
     no price of DeepSeek-R1. An amount belongs to the nearest name of the same kind (model or
-    vendor) before it."""
+    vendor) before it. Not when the question's vendor only qualifies what it asks about ("the
+    Nasdaq's fall on the day of the DeepSeek sell-off")."""
+    sentence = ev.sentence
     pattern = _AMOUNT_OF.get(spec.expects)
     asked = [e for e in spec.entities if e.kind in ("vendor", "model")]
-    if pattern is None or not asked or " | " in sentence:
+    if pattern is None or not asked or " | " in sentence or _only_modifies(spec, asked, ev):
         return False  # a table row's cells are labelled; it is judged by its row name
     kinds = {e.kind for e in asked}
     mine = {e.key for e in asked}
@@ -467,6 +471,19 @@ def _spells_out(question: str, token: str, text: str) -> bool:
 
 
 _COMPARISON_WORDS = frozenset(t for w in ("vs", "versus", "compared") for t in tokenize(w))
+
+
+def _only_modifies(spec: Question, asked: Sequence[Entity], ev: Evidence) -> bool:
+    """Whether every vendor or model the question names only qualifies another noun ("How
+    much did the Nasdaq fall on the day of the DeepSeek sell-off?") and the sentence names
+    another name the question asks about (the Nasdaq)."""
+    if not all(
+        re.search(rf"\bthe\s+{re.escape(e.name)}\s+(?!'s)[a-z][\w-]*", spec.text) for e in asked
+    ):
+        return False
+    theirs = {t for e in asked for t in tokenize(e.name)}
+    others = [n for n in spec.names if n not in theirs]
+    return bool(others) and all(n in ev.tokens for n in others)
 
 
 def _names_a_version(sentence: str) -> bool:
@@ -935,7 +952,7 @@ class _SentencePicker:
                     scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
-                elif len(parts) == 1 and _amount_of_another(question, ev.sentence):
+                elif len(parts) == 1 and _amount_of_another(question, ev):
                     scores[i] = -1.0  # its figures are another product's
                 elif len(parts) == 1 and _amount_of_another_year(question, ev.sentence):
                     scores[i] = -1.0  # its figures are another year's
