@@ -473,7 +473,11 @@ def test_sign_in_and_each_roles_controls_and_the_key_never_reaches_the_browser(b
 
         sign_in("ada", "admin-pass-1")
         page.get_by_text("Signed in as ada · admin").wait_for(timeout=60_000)
-        assert "Add articles" in sidebar.inner_text() and "Audit log" in sidebar.inner_text()
+        # the sidebar's admin controls render after the sign-in line: wait for them
+        from playwright.sync_api import expect
+
+        expect(sidebar).to_contain_text("Add articles", timeout=60_000)
+        expect(sidebar).to_contain_text("Audit log", timeout=60_000)
         sidebar.get_by_text("LLM", exact=True).click()
         sidebar.get_by_label("Base URL").wait_for(timeout=60_000)
         key_box = sidebar.get_by_label("API key (kept in this session only)", exact=True)
