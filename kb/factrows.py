@@ -11,7 +11,7 @@ from kb.dates import stated_date
 from kb.factclauses import date_in
 from kb.factfields import fact_fields
 from kb.factnames import DocNames, Referents
-from kb.tablerows import TableRow, cell_date, currency_named, find_money
+from kb.tablerows import LIFECYCLE_COLUMNS, TableRow, cell_date, currency_named, find_money
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,18 @@ def _table_unit(header: str, context: str) -> str:
     return ""
 
 
+def _row_product(row: TableRow) -> str:
+    """The product a row is about: its product column's cell (else its first), without a
+    bracketed qualifier ("Corvid Reason 1 (until March 16, 2026)")."""
+    name_col = row.column(*_PRODUCT_COLUMNS) or row.columns[0]
+    return re.sub(r"\s*\(.*?\)\s*$", "", row.cells.get(name_col, "")).strip()
+
+
 def _row_prices(
     row: TableRow, date: str | None, dated_by: str, doc: DocNames, ctx: Referents
 ) -> list[RowFact]:
     name_col = row.column(*_PRODUCT_COLUMNS) or row.columns[0]
-    product = re.sub(r"\s*\(.*?\)\s*$", "", row.cells.get(name_col, "")).strip()
+    product = _row_product(row)
     if not product:
         return []
     vendor_col = row.column(*_VENDOR_COLUMNS)
@@ -164,20 +171,19 @@ def _row_prices(
 
 
 _BOTH_SIDES = re.compile(r"\binput\b\s*(?:/|and|&)\s*output\b", re.I)
-# a column of the dates things stop: "Shutdown date", "Retired on", "End of life"
-_ENDS_COLUMNS = ("shutdown", "shut down", "retire", "retirement", "end of life", "sunset")
-_DEPRECATED_COLUMNS = ("deprecated", "deprecation")
+_DEPRECATED = "deprecat"
+# the dates a product stops at, before the date it was deprecated on
+_ENDS_COLUMNS = tuple(c for c in LIFECYCLE_COLUMNS if c != _DEPRECATED)
 
 
-def _row_status(row: TableRow, doc: DocNames, ctx: Referents) -> list[RowFact]:
+def _row_status(row: TableRow, doc: DocNames) -> list[RowFact]:
     """A product table's row with the date it shuts down ("Sorrel 2 | ... | Shutdown date:
     December 15, 2026"), else the date it was deprecated: the product is discontinued then."""
-    col = row.column(*_ENDS_COLUMNS) or row.column(*_DEPRECATED_COLUMNS)
+    col = row.column(*_ENDS_COLUMNS) or row.column(_DEPRECATED)
     if not col:
         return []
     date = cell_date(row.cells.get(col, ""))
-    name_col = row.column(*_PRODUCT_COLUMNS) or row.columns[0]
-    product = re.sub(r"\s*\(.*?\)\s*$", "", row.cells.get(name_col, "")).strip()
+    product = _row_product(row)
     if not date or not product or not cell_is_name(product):
         return []
     vendor = doc.vendor_of(product) or ""
@@ -239,5 +245,5 @@ def table_facts(row: TableRow, doc: DocNames, ctx: Referents) -> list[RowFact]:
     facts += _row_funding(row, date, dated_by)
     if not any(f.kind == "funding" for f in facts):
         facts += _row_prices(row, date, dated_by, doc, ctx)
-    facts += _row_status(row, doc, ctx)
+    facts += _row_status(row, doc)
     return facts

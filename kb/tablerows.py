@@ -181,6 +181,11 @@ class Table:
         return " ".join(p for p in (self.caption, self.intro, self.note) if p)
 
 
+# columns of the dates a product stops ("Shutdown date", "Retired on", "Deprecated on"): they
+# describe the product, not the row's figures
+LIFECYCLE_COLUMNS = ("shutdown", "shut down", "retire", "sunset", "end of life", "deprecat")
+
+
 @lru_cache(maxsize=256)
 def _word_start(word: str) -> re.Pattern[str]:
     """`word` at the start of a word: compiled once (asked for every column of every row)."""
@@ -220,9 +225,8 @@ class TableRow:
 
     def date(self) -> str | None:
         """The row's own date: a date column's cell, else any cell that states a date."""
-        lifecycle = ("shutdown", "shut down", "retire", "sunset", "end of life", "deprecat")
         col = self.column(
-            "date", "period", "month", "when", "as of", "effective", exclude=lifecycle
+            "date", "period", "month", "when", "as of", "effective", exclude=LIFECYCLE_COLUMNS
         )
         if col and (d := cell_date(self.cells[col])):
             return d
@@ -232,7 +236,7 @@ class TableRow:
             return d
         for col in self.columns[1:]:
             if col.lower() in ("released", "announced", "first released", "launched") or any(
-                w in col.lower() for w in lifecycle
+                w in col.lower() for w in LIFECYCLE_COLUMNS
             ):
                 continue  # a release or shutdown date describes the model, not the figures
             dated = re.search(rf"{MONTH_RE}\s+\d|\d{{4}}-\d{{2}}", self.cells[col], re.I)
