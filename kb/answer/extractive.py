@@ -1163,7 +1163,7 @@ def _quoted(ev: Evidence) -> str:
     return f"{antecedent} {quote}" if antecedent else quote
 
 
-_PRONOUN_SUBJECT = re.compile(r"(?:It|It's|It’s|They|They're|They’re|He|She)\b")
+_PRONOUN_SUBJECT = re.compile(r"(?:It|They|He|She)\b")  # "It's", "They're" too
 _ANTECEDENT_LIMIT = 2  # sentences read back for the name a pronoun stands for
 
 
