@@ -34,7 +34,7 @@ from kb.query import Question, parse_question, shape_of, undoubled
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
-from kb.text import one_edit, tokenize
+from kb.text import LOWER_LETTERS, one_edit, tokenize
 from kb.types import Answer, Chunk, Hit, chunk_id
 from kb.view import VIEW_TRIES, StoreView, StoreViews
 
@@ -403,7 +403,7 @@ def _with_corpus_entities(q: Question, view: StoreView) -> Question:
 # a word in at most this share of the store's chunks is rare enough to name something
 RARE_WORD_SHARE = 0.05
 # a word of four or more letters typed in lower case, possessive or not ("lumenfld's")
-_LOWER_CASE_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))")
+_LOWER_CASE_WORD = re.compile(rf"(?<![\w'’-])[{LOWER_LETTERS}]{{4,}}(?![\w-]|['’](?!s\b))")
 
 
 def _with_rare_words(q: Question, view: StoreView) -> Question:

@@ -4,13 +4,21 @@ what kind of answer it wants, and its parts."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb.entities import Entity, find_entities, maybe_english
 from kb.factnames import regions_in
-from kb.text import STOPWORDS, content_terms, edit_distance, normalize, one_edit, tokenize
+from kb.text import (
+    LOWER_LETTERS,
+    STOPWORDS,
+    content_terms,
+    edit_distance,
+    fold_accents,
+    normalize,
+    one_edit,
+    tokenize,
+)
 from kb.vocabulary import (
     MONTH_WORD,
     MONTHS,
@@ -455,7 +463,7 @@ class NameCase:
     def __init__(self, names: Iterable[str], everyday: frozenset[str] = frozenset()) -> None:
         self.spelling = {n.lower(): n for n in names if n.lower() != n}
         for low, name in list(self.spelling.items()):  # "guara 2" for "Guará 2"
-            self.spelling.setdefault(_unaccented(low), name)
+            self.spelling.setdefault(fold_accents(low), name)
         # one-word names by their one-letter deletions, to find the name a typo meant
         # ("lexmor" -> "Lexmoor"); `everyday` words are never read as typos of a name
         self.everyday = everyday
@@ -519,12 +527,8 @@ def undoubled(word: str) -> str | None:
     return word[: doubled[0]] + word[doubled[0] + 1 :] if len(doubled) == 1 else None
 
 
-def _unaccented(text: str) -> str:
-    """The text without its accents, as people type names on a plain keyboard."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]{4,}(?![\w-]|['’](?!s\b))")  # "lumenfld's" too
+# a lower-case word of four or more letters, possessive or not ("lumenfld's")
+_LOWER_WORD = re.compile(rf"(?<![\w.'’-])[{LOWER_LETTERS}]{{4,}}(?![\w-]|['’](?!s\b))")
 
 
 def _deletions(word: str) -> set[str]:

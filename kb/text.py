@@ -293,6 +293,26 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
+# the lower-case letters of Latin-script names, for character classes: "vättermark" is one
+# word, not "v" and "ttermark"
+LOWER_LETTERS = "a-zß-öø-ÿ\u0101-\u017f"
+
+# letters that do not decompose into a base letter and a mark
+_UNMARKED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"})
+
+
+def fold_accents(text: str) -> str:
+    """Lower-case text with its letters' accents dropped ("vättermark" -> "vattermark",
+    "são" -> "sao", "øresund" -> "oresund"), as people type names they cannot spell on
+    their keyboard; other scripts are left as they are."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
 def stem(token: str) -> str:
     """A light, predictable stemmer: plurals, -ed, -ing and a final -e, so that "paused",
     "pauses", "pausing" and "pause" meet. Names and numbers pass through unchanged."""
@@ -318,7 +338,7 @@ def stem(token: str) -> str:
 def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Search tokens: compound names whole ("gpt-4o", "2.0") plus their parts ("gpt", "4o")."""
     tokens: list[str] = []
-    for match in _TOKEN.finditer(normalize(text).replace("'s ", " ")):
+    for match in _TOKEN.finditer(fold_accents(normalize(text)).replace("'s ", " ")):
         token = match.group(0).strip(".-/")
         if not token:
             continue

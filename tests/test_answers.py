@@ -183,3 +183,33 @@ def test_now_questions_prefer_the_newest_article(tmp_path, real_embedder):
     answer = kb.ask("Which chatbot leads the Glass Arena leaderboard now?")
     assert "Ember-7" in body(answer).split("[1]")[0], answer.text
     assert answer.as_of == "2026-01-15"
+
+
+def test_names_typed_without_accents_and_events_in_other_words_are_answered(
+    tmp_path, real_embedder
+):
+    from ingest.pipeline import Ingestor
+    from kb.engine import KnowledgeBase
+    from kb.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "skarholm-award-2026.txt").write_text(
+        "Region Skärholm awards its AI assistant contract\nPublished: 2026-10-20\n"
+        "Region Skärholm has awarded its contract for an AI documentation assistant to "
+        "Fennick Data. The contract is worth SEK 84 million over four years. Five tenders "
+        "were received before the deadline.",
+        encoding="utf-8",
+    )
+    (corpus / "brindle-quovex-2026.txt").write_text(
+        "Brindle Labs buys an evaluation start-up\nPublished: 2026-09-09\n"
+        "Brindle Labs has acquired Quovex, a 23-person model-evaluation start-up based in "
+        "Utrecht. Quovex's founders will run an evaluation team inside Brindle Labs.",
+        encoding="utf-8",
+    )
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    Ingestor(settings, real_embedder).run([str(corpus)])
+    kb = KnowledgeBase(settings, real_embedder)
+
+    # typed on a plain keyboard: "skarholm" is the article's "Skärholm"
+    assert "SEK 84 million" in body(kb.ask("skarholm contract value")), "accent"

@@ -677,6 +677,7 @@ def test_analyst_shorthand_and_idioms_are_read_as_what_they_ask():
     assert tokenize("people")[0] in answer_terms("how many ppl work at Quorvane")
     assert "rival" in answer_terms("who's Quorvane up against")
     assert "approv" in answer_terms("did Zentha-4 get the green light")
+    assert tokenize("Region Vättermark, São Paulo") == tokenize("region vattermark, sao paulo")
     # "GA" stands for general availability, spelt out in lower case; two short words by
     # chance do not spell an acronym
     assert _spells_out("and when's it GA?", "ga", "We target general availability in May.")
