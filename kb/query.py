@@ -320,22 +320,30 @@ _SHORTHAND = {
 }
 
 
-# "who is X up against", "who does X go up against": its rivals
-_UP_AGAINST = re.compile(r"\bup\s+against\b", re.I)
-# "did X get the green light": was it approved
-_GREEN_LIGHT = re.compile(r"\bgreen[- ]?light", re.I)
+# phrases that ask for a role or an event in other words, each with the word of it that is
+# read as the one the corpus uses: "who is X up against" (its rivals), "did X get the green
+# light" (approved), "who picked up X" (acquired), "when does it get switched off" (shut)
+_PHRASES = (
+    (re.compile(r"\bup\s+(against)\b", re.I), "rival"),
+    (re.compile(r"\bgreen[- ]?(light)", re.I), "approv"),
+    (re.compile(r"\b(pick|snap|scoop|buy|bought)(?:s|ed|ing|ped|ping)?\s+up\b", re.I), "acquir"),
+    (re.compile(r"\b(switch|turn|shut)(?:es|s|ed|ing|ting)?\s+off\b", re.I), "shut"),
+    (re.compile(r"\b(pull)(?:s|ed|ing)?\s+the\s+plug\b", re.I), "shut"),
+)
 
 
 def _as_role(text: str, terms: Iterable[str]) -> list[str]:
     """The terms without framing prepositions, business shorthand spelt out ("qtr"), the verb
-    of "who runs X" or "who backs X" read as the role it asks for, "up against" as rivals."""
+    of "who runs X" or "who backs X" read as the role it asks for, and a phrase that says a
+    role or an event in other words read as the corpus's word for it (`_PHRASES`)."""
     verb = _WHO_VERB.match(text)
     said = tokenize(verb.group(1))[0] if verb else ""
     role = _ROLE_OF_VERB.get(said, "")
-    if not role and _UP_AGAINST.search(text):
-        said, role = "against", "rival"
-    elif not role and _GREEN_LIGHT.search(text):
-        said, role = "light", "approv"
+    if not role:
+        for pattern, meant in _PHRASES:
+            if (m := pattern.search(text)) and (words := tokenize(m.group(1))):
+                said, role = words[0], meant
+                break
     return [
         (role if role and t == said else _SHORTHAND.get(t, t))
         for t in terms
@@ -656,6 +664,7 @@ _WHAT_HAPPENED = re.compile(
     r"\bwhat (?:happened|became|has happened|is happening|'s happening)\b|"
     r"\bwhat(?:'s| is) (?:new|the latest) (?:with|on|about)\b|\blatest (?:on|news|about)\b|"
     r"\bwhat(?:'?s| is) (?:going on|up) with\b|\bany news (?:on|about)\b|\bupdate on\b|"
+    r"\b(?:news|updates?|latest)\W*$|\bnews (?:on|about|from)\b|"  # "sentrawl news?"
     r"\bwhat(?:'?s| is) the (?:deal|story|situation)\b|"  # "lumenfold canvas - whats the deal"
     r"\bwhat did\b[^?]*\bdo\b|\bwhat (?:has|have)\b[^?]*\bdone\b|\boutage\b|\bfate of\b",
     re.I,

@@ -213,3 +213,8 @@ def test_names_typed_without_accents_and_events_in_other_words_are_answered(
 
     # typed on a plain keyboard: "skarholm" is the article's "Skärholm"
     assert "SEK 84 million" in body(kb.ask("skarholm contract value")), "accent"
+    # "picked up" is "acquired"; a name followed by "news?" asks what happened to it
+    picked = kb.ask("who picked up quovex")
+    assert "Brindle Labs has acquired Quovex" in body(picked), picked.text
+    news = kb.ask("quovex news?")
+    assert "acquired Quovex" in body(news), news.text
