@@ -421,17 +421,32 @@ def _names_of_kind(ev: Evidence, kind: str) -> int:
     return sum(1 for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", ev.sentence))
 
 
-def _says_asked(asked: Sequence[str], ev: Evidence, names: Sequence[str] = ()) -> bool:
+def _says_asked(
+    asked: Sequence[str], ev: Evidence, names: Sequence[str] = (), subjects: int = 1
+) -> bool:
     """Whether the evidence (or the sentence before it) says one of the asked words, or, for
     a price, states an amount per unit, or an amount beside the name asked about ("codewren
-    is $19 now"); true when nothing in particular is asked."""
+    is $19 now"), or names together the several things (`subjects`) the question names;
+    true when nothing in particular is asked."""
     if not asked or any(_said(t, ev.tokens | ev.context) for t in asked):
+        return True
+    if subjects >= 2 and all(n in ev.tokens for n in names):
+        # "is osprey-3 available in são paulo": "São Paulo has no date yet for Osprey-3"
         return True
     if not _asks_price(asked):
         return False
     return bool(_PRICED.search(ev.sentence)) or (
         bool(names) and all(n in ev.tokens for n in names) and bool(MONEY.search(ev.sentence))
     )
+
+
+def _named_subjects(question: Question) -> int:
+    """How many things the question names apart: its names' words in runs of adjacent words
+    ("thinking machines lab" is one; "osprey-3 ... são paulo" two)."""
+    names = set(question.names)
+    words = [t for t in tokenize(question.text, keep_stopwords=True) if "-" not in t]
+    named = [t in names for t in words]
+    return sum(1 for i, n in enumerate(named) if n and (i == 0 or not named[i - 1]))
 
 
 def _asks_price(asked: Sequence[str]) -> bool:
@@ -940,6 +955,7 @@ class _SentencePicker:
         sentence_vectors = vectors[: len(evidence)]
         part_vectors = list(vectors[len(evidence) :]) if len(parts) > 1 else [query_vector]
 
+        subjects = _named_subjects(question)
         per_part: list[np.ndarray] = []
         for p, (part, part_vector) in enumerate(zip(parts, part_vectors, strict=False)):
             scores = self.score(question, part, part_vector, evidence, sentence_vectors)
@@ -948,7 +964,7 @@ class _SentencePicker:
             for i, ev in enumerate(evidence):
                 if gaps[p][i]:  # about another year, version or name than the one asked
                     scores[i] = -1.0
-                elif not _says_asked(asked, ev, question.names):
+                elif not _says_asked(asked, ev, question.names, subjects):
                     scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount
