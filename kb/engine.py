@@ -419,7 +419,9 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
         for token in tokenize(word)[:1]
         if token not in q.names
         and (
-            0 < keyword.doc_freq.get(token, 0) <= ceiling
+            # a rare word of the corpus, unless two common words run together ("headcount");
+            # a typo of a common word may be a name here ("skiff" is one from "stiff")
+            (0 < keyword.doc_freq.get(token, 0) <= ceiling and not maybe_english(word, typos=False))
             # a name the corpus never mentions ("tessaly"), not a mistyped word ("pricng")
             or (keyword.doc_freq.get(token, 0) == 0 and not maybe_english(word))
         )

@@ -2450,10 +2450,10 @@ def no_english_word(word: str) -> bool:
 _NAME_ZIPF = 2.5
 
 
-def maybe_english(word: str) -> bool:
+def maybe_english(word: str, *, typos: bool = True) -> bool:
     """Whether a word the word list lacks may still be English rather than a name: one typo
-    from a common word ("pricng"), an inflection of one ("steepest"), or two common words
-    run together ("topline", "chatbot")."""
+    from a common word ("pricng"; only with `typos`), an inflection of one ("steepest"), or
+    two common words run together ("topline", "chatbot", "headcount")."""
     low = word.lower()
     if zipf(low) >= _NAME_ZIPF:
         return True
@@ -2465,7 +2465,7 @@ def maybe_english(word: str) -> bool:
         for i in range(3, len(low) - 2)
     ):
         return True  # "top"+"line"; not "pair"+"loom", whose "loom" is rarer (3.3)
-    return any(zipf(w) >= _TYPO_OF_ZIPF for w in one_edit(low) if w != low)
+    return typos and any(zipf(w) >= _TYPO_OF_ZIPF for w in one_edit(low) if w != low)
 
 
 _INFLECTIONS = ("est", "er", "ed", "ing", "es", "s")
