@@ -26,7 +26,8 @@ from kb.vocabulary import MONTH_RE
 _ACQUIRE = re.compile(
     r"\b(?:(?:agreed|agrees|agreeing|plans?|planned|offered|set|moved|decided|is to|"
     r"was to) to (?:acquire|buy|purchase)|"
-    r"to (?:acquire|buy|purchase)|acquir(?:ed|es)|bought|buys|purchased|completed (?:the|"
+    r"to (?:acquire|buy|purchase)|acquir(?:ed|es)|bought|buys|purchased|"
+    r"(?:is|are) (?:buying|acquiring|purchasing)|completed (?:the|"
     r"its) (?:acquisition|purchase) of|takeover of|acquisition of)\b"
 )
 _PASSIVE_ACQUIRE = re.compile(

@@ -460,6 +460,8 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
         if n.start < offset:
             continue
         nxt = names[i + 1] if i + 1 < len(names) else None
+        if nxt is not None and _DESCRIPTOR.fullmatch(sentence[offset : nxt.start].strip()):
+            continue  # "Chinese AI lab Corvane", "French start-up Corvane": the next name
         if (
             n.kind == "place"
             and nxt is not None
@@ -468,8 +470,10 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
         ):
             n = nxt  # "India's Pravaah AI raises ...": the company, not the country
         head = sentence[offset : n.start].strip()
-        if re.fullmatch(r"(?:[Tt]he )?[A-Z][\w.]*-(?:based|born)", head):
-            head = ""  # "Hyderabad-based Lipika Technologies"
+        if _DESCRIPTOR.fullmatch(head):
+            # "Hyderabad-based Lipika Technologies", "Denver-based cybersecurity company
+            # Palisade Grid", "French start-up Mistral AI"
+            head = ""
         if (
             head in ("", "The", "the")
             and n.kind not in ("place", "person")
@@ -485,6 +489,12 @@ def lead_name(sentence: str, names: list[Name]) -> Name | None:
     return None
 
 
+# what may stand before a company's name at the start of a sentence, describing it
+_DESCRIPTOR = re.compile(
+    r"(?:[Tt]he )?(?:[A-Z][\w.]*-(?:based|born)|"
+    r"(?:[A-Z][\w.]*-(?:based|born) )?(?:(?:[A-Z][a-z]+|AI|[a-z][\w-]*) ){0,3}?"
+    r"(?:company|start-?up|firm|maker|lab|group|provider|developer|chipmaker|vendor|giant))"
+)
 _DESCRIBED_AS = re.compile(
     r"(?:The|Its|This|Their) (?:company|startup|firm|maker|developer|team|lab)\b[^,]{0,30},\s+"
 )

@@ -865,3 +865,20 @@ def test_cents_are_money_a_hundredth_of_a_dollar():
     assert (amount.value, amount.currency) == (0.9, "USD")
     assert MONEY.search("90 cents a resolution")  # evidence for "how much"
     assert find_money("revenue rose 40 per cent") == []  # per cent is no money
+
+
+def test_a_company_described_before_its_name_is_the_one_that_acts():
+    facts = extract_facts(
+        _chunks(
+            "Denver-based cybersecurity company Palisade Grid is buying Sentrawl for $210m "
+            "in cash. Chinese AI lab Corvane raised $40 million in a Series A led by Index "
+            "Ventures. French start-up Maudrel raised $12 million in a seed round."
+        )
+    )
+    deal = _of(facts, "acquisition")
+    assert [(f.fields["acquirer"], f.fields["target"]) for f in deal] == [
+        ("Palisade Grid", "Sentrawl")
+    ]
+    assert deal[0].fields["amount"] == 210_000_000
+    # the descriptor ("Chinese AI lab") is not the company
+    assert [f.fields["company"] for f in _of(facts, "funding")] == ["Corvane", "Maudrel"]
