@@ -661,7 +661,7 @@ _TIMELINE = re.compile(
     re.I,
 )
 _WHAT_HAPPENED = re.compile(
-    r"\bwhat (?:happened|became|has happened|is happening|'s happening)\b|"
+    r"\bwhat(?: happened| became| has happened| is happening|'?s happening)\b|"
     r"\bwhat(?:'s| is) (?:new|the latest) (?:with|on|about)\b|\blatest (?:on|news|about)\b|"
     r"\bwhat(?:'?s| is) (?:going on|up) with\b|\bany news (?:on|about)\b|\bupdate on\b|"
     r"\b(?:news|updates?|latest)\W*$|\bnews (?:on|about|from)\b|"  # "sentrawl news?"

@@ -486,6 +486,10 @@ def _spells_out(question: str, token: str, text: str) -> bool:
 
 
 _COMPARISON_WORDS = frozenset(t for w in ("vs", "versus", "compared") for t in tokenize(w))
+# words that ask what happened to the subject, whatever it was: no topic of their own
+_EVENT_WORDS = frozenset(
+    t for w in ("happened", "happening", "news", "latest", "updates", "going") for t in tokenize(w)
+)
 
 
 def _only_modifies(spec: Question, asked: Sequence[Entity], ev: Evidence) -> bool:
@@ -870,6 +874,7 @@ class _SentencePicker:
         if question.expects == "rank":  # "where did X land on Y": the verb asks for a rank
             named |= _RANK_VERBS
         named |= _COMPARISON_WORDS  # "tack 3 vs lathe 2 on kessock": "vs" is no topic
+        named |= _EVENT_WORDS  # "what's happening to quarry assist": whatever happened
         if (noun := nominal_head(part)) and self.known(noun) and noun not in named:
             return [noun]  # "pairloom annual revenue": revenue, whatever else is annual
         return [
