@@ -50,7 +50,7 @@ from kb.types import Chunk
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 5  # bump when tokenisation or the files change: saved indexes are rebuilt
+_FORMAT = 6  # bump when tokenisation or the files change: saved indexes are rebuilt
 _EMPTY = ""  # the token of a chunk with no tokens (vocabulary id 0)
 # a delta holding more rows (added plus gone) than this share of the saved index's is merged
 # into it: the merge rewrites the index (about 1 s at 100k chunks), so it happens about once

@@ -343,6 +343,8 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
         if not token:
             continue
         parts = re.split(r"[\-/]", token) if ("-" in token or "/" in token) else []
+        if "-" in token and "/" not in token and token.replace("-", "").isalpha():
+            parts.append(token.replace("-", ""))  # "earn-out" is also "earnout", as typed
         for t in [token, *parts]:
             if not t or (not keep_stopwords and t in STOPWORDS):
                 continue
