@@ -37,6 +37,7 @@ from kb.store import ChromaStore, DocRecord
 from kb.text import LOWER_LETTERS, one_edit, tokenize
 from kb.types import Answer, Chunk, Hit, chunk_id
 from kb.view import VIEW_TRIES, StoreView, StoreViews
+from kb.vocabulary import CHAT_SHORTHAND
 
 log = logging.getLogger(__name__)
 
@@ -415,7 +416,7 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
     extra = [
         token
         for word in _LOWER_CASE_WORD.findall(q.text)
-        if no_english_word(word)
+        if no_english_word(word) and word not in CHAT_SHORTHAND
         for token in tokenize(word)[:1]
         if token not in q.names
         and (

@@ -20,6 +20,7 @@ from kb.text import (
     tokenize,
 )
 from kb.vocabulary import (
+    CHAT_SHORTHAND,
     MONTH_WORD,
     MONTHS,
     NOT_QUESTION_NAMES,
@@ -136,7 +137,8 @@ def version_pattern(version: str) -> re.Pattern[str]:
     name, number = version.split(" ", 1)
     # "happyhorse 1.1" finds "Happy Horse 1.1": a family may be written as one word or two
     family = r"[\s\-]?".join(map(re.escape, name))
-    return re.compile(rf"{family}[\s\-]?{re.escape(number)}(?![\w]|\.\d)")
+    # "Harwick Weekly #88" for "harwick weekly 88"
+    return re.compile(rf"{family}[\s\-]?#?{re.escape(number)}(?![\w]|\.\d)")
 
 
 _MONEY_WORDS = re.compile(
@@ -355,6 +357,7 @@ def answer_terms(text: str) -> list[str]:
     """Content tokens the evidence should contain: the question's terms minus the noun that
     only names the kind of answer ("which *company* released X?")."""
     kinds = {tokenize(m.group(1))[0] for m in _WH_NOUN.finditer(text) if tokenize(m.group(1))}
+    kinds |= CHAT_SHORTHAND  # "tldr of ...": how it is asked, not what
     return _as_role(text, (t for t in tokenize(text) if t not in kinds and t not in TIME_CUE_WORDS))
 
 
@@ -682,7 +685,7 @@ _SUMMARY = re.compile(
     r"^\s*(?:summari[sz]e|sum up|give (?:me )?(?:an? )?(?:overview|summary|digest|recap|"
     r"rundown|brief)|(?:an? )?(?:overview|summary|digest|recap|rundown) of|brief me|"
     r"what(?:'s| is) the (?:state|landscape) of|catch me up)\b|\b(?:overview|summary|"
-    r"digest|recap|rundown|state of the)\b",
+    r"digest|recap|rundown|state of the|tl;?dr|gist|key (?:points|takeaways)|takeaways)\b",
     re.I,
 )
 

@@ -107,7 +107,14 @@ GENERIC_ACRONYMS = frozenset(
 )
 """Capitalised or upper-case words that name no vendor, model or leaderboard."""
 
-NOT_QUESTION_NAMES = QUESTION_WORDS | GENERIC_ACRONYMS | {n.lower() for n in FULL_MONTH_NAMES}
+CHAT_SHORTHAND = frozenset(
+    {"tldr", "eli5", "fyi", "asap", "imo", "imho", "tbh", "afaik", "iirc", "pls", "plz", "thx"}
+)
+"""What people type in a chat box around a question ("tldr of ..."): never a name."""
+
+NOT_QUESTION_NAMES = (
+    QUESTION_WORDS | GENERIC_ACRONYMS | CHAT_SHORTHAND | {n.lower() for n in FULL_MONTH_NAMES}
+)
 """Tokens of capitalised words in a question that are not names ("Which", "May", "AI")."""
 
 NOT_VERSIONED_NAMES = frozenset(

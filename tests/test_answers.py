@@ -218,3 +218,38 @@ def test_names_typed_without_accents_and_events_in_other_words_are_answered(
     assert "Brindle Labs has acquired Quovex" in body(picked), picked.text
     news = kb.ask("quovex news?")
     assert "acquired Quovex" in body(news), news.text
+
+
+def test_a_summary_of_one_named_newsletter_issue_summarises_that_issue(tmp_path, real_embedder):
+    from ingest.pipeline import Ingestor
+    from kb.engine import KnowledgeBase
+    from kb.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fernhall-weekly-12.txt").write_text(
+        "Fernhall Weekly #12 — Quell Labs raises $90M, Brisk 3 tops the Ladder board\n"
+        "Published: 2026-10-05\n"
+        "* Quell Labs raised a $90M Series B led by Ashdown Capital.\n"
+        "* Brisk 3 took first place on the Ladder reasoning board with 1,204 points.\n"
+        "* Tamber AI cut the price of Tamber 2 to $1.20 per million input tokens.\n"
+        "* Oxcart Cloud paused new sign-ups in Frankfurt until November.\n"
+        "* Quell Labs says the round values it at $1.1 billion.\n",
+        encoding="utf-8",
+    )
+    (corpus / "fernhall-weekly-11.txt").write_text(
+        "Fernhall Weekly #11 — Marl AI ships Marl 2\nPublished: 2026-09-28\n"
+        "* Marl AI shipped Marl 2, a speech model, in twelve languages.\n"
+        "* Pellow Systems hired a new chief financial officer from a bank.\n"
+        "* Gristle Cloud opened a region in Madrid for its GPU rentals.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    Ingestor(settings, real_embedder).run([str(corpus)])
+    answer = KnowledgeBase(settings, real_embedder).ask("tldr of Fernhall Weekly 12")
+    text = body(answer)
+    assert answer.shape == "summary", answer.text
+    assert text.startswith("Fernhall Weekly #12"), answer.text
+    assert len([line for line in text.splitlines() if line.startswith("- ")]) >= 3
+    assert {c.chunk.source for c in answer.citations} == {"fernhall-weekly-12.txt"}
+    assert "* " not in text  # list markers are not quoted

@@ -649,8 +649,24 @@ def test_what_about_a_place_asks_the_earlier_question_there():
 def test_news_questions_as_people_type_them_ask_what_happened():
     from kb.query import shape_of
 
-    for text in ("whats going on with brannock x3", "what's up with Lumen?", "any news on Ostra?"):
+    for text in (
+        "whats going on with brannock x3",
+        "what's up with Lumen?",
+        "any news on Ostra?",
+        "sentrawl news?",
+        "what's happening to quarry assist",
+    ):
         assert shape_of(text, ()) == "what_happened", text
+    assert shape_of("tldr of harwick weekly 88", ()) == "summary"
+
+
+def test_hyphenated_words_match_as_typed_together_and_issue_numbers_after_a_hash():
+    from kb.query import version_pattern
+    from kb.text import tokenize
+
+    assert "earnout" in tokenize("plus up to $60M earn-out")
+    assert "startup" in tokenize("a Hamburg start-up")
+    assert version_pattern("weekly 88").search("harwick weekly #88 - brackenridge closes")
 
 
 def test_a_typo_in_a_name_is_mended_to_the_one_name_it_is_one_letter_from():

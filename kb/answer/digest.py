@@ -16,8 +16,8 @@ from kb.answer.scope import known_places, period
 from kb.factstore import FactQuery
 from kb.factwords import when
 from kb.marketfacts import KINDS
-from kb.query import answer_terms
-from kb.text import sentence_spans, tokenize
+from kb.query import answer_terms, version_pattern
+from kb.text import normalize, sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim, Hit
 
 MAX_SENTENCES = 6
@@ -33,10 +33,14 @@ OFF_SUBJECT = 0.1  # penalty for a sentence naming none of the companies the que
 LEAD = 0.08  # bonus for an article's opening sentences (news tells its news first)
 LEAD_SENTENCES = 2
 TOPICALITY_SPREAD = 0.25  # articles whose best sentence is this far below the best article's
+ONE_ARTICLE_QUESTION = 0.5  # weight of the question against the headline in one article's summary
 HEADLINE = 0.3  # weight of a sentence's likeness to its article's headline (the news in it)
 _PRONOUN_START = re.compile(
     r"^(?:it|its|they|their|this|that|these|those|he|she|the company)\b", re.I
 )
+
+
+_BULLET = re.compile(r"^(?:[*•·-]|\d{1,2}[.)])\s+")  # a list item's marker
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ def _sentences(hits: Sequence[Hit]) -> list[_Sentence]:
         text = hit.chunk.text
         kept = 0
         for a, b in sentence_spans(text):
-            s = " ".join(text[a:b].split())
+            s = _BULLET.sub("", " ".join(text[a:b].split()))
             if len(s) < 40 or s.endswith("?") or " | " in s or not re.search(r"[.!\"”)]$", s):
                 continue  # headings, questions and table rows are not digest material
             out.append(_Sentence(hit, s, a, hit.chunk.index == 0 and kept < LEAD_SENTENCES))
@@ -209,6 +213,15 @@ class DigestAnswerer:
         self.settings = settings
 
     def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
+        named = _named_document(prepared)
+        if named is not None and prepared.question.versions:
+            # "tldr of harwick weekly 88": that one issue, not the newsletter's others
+            return _one_document(prepared, named, embed)
+        return self._across_articles(prepared, embed) or (
+            _one_document(prepared, named, embed) if named is not None else None
+        )
+
+    def _across_articles(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
         since, until = period(prepared.question.text)
         hits = [h for h in prepared.hits if _in_period(h.chunk.published, since, until)]
         hits = _about_the_place(prepared, hits if len(hits) >= 2 else list(prepared.hits))
@@ -250,3 +263,62 @@ class DigestAnswerer:
         return cited_answer(
             prepared.question.text, "\n".join(lines), citations, claims=claims, shape="summary"
         )
+
+
+def _named_document(prepared: Prepared) -> Hit | None:
+    """The best hit whose article's title holds every name the question gives and its
+    version, if any ("tldr of harwick weekly 88": "Harwick Weekly #88 - ..."): a question
+    that may be asking for a summary of that one article."""
+    names = set(prepared.question.names)
+    if not names:
+        return None
+    for hit in prepared.hits[:3]:
+        title = hit.chunk.title
+        if names <= set(tokenize(title)) and all(
+            version_pattern(v).search(normalize(title)) for v in prepared.question.versions
+        ):
+            return hit
+    return None
+
+
+def _one_document(prepared: Prepared, hit: Hit, embed: EmbedTexts) -> Answer | None:
+    """A summary of one article: its sentences most like its headline and the question,
+    not like each other, in the article's order."""
+    chunks = prepared.document_chunks(hit.chunk) or [hit.chunk]
+    items = _sentences([Hit(c, hit.score) for c in chunks])
+    if len(items) < MIN_SENTENCES:
+        return None
+    vectors = embed([s.text for s in items])
+    title_vector = embed([hit.chunk.title])[0]
+    query = prepared.vector / (float(np.linalg.norm(prepared.vector)) or 1.0)
+    # the headline tells the article's news; the question adds what it asks about
+    relevance = ONE_ARTICLE_QUESTION * (vectors @ query) + vectors @ title_vector
+    chosen: list[int] = []
+    while len(chosen) < MAX_SENTENCES - 1:
+        scores = [
+            float(relevance[i])
+            - REDUNDANCY * max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            - (LEANS_ON_CONTEXT if _PRONOUN_START.match(items[i].text) else 0.0)
+            for i in range(len(items))
+        ]
+        best = max((i for i in range(len(items)) if i not in chosen), key=lambda i: scores[i])
+        chosen.append(best)
+    chosen.sort(key=lambda i: (items[i].hit.chunk.index, items[i].start))
+    citations: list[Citation] = []
+    numbers: dict[str, int] = {}
+    claims: list[Claim] = []
+    lines = [f"{hit.chunk.title} ({when(hit.chunk.published)}), in short:"]
+    for i in chosen:
+        item = items[i]
+        chunk = item.hit.chunk
+        if chunk.chunk_id not in numbers:
+            numbers[chunk.chunk_id] = len(citations) + 1
+            citations.append(
+                Citation(numbers[chunk.chunk_id], chunk, item.text, item.start, float(relevance[i]))
+            )
+        n = numbers[chunk.chunk_id]
+        claims.append(Claim(item.text, (n,)))
+        lines.append(f"- {item.text} [{n}]")
+    return cited_answer(
+        prepared.question.text, "\n".join(lines), citations, claims=claims, shape="summary"
+    )
