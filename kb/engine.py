@@ -131,7 +131,7 @@ class KnowledgeBase:
             asked, earlier = cased.restore(asked), tuple(map(cased.restore, earlier))
         asked = _with_corpus_spelling(asked, self.views.current())
         q = _with_corpus_entities(parse_question(asked, earlier), self.views.current())
-        q = _with_rare_words(q, self.views.current())
+        q = _with_rare_words(_with_entity_spelling(q, self.views.current()), self.views.current())
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)
@@ -399,6 +399,19 @@ def _with_corpus_entities(q: Question, view: StoreView) -> Question:
         return q
     entities = q.entities + extra
     return replace(q, entities=entities, shape=shape_of(q.text, entities))
+
+
+def _with_entity_spelling(q: Question, view: StoreView) -> Question:
+    """A question whose name words the corpus never uses, each one typo from a word of an
+    entity it names, with that word instead ("Marlpit Logistcs" -> "logistics"): the
+    entity was recognised despite the typo, its article must not be asked for the typo."""
+    doc_freq = view.keyword.doc_freq
+    known = {t for e in q.entities for t in tokenize(e.name) if doc_freq.get(t, 0)}
+    mended = []
+    for name in q.names:
+        meant = [] if doc_freq.get(name, 0) or len(name) < 5 else sorted(one_edit(name) & known)
+        mended.append(meant[0] if len(meant) == 1 else name)
+    return replace(q, names=tuple(dict.fromkeys(mended))) if mended != list(q.names) else q
 
 
 # a word in at most this share of the store's chunks is rare enough to name something

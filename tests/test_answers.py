@@ -202,9 +202,9 @@ def test_names_typed_without_accents_and_events_in_other_words_are_answered(
         encoding="utf-8",
     )
     (corpus / "brindle-quovex-2026.txt").write_text(
-        "Brindle Labs buys an evaluation start-up\nPublished: 2026-09-09\n"
-        "Brindle Labs has acquired Quovex, a 23-person model-evaluation start-up based in "
-        "Utrecht. Quovex's founders will run an evaluation team inside Brindle Labs.",
+        "Brindle Robotics buys an evaluation start-up\nPublished: 2026-09-09\n"
+        "Brindle Robotics has acquired Quovex, a 23-person model-evaluation start-up based in "
+        "Utrecht. Quovex's founders will run an evaluation team inside Brindle Robotics.",
         encoding="utf-8",
     )
     settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
@@ -215,7 +215,7 @@ def test_names_typed_without_accents_and_events_in_other_words_are_answered(
     assert "SEK 84 million" in body(kb.ask("skarholm contract value")), "accent"
     # "picked up" is "acquired"; a name followed by "news?" asks what happened to it
     picked = kb.ask("who picked up quovex")
-    assert "Brindle Labs has acquired Quovex" in body(picked), picked.text
+    assert "Brindle Robotics has acquired Quovex" in body(picked), picked.text
     news = kb.ask("quovex news?")
     assert "acquired Quovex" in body(news), news.text
 

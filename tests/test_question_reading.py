@@ -1078,3 +1078,20 @@ def test_abbreviated_units_in_the_text_say_the_unit():
 
     assert "~hour" in concepts_of(tokenize("B200 is $3.59/hr")) & concepts_of(["hourly"])
     assert "~month" in concepts_of(tokenize("$20/mo flat")) & concepts_of(tokenize("monthly"))
+
+
+def test_a_typo_in_a_word_of_a_recognised_name_is_read_as_the_name_s_word():
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from kb.engine import _with_entity_spelling
+    from kb.entities import Entity
+
+    q = parse_question("Why did Marlpit Logistcs cancel their subscription?")
+    q = replace(q, entities=(Entity("Marlpit Logistics", "vendor"),))
+    assert "logistc" in q.names
+    view = SimpleNamespace(keyword=SimpleNamespace(doc_freq={"marlpit": 2, "logistic": 3}))
+    assert _with_entity_spelling(q, view).names == ("marlpit", "logistic")
+    # a word the corpus uses is kept, and a short one is never guessed at
+    view = SimpleNamespace(keyword=SimpleNamespace(doc_freq={"marlpit": 2, "logistc": 1}))
+    assert _with_entity_spelling(q, view).names == q.names
