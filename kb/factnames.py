@@ -400,8 +400,10 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
 # --- who a sentence is about
 
 _LEAD = re.compile(
-    r"^(?:(?:On|In|By|Since|As of|Earlier|Later|Meanwhile|Separately|Also|After|Before|From|"
-    r"Until|Last|This|Within|Unlike)\b[^,]{0,60},\s*)"
+    # a transcript's speaker label ("MK: ", "Marta Kelso: "), then a framing phrase
+    r"^(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:\s+)?"
+    r"(?:(?:On|In|By|Since|As of|Earlier|Later|Meanwhile|Separately|Also|After|Before|From|"
+    r"Until|Last|This|Within|Unlike)\b[^,]{0,60},\s*)?"
 )
 _PRONOUN_START = re.compile(
     r"^(?:It|Its|They|The (?:[\w-]+ ){0,3}?(?:company|startup|firm|lab|group|developer|maker|"
@@ -439,6 +441,14 @@ def plausible(n: Name, sentence: str) -> bool:
         or bool(
             re.match(
                 r"\s+(?:has |had |have |is |was |also |then )?[a-z]+(?:ed|s)\b", sentence[n.end :]
+            )
+        )
+        # "Wickbourne, founded in Manchester in 2022, sells ...": described, then its verb
+        or bool(
+            re.match(
+                r",\s+(?:founded|based|headquartered|set up|started|launched|spun out)\b[^,]{0,60},"
+                r"\s+(?:has |had |is |was |also |now )?[a-z]+(?:ed|s)\b",
+                sentence[n.end :],
             )
         )
     )

@@ -37,7 +37,7 @@ _CLOSED = re.compile(
     rf"EUR|GBP)\s?\d)"
 )
 _NOMINAL_ROUND = re.compile(
-    rf"(?:\b(?:a|an|its|their|the)\s+|['’]s?\s+){AMOUNT_FILLER}(?=(?:[$€£¥]|(?:USD|EUR|GBP)\s?)"
+    rf"(?:\b(?:[Aa]n?|[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+){AMOUNT_FILLER}(?=(?:[$€£¥]|(?:USD|EUR|GBP)\s?)"
     r"[\d.,]+\s?(?:million|billion|[mbMB])?\s+(?:Series [A-K]\d?|seed|pre-seed)\b)"
 )
 _RAISE_ROUND = re.compile(
@@ -73,6 +73,9 @@ LED_ROUND = re.compile(
 
 def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames) -> list[Found]:
     money = find_money(sentence)
+    listed = _listed_rounds(sentence, money)
+    if len(listed) >= 2:
+        return _round_list_facts(sentence, listed, names, ctx, doc)
     trigger = None
     amount: Money | None = None
     for pattern in (_RAISE, _CLOSED):
@@ -157,6 +160,80 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
     if amount is None and valuation is not None:
         fields["currency"] = valuation.currency
     return [Found("funding", a, b, fields, (company, *investors))]
+
+
+# a round named with its amount after it: "a Series A of $18 million", "Seed of $4 million"
+_ROUND_OF = re.compile(r"\b(Series [A-K]\d?|pre-seed|seed)(?:\s+round)?\s+of\s+$", re.I)
+# ... or before it: "a $45 million Series B"
+_ROUND_AFTER = re.compile(r"^\s+(Series [A-K]\d?|pre-seed|seed)\b", re.I)
+
+
+# in a list of rounds, who a round came from: "Seed of $4 million in 2023 from Pebblecove"
+_FROM_INVESTORS = re.compile(r"\bfrom\s+" + NAME_LIST)
+
+
+def _listed_rounds(sentence: str, money: list[Money]) -> list[tuple[str, Money, int]]:
+    """The rounds a sentence names each with its amount, as (round, amount, where the
+    mention starts), in order: "Seed of $4 million in 2023, a Series A of $18 million in
+    2024 led by Linnet Ventures, and the Series B of $64 million in April 2026"."""
+    out = []
+    for m in money:
+        before = _ROUND_OF.search(sentence[max(0, m.start - 30) : m.start])
+        after = _ROUND_AFTER.match(sentence[m.end :])
+        if before:
+            out.append((before.group(1), m, m.start - len(before.group(0))))
+        elif after:
+            out.append((after.group(1), m, m.start))
+    return out
+
+
+def _round_list_facts(
+    sentence: str,
+    listed: list[tuple[str, Money, int]],
+    names: list[Name],
+    ctx: Referents,
+    doc: DocNames,
+) -> list[Found]:
+    """One funding fact per round of a sentence that lists a company's rounds, each with the
+    amount, date and investors of its own stretch of the sentence."""
+    first = listed[0][2]
+    company = subject_of(sentence, names, first, ctx) if lead_name(sentence, names) else ""
+    company = company or ctx.company
+    if not company:
+        return []
+    found = []
+    for i, (rnd, amount, start) in enumerate(listed):
+        end = listed[i + 1][2] if i + 1 < len(listed) else len(sentence)
+        stretch = sentence[start:end]
+        investors: list[str] = []
+        for pattern in (*INVESTORS, _FROM_INVESTORS):
+            for m in pattern.finditer(stretch):
+                for name in split_names(m.group("names"), doc):
+                    if name not in investors and entity_key(name) != entity_key(company):
+                        investors.append(name)
+        round_name = (
+            rnd if rnd[0].isupper() and rnd.lower() not in ("seed", "pre-seed") else rnd.lower()
+        )
+        valuation = next(
+            (
+                x
+                for x in find_money(stretch)
+                if _VALUATION_BEFORE.search(stretch[max(0, x.start - 40) : x.start])
+                or _VALUATION_AFTER.match(stretch[x.end :])
+            ),
+            None,
+        )
+        fields = fact_fields(
+            "funding",
+            company=company,
+            round=round_name,
+            **money_fields(amount),
+            valuation=valuation.value if valuation else None,
+            valuation_text=valuation.text if valuation else "",
+            investors=investors,
+        )
+        found.append(Found("funding", start, amount.end, fields, (company, *investors)))
+    return found
 
 
 _UNIT = re.compile(

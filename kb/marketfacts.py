@@ -347,7 +347,11 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
                 triggered = _TRIGGERS.search(sentence) is not None
                 if not triggered and not re.search(r"[A-Z]", sentence[1:]):
                     continue
-                names = names_in(sentence, doc, chunk)
+                names = [  # a transcript's speaker label ("MK: ...") is nobody the text is about
+                    n
+                    for n in names_in(sentence, doc, chunk)
+                    if not (n.start == 0 and sentence[n.end : n.end + 1] == ":")
+                ]
                 if triggered:
                     found = _sentence_facts(sentence, chunk, a, ctx, doc, names)
                     if (

@@ -882,3 +882,42 @@ def test_a_company_described_before_its_name_is_the_one_that_acts():
     assert deal[0].fields["amount"] == 210_000_000
     # the descriptor ("Chinese AI lab") is not the company
     assert [f.fields["company"] for f in _of(facts, "funding")] == ["Corvane", "Maudrel"]
+
+
+def test_rounds_listed_in_one_sentence_and_rounds_told_in_an_interview():
+    listed = _of(
+        extract_facts(
+            _chunks(
+                "Ferngate Labs builds assistants for councils.\n\nSeed of $4 million in 2023 "
+                "from Pebblecove Ventures, a Series A of $18 million in 2024 led by Linnet "
+                "Ventures, and the Series B of $64 million in April 2026 led by Marrowfield "
+                "Capital at a $540 million post-money valuation."
+            )
+        ),
+        "funding",
+    )
+    assert [
+        (f.fields["company"], f.fields["round"], f.fields["amount"], f.date, f.fields["investors"])
+        for f in listed
+    ] == [
+        ("Ferngate Labs", "seed", 4e6, "2023", ["Pebblecove Ventures"]),
+        ("Ferngate Labs", "Series A", 18e6, "2024", ["Linnet Ventures"]),
+        ("Ferngate Labs", "Series B", 64e6, "2026-04", ["Marrowfield Capital"]),
+    ]
+    assert listed[2].fields["valuation"] == 540e6
+    # a transcript: the speaker's initials are not the company the rounds are of
+    interview = _of(
+        extract_facts(
+            _chunks(
+                "Wickmoor, founded in Leeds in 2022, sells freight software.\n\n"
+                "OH: How did you fund it?\n\n"
+                "MK: A £1.2m pre-seed in 2022, led by Pellam Ventures. Then a £14m Series A "
+                "in March 2024, led by Saltmarsh Capital."
+            )
+        ),
+        "funding",
+    )
+    assert [(f.fields["company"], f.fields["round"], f.date) for f in interview] == [
+        ("Wickmoor", "pre-seed", "2022"),
+        ("Wickmoor", "Series A", "2024-03"),
+    ]
