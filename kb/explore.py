@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from kb.dates import stated_date
 from kb.embedders import english_words
 from kb.entities import (
+    ORG_SUFFIXES,
     Entity,
     consolidate,
     corpus_kind,
@@ -232,12 +233,15 @@ def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
         firsts = Counter(
             e.name.split()[0].lower() for e in listed if " " in e.name and e.kind == "vendor"
         )
+        # ... or, among several sharing it, the one named as a company ("Ferngate Labs", not
+        # its product "Ferngate Assist")
+        companies = Counter(e.name.split()[0].lower() for e in listed if _company_named(e))
         for e in listed:
             first = e.name.split()[0].lower()
             if (
                 e.kind == "vendor"
                 and " " in e.name
-                and firsts[first] == 1
+                and (firsts[first] == 1 or (companies[first] == 1 and _company_named(e)))
                 and first not in known
                 and first.isalpha()
                 and _names_something(first)
@@ -252,6 +256,12 @@ def named_entities(view: StoreView, text: str) -> tuple[Entity, ...]:
     if pattern is None:
         return ()
     return tuple(dict.fromkeys(known[m.group(0)] for m in pattern.finditer(text.lower())))
+
+
+def _company_named(e: EntityCount) -> bool:
+    """A vendor named as a company: a word and an organisation suffix ("Ferngate Labs")."""
+    words = e.name.split()
+    return e.kind == "vendor" and len(words) == 2 and words[1] in ORG_SUFFIXES
 
 
 def find_entity(view: StoreView, name: str) -> EntityCount | None:

@@ -660,7 +660,8 @@ _COMPARE = re.compile(
 _TIMELINE = re.compile(
     r"\b(?:how (?:did|has|have)\b[^?]*\b(?:change|changed|evolve|evolved|develop|developed|"
     r"move|moved|grow|grown|grew|fall|fell|rise|risen)|over time|over the years|history of|"
-    r"timeline|trajectory|trend)\b",
+    r"timeline|trajectory|trend|(?:so far|to date),? in order|in (?:chronological )?order|"
+    r"(?:funding|pricing|price) history)\b",  # "wickbourne raises to date, in order"
     re.I,
 )
 _WHAT_HAPPENED = re.compile(

@@ -463,3 +463,33 @@ def test_an_investors_portfolio_is_listed_from_the_rounds_it_backed(market):
     # it led Halvard AI's Series C and Orrin Systems' Series D; Veridian's round was not its
     assert "Orrin Systems" in answer.text and "Halvard AI" in answer.text
     assert "Veridian" not in answer.text
+
+
+def test_a_companys_rounds_in_order_one_line_per_round(tmp_path, real_embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tarrow-ama.txt").write_text(
+        "AMA: I'm the CEO of Tarrowmere Labs (Tarrowmere Desk). Ask me anything\n"
+        "Posted 2026-11-12\n\n"
+        "Tarrowmere Labs, founded in Cork in 2022, builds assistants for councils.\n\n"
+        "Seed of $4 million in 2023 from Pebblecove Ventures, a Series A of $18 million in "
+        "2024 led by Linnet Ventures, and the Series B of $64 million in April 2026 led by "
+        "Marrowfield Capital at a $540 million post-money valuation.\n",
+        encoding="utf-8",
+    )
+    (corpus / "tarrow-series-b.md").write_text(
+        "---\ntitle: Tarrowmere Labs raises $64 million\ndate: 2026-04-09\nsource: Wire\n---\n\n"
+        "Tarrowmere Labs raised $64 million in a Series B led by Marrowfield Capital, the "
+        "company said on Wednesday.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    assert not Ingestor(settings, real_embedder).run([str(corpus)]).failed
+    kb = KnowledgeBase(settings, real_embedder)
+    # typed as people do: the company by its first word, "to date, in order"
+    answer = kb.ask("tarrowmere raises to date, in order")
+    assert answer.shape == "timeline", answer.text
+    got = lines(answer)
+    assert len(got) == 3, answer.text  # the Series B told twice is one round
+    for line, amount in zip(got, ("$4 million", "$18 million", "$64 million"), strict=True):
+        assert amount in line, answer.text

@@ -791,13 +791,58 @@ def timeline_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     else:
         kinds = [k for k in scope.kinds if k != "status"] or ["price"]
         facts = about(select(prepared, scope, kinds[:1], about=names), names)
-        points = _distinct_by(facts, lambda f: (f.fields.get("unit"), f.fields.get("value")))
+        if kinds[0] == "funding":  # "wickbourne raises to date, in order": its own rounds
+            facts = [f for f in facts if entity_key(_item(f)) in map(entity_key, names)]
+            points = [max(g, key=_detail) for g in _rounds(facts)]
+        else:
+            points = _distinct_by(facts, lambda f: (f.fields.get("unit"), f.fields.get("value")))
         label = lambda f: f"{_written_date(f)}: {describe(f.kind, f.fields, f.entities, f.text)}"  # noqa: E731
     changed = any(f.fields.get("old_value") is not None for f in points)
     if len(points) < 2 and not changed:  # one figure is not a change over time
         return None
     lines = [(label(f), f) for f in points]
     return _answer(prepared, "Oldest to newest:", lines, "timeline")
+
+
+def _rounds(facts: Sequence[StoredFact]) -> list[list[StoredFact]]:
+    """Funding facts grouped by round, oldest first: a fact joins every group holding a fact
+    of the same round (the round named, or the same amount within a few months where one is
+    unnamed), and the groups it joins become one."""
+    groups: list[list[StoredFact]] = []
+    for f in sorted(facts, key=lambda f: f.date or ""):
+        joined = [g for g in groups if any(_same_round(x, f) for x in g)]
+        groups = [g for g in groups if not any(g is j for j in joined)]
+        groups.append([x for g in joined for x in g] + [f])
+    return sorted(groups, key=lambda g: min(x.date or "9999" for x in g))
+
+
+def _same_round(a: StoredFact, b: StoredFact) -> bool:
+    if entity_key(_item(a)) != entity_key(_item(b)):
+        return False
+    ra, rb = (a.fields.get("round") or "").lower(), (b.fields.get("round") or "").lower()
+    if ra and rb:
+        return ra == rb
+    if a.fields.get("amount") is None or a.fields.get("amount") != b.fields.get("amount"):
+        return False
+    # the same amount is the same round only when told near the same time ("$4B" from
+    # Amazon in 2023 and again in 2024 are two)
+    da, db = (a.date or "")[:7], (b.date or "")[:7]
+    return not da or not db or abs(_months(da) - _months(db)) <= _ROUND_MONTHS
+
+
+_ROUND_MONTHS = 3
+
+
+def _months(date: str) -> int:
+    year, _, month = date.partition("-")
+    return int(year) * 12 + int(month or 6)
+
+
+def _detail(f: StoredFact) -> tuple[int, str]:
+    """How much a funding fact tells (round, amount, valuation, investors), then how exact
+    its date is."""
+    told = sum(bool(f.fields.get(k)) for k in ("round", "amount", "valuation", "investors"))
+    return told, f.date or ""
 
 
 def _valuation_line(f: StoredFact) -> str:
