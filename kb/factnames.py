@@ -425,6 +425,9 @@ class Referents:
     product: str = ""
     authority: str = ""  # the last court or regulator that acted: "the board", "the regulator"
     place: str = ""  # the last place a status held in: what "there" means
+    # in a conversation (an interview, an AMA, a call), the company it is with: what a
+    # speaker's unattributed "a $48m Series B" is of
+    host: str = ""
 
 
 def plausible(n: Name, sentence: str) -> bool:

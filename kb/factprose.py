@@ -123,7 +123,7 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
         if named and not regions_in(named["n"]) and not re.match(MONTH_RE, named["n"], re.I):
             company = doc.fold(canonical(named["n"]))
         elif not [n for n in names if n.end <= a and n.kind in (*ORG_KINDS, "")]:
-            company = ctx.company
+            company = ctx.host or ctx.company
         elif lead_name(sentence, names) is None:
             return []
     if not company:
@@ -198,7 +198,7 @@ def _round_list_facts(
     amount, date and investors of its own stretch of the sentence."""
     first = listed[0][2]
     company = subject_of(sentence, names, first, ctx) if lead_name(sentence, names) else ""
-    company = company or ctx.company
+    company = company or ctx.host or ctx.company
     if not company:
         return []
     found = []

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kb.entities import entity_key
+from kb.entities import ORG_SUFFIXES, entity_key
 from kb.factclauses import date_of, modality_of
 from kb.factdeals import (
     TOPICS,
@@ -316,7 +316,7 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
     if not chunks:
         return []
     doc = DocNames.of(chunks)
-    ctx = Referents()
+    ctx = Referents(host=_host(chunks, doc))
     reader = TableReader()
     facts: list[MarketFact] = []
     seen: set[str] = set()
@@ -388,6 +388,28 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
             if _key(f) not in body and not any(_restates(f, g) for g in merged):
                 merged.insert(0, f)
     return _topics_from_document(merged, chunks)
+
+
+# a conversation's turn: "MK: ...", "Q: ...", "u/pip_ferngate [verified ...]"
+_TURN = re.compile(r"(?m)^(?:u/[\w-]+\b|(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}|Q|A):\s)")
+
+
+def _host(chunks: Sequence[Chunk], doc: DocNames) -> str:
+    """The company a conversation (an interview, an AMA, a call transcript) is with: the one
+    company its title names ("Wickbourne's Marta Kelso on ...", "AMA: I'm the CEO of
+    Ferngate Labs (Ferngate Assist, ...)"), preferring a name with a company suffix; none for
+    other documents or a title naming several."""
+    if len(_TURN.findall(chunks[0].text)) < 2:
+        return ""
+    names = [
+        n
+        for n in names_in(chunks[0].title, doc, chunks[0])
+        if n.kind in (*ORG_KINDS, "") and not regions_in(n.name)
+    ]
+    suffixed = {n.name for n in names if n.name.split()[-1] in ORG_SUFFIXES}
+    tagged = {n.name for n in names if n.kind in ORG_KINDS}
+    candidates = suffixed or tagged
+    return candidates.pop() if len(candidates) == 1 else ""
 
 
 def _topics_from_document(facts: list[MarketFact], chunks: Sequence[Chunk]) -> list[MarketFact]:

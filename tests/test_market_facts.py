@@ -921,3 +921,16 @@ def test_rounds_listed_in_one_sentence_and_rounds_told_in_an_interview():
         ("Wickmoor", "pre-seed", "2022"),
         ("Wickmoor", "Series A", "2024-03"),
     ]
+
+
+def test_a_speakers_unattributed_round_in_an_ama_is_the_hosts_company():
+    facts = extract_facts(
+        _chunks(
+            "u/council_buyer\n\nhow do you compare with Shirasagi AI? and what's your funding "
+            "history?\n\nu/pip_tarrowmere [verified · CEO, Tarrowmere Labs]\n\n"
+            "Shirasagi AI is strong in Japan. Seed of $4 million in 2023 from Pebblecove "
+            "Ventures, and a Series A of $18 million in 2024 led by Linnet Ventures.",
+            title="AMA: I'm the CEO of Tarrowmere Labs (Tarrowmere Desk). Ask me anything",
+        )
+    )
+    assert {f.fields["company"] for f in _of(facts, "funding")} == {"Tarrowmere Labs"}
