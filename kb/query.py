@@ -235,7 +235,10 @@ _NOMINAL_DATE = re.compile(
     r"\b(?:release|launch|founding|announcement)?\s*(?:date|when|year)\s*\??$"
 )
 # nominal questions that name the quantity or the role they want, anywhere in them
-_NOMINAL_PRICE = re.compile(r"\b(?:price|prices|pricing|cost|costs|fee|fees)\s+per\b")
+# "x price per 1m", "output $ per 1m tok", "$/hr": a price asked by its unit or its sign
+_NOMINAL_PRICE = re.compile(
+    r"\b(?:price|prices|pricing|cost|costs|fee|fees)\s+per\b|(?:^|\s)[$€£¥](?:\s+per\b|/)"
+)
 _NOMINAL_NUMBER = re.compile(
     r"\b(?:number of|count of|power draw|watts?|wattage|memory|parameters|headcount|"
     r"employees|volunteers|patients|users|latency|speed|capacity)\b"

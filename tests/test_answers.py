@@ -207,10 +207,19 @@ def test_names_typed_without_accents_and_events_in_other_words_are_answered(
         "Utrecht. Quovex's founders will run an evaluation team inside Brindle Robotics.",
         encoding="utf-8",
     )
+    (corpus / "kestrow-regions-2026.txt").write_text(
+        "Kestrow 2 reaches two more regions\nPublished: 2026-11-02\n"
+        "Kestrow 2 is now generally available in Oslo and Stockholm. Bergen has no date yet "
+        "for Kestrow 2.",
+        encoding="utf-8",
+    )
     settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
     Ingestor(settings, real_embedder).run([str(corpus)])
     kb = KnowledgeBase(settings, real_embedder)
 
+    # a sentence naming the product and the place answers whether it is available there
+    where = kb.ask("is kestrow 2 available in bergen")
+    assert "no date yet" in body(where), where.text
     # typed on a plain keyboard: "skarholm" is the article's "Skärholm"
     assert "SEK 84 million" in body(kb.ask("skarholm contract value")), "accent"
     # "picked up" is "acquired"; a name followed by "news?" asks what happened to it

@@ -422,31 +422,46 @@ def _names_of_kind(ev: Evidence, kind: str) -> int:
 
 
 def _says_asked(
-    asked: Sequence[str], ev: Evidence, names: Sequence[str] = (), subjects: int = 1
+    asked: Sequence[str],
+    ev: Evidence,
+    names: Sequence[str] = (),
+    in_a_place: bool = False,
+    priced: bool = False,
 ) -> bool:
     """Whether the evidence (or the sentence before it) says one of the asked words, or, for
-    a price, states an amount per unit, or an amount beside the name asked about ("codewren
-    is $19 now"), or names together the several things (`subjects`) the question names;
-    true when nothing in particular is asked."""
+    a price (asked in words, or by its sign: "sorrel 3 mini output $ per 1m tok"), states an
+    amount per unit, or an amount beside the name asked about ("codewren is $19 now", a
+    table row), or,
+    for whether something holds in a place, names the thing and the place together; true
+    when nothing in particular is asked."""
     if not asked or any(_said(t, ev.tokens | ev.context) for t in asked):
         return True
-    if subjects >= 2 and all(n in ev.tokens for n in names):
+    if in_a_place and all(n in ev.tokens for n in names):
         # "is osprey-3 available in são paulo": "São Paulo has no date yet for Osprey-3"
         return True
-    if not _asks_price(asked):
+    if not (priced or _asks_price(asked)):
         return False
     return bool(_PRICED.search(ev.sentence)) or (
         bool(names) and all(n in ev.tokens for n in names) and bool(MONEY.search(ev.sentence))
     )
 
 
-def _named_subjects(question: Question) -> int:
-    """How many things the question names apart: its names' words in runs of adjacent words
-    ("thinking machines lab" is one; "osprey-3 ... são paulo" two)."""
-    names = set(question.names)
-    words = [t for t in tokenize(question.text, keep_stopwords=True) if "-" not in t]
-    named = [t in names for t in words]
-    return sum(1 for i, n in enumerate(named) if n and (i == 0 or not named[i - 1]))
+# "is osprey-3 available in são paulo": whether something holds in a place
+_IN_A_PLACE = re.compile(
+    r"\b(?:available|availability|launch(?:ed)?|live|offered|sold|open|supported|coming|"
+    r"rolled out|released?|allowed|banned|blocked|paused)\b.*\b(?:in|to)\s+\w[\w .'’-]*\??\s*$",
+    re.I,
+)
+
+
+# a price asked for by its currency sign and unit: "output $ per 1m tok", "$/hr"
+_PRICE_SIGN = re.compile(r"(?:^|\s)[$€£¥](?:\s+per\b|/)")
+
+
+def _asks_in_a_place(question: Question) -> bool:
+    """Whether the question asks whether something holds in a place it names, by more than
+    one name ("is osprey-3 available in são paulo")."""
+    return len(question.names) >= 2 and bool(_IN_A_PLACE.search(question.text))
 
 
 def _asks_price(asked: Sequence[str]) -> bool:
@@ -960,7 +975,8 @@ class _SentencePicker:
         sentence_vectors = vectors[: len(evidence)]
         part_vectors = list(vectors[len(evidence) :]) if len(parts) > 1 else [query_vector]
 
-        subjects = _named_subjects(question)
+        in_a_place = _asks_in_a_place(question)
+        priced = bool(_PRICE_SIGN.search(question.text))  # "sorrel 3 mini output $ per 1m tok"
         per_part: list[np.ndarray] = []
         for p, (part, part_vector) in enumerate(zip(parts, part_vectors, strict=False)):
             scores = self.score(question, part, part_vector, evidence, sentence_vectors)
@@ -969,7 +985,7 @@ class _SentencePicker:
             for i, ev in enumerate(evidence):
                 if gaps[p][i]:  # about another year, version or name than the one asked
                     scores[i] = -1.0
-                elif not _says_asked(asked, ev, question.names, subjects):
+                elif not _says_asked(asked, ev, question.names, in_a_place, priced):
                     scores[i] = -1.0  # says nothing of what is asked about its subject
                 elif expects in _HARD_TYPES and not _type_ok(expects, ev.sentence, part):
                     scores[i] = -1.0  # "how much" is never answered without an amount

@@ -16,7 +16,7 @@ from kb.entities import entity_key
 from kb.factnames import regions_in
 from kb.factstore import FactQuery, StoredFact, amount_of, row_name_of
 from kb.query import concepts_of
-from kb.text import tokenize
+from kb.text import LOWER_LETTERS, fold_accents, tokenize
 from kb.vocabulary import MONTH_WORD, MONTHS
 
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -124,7 +124,7 @@ def places_in(text: str) -> set[str]:
     keys = set(known_places(text))
     rest = re.sub(r"\b(?:in|outside|the|and|or)\b", ",", text)
     for part in re.split(r"[,;/]", rest):
-        part = part.strip(" .").lower()
+        part = fold_accents(part.strip(" .").lower())
         if part and not any(p.search(part) for _, p in _PLACE):
             keys.add(part)
     return keys
@@ -135,9 +135,19 @@ def named_places(text: str) -> set[str]:
     "in", "outside" or "across"."""
     places = set(known_places(text)) | _capitalised_places(text)
     places |= {r.lower() for r in regions_in(text)}  # as typed: "in italy"
+    # a place the lists do not know, typed in lower case at the end ("available in bergen"):
+    # taken as one, whatever it is, since it only keeps statuses of other places from
+    # answering ("in beta" keeps the statuses that name no place)
+    if not places and (end := _LOWER_PLACE_AT_END.search(text)):
+        places.add(fold_accents(end.group(1)))
     if re.search(r"\boutside\b", text, re.I):  # "outside China": what holds internationally
         places |= {"international", "global", "worldwide"}
     return places
+
+
+_LOWER_PLACE_AT_END = re.compile(
+    rf"\b(?:in|outside|across)\s+(?:the\s+)?([{LOWER_LETTERS}]+(?: [{LOWER_LETTERS}]+)?)\W*$"
+)
 
 
 def in_places(facts: Iterable[StoredFact], text: str) -> list[StoredFact]:
