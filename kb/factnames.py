@@ -261,6 +261,7 @@ class DocNames:
     @classmethod
     def of(cls, chunks: Sequence[Chunk]) -> DocNames:
         doc = cls()
+        firsts: dict[str, str] = {}
         for chunk in chunks:
             for stored in chunk.entities:
                 if stored.startswith("maker:"):
@@ -275,9 +276,14 @@ class DocNames:
                 if e.kind in ("vendor", "investor") and org_head(e.name):
                     doc.heads.setdefault(entity_key(org_head(e.name)), e.name)
                 elif e.kind in ("vendor", "investor") and " " in e.name:
-                    doc.heads.setdefault(entity_key(e.name.split()[0]), e.name)
+                    firsts.setdefault(entity_key(e.name.split()[0]), e.name)
                 if e.kind == "model":
                     doc.products.append(e.name)
+        for key, name in firsts.items():
+            # "Strathorn" for "Strathorn Studio" when nothing else is called Strathorn; not
+            # "Wickbourne" for its product "Wickbourne Spot" when Wickbourne is a name itself
+            if key not in doc.kinds:
+                doc.heads.setdefault(key, name)
         doc._read_products([chunks[0].title, *(c.text for c in chunks)])
         doc.products.sort(key=len, reverse=True)
         return doc

@@ -394,12 +394,15 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
 _TURN = re.compile(r"(?m)^(?:u/[\w-]+\b|(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}|Q|A):\s)")
 
 
+_HOST_CHUNKS = 4  # a conversation shows its turns within its first chunks
+
+
 def _host(chunks: Sequence[Chunk], doc: DocNames) -> str:
     """The company a conversation (an interview, an AMA, a call transcript) is with: the one
     company its title names ("Wickbourne's Marta Kelso on ...", "AMA: I'm the CEO of
     Ferngate Labs (Ferngate Assist, ...)"), preferring a name with a company suffix; none for
     other documents or a title naming several."""
-    if len(_TURN.findall(chunks[0].text)) < 2:
+    if sum(len(_TURN.findall(c.text)) for c in chunks[:_HOST_CHUNKS]) < 2:
         return ""
     names = [
         n

@@ -934,3 +934,19 @@ def test_a_speakers_unattributed_round_in_an_ama_is_the_hosts_company():
         )
     )
     assert {f.fields["company"] for f in _of(facts, "funding")} == {"Tarrowmere Labs"}
+
+
+def test_a_company_is_not_read_as_its_product_of_the_same_first_word():
+    # the recogniser tagged the product "Wickmoor Spot" as a vendor, beside "Wickmoor"
+    chunks = [
+        dataclasses.replace(c, entities=("vendor:Wickmoor", "vendor:Wickmoor Spot"))
+        for c in _chunks(
+            "Wickmoor, founded in Leeds in 2022, sells freight software.\n\n"
+            "OH: What happened to Wickmoor Spot?\n\nMK: Wickmoor Spot was an app. We closed it.\n\n"
+            "OH: How did you fund it?\n\n"
+            "MK: A £1.2m pre-seed in 2022, led by Pellam Ventures.",
+            title="Wickmoor's Mara Kell on pricing trucks",
+        )
+    ]
+    (round_,) = _of(extract_facts(chunks), "funding")
+    assert round_.fields["company"] == "Wickmoor"
