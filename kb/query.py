@@ -803,8 +803,13 @@ _SLASHED = {"w/o": "without", "w/": "with", "b/c": "because"}
 _SLASHED_WORD = re.compile(r"(?<![\w/])(w/o|w/|b/c)(?=\s|$)", re.I)
 
 
+_NUMBER_SIGN_OF = re.compile(r"(?<![\w#])#\s*of\b", re.I)
+
+
 def _spelt_out_slashes(text: str) -> str:
-    """ "whats going on w/ X" -> "whats going on with X": slashed shorthand as words."""
+    """ "whats going on w/ X" -> "whats going on with X", "# of bids" -> "number of bids":
+    shorthand as words."""
+    text = _NUMBER_SIGN_OF.sub("number of", text)
     return _SLASHED_WORD.sub(lambda m: _SLASHED[m.group(1).lower()] + " ", text).replace("  ", " ")
 
 

@@ -658,6 +658,7 @@ def test_news_questions_as_people_type_them_ask_what_happened():
     ):
         assert shape_of(text, ()) == "what_happened", text
     assert shape_of("tldr of harwick weekly 88", ()) == "summary"
+    assert parse_question("# of bids in the vättermark tender").expects == "number"
 
 
 def test_hyphenated_words_match_as_typed_together_and_issue_numbers_after_a_hash():
