@@ -1096,3 +1096,20 @@ def test_a_typo_in_a_word_of_a_recognised_name_is_read_as_the_name_s_word():
     # a word the corpus uses is kept, and a short one is never guessed at
     view = SimpleNamespace(keyword=SimpleNamespace(doc_freq={"marlpit": 2, "logistc": 1}))
     assert _with_entity_spelling(q, view).names == q.names
+
+
+def test_a_transcripts_speaker_label_is_not_the_subject_of_what_is_said():
+    from dataclasses import replace
+
+    from kb.answer.extractive import specifier_gaps
+    from kb.entities import Entity
+
+    text = "OH: And revenue?\n\nMK: We're at an annual run-rate of £11m."
+    chunk = Chunk("c:0", "c", 0, text, 0, len(text), "c.txt", "Wickmoor's Mara Kell on trucks")
+    # the recogniser tagged the speaker's initials as a vendor
+    hit = Hit(replace(chunk, entities=("vendor:MK", "vendor:Wickmoor")), 1.0)
+    q = replace(
+        parse_question("wickmoor run rate"), entities=(Entity("Wickmoor", "vendor"),)
+    )
+    (ev,) = [e for e in _candidates(q, [hit]) if "run-rate" in e.sentence]
+    assert specifier_gaps(q, ev, ev.chunk_tokens, lambda t: t) == ()

@@ -303,17 +303,22 @@ def _related(subject: Entity, asked: Entity) -> bool:
     return subject.kind != asked.kind
 
 
+_SPEAKER_LABEL = re.compile(r"(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+")
+
+
 def _tagged_subject(ev: Evidence) -> Entity | None:
     """The vendor or model the chunk's stored entity tags find where a sentence's subject
     stands, in its first four words ("SSI raised $1 billion"): not one named in passing
     ("a board chaired by Bret Taylor, a former chief executive of Salesforce")."""
-    opening = len(" ".join(ev.sentence.split(" ")[:4]))
+    label = _SPEAKER_LABEL.match(ev.sentence)  # "MK: We're at ...": the speaker, no subject
+    start = label.end() if label else 0
+    opening = start + len(" ".join(ev.sentence[start:].split(" ")[:4]))
     first: tuple[int, Entity] | None = None
     for tag in ev.hit.chunk.entities:
         entity = untag(tag)
         if entity.kind not in ("vendor", "model"):
             continue
-        at = [a for a in _mentions(ev.sentence, entity.name) if a < opening]
+        at = [a for a in _mentions(ev.sentence, entity.name) if start <= a < opening]
         if at and (first is None or at[0] < first[0]):
             first = (at[0], entity)
     return first[1] if first else None
