@@ -126,7 +126,7 @@ class Settings(BaseSettings):
         "extractive", description="`extractive` (offline, no LLM) or `llm`."
     )
     min_evidence: float = Field(
-        0.55,
+        0.50,
         ge=0,
         le=1,
         description="Abstain when the best evidence sentence scores below this "
