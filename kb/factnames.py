@@ -531,6 +531,12 @@ def subject_of(sentence: str, names: list[Name], a: int, ctx: Referents, kinds=O
     if rel:
         return rel[-1].name
     lead = lead_name(sentence, names)
+    clause_start = max(sentence.rfind(mark, 0, a) for mark in (", ", "; ", " — ", " – ")) + 1
+    beside = [n for n in names if n.kind in (*kinds, "") and 0 <= a - n.end <= 1]
+    if lead and lead.start < clause_start and beside and beside[-1].start >= clause_start:
+        # a headline's later clause with its own subject: "Harwick Weekly #88 - Brackenridge
+        # closes Sablewing, ..., Carrick raises $220M" is Carrick's round
+        return beside[-1].name
     if lead and lead.start < a and (lead.kind in kinds or lead.kind in ("", "place")):
         return lead.name
     if lead and lead.start < a and lead.kind == "model":

@@ -93,8 +93,12 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
         if trigger:
             break
     nominal = None
+    roundup = None
     if trigger is None:
         trigger = _RAISE_ROUND.search(sentence) or _RAISE_FUTURE.search(sentence)
+        if trigger is None and (roundup := _ROUNDUP.match(sentence)):
+            amount = next((x for x in money if x.start == roundup.end()), None)
+            trigger = roundup if amount is not None else None
         if trigger is None:
             nominal = _NOMINAL_ROUND.search(sentence)
             amount = next((x for x in money if nominal and x.start == nominal.end()), None)
@@ -102,13 +106,15 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
                 return []
             trigger = nominal
     a, b = trigger.start(), trigger.end()
+    if amount is not None and _IN_TOTAL.match(sentence[amount.end :]):
+        return []  # "has now raised $310m in total": all its rounds together, not one
     if (
         amount is None
         and trigger.re is _RAISE_FUTURE
         and not re.search(r"\b(?:round|funding|money|capital|again)\b", sentence[b : b + 60])
     ):
         return []
-    company = subject_of(sentence, names, a, ctx)
+    company = doc.fold(canonical(roundup["n"])) if roundup else subject_of(sentence, names, a, ctx)
     if nominal is not None:
         # "after a $45 million Series B in June": the round of the company the text is about,
         # or of the one it names ("Quenta's $45 million Series B", "a $5 million seed round
@@ -162,6 +168,14 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
     return [Found("funding", a, b, fields, (company, *investors))]
 
 
+_IN_TOTAL = re.compile(r"\s*(?:in total|in all|altogether|to date|so far|overall|all told)\b")
+# a roundup's line: the company, what it is, a dash, then its round ("Carrick AI (Petrel
+# models) — $220M Series C, led by ...", "Clerkwise · legal AI · London — £9m Series A")
+_ROUNDUP = re.compile(
+    r"^\W*(?P<n>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})(?:\s*\([^)]{0,60}\)|\s*·[^—–\n]{0,60}?)*"
+    r"\s+[—–]\s+(?=(?:[$€£¥₹]|[A-Z]{1,3}\$)\s?[\d.,]+\s?(?:[mbkMBK]|bn|million|billion)?\s+"
+    r"(?:Series [A-K]\d?|seed|pre-seed)\b)"
+)
 # a round named with its amount after it: "a Series A of $18 million", "Seed of $4 million"
 _ROUND_OF = re.compile(r"\b(Series [A-K]\d?|pre-seed|seed)(?:\s+round)?\s+of\s+$", re.I)
 # ... or before it: "a $45 million Series B"

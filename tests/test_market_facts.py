@@ -950,3 +950,25 @@ def test_a_company_is_not_read_as_its_product_of_the_same_first_word():
     ]
     (round_,) = _of(extract_facts(chunks), "funding")
     assert round_.fields["company"] == "Wickmoor"
+
+
+def test_a_roundups_lines_each_give_the_round_of_the_company_they_open_with():
+    facts = extract_facts(
+        _chunks(
+            "Quillmere Weekly #12 — Tansy closes Brio, Carvel raises $220M\n\n"
+            "* Carvel AI (Petrel models) — $220M Series C, led by Skua Ventures.\n"
+            "* Merrow Health — $45M Series B for coding AI, led by Cresswell Growth.\n"
+            "- Clerkwise · legal AI · London — £9m Series A, led by Saltmarsh Capital. "
+            "Clerkwise has now raised £12m in total."
+        )
+    )
+    rounds = [
+        (f.fields["company"], f.fields["round"], f.fields["amount_text"])
+        for f in _of(facts, "funding")
+    ]
+    assert ("Carvel AI", "Series C", "$220M") in rounds
+    assert ("Merrow Health", "Series B", "$45M") in rounds
+    assert ("Clerkwise", "Series A", "£9m") in rounds
+    assert ("Clerkwise", "", "£12m") not in rounds  # all its rounds together, not one
+    # the headline's last clause has its own subject: not the newsletter's name
+    assert all(company != "Quillmere Weekly" for company, _, _ in rounds)
