@@ -787,7 +787,17 @@ def _shape_of_one(text: str, entities: Sequence[Entity]) -> str:
         return "status"
     if _LIST_VERB.search(text) or _WHO_ALL.search(text) or _wh_plural(text):
         return "list"
+    if _NOMINAL_LIST.search(text) and not _WH.match(text.lower()):
+        return "list"  # "harwik weekly #88 funding rounds", "openai acquisitions"
     return ""
+
+
+# a nominal question ending in the plural of a kind of market event: a list of them
+_NOMINAL_LIST = re.compile(
+    r"\b(?:funding rounds|rounds|raises|price (?:cuts|changes|moves|rises)|acquisitions|"
+    r"launches|shutdowns|lawsuits|fines|partnerships)\W*$",
+    re.I,
+)
 
 
 def quarters_in(text: str) -> list[str]:

@@ -493,3 +493,33 @@ def test_a_companys_rounds_in_order_one_line_per_round(tmp_path, real_embedder):
     assert len(got) == 3, answer.text  # the Series B told twice is one round
     for line, amount in zip(got, ("$4 million", "$18 million", "$64 million"), strict=True):
         assert amount in line, answer.text
+
+
+def test_a_question_about_one_newsletter_issue_keeps_to_its_facts(tmp_path, real_embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "quillmere-weekly-12.md").write_text(
+        "---\ntitle: 'Quillmere Weekly #12: three rounds and a shutdown'\ndate: 2026-11-13\n"
+        "source: Quillmere Weekly\n---\n\nThis week's rounds, biggest last.\n\n"
+        "- Clerkwise · legal AI · London — £9m Series A, led by Saltmarsh Capital.\n"
+        "- Underlane · insurance · Chicago — $36m Series B, led by Grayhaven Capital.\n"
+        "- Tessmoor Semiconductor · chips · Austin — $140m Series D, led by Kanto Forge.\n",
+        encoding="utf-8",
+    )
+    (corpus / "big-round.md").write_text(
+        "---\ntitle: Orbel Labs raises $900 million\ndate: 2026-11-10\nsource: Wire\n---\n\n"
+        "Orbel Labs raised $900 million in a Series E led by Harth Capital on Monday.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
+    assert not Ingestor(settings, real_embedder).run([str(corpus)]).failed
+    kb = KnowledgeBase(settings, real_embedder)
+    biggest = kb.ask("biggest cheque in quillmere weekly 12")
+    assert biggest.shape == "superlative", biggest.text
+    assert "Tessmoor" in lines(biggest)[0] and "Orbel" not in biggest.text, biggest.text
+    rounds = kb.ask("quillmere weekly #12 funding rounds")
+    assert rounds.shape == "list", rounds.text
+    named = " ".join(lines(rounds))
+    assert all(c in named for c in ("Clerkwise", "Underlane", "Tessmoor")), rounds.text
+    assert "Orbel" not in rounds.text
+    assert cited_sources(rounds) == {"quillmere-weekly-12.md"}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kb.answer.base import EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
+from kb.answer.scope import kinds_of
 from kb.factwords import when
 from kb.query import answer_terms, concepts_of
 from kb.text import sentence_spans, tokenize
@@ -74,6 +75,8 @@ class ListicleAnswerer:
         self.settings = settings
 
     def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
+        if kinds_of(prepared.question.text):
+            return None  # "harwik weekly #88 funding rounds": market events, from the facts
         terms = [t for t in answer_terms(prepared.question.text) if t not in _LIST_WORDS]
         seen: set[str] = set()
         for hit in prepared.hits:

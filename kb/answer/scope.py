@@ -16,7 +16,7 @@ from kb.entities import entity_key
 from kb.factnames import regions_in
 from kb.factstore import FactQuery, StoredFact, amount_of, row_name_of
 from kb.query import concepts_of
-from kb.text import LOWER_LETTERS, fold_accents, tokenize
+from kb.text import LOWER_LETTERS, fold_accents, normalize, tokenize
 from kb.vocabulary import MONTH_WORD, MONTHS
 
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -25,7 +25,7 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "funding",
             r"\b(?:rais\w*|rounds?|funding|funded|valuations?|valued|seed|series [a-k]|"
-            r"back(?:ed|s|ing)|portfolio)\b",  # "which startups has X backed"
+            r"back(?:ed|s|ing)|portfolio|cheques?)\b",  # "which startups has X backed"
         ),
         (
             "price",
@@ -179,6 +179,8 @@ class Scope:
     entities: tuple[str, ...]  # every vendor/model it names
     words: frozenset[str]  # the question's content tokens
     wants_table: bool
+    # the documents the question names ("in cap table weekly 58"): facts of these only
+    documents: tuple[str, ...] = ()
     # the corpus's facts for a query (Prepared.market_facts), read on demand, once per query
     fetch: Callable[[FactQuery], Sequence[StoredFact]] = lambda query: ()
     _read: dict[tuple, tuple[StoredFact, ...]] = field(
@@ -314,14 +316,33 @@ def names_in(text: str, known: Sequence[str]) -> list[str]:
 def scope_of(prepared: Prepared) -> Scope:
     question = prepared.question
     text = question.text
+    document = named_document(text, prepared.hits)
+    title_words = set(tokenize(document.chunk.title)) if document else set()
     since, until = period(text)
     minimum, maximum = threshold(text)
-    recognised = [e.name for e in question.entities if e.kind in ("model", "vendor", "investor")]
-    # a name's own words are no cue ("Quintal Partners" asks about no partnership)
+    recognised = [
+        e.name
+        for e in question.entities
+        if e.kind in ("model", "vendor", "investor")
+        # a name of the document asked about ("Harwick Weekly") is not what it is about
+        and not (title_words and set(tokenize(e.name)) <= title_words)
+    ]
+    # a name's own words are no cue ("Quintal Partners" asks about no partnership), nor the
+    # words naming the document ("cap table weekly 58" asks for no table)
     cue_text = text
     for e in question.entities:
         cue_text = re.sub(re.escape(e.name), " ", cue_text, flags=re.I)
-    names = names_in(text, prepared.fact_names())
+    if document is not None:
+        cue_text = " ".join(
+            w
+            for w in cue_text.split()
+            if not set(tokenize(w)) or not set(tokenize(w)) <= title_words
+        )
+    names = [
+        n
+        for n in names_in(text, prepared.fact_names())
+        if not (title_words and set(tokenize(n)) <= title_words)
+    ]
     # a recognised name the corpus spells longer ("Corvid" in "Corvid Labs") gives way
     for name in recognised:
         if not any(entity_key(name) in entity_key(n) for n in names):
@@ -338,9 +359,35 @@ def scope_of(prepared: Prepared) -> Scope:
         entity=names[0] if len(names) == 1 else (models[0] if len(models) == 1 else None),
         entities=tuple(names),
         words=frozenset(tokenize(text)),
-        wants_table=bool(_TABLE_WORDS.search(text)),
+        wants_table=bool(_TABLE_WORDS.search(cue_text)),
+        documents=(document.chunk.source,) if document else (),
         fetch=prepared.market_facts,
     )
+
+
+# "cap table weekly 58", "harwik weekly #88": a word and a number the question gives ...
+_NUMBERED = re.compile(r"\b([a-z]{3,})\s+(?:#|no\.?\s*|number\s+)?(\d{1,4})\b")
+# ... which a title gives as an issue's number ("The Cap Table Weekly #58: ...")
+_ISSUE_MARK = r"(?:#|no\.?\s*|issue\s+|episode\s+|ep\.?\s*|vol\.?\s*|week\s+)"
+
+
+def named_document(text: str, hits: Sequence[Any]) -> Any | None:
+    """The retrieved article the question names by its title and issue number ("biggest
+    cheque in cap table weekly 58" for "The Cap Table Weekly #58: seven rounds, ..."): its
+    best hit, or None. A number a title does not mark as an issue's ("Gemini 2") names no
+    document."""
+    asked = _NUMBERED.findall(fold_accents(normalize(text)))
+    if not asked:
+        return None
+    for hit in hits[:NAMED_DOCUMENT_HITS]:
+        title = fold_accents(normalize(hit.chunk.title))
+        for word, number in asked:
+            if re.search(rf"\b{re.escape(word)}\s+{_ISSUE_MARK}\s*{number}(?!\d)", title):
+                return hit
+    return None
+
+
+NAMED_DOCUMENT_HITS = 5
 
 
 _SPAN = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*")
@@ -418,7 +465,13 @@ def select(
     whose subject key starts with one of these names' keys; with `copies`, a statement's
     copies as their first and last (for answers that read one fact per item or event)."""
     facts = scope.facts(
-        kinds, unconfirmed=unconfirmed, about=about, subjects=subjects, bounded=True, copies=copies
+        kinds,
+        unconfirmed=unconfirmed,
+        sources=scope.documents,
+        about=about,
+        subjects=subjects,
+        bounded=True,
+        copies=copies,
     )
     out = []
     for f in facts:  # the index selected these already; the same test, kept as the contract
