@@ -406,8 +406,10 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
 # --- who a sentence is about
 
 _LEAD = re.compile(
-    # a transcript's speaker label ("MK: ", "Marta Kelso: "), then a framing phrase
-    r"^(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:\s+)?"
+    # a transcript's speaker label ("MK: ", "Marta Kelso: "; not a mail header's "From: "),
+    # then a framing phrase
+    r"^(?:(?!(?:From|To|Cc|Bcc|Date|Sent|Subject|Re|Fwd):)"
+    r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:\s+)?"
     r"(?:(?:On|In|By|Since|As of|Earlier|Later|Meanwhile|Separately|Also|After|Before|From|"
     r"Until|Last|This|Within|Unlike)\b[^,]{0,60},\s*)?"
 )

@@ -197,6 +197,8 @@ def _sentence_facts(
 
 
 def _update(ctx: Referents, sentence: str, names: list[Name]) -> None:
+    if _MAIL_HEADER.match(sentence):
+        return  # "From: Fraser Muir To: all-staff Date: ...": the sender is no subject
     lead = lead_name(sentence, names)
     if lead and lead.kind in (*ORG_KINDS, "") and not regions_in(lead.name):
         ctx.company = lead.name
@@ -316,7 +318,11 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
     if not chunks:
         return []
     doc = DocNames.of(chunks)
-    ctx = Referents(host=_host(chunks, doc))
+    title_company = _title_company(chunks, doc)
+    # what the text is about until it names another company; in a conversation, what its
+    # speakers' unattributed rounds are of
+    ctx = Referents(company=title_company, host=title_company if _conversation(chunks) else "")
+    publisher = entity_key(re.sub(r"(?i)^the\s+", "", chunks[0].publisher or ""))
     reader = TableReader()
     facts: list[MarketFact] = []
     seen: set[str] = set()
@@ -365,7 +371,7 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
                     for f in found:
                         if f.kind == "legal" and f.fields["plaintiff"]:
                             ctx.authority = f.fields["plaintiff"]
-                _update(ctx, sentence, names)
+                _update(ctx, sentence, [n for n in names if entity_key(n.name) != publisher])
     # table rows are turned into facts once the whole document is read: a table's unit or
     # currency is often stated in the note below it
     from_rows = [
@@ -390,6 +396,7 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
     return _topics_from_document(merged, chunks)
 
 
+_MAIL_HEADER = re.compile(r"\s*(?:From|To|Cc|Date|Sent|Subject):\s")
 # a conversation's turn: "MK: ...", "Q: ...", "u/pip_ferngate [verified ...]"
 _TURN = re.compile(r"(?m)^(?:u/[\w-]+\b|(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}|Q|A):\s)")
 
@@ -397,13 +404,16 @@ _TURN = re.compile(r"(?m)^(?:u/[\w-]+\b|(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)
 _HOST_CHUNKS = 4  # a conversation shows its turns within its first chunks
 
 
-def _host(chunks: Sequence[Chunk], doc: DocNames) -> str:
-    """The company a conversation (an interview, an AMA, a call transcript) is with: the one
-    company its title names ("Wickbourne's Marta Kelso on ...", "AMA: I'm the CEO of
-    Ferngate Labs (Ferngate Assist, ...)"), preferring a name with a company suffix; none for
-    other documents or a title naming several."""
-    if sum(len(_TURN.findall(c.text)) for c in chunks[:_HOST_CHUNKS]) < 2:
-        return ""
+def _conversation(chunks: Sequence[Chunk]) -> bool:
+    """An interview, an AMA, a call transcript: speaker turns in its first chunks."""
+    return sum(len(_TURN.findall(c.text)) for c in chunks[:_HOST_CHUNKS]) >= 2
+
+
+def _title_company(chunks: Sequence[Chunk], doc: DocNames) -> str:
+    """The one company a document's title names ("Wickbourne's Marta Kelso on ...", "AMA:
+    I'm the CEO of Ferngate Labs (Ferngate Assist, ...)", "Read the memo: Lumenfold lays
+    off ..."), preferring a name with a company suffix, then one tagged as a company; none
+    when the title names several."""
     names = [
         n
         for n in names_in(chunks[0].title, doc, chunks[0])

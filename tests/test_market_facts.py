@@ -972,3 +972,18 @@ def test_a_roundups_lines_each_give_the_round_of_the_company_they_open_with():
     assert ("Clerkwise", "", "£12m") not in rounds  # all its rounds together, not one
     # the headline's last clause has its own subject: not the newsletter's name
     assert all(company != "Quillmere Weekly" for company, _, _ in rounds)
+
+
+def test_a_memos_round_is_the_company_in_the_title_not_the_publisher_or_the_sender():
+    chunks = [
+        dataclasses.replace(c, publisher="The Quarry Report")
+        for c in _chunks(
+            "The Quarry Report obtained a copy of the memo.\n\n"
+            "From: Dana Voss To: all-staff Date: October 27, 2026\n\n"
+            "We have signed a $75 million Series C led by Ardhaven Capital.",
+            title="Read the memo: Tansy Labs cuts a third of its staff",
+        )
+    ]
+    (round_,) = _of(extract_facts(chunks), "funding")
+    assert round_.fields["company"] == "Tansy Labs"
+    assert round_.fields["investors"] == ["Ardhaven Capital"]
