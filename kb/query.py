@@ -591,7 +591,9 @@ _LIST_VERB = re.compile(
 )
 # "which companies", "what video models", "which AI chatbots": a plural noun in the wh-phrase
 _WH_PLURAL = re.compile(
-    r"^\s*(?:which|what)\s+((?:[\w\-.]+\s+){0,3}?)([a-z][\w\-]*[^s\W]s|people|media)\b"
+    # at the start, or after a topic typed first ("saltmarsh capital portfolio - which ...")
+    r"(?:^|\s[-—–:]\s|,\s)\s*(?:which|what)\s+((?:[\w\-.]+\s+){0,3}?)([a-z][\w\-]*[^s\W]s|"
+    r"people|media|cos)\b"
     r"(?!\s*(?:is|was)\b)",
     re.I,
 )

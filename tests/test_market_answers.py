@@ -503,7 +503,8 @@ def test_a_question_about_one_newsletter_issue_keeps_to_its_facts(tmp_path, real
         "source: Quillmere Weekly\n---\n\nThis week's rounds, biggest last.\n\n"
         "- Clerkwise · legal AI · London — £9m Series A, led by Saltmarsh Capital.\n"
         "- Underlane · insurance · Chicago — $36m Series B, led by Grayhaven Capital.\n"
-        "- Tessmoor Semiconductor · chips · Austin — $140m Series D, led by Kanto Forge.\n",
+        "- Tessmoor Semiconductor · chips · Austin — $140m Series D, led by Kanto Forge.\n\n"
+        "Sentmoor had raised £22m; Saltmarsh Capital was not on the cap table.\n",
         encoding="utf-8",
     )
     (corpus / "big-round.md").write_text(
@@ -523,3 +524,7 @@ def test_a_question_about_one_newsletter_issue_keeps_to_its_facts(tmp_path, real
     assert all(c in named for c in ("Clerkwise", "Underlane", "Tessmoor")), rounds.text
     assert "Orbel" not in rounds.text
     assert cited_sources(rounds) == {"quillmere-weekly-12.md"}
+    # an investor's portfolio, the question typed topic first: the rounds it is named in
+    portfolio = kb.ask("saltmarsh capital portfolio - which startups have they led rounds in")
+    assert portfolio.shape == "list", portfolio.text
+    assert "Clerkwise" in portfolio.text and "Sentmoor" not in portfolio.text, portfolio.text

@@ -211,6 +211,13 @@ def _typed(
         names = list(scope.entities)
         if names:
             named = about(facts, names)
+            investors = [
+                entity_key(e.name) for e in prepared.question.entities if e.kind == "investor"
+            ]
+            if kind == "funding" and investors:
+                # an investor's rounds are those it is named in as an investor, not those
+                # whose sentence mentions it ("Saltmarsh Capital was not on the cap table")
+                named = [f for f in named if any(f.about(k) for k in investors)]
             if not named:
                 continue
             facts = named
