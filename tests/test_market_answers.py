@@ -474,7 +474,9 @@ def test_a_companys_rounds_in_order_one_line_per_round(tmp_path, real_embedder):
         "Tarrowmere Labs, founded in Cork in 2022, builds assistants for councils.\n\n"
         "Seed of $4 million in 2023 from Pebblecove Ventures, a Series A of $18 million in "
         "2024 led by Linnet Ventures, and the Series B of $64 million in April 2026 led by "
-        "Marrowfield Capital at a $540 million post-money valuation.\n",
+        "Marrowfield Capital at a $540 million post-money valuation.\n\n"
+        "Tarrowmere Desk 2 is delayed. We're now targeting late February 2027. It failed "
+        "our own review in August.\n",
         encoding="utf-8",
     )
     (corpus / "tarrow-series-b.md").write_text(
@@ -493,6 +495,11 @@ def test_a_companys_rounds_in_order_one_line_per_round(tmp_path, real_embedder):
     assert len(got) == 3, answer.text  # the Series B told twice is one round
     for line, amount in zip(got, ("$4 million", "$18 million", "$64 million"), strict=True):
         assert amount in line, answer.text
+    # a terse event goes on with the sentence after it that says when
+    news = kb.ask("whats going on with tarrowmere desk 2")
+    assert news.shape == "events", news.text
+    assert "is delayed. We're now targeting late February 2027." in news.text
+    assert "review in August" not in news.text
 
 
 def test_a_question_about_one_newsletter_issue_keeps_to_its_facts(tmp_path, real_embedder):

@@ -39,7 +39,7 @@ from kb.factstore import FactQuery, StoredFact, subject_key, subject_of
 from kb.factwords import date_as_written, describe, money, price, when
 from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim
-from kb.vocabulary import NOW_CUES
+from kb.vocabulary import MONTH_RE, NOW_CUES
 
 # the field naming what a fact of each kind is "an item" of a list as
 # categorical fields a question narrows by naming one of their values
@@ -923,10 +923,40 @@ def _overlap(f: StoredFact, words: frozenset[str]) -> int:
     return len(set(tokenize(f.text)) & words)
 
 
-def _event_line(f: StoredFact) -> str:
-    """The source's own sentence, dated, marked when it is a forecast or a rumour."""
+def _event_line(f: StoredFact, prepared: Prepared | None = None) -> str:
+    """The source's own sentence, dated, marked when it is a forecast or a rumour; a terse
+    one with the dated sentence after it in its passage (read through `prepared`: "Brume 3
+    is delayed. We're now targeting late February 2027.")."""
     mark = {"forecast": " (expected)", "rumour": " (reported, unconfirmed)"}.get(f.modality, "")
-    return f"{_written_date(f)}{mark}: {' '.join(f.text.split())}"
+    said = " ".join(f.text.split())
+    then = _dated_sequel(f, prepared) if prepared is not None else ""
+    return f"{_written_date(f)}{mark}: {said}{' ' + then if then else ''}"
+
+
+TERSE_WORDS = 6  # an event told in this few words ("Brume 3 is delayed.") may go on
+SEQUEL_WORDS = 16
+_WHEN_SAID = re.compile(rf"\b(?:{MONTH_RE}|20\d\d|Q[1-4]|spring|summer|autumn|fall|winter)\b", re.I)
+
+
+def _dated_sequel(f: StoredFact, prepared: Prepared) -> str:
+    """The sentence right after a terse event's sentence in its paragraph, when it is short
+    and says when: what the event leaves out (its new date, its end)."""
+    if len(f.text.split()) > TERSE_WORDS:
+        return ""
+    passage = [c for c in prepared.document_chunks(f.chunk) if c.chunk_id == f.chunk.chunk_id]
+    text = passage[0].text if passage else ""
+    at = text.find(f.text)
+    if at < 0:
+        return ""
+    rest = text[at + len(f.text) :].split("\n", 1)[0]
+    spans = sentence_spans(rest)
+    if not spans:
+        return ""
+    a, b = spans[0]
+    sequel = " ".join(rest[a:b].split())
+    if len(sequel.split()) > SEQUEL_WORDS or not _WHEN_SAID.search(sequel):
+        return ""
+    return sequel
 
 
 def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> Answer | None:
@@ -1001,7 +1031,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
                 intro = f"{verdict}. As of {_written_date(newest)}, {said}:"
                 if newest not in chosen:
                     chosen = [newest, *chosen[:3]]
-    lines = [(_event_line(f), f) for f in chosen]
+    lines = [(_event_line(f, prepared), f) for f in chosen]
     return _answer(prepared, intro, lines, "status" if yes_no else "events")
 
 
