@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kb.entities import entity_key
 from kb.factclauses import AMOUNT_FILLER, clause_span
@@ -139,21 +140,8 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
         [] if future else list(_ROUND.finditer(sentence))
     )
     rnd = rounds[0].group(1) if rounds else ""
-    valuation = None
-    for found in money:
-        if found is amount:
-            continue
-        if _VALUATION_BEFORE.search(
-            sentence[max(0, found.start - 40) : found.start]
-        ) or _VALUATION_AFTER.match(sentence[found.end :]):
-            valuation = found
-            break
-    investors: list[str] = []
-    for pattern in [] if future else INVESTORS:
-        for m in pattern.finditer(sentence):
-            for name in split_names(m.group("names"), doc):
-                if name not in investors and entity_key(name) != entity_key(company):
-                    investors.append(name)
+    valuation = _valuation_in(sentence, [x for x in money if x is not amount])
+    investors = [] if future else _investors_in(sentence, INVESTORS, company, doc)
     fields = fact_fields(
         "funding",
         company=company,
@@ -169,6 +157,36 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
 
 
 _IN_TOTAL = re.compile(r"\s*(?:in total|in all|altogether|to date|so far|overall|all told)\b")
+
+
+def _valuation_in(text: str, money: Sequence[Money]) -> Money | None:
+    """The first of these amounts the text calls a valuation ("at a $540 million post-money
+    valuation", "valued at $1.1 billion")."""
+    return next(
+        (
+            x
+            for x in money
+            if _VALUATION_BEFORE.search(text[max(0, x.start - 40) : x.start])
+            or _VALUATION_AFTER.match(text[x.end :])
+        ),
+        None,
+    )
+
+
+def _investors_in(
+    text: str, patterns: Sequence[re.Pattern[str]], company: str, doc: DocNames
+) -> list[str]:
+    """The investors the patterns find in the text ("led by X", "from Y"), in order, not the
+    company itself."""
+    investors: list[str] = []
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            for name in split_names(m.group("names"), doc):
+                if name not in investors and entity_key(name) != entity_key(company):
+                    investors.append(name)
+    return investors
+
+
 # a roundup's line: the company, what it is, a dash, then its round ("Carrick AI (Petrel
 # models) — $220M Series C, led by ...", "Clerkwise · legal AI · London — £9m Series A")
 _ROUNDUP = re.compile(
@@ -219,24 +237,11 @@ def _round_list_facts(
     for i, (rnd, amount, start) in enumerate(listed):
         end = listed[i + 1][2] if i + 1 < len(listed) else len(sentence)
         stretch = sentence[start:end]
-        investors: list[str] = []
-        for pattern in (*INVESTORS, _FROM_INVESTORS):
-            for m in pattern.finditer(stretch):
-                for name in split_names(m.group("names"), doc):
-                    if name not in investors and entity_key(name) != entity_key(company):
-                        investors.append(name)
+        investors = _investors_in(stretch, (*INVESTORS, _FROM_INVESTORS), company, doc)
         round_name = (
             rnd if rnd[0].isupper() and rnd.lower() not in ("seed", "pre-seed") else rnd.lower()
         )
-        valuation = next(
-            (
-                x
-                for x in find_money(stretch)
-                if _VALUATION_BEFORE.search(stretch[max(0, x.start - 40) : x.start])
-                or _VALUATION_AFTER.match(stretch[x.end :])
-            ),
-            None,
-        )
+        valuation = _valuation_in(stretch, find_money(stretch))
         fields = fact_fields(
             "funding",
             company=company,
