@@ -12,7 +12,7 @@ import numpy as np
 
 from kb.answer.base import EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
-from kb.answer.scope import known_places, period
+from kb.answer.scope import known_places, named_document, period
 from kb.factstore import FactQuery
 from kb.factwords import when
 from kb.marketfacts import KINDS
@@ -213,12 +213,13 @@ class DigestAnswerer:
         self.settings = settings
 
     def answer(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
-        named = _named_document(prepared)
-        if named is not None and prepared.question.versions:
+        issue = named_document(prepared.question.text, prepared.hits)
+        if issue is not None:
             # "tldr of harwick weekly 88": that one issue, not the newsletter's others
-            return _one_document(prepared, named, embed)
+            return _one_document(prepared, issue, embed)
+        titled = _titled_by_names(prepared)
         return self._across_articles(prepared, embed) or (
-            _one_document(prepared, named, embed) if named is not None else None
+            _one_document(prepared, titled, embed) if titled is not None else None
         )
 
     def _across_articles(self, prepared: Prepared, embed: EmbedTexts) -> Answer | None:
@@ -265,10 +266,10 @@ class DigestAnswerer:
         )
 
 
-def _named_document(prepared: Prepared) -> Hit | None:
+def _titled_by_names(prepared: Prepared) -> Hit | None:
     """The best hit whose article's title holds every name the question gives and its
-    version, if any ("tldr of harwick weekly 88": "Harwick Weekly #88 - ..."): a question
-    that may be asking for a summary of that one article."""
+    version, if any: the one article a summary may be asked of, when no summary across
+    articles can be made."""
     names = set(prepared.question.names)
     if not names:
         return None

@@ -17,6 +17,7 @@ from kb.factnames import regions_in
 from kb.factstore import FactQuery, StoredFact, amount_of, row_name_of
 from kb.query import concepts_of
 from kb.text import LOWER_LETTERS, fold_accents, normalize, tokenize
+from kb.types import Hit
 from kb.vocabulary import MONTH_WORD, MONTHS
 
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -318,31 +319,26 @@ def scope_of(prepared: Prepared) -> Scope:
     text = question.text
     document = named_document(text, prepared.hits)
     title_words = set(tokenize(document.chunk.title)) if document else set()
+
+    def names_document(words: str) -> bool:
+        """Words of the named document's title ("Harwick Weekly"): not what it is about."""
+        tokens = set(tokenize(words))
+        return bool(title_words and tokens and tokens <= title_words)
+
     since, until = period(text)
     minimum, maximum = threshold(text)
     recognised = [
         e.name
         for e in question.entities
-        if e.kind in ("model", "vendor", "investor")
-        # a name of the document asked about ("Harwick Weekly") is not what it is about
-        and not (title_words and set(tokenize(e.name)) <= title_words)
+        if e.kind in ("model", "vendor", "investor") and not names_document(e.name)
     ]
     # a name's own words are no cue ("Quintal Partners" asks about no partnership), nor the
     # words naming the document ("cap table weekly 58" asks for no table)
     cue_text = text
     for e in question.entities:
         cue_text = re.sub(re.escape(e.name), " ", cue_text, flags=re.I)
-    if document is not None:
-        cue_text = " ".join(
-            w
-            for w in cue_text.split()
-            if not set(tokenize(w)) or not set(tokenize(w)) <= title_words
-        )
-    names = [
-        n
-        for n in names_in(text, prepared.fact_names())
-        if not (title_words and set(tokenize(n)) <= title_words)
-    ]
+    cue_text = " ".join(w for w in cue_text.split() if not names_document(w))
+    names = [n for n in names_in(text, prepared.fact_names()) if not names_document(n)]
     # a recognised name the corpus spells longer ("Corvid" in "Corvid Labs") gives way
     for name in recognised:
         if not any(entity_key(name) in entity_key(n) for n in names):
@@ -371,7 +367,7 @@ _NUMBERED = re.compile(r"\b([a-z]{3,})\s+(?:#|no\.?\s*|number\s+)?(\d{1,4})\b")
 _ISSUE_MARK = r"(?:#|no\.?\s*|issue\s+|episode\s+|ep\.?\s*|vol\.?\s*|week\s+)"
 
 
-def named_document(text: str, hits: Sequence[Any]) -> Any | None:
+def named_document(text: str, hits: Sequence[Hit]) -> Hit | None:
     """The retrieved article the question names by its title and issue number ("biggest
     cheque in cap table weekly 58" for "The Cap Table Weekly #58: seven rounds, ..."): its
     best hit, or None. A number a title does not mark as an issue's ("Gemini 2") names no
