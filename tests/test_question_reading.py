@@ -1108,8 +1108,6 @@ def test_a_transcripts_speaker_label_is_not_the_subject_of_what_is_said():
     chunk = Chunk("c:0", "c", 0, text, 0, len(text), "c.txt", "Wickmoor's Mara Kell on trucks")
     # the recogniser tagged the speaker's initials as a vendor
     hit = Hit(replace(chunk, entities=("vendor:MK", "vendor:Wickmoor")), 1.0)
-    q = replace(
-        parse_question("wickmoor run rate"), entities=(Entity("Wickmoor", "vendor"),)
-    )
+    q = replace(parse_question("wickmoor run rate"), entities=(Entity("Wickmoor", "vendor"),))
     (ev,) = [e for e in _candidates(q, [hit]) if "run-rate" in e.sentence]
     assert specifier_gaps(q, ev, ev.chunk_tokens, lambda t: t) == ()
