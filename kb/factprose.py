@@ -142,10 +142,25 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
     rnd = rounds[0].group(1) if rounds else ""
     valuation = _valuation_in(sentence, [x for x in money if x is not amount])
     investors = [] if future else _investors_in(sentence, INVESTORS, company, doc)
+    fields = _round_fields(company, rnd, amount, valuation, investors)
+    return [Found("funding", a, b, fields, (company, *investors))]
+
+
+_IN_TOTAL = re.compile(r"\s*(?:in total|in all|altogether|to date|so far|overall|all told)\b")
+
+
+def _round_fields(
+    company: str,
+    round_name: str,
+    amount: Money | None,
+    valuation: Money | None,
+    investors: list[str],
+) -> dict:
+    """A funding fact's fields; with no amount, the valuation's currency."""
     fields = fact_fields(
         "funding",
         company=company,
-        round=rnd,
+        round=round_name,
         **money_fields(amount),
         valuation=valuation.value if valuation else None,
         valuation_text=valuation.text if valuation else "",
@@ -153,10 +168,7 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
     )
     if amount is None and valuation is not None:
         fields["currency"] = valuation.currency
-    return [Found("funding", a, b, fields, (company, *investors))]
-
-
-_IN_TOTAL = re.compile(r"\s*(?:in total|in all|altogether|to date|so far|overall|all told)\b")
+    return fields
 
 
 def _valuation_in(text: str, money: Sequence[Money]) -> Money | None:
@@ -242,15 +254,7 @@ def _round_list_facts(
             rnd if rnd[0].isupper() and rnd.lower() not in ("seed", "pre-seed") else rnd.lower()
         )
         valuation = _valuation_in(stretch, find_money(stretch))
-        fields = fact_fields(
-            "funding",
-            company=company,
-            round=round_name,
-            **money_fields(amount),
-            valuation=valuation.value if valuation else None,
-            valuation_text=valuation.text if valuation else "",
-            investors=investors,
-        )
+        fields = _round_fields(company, round_name, amount, valuation, investors)
         found.append(Found("funding", start, amount.end, fields, (company, *investors)))
     return found
 
