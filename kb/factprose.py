@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from kb.entities import entity_key
 from kb.factclauses import AMOUNT_FILLER, clause_span
@@ -155,7 +156,7 @@ def _round_fields(
     amount: Money | None,
     valuation: Money | None,
     investors: list[str],
-) -> dict:
+) -> dict[str, Any]:
     """A funding fact's fields; with no amount, the valuation's currency."""
     fields = fact_fields(
         "funding",
