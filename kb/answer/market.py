@@ -824,17 +824,17 @@ def _rounds(facts: Sequence[StoredFact]) -> list[list[StoredFact]]:
 
 
 def _same_round(a: StoredFact, b: StoredFact) -> bool:
-    if entity_key(_item(a)) != entity_key(_item(b)):
+    """`_same_event` for rounds, where the same amount with a round unnamed is the same
+    round only when known and told near the same time ("$4B" from Amazon in 2023 and again
+    in 2024 are two)."""
+    if not _same_event(a, b):
         return False
-    ra, rb = (a.fields.get("round") or "").lower(), (b.fields.get("round") or "").lower()
-    if ra and rb:
-        return ra == rb
-    if a.fields.get("amount") is None or a.fields.get("amount") != b.fields.get("amount"):
-        return False
-    # the same amount is the same round only when told near the same time ("$4B" from
-    # Amazon in 2023 and again in 2024 are two)
+    if a.fields.get("round") and b.fields.get("round"):
+        return True
     da, db = (a.date or "")[:7], (b.date or "")[:7]
-    return not da or not db or abs(_months(da) - _months(db)) <= _ROUND_MONTHS
+    return a.fields.get("amount") is not None and (
+        not da or not db or abs(_months(da) - _months(db)) <= _ROUND_MONTHS
+    )
 
 
 _ROUND_MONTHS = 3
