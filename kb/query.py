@@ -235,9 +235,11 @@ _NOMINAL_DATE = re.compile(
     r"\b(?:release|launch|founding|announcement)?\s*(?:date|when|year)\s*\??$"
 )
 # nominal questions that name the quantity or the role they want, anywhere in them
-# "x price per 1m", "output $ per 1m tok", "$/hr": a price asked by its unit or its sign
+# a price asked for by its currency sign and unit: "output $ per 1m tok", "$/hr"
+PRICE_SIGN = re.compile(r"(?:^|\s)[$€£¥](?:\s+per\b|/)")
+# "x price per 1m", or a price asked by its sign
 _NOMINAL_PRICE = re.compile(
-    r"\b(?:price|prices|pricing|cost|costs|fee|fees)\s+per\b|(?:^|\s)[$€£¥](?:\s+per\b|/)"
+    rf"\b(?:price|prices|pricing|cost|costs|fee|fees)\s+per\b|{PRICE_SIGN.pattern}"
 )
 _NOMINAL_NUMBER = re.compile(
     r"\b(?:number of|count of|power draw|watts?|wattage|memory|parameters|headcount|"

@@ -28,6 +28,7 @@ from kb.query import (
     MONEY,
     NUMBER,
     PERCENT,
+    PRICE_SIGN,
     Question,
     answer_terms,
     concepts_of,
@@ -457,10 +458,6 @@ _IN_A_PLACE = re.compile(
     r"rolled out|released?|allowed|banned|blocked|paused)\b.*\b(?:in|to)\s+\w[\w .'’-]*\??\s*$",
     re.I,
 )
-
-
-# a price asked for by its currency sign and unit: "output $ per 1m tok", "$/hr"
-_PRICE_SIGN = re.compile(r"(?:^|\s)[$€£¥](?:\s+per\b|/)")
 
 
 def _asks_in_a_place(question: Question) -> bool:
@@ -981,7 +978,7 @@ class _SentencePicker:
         part_vectors = list(vectors[len(evidence) :]) if len(parts) > 1 else [query_vector]
 
         in_a_place = _asks_in_a_place(question)
-        priced = bool(_PRICE_SIGN.search(question.text))  # "sorrel 3 mini output $ per 1m tok"
+        priced = bool(PRICE_SIGN.search(question.text))  # "sorrel 3 mini output $ per 1m tok"
         per_part: list[np.ndarray] = []
         for p, (part, part_vector) in enumerate(zip(parts, part_vectors, strict=False)):
             scores = self.score(question, part, part_vector, evidence, sentence_vectors)
