@@ -38,9 +38,10 @@ _CLOSED = re.compile(
     rf"\b(?:closed|closes|completed|announced|finali[sz]ed)\s+{AMOUNT_FILLER}(?=[$€£¥]|(?:USD|"
     rf"EUR|GBP)\s?\d)"
 )
+ROUND_NAME = r"Series [A-K]\d?|pre-seed|seed"  # a funding round's name, as the text writes it
 _NOMINAL_ROUND = re.compile(
     rf"(?:\b(?:[Aa]n?|[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+){AMOUNT_FILLER}(?=(?:[$€£¥]|(?:USD|EUR|GBP)\s?)"
-    r"[\d.,]+\s?(?:million|billion|[mbMB])?\s+(?:Series [A-K]\d?|seed|pre-seed)\b)"
+    rf"[\d.,]+\s?(?:million|billion|[mbMB])?\s+(?:{ROUND_NAME})\b)"
 )
 _RAISE_ROUND = re.compile(
     r"\brais(?:ed|es|ing)\s+(?:a|an|its|the)\s+(?:new\s+)?(?=Series [A-K]\b|seed\b)|\brais(?:ed|"
@@ -205,12 +206,12 @@ def _investors_in(
 _ROUNDUP = re.compile(
     r"^\W*(?P<n>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})(?:\s*\([^)]{0,60}\)|\s*·[^—–\n]{0,60}?)*"
     r"\s+[—–]\s+(?=(?:[$€£¥₹]|[A-Z]{1,3}\$)\s?[\d.,]+\s?(?:[mbkMBK]|bn|million|billion)?\s+"
-    r"(?:Series [A-K]\d?|seed|pre-seed)\b)"
+    rf"(?:{ROUND_NAME})\b)"
 )
 # a round named with its amount after it: "a Series A of $18 million", "Seed of $4 million"
-_ROUND_OF = re.compile(r"\b(Series [A-K]\d?|pre-seed|seed)(?:\s+round)?\s+of\s+$", re.I)
+_ROUND_OF = re.compile(rf"\b({ROUND_NAME})(?:\s+round)?\s+of\s+$", re.I)
 # ... or before it: "a $45 million Series B"
-_ROUND_AFTER = re.compile(r"^\s+(Series [A-K]\d?|pre-seed|seed)\b", re.I)
+_ROUND_AFTER = re.compile(rf"^\s+({ROUND_NAME})\b", re.I)
 
 
 # in a list of rounds, who a round came from: "Seed of $4 million in 2023 from Pebblecove"
