@@ -246,23 +246,11 @@ class DigestAnswerer:
         if len(chosen) < MIN_SENTENCES or len(sources) < 2:
             return None
         chosen.sort(key=lambda x: (items[x[0]].hit.chunk.published or "", items[x[0]].start))
-        citations: list[Citation] = []
-        numbers: dict[str, int] = {}
-        claims: list[Claim] = []
-        lines = [f"From {len(sources)} articles, oldest first:"]
-        for i, score in chosen:
-            item = items[i]
-            chunk = item.hit.chunk
-            if chunk.chunk_id not in numbers:
-                numbers[chunk.chunk_id] = len(citations) + 1
-                citations.append(
-                    Citation(numbers[chunk.chunk_id], chunk, item.text, item.start, score)
-                )
-            n = numbers[chunk.chunk_id]
-            claims.append(Claim(item.text, (n,)))
-            lines.append(f"- {when(chunk.published)}: {item.text} [{n}]")
-        return cited_answer(
-            prepared.question.text, "\n".join(lines), citations, claims=claims, shape="summary"
+        return _summary(
+            prepared,
+            f"From {len(sources)} articles, oldest first:",
+            [(items[i], score) for i, score in chosen],
+            dated=True,
         )
 
 
@@ -305,21 +293,33 @@ def _one_document(prepared: Prepared, hit: Hit, embed: EmbedTexts) -> Answer | N
         best = max((i for i in range(len(items)) if i not in chosen), key=lambda i: scores[i])
         chosen.append(best)
     chosen.sort(key=lambda i: (items[i].hit.chunk.index, items[i].start))
+    return _summary(
+        prepared,
+        f"{hit.chunk.title} ({when(hit.chunk.published)}), in short:",
+        [(items[i], float(relevance[i])) for i in chosen],
+        dated=False,
+    )
+
+
+def _summary(
+    prepared: Prepared, intro: str, picked: Sequence[tuple[_Sentence, float]], *, dated: bool
+) -> Answer:
+    """The summary answer: the intro, then one cited line per picked sentence (with its
+    article's date when `dated`), one citation per passage."""
     citations: list[Citation] = []
     numbers: dict[str, int] = {}
     claims: list[Claim] = []
-    lines = [f"{hit.chunk.title} ({when(hit.chunk.published)}), in short:"]
-    for i in chosen:
-        item = items[i]
+    lines = [intro]
+    for item, score in picked:
         chunk = item.hit.chunk
         if chunk.chunk_id not in numbers:
             numbers[chunk.chunk_id] = len(citations) + 1
-            citations.append(
-                Citation(numbers[chunk.chunk_id], chunk, item.text, item.start, float(relevance[i]))
-            )
+            citations.append(Citation(numbers[chunk.chunk_id], chunk, item.text, item.start, score))
         n = numbers[chunk.chunk_id]
         claims.append(Claim(item.text, (n,)))
-        lines.append(f"- {item.text} [{n}]")
+        lines.append(
+            f"- {when(chunk.published)}: {item.text} [{n}]" if dated else f"- {item.text} [{n}]"
+        )
     return cited_answer(
         prepared.question.text, "\n".join(lines), citations, claims=claims, shape="summary"
     )
