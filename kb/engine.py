@@ -169,6 +169,9 @@ class KnowledgeBase:
             fact_names=lambda: explore.fact_index(view, self.store, self.settings).known_names(),
             document_chunks=lambda chunk: self._document_chunks(view, chunk),
             opening_chunk=lambda chunk: self._opening_chunk(view, chunk),
+            stored_chunk=lambda chunk: [
+                c for c in self.store.get_chunks([chunk.chunk_id]) if view.is_live(c)
+            ],
             wider_hits=lambda: self._with_lead_ins(
                 view,
                 view.retriever.search(

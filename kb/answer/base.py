@@ -64,6 +64,8 @@ class Prepared:
     document_chunks: Callable[[Chunk], Sequence[Chunk]] = _no_chunks
     # the first chunk of that document (its opening paragraph), read alone
     opening_chunk: Callable[[Chunk], Sequence[Chunk]] = _no_chunks
+    # a chunk as stored, read alone by its id (a fact's chunk carries no text)
+    stored_chunk: Callable[[Chunk], Sequence[Chunk]] = _no_chunks
     # the hits again with more chunks allowed per document, for a second look before
     # abstaining (the opening paragraph of an article whose two later sections won)
     wider_hits: Callable[[], Sequence[Hit]] = tuple

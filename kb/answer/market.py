@@ -943,7 +943,7 @@ def _dated_sequel(f: StoredFact, prepared: Prepared) -> str:
     and says when: what the event leaves out (its new date, its end)."""
     if len(f.text.split()) > TERSE_WORDS:
         return ""
-    passage = [c for c in prepared.document_chunks(f.chunk) if c.chunk_id == f.chunk.chunk_id]
+    passage = prepared.stored_chunk(f.chunk)
     text = passage[0].text if passage else ""
     at = text.find(f.text)
     if at < 0:
