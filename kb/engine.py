@@ -127,12 +127,13 @@ class KnowledgeBase:
         text, warnings = clean_question(question)
         earlier = tuple(clean_question(h)[0] for h in history)
         asked = with_subject(text, filters)
+        reading = self.views.current()  # the corpus the question is read with
         if _typed_in_lower_case(asked):  # read with the corpus's spelling of its names
-            cased = explore.name_case(self.views.current())  # one pass over the entity index
+            cased = explore.name_case(reading)  # one pass over the entity index
             asked, earlier = cased.restore(asked), tuple(map(cased.restore, earlier))
-        asked = _with_corpus_spelling(asked, self.views.current())
-        q = _with_corpus_entities(parse_question(asked, earlier), self.views.current())
-        q = _with_rare_words(_with_entity_spelling(q, self.views.current()), self.views.current())
+        asked = _with_corpus_spelling(asked, reading)
+        q = _with_corpus_entities(parse_question(asked, earlier), reading)
+        q = _with_rare_words(_with_entity_spelling(q, reading), reading)
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)

@@ -820,7 +820,7 @@ _SLASHED_WORD = re.compile(r"(?<![\w/])(w/o|w/|b/c)(?=\s|$)", re.I)
 _NUMBER_SIGN_OF = re.compile(r"(?<![\w#])#\s*of\b", re.I)
 
 
-def _spelt_out_slashes(text: str) -> str:
+def _spelt_out_shorthand(text: str) -> str:
     """ "whats going on w/ X" -> "whats going on with X", "# of bids" -> "number of bids":
     shorthand as words."""
     text = _NUMBER_SIGN_OF.sub("number of", text)
@@ -833,7 +833,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     asks for, and its parts. With `history` (earlier questions, oldest first), a follow-up
     that leans on the previous turn ("and how much does it cost?") takes its terms over."""
     history = list(history or ())
-    text = _spelt_out_slashes(" ".join(text.split()))
+    text = _spelt_out_shorthand(" ".join(text.split()))
     context: list[str] = []
     leans = bool(history) and needs_context(text, history)  # on the previous turn
     swapped = leans and _is_what_about(text)
