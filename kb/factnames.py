@@ -28,7 +28,7 @@ from kb.entities import (
 from kb.factclauses import clause_span
 from kb.modelnames import MODEL_SHAPE, model_shaped
 from kb.rankings import vendor_of
-from kb.text import STOPWORDS
+from kb.text import SPEAKER_TURN, STOPWORDS
 from kb.types import Chunk
 from kb.vocabulary import MONTH_RE
 
@@ -406,10 +406,9 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
 # --- who a sentence is about
 
 _LEAD = re.compile(
-    # a transcript's speaker label ("MK: ", "Marta Kelso: "; not a mail header's "From: "),
+    # a transcript's speaker turn ("MK: ", "Marta Kelso: "; not a mail header's "From: "),
     # then a framing phrase
-    r"^(?:(?!(?:From|To|Cc|Bcc|Date|Sent|Subject|Re|Fwd):)"
-    r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:\s+)?"
+    rf"^(?:{SPEAKER_TURN.pattern}\s*)?"
     r"(?:(?:On|In|By|Since|As of|Earlier|Later|Meanwhile|Separately|Also|After|Before|From|"
     r"Until|Last|This|Within|Unlike)\b[^,]{0,60},\s*)?"
 )

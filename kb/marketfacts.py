@@ -61,7 +61,7 @@ from kb.factprose import (
 )
 from kb.factrows import RowFact, cell_is_name, table_facts
 from kb.tablerows import TableReader, TableRow
-from kb.text import sentence_spans
+from kb.text import SPEAKER_TURN, sentence_spans
 from kb.types import Chunk
 
 KINDS = (
@@ -397,8 +397,8 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
 
 
 _MAIL_HEADER = re.compile(r"\s*(?:From|To|Cc|Date|Sent|Subject):\s")
-# a conversation's turn: "MK: ...", "Q: ...", "u/pip_ferngate [verified ...]"
-_TURN = re.compile(r"(?m)^(?:u/[\w-]+\b|(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}|Q|A):\s)")
+# an AMA's or a forum's poster on a line of their own: "u/pip_ferngate [verified ...]"
+_HANDLE_LINE = re.compile(r"u/[\w-]+\b")
 
 
 _HOST_CHUNKS = 4  # a conversation shows its turns within its first chunks
@@ -406,7 +406,13 @@ _HOST_CHUNKS = 4  # a conversation shows its turns within its first chunks
 
 def _conversation(chunks: Sequence[Chunk]) -> bool:
     """An interview, an AMA, a call transcript: speaker turns in its first chunks."""
-    return sum(len(_TURN.findall(c.text)) for c in chunks[:_HOST_CHUNKS]) >= 2
+    turns = sum(
+        1
+        for c in chunks[:_HOST_CHUNKS]
+        for line in c.text.splitlines()
+        if SPEAKER_TURN.match(line) or _HANDLE_LINE.match(line)
+    )
+    return turns >= 2
 
 
 def _title_company(chunks: Sequence[Chunk], doc: DocNames) -> str:

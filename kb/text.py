@@ -293,6 +293,16 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
+# a speaker's turn opening a line of a transcript or an interview: "RAFAEL OSTRANDER: ...",
+# "MK: ...", "CEO Renata Kowalczyk: ...", "Analyst (Brennard Bank): ...", "Q: ...", "A: ...";
+# not a one-word label ("Note:", "Source:", "From:", "Model: X | ...")
+SPEAKER_TURN = re.compile(
+    r"(?:[A-Z][A-Z.'’-]{1,}(?:\s+[A-Z][A-Z.'’-]+){0,3}"  # "RAFAEL OSTRANDER:", "HOST:", "MK:"
+    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}"  # "CEO Renata Kowalczyk:"
+    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s+\([^()]{1,40}\)"  # "Analyst (Brennard Bank):"
+    r"|Q|A):\s"
+)
+
 # the lower-case letters of Latin-script names, for character classes: "vättermark" is one
 # word, not "v" and "ttermark"
 LOWER_LETTERS = "a-zß-öø-ÿ\u0101-\u017f"

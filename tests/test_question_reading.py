@@ -952,7 +952,8 @@ def test_names_typed_without_accents_and_an_edition_that_is_another_model():
 
 
 def test_only_a_line_opening_with_a_release_number_is_a_release_heading():
-    from kb.answer.extractive import _TURN, _release_heading
+    from kb.answer.extractive import _release_heading
+    from kb.text import SPEAKER_TURN as _TURN
 
     grid = (
         "Model | Input\n\nGemini 1.5 Pro | $3.50\n\nGPT-4.1 | $2.00\n\n"

@@ -41,7 +41,7 @@ from kb.query import (
     versions_in,
 )
 from kb.settings import Settings
-from kb.text import normalize, one_edit, sentence_spans, stem, tokenize
+from kb.text import SPEAKER_TURN, normalize, one_edit, sentence_spans, stem, tokenize
 from kb.types import Answer, Citation, Claim, Hit
 from kb.vocabulary import FULL_MONTH_NAMES, MONTH_NAMES, MONTH_RE, NOW_CUES, PRICE_WORDS
 
@@ -105,7 +105,7 @@ def _type_ok(expects: str, sentence: str, question: str) -> bool:
     if expects == "entity":
         # a name (run of capitalised words) none of whose words the question already names;
         # not the speaker's label of a transcript ("MARISOL ALDANA: You mean HelpdeskArena.")
-        if turn := _TURN.match(sentence):
+        if turn := SPEAKER_TURN.match(sentence):
             sentence = sentence[turn.end() :]
         asked = set(tokenize(question))
         return any(
@@ -304,14 +304,11 @@ def _related(subject: Entity, asked: Entity) -> bool:
     return subject.kind != asked.kind
 
 
-_SPEAKER_LABEL = re.compile(r"(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+")
-
-
 def _tagged_subject(ev: Evidence) -> Entity | None:
     """The vendor or model the chunk's stored entity tags find where a sentence's subject
     stands, in its first four words ("SSI raised $1 billion"): not one named in passing
     ("a board chaired by Bret Taylor, a former chief executive of Salesforce")."""
-    label = _SPEAKER_LABEL.match(ev.sentence)  # "MK: We're at ...": the speaker, no subject
+    label = SPEAKER_TURN.match(ev.sentence)  # "MK: We're at ...": the speaker, no subject
     start = label.end() if label else 0
     opening = start + len(" ".join(ev.sentence[start:].split(" ")[:4]))
     first: tuple[int, Entity] | None = None
@@ -597,14 +594,6 @@ def _sentence_tokens(sentence: str) -> frozenset[str]:
 
 _FIGURE = re.compile(r"\d")
 _FILLER = 12  # characters: "Sure.", "Thanks.", "Right, yes." say nothing of their own
-# a speaker's turn opening a line: "RAFAEL OSTRANDER: ...", "Analyst (Brennard Bank): ...",
-# "Q: ...", "A: ..."
-_TURN = re.compile(
-    r"(?:[A-Z][A-Z.'’-]{2,}(?:\s+[A-Z][A-Z.'’-]+){0,3}"  # "RAFAEL OSTRANDER:", "HOST:"
-    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}"  # "CEO Renata Kowalczyk:"
-    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s+\([^()]{1,40}\)"  # "Analyst (Brennard Bank):"
-    r"|Q|A):\s"  # not a one-word label ("Note:", "Source:", "Model: X | ...")
-)
 
 
 def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
@@ -631,7 +620,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 post = []
                 continue
             at_line_start = a == 0 or text[a - 1] == "\n"
-            if at_line_start and post and _TURN.match(sentence):
+            if at_line_start and post and SPEAKER_TURN.match(sentence):
                 # "RAFAEL OSTRANDER: Sure. We raised $85 million.": a new turn answers the
                 # turn before it, all of it
                 previous_text = " ".join(post)
@@ -672,7 +661,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                         section,
                     )
                 )
-            said = sentence[m.end() :] if (m := _TURN.match(sentence)) else sentence
+            said = sentence[m.end() :] if (m := SPEAKER_TURN.match(sentence)) else sentence
             if len(said) < _FILLER and not is_row and not _is_heading(sentence):
                 # "Sure.", "RAFAEL OSTRANDER: Sure.": a filler leans on what came before
                 previous_text = f"{previous_text} {sentence}"
