@@ -102,6 +102,22 @@ def corpus_store(tmp_path_factory) -> Path:
     return store
 
 
+def kb_of_articles(root: Path, embedder: Embedder, articles: dict[str, str]):  # noqa: ANN201
+    """A knowledge base of these invented articles (file name -> text), ingested into a
+    store of its own under `root`."""
+    from ingest.pipeline import Ingestor
+    from kb.engine import KnowledgeBase
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in articles.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(store_dir=root / "store", corpus_dir=corpus, chroma_url=None)
+    report = Ingestor(settings, embedder).run([str(corpus)])
+    assert not report.failed, report.failed
+    return KnowledgeBase(settings, embedder)
+
+
 def run_kb(store: Path, *args: str):  # noqa: ANN201
     """`python -m kb ARGS --store STORE`, its output captured as text."""
     import subprocess

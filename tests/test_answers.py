@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from kb.filters import Filters
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kb_of_articles
 
 
 def body(answer) -> str:
@@ -188,34 +188,30 @@ def test_now_questions_prefer_the_newest_article(tmp_path, real_embedder):
 def test_names_typed_without_accents_and_events_in_other_words_are_answered(
     tmp_path, real_embedder
 ):
-    from ingest.pipeline import Ingestor
-    from kb.engine import KnowledgeBase
-    from kb.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "skarholm-award-2026.txt").write_text(
-        "Region Skärholm awards its AI assistant contract\nPublished: 2026-10-20\n"
-        "Region Skärholm has awarded its contract for an AI documentation assistant to "
-        "Fennick Data. The contract is worth SEK 84 million over four years. Five tenders "
-        "were received before the deadline.",
-        encoding="utf-8",
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "skarholm-award-2026.txt": (
+                "Region Skärholm awards its AI assistant contract\nPublished: 2026-10-20\n"
+                "Region Skärholm has awarded its contract for an AI documentation assistant to "
+                "Fennick Data. The contract is worth SEK 84 million over four years. Five tenders "
+                "were received before the deadline."
+            ),
+            "brindle-quovex-2026.txt": (
+                "Brindle Robotics buys an evaluation start-up\nPublished: 2026-09-09\n"
+                "Brindle Robotics has acquired Quovex, a 23-person "
+                "model-evaluation start-up based in "
+                "Utrecht. Quovex's founders will run an evaluation team inside Brindle Robotics."
+            ),
+            "kestrow-regions-2026.txt": (
+                "Kestrow 2 reaches two more regions\nPublished: 2026-11-02\n"
+                "Kestrow 2 is now generally available in Oslo and "
+                "Stockholm. Bergen has no date yet "
+                "for Kestrow 2."
+            ),
+        },
     )
-    (corpus / "brindle-quovex-2026.txt").write_text(
-        "Brindle Robotics buys an evaluation start-up\nPublished: 2026-09-09\n"
-        "Brindle Robotics has acquired Quovex, a 23-person model-evaluation start-up based in "
-        "Utrecht. Quovex's founders will run an evaluation team inside Brindle Robotics.",
-        encoding="utf-8",
-    )
-    (corpus / "kestrow-regions-2026.txt").write_text(
-        "Kestrow 2 reaches two more regions\nPublished: 2026-11-02\n"
-        "Kestrow 2 is now generally available in Oslo and Stockholm. Bergen has no date yet "
-        "for Kestrow 2.",
-        encoding="utf-8",
-    )
-    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
-    Ingestor(settings, real_embedder).run([str(corpus)])
-    kb = KnowledgeBase(settings, real_embedder)
 
     # a sentence naming the product and the place answers whether it is available there
     where = kb.ask("is kestrow 2 available in bergen")
@@ -230,32 +226,28 @@ def test_names_typed_without_accents_and_events_in_other_words_are_answered(
 
 
 def test_a_summary_of_one_named_newsletter_issue_summarises_that_issue(tmp_path, real_embedder):
-    from ingest.pipeline import Ingestor
-    from kb.engine import KnowledgeBase
-    from kb.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fernhall-weekly-12.txt").write_text(
-        "Fernhall Weekly #12 — Quell Labs raises $90M, Brisk 3 tops the Ladder board\n"
-        "Published: 2026-10-05\n"
-        "* Quell Labs raised a $90M Series B led by Ashdown Capital.\n"
-        "* Brisk 3 took first place on the Ladder reasoning board with 1,204 points.\n"
-        "* Tamber AI cut the price of Tamber 2 to $1.20 per million input tokens.\n"
-        "* Oxcart Cloud paused new sign-ups in Frankfurt until November.\n"
-        "* Quell Labs says the round values it at $1.1 billion.\n",
-        encoding="utf-8",
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "fernhall-weekly-12.txt": (
+                "Fernhall Weekly #12 — Quell Labs raises $90M, Brisk 3 tops the Ladder board\n"
+                "Published: 2026-10-05\n"
+                "* Quell Labs raised a $90M Series B led by Ashdown Capital.\n"
+                "* Brisk 3 took first place on the Ladder reasoning board with 1,204 points.\n"
+                "* Tamber AI cut the price of Tamber 2 to $1.20 per million input tokens.\n"
+                "* Oxcart Cloud paused new sign-ups in Frankfurt until November.\n"
+                "* Quell Labs says the round values it at $1.1 billion.\n"
+            ),
+            "fernhall-weekly-11.txt": (
+                "Fernhall Weekly #11 — Marl AI ships Marl 2\nPublished: 2026-09-28\n"
+                "* Marl AI shipped Marl 2, a speech model, in twelve languages.\n"
+                "* Pellow Systems hired a new chief financial officer from a bank.\n"
+                "* Gristle Cloud opened a region in Madrid for its GPU rentals.\n"
+            ),
+        },
     )
-    (corpus / "fernhall-weekly-11.txt").write_text(
-        "Fernhall Weekly #11 — Marl AI ships Marl 2\nPublished: 2026-09-28\n"
-        "* Marl AI shipped Marl 2, a speech model, in twelve languages.\n"
-        "* Pellow Systems hired a new chief financial officer from a bank.\n"
-        "* Gristle Cloud opened a region in Madrid for its GPU rentals.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
-    Ingestor(settings, real_embedder).run([str(corpus)])
-    answer = KnowledgeBase(settings, real_embedder).ask("tldr of Fernhall Weekly 12")
+    answer = kb.ask("tldr of Fernhall Weekly 12")
     text = body(answer)
     assert answer.shape == "summary", answer.text
     assert text.startswith("Fernhall Weekly #12"), answer.text

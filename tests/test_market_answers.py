@@ -21,6 +21,7 @@ from kb.answer.routes import OfflineAnswerer
 from kb.engine import KnowledgeBase
 from kb.factstore import FactQuery
 from kb.settings import Settings
+from tests.conftest import kb_of_articles
 
 DATA = Path(__file__).parent / "data" / "market"
 ROOT = Path(__file__).parent.parent
@@ -423,23 +424,23 @@ def test_prices_are_compared_in_dollars_never_yuan_against_dollars():
 
 
 def test_a_versioned_model_is_not_answered_by_its_editions_facts(tmp_path, real_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "brill-pricing.md").write_text(
-        "---\ntitle: Brill API pricing\ndate: 2026-11-18\nsource: Brill Cloud\n---\n\n"
-        "Prices for the Brill API, per million tokens.\n\n"
-        "| Model | Input (per 1M tokens) | Output (per 1M tokens) |\n| --- | --- | --- |\n"
-        "| Brill 3 | $2.50 | $10.00 |\n\n"
-        "## Deprecated models\n\n"
-        "| Model | Input / Output (per 1M) | Deprecated on | Shutdown date |\n"
-        "| --- | --- | --- | --- |\n"
-        "| Brill 2 | $3.00 / $15.00 | September 9, 2026 | December 15, 2026 |\n"
-        "| Brill 2 Mini | $0.50 / $2.00 | September 9, 2026 | January 31, 2027 |\n",
-        encoding="utf-8",
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "brill-pricing.md": (
+                "---\ntitle: Brill API pricing\ndate: 2026-11-18\nsource: Brill Cloud\n---\n\n"
+                "Prices for the Brill API, per million tokens.\n\n"
+                "| Model | Input (per 1M tokens) | Output (per 1M tokens) |\n| --- | --- | --- |\n"
+                "| Brill 3 | $2.50 | $10.00 |\n\n"
+                "## Deprecated models\n\n"
+                "| Model | Input / Output (per 1M) | Deprecated on | Shutdown date |\n"
+                "| --- | --- | --- | --- |\n"
+                "| Brill 2 | $3.00 / $15.00 | September 9, 2026 | December 15, 2026 |\n"
+                "| Brill 2 Mini | $0.50 / $2.00 | September 9, 2026 | January 31, 2027 |\n"
+            ),
+        },
     )
-    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
-    assert not Ingestor(settings, real_embedder).run([str(corpus)]).failed
-    kb = KnowledgeBase(settings, real_embedder)
     status = kb.ask("Is Brill 2 still available?")
     assert status.text.startswith("No. As of December 15, 2026, Brill 2")
     assert "January 31, 2027" not in status.text.split(":")[0]  # not Brill 2 Mini's date
@@ -466,28 +467,28 @@ def test_an_investors_portfolio_is_listed_from_the_rounds_it_backed(market):
 
 
 def test_a_companys_rounds_in_order_one_line_per_round(tmp_path, real_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "tarrow-ama.txt").write_text(
-        "AMA: I'm the CEO of Tarrowmere Labs (Tarrowmere Desk). Ask me anything\n"
-        "Posted 2026-11-12\n\n"
-        "Tarrowmere Labs, founded in Cork in 2022, builds assistants for councils.\n\n"
-        "Seed of $4 million in 2023 from Pebblecove Ventures, a Series A of $18 million in "
-        "2024 led by Linnet Ventures, and the Series B of $64 million in April 2026 led by "
-        "Marrowfield Capital at a $540 million post-money valuation.\n\n"
-        "Tarrowmere Desk 2 is delayed. We're now targeting late February 2027. It failed "
-        "our own review in August.\n",
-        encoding="utf-8",
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "tarrow-ama.txt": (
+                "AMA: I'm the CEO of Tarrowmere Labs (Tarrowmere Desk). Ask me anything\n"
+                "Posted 2026-11-12\n\n"
+                "Tarrowmere Labs, founded in Cork in 2022, builds assistants for councils.\n\n"
+                "Seed of $4 million in 2023 from Pebblecove Ventures, a Series A of $18 million in "
+                "2024 led by Linnet Ventures, and the Series B of $64 million in April 2026 led by "
+                "Marrowfield Capital at a $540 million post-money valuation.\n\n"
+                "Tarrowmere Desk 2 is delayed. We're now targeting late February 2027. It failed "
+                "our own review in August.\n"
+            ),
+            "tarrow-series-b.md": (
+                "---\ntitle: Tarrowmere Labs raises $64 million\ndate: "
+                "2026-04-09\nsource: Wire\n---\n\n"
+                "Tarrowmere Labs raised $64 million in a Series B led by Marrowfield Capital, the "
+                "company said on Wednesday.\n"
+            ),
+        },
     )
-    (corpus / "tarrow-series-b.md").write_text(
-        "---\ntitle: Tarrowmere Labs raises $64 million\ndate: 2026-04-09\nsource: Wire\n---\n\n"
-        "Tarrowmere Labs raised $64 million in a Series B led by Marrowfield Capital, the "
-        "company said on Wednesday.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
-    assert not Ingestor(settings, real_embedder).run([str(corpus)]).failed
-    kb = KnowledgeBase(settings, real_embedder)
     # typed as people do: the company by its first word, "to date, in order"
     answer = kb.ask("tarrowmere raises to date, in order")
     assert answer.shape == "timeline", answer.text
@@ -503,25 +504,27 @@ def test_a_companys_rounds_in_order_one_line_per_round(tmp_path, real_embedder):
 
 
 def test_a_question_about_one_newsletter_issue_keeps_to_its_facts(tmp_path, real_embedder):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "quillmere-weekly-12.md").write_text(
-        "---\ntitle: 'Quillmere Weekly #12: three rounds and a shutdown'\ndate: 2026-11-13\n"
-        "source: Quillmere Weekly\n---\n\nThis week's rounds, biggest last.\n\n"
-        "- Clerkwise · legal AI · London — £9m Series A, led by Saltmarsh Capital.\n"
-        "- Underlane · insurance · Chicago — $36m Series B, led by Grayhaven Capital.\n"
-        "- Tessmoor Semiconductor · chips · Austin — $140m Series D, led by Kanto Forge.\n\n"
-        "Sentmoor had raised £22m; Saltmarsh Capital was not on the cap table.\n",
-        encoding="utf-8",
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "quillmere-weekly-12.md": (
+                "---\ntitle: 'Quillmere Weekly #12: three rounds and a "
+                "shutdown'\ndate: 2026-11-13\n"
+                "source: Quillmere Weekly\n---\n\nThis week's rounds, biggest last.\n\n"
+                "- Clerkwise · legal AI · London — £9m Series A, led by Saltmarsh Capital.\n"
+                "- Underlane · insurance · Chicago — $36m Series B, led by Grayhaven Capital.\n"
+                "- Tessmoor Semiconductor · chips · Austin — $140m "
+                "Series D, led by Kanto Forge.\n\n"
+                "Sentmoor had raised £22m; Saltmarsh Capital was not on the cap table.\n"
+            ),
+            "big-round.md": (
+                "---\ntitle: Orbel Labs raises $900 million\ndate: "
+                "2026-11-10\nsource: Wire\n---\n\n"
+                "Orbel Labs raised $900 million in a Series E led by Harth Capital on Monday.\n"
+            ),
+        },
     )
-    (corpus / "big-round.md").write_text(
-        "---\ntitle: Orbel Labs raises $900 million\ndate: 2026-11-10\nsource: Wire\n---\n\n"
-        "Orbel Labs raised $900 million in a Series E led by Harth Capital on Monday.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(store_dir=tmp_path / "store", corpus_dir=corpus, chroma_url=None)
-    assert not Ingestor(settings, real_embedder).run([str(corpus)]).failed
-    kb = KnowledgeBase(settings, real_embedder)
     biggest = kb.ask("biggest cheque in quillmere weekly 12")
     assert biggest.shape == "superlative", biggest.text
     assert "Tessmoor" in lines(biggest)[0] and "Orbel" not in biggest.text, biggest.text
