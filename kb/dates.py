@@ -15,11 +15,15 @@ from kb.vocabulary import MONTH_RE, month_number
 
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _MONTH_FIRST = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
+# "9 July 2025", "the 14th of October, 2026", "14 of October of 2026" (translated Spanish)
+_DAY_FIRST = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?(?:,|\s+of)?\s+(\d{4})"
+)
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})(\d{2})")
 
 DATE_IN_TEXT = re.compile(
-    rf"\b{MONTH_RE}\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{MONTH_RE}\s+\d{{4}}\b",
+    rf"\b{MONTH_RE}\s+\d{{1,2}},?\s+\d{{4}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RE}(?:,|\s+of)?\s+\d{{4}}\b",
     re.IGNORECASE,
 )
 """A full date written out ("July 9, 2025", "9 July 2025")."""
@@ -144,7 +148,7 @@ def display_date(value: str) -> str:
 
 _DATELINE = re.compile(
     rf"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
-    rf"|\b(\d{{1,2}})\s+({MONTH_RE}),?\s+(\d{{4}})\b",
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})(?:,|\s+of)?\s+(\d{{4}})\b",
     re.IGNORECASE,
 )
 DATELINE_WINDOW = 400
@@ -187,8 +191,20 @@ _FUTURE_BEFORE = re.compile(
 _FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
+# A post's own date without a year, as a forum or an issue tracker shows it: "devon-rusk
+# opened this issue on Oct 2", "posted on 14 Aug", "commented on Oct 3".
+_POSTED_ON = re.compile(
+    rf"\b(?i:opened|posted|published|commented|wrote|asked|submitted)(?:[ \t]+this[ \t]+\w+)?"
+    rf"[ \t]+on[ \t]+(?:(?P<month>(?i:{MONTH_RE}))\.?[ \t]*(?P<day>\d{{1,2}})|"
+    rf"(?P<day2>\d{{1,2}})[ \t]+(?P<month2>(?i:{MONTH_RE})))(?:st|nd|rd|th)?(?![\d,.]*[ \t]*\d)"
+)
+
+
 def _yearless_dateline(text: str, name: str) -> str | None:
-    m = _YEARLESS_DATELINE.search(text[:DATELINE_WINDOW])
+    # a post's date comes after the site's navigation: a longer window
+    m = _YEARLESS_DATELINE.search(text[:DATELINE_WINDOW]) or _POSTED_ON.search(
+        text[: 2 * DATELINE_WINDOW]
+    )
     if not m:
         return None
     month = month_number(m["month"] or m["month2"])

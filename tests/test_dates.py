@@ -22,6 +22,23 @@ def test_a_dateline_near_the_start_dates_an_undated_article():
     assert dateline_date("— Oslo, Aug 14 2026. Norway's ...") == "2026-08-14"
     assert dateline_date("A long opening. " * 40 + "On May 1, 2026 ...") is None
     assert dateline_date("No date here at all.") is None
+    # a date as translated from Spanish, and its English cousin
+    assert dateline_date("Zaragoza, Wednesday 14 of October of 2026. Updated") == "2026-10-14"
+    assert dateline_date("It opened on the 14th of October, 2026.") == "2026-10-14"
+    assert parse_date("miércoles 14 of October of 2026") == "2026-10-14"
+
+
+def test_an_issue_thread_is_dated_by_when_it_was_opened():
+    page = (
+        "Sunset date for model-2? · Issue #12 · acme/sdk · GitHub\n"
+        + "Skip to content Navigation Menu Code Issues Pull requests Actions\n" * 6
+        + "devon opened this issue on Oct 2 · 38 comments\n"
+        "devon commented on Oct 2\nThe email said it shuts down in 2026.\n"
+    )
+    assert len(page.split("opened")[0]) > 400  # after the site's navigation
+    assert dateline_date(page, "issue-12-2026.txt") == "2026-10-02"
+    # a year is never guessed
+    assert dateline_date("devon opened this issue on Oct 2\nNo year anywhere.") is None
 
 
 def test_an_undated_pasted_article_takes_its_dateline_marked_inferred(
