@@ -24,7 +24,6 @@ from kb import explore
 from kb.answer.base import Answerer, CorpusStats, Prepared, StreamingAnswerer
 from kb.answer.llm import LLMAnswerer
 from kb.answer.routes import OfflineAnswerer
-from kb.answer.scope import named_document
 from kb.embedders import Embedder, load_embedder
 from kb.entities import entity_key, find_entities, maybe_english, no_english_word
 from kb.errors import KBError
@@ -149,9 +148,6 @@ class KnowledgeBase:
             # search that saw no revision change saw no chunk of its view go
             if not self.views.moved_since(view):
                 break
-        if not q.shape and _SUPERLATIVE_OPENING.match(q.text) and named_document(q.text, hits):
-            # "biggest cheque in cap table weekly 58": the superlative of one document's facts
-            q = replace(q, shape="superlative")
         keyword = view.keyword
         return Prepared(
             asked=text,
@@ -394,14 +390,6 @@ class KnowledgeBase:
     def stats(self) -> explore.Stats:
         """Documents, chunks, dates and sources of the store."""
         return explore.stats(self.views.current(), self.store, self.embedder.name)
-
-
-# a telegraphic superlative: "biggest cheque in ...", "lowest-priced bid in ..."
-_SUPERLATIVE_OPENING = re.compile(
-    r"\W*(?:the\s+)?(?:biggest|largest|smallest|highest|lowest|cheapest|priciest|most|least|"
-    r"top)\b",
-    re.I,
-)
 
 
 def _with_corpus_entities(q: Question, view: StoreView) -> Question:

@@ -27,13 +27,13 @@ class RowFact:
 
 
 _PRODUCT_COLUMNS = ("model", "product", "plan", "accelerator", "name", "service", "tier")
-_VENDOR_COLUMNS = ("vendor", "developer", "company", "maker", "provider", "lab")
+VENDOR_COLUMNS = ("vendor", "developer", "company", "maker", "provider", "lab")
 
 
 def _row_fact(row: TableRow, date: str | None, dated_by: str) -> RowFact:
     numbers = row.numbers()
     names = [row.name] if row.name else []
-    for col in (row.column(*_VENDOR_COLUMNS), row.column("investor", "lead")):
+    for col in (row.column(*VENDOR_COLUMNS), row.column("investor", "lead")):
         if col and row.cells.get(col) and cell_is_name(row.cells[col]):
             names.extend(
                 p.strip() for p in re.split(r",\s*|\s+and\s+", row.cells[col]) if p.strip()
@@ -79,21 +79,31 @@ def _table_unit(header: str, context: str) -> str:
     return ""
 
 
+def _product_column(row: TableRow) -> str:
+    """The column naming the row's product: one headed so ("Model", "Plan name"), else the
+    row's name column ("Tool" after a "#" column; not "Free tier", a property of the tool)."""
+    for col in row.columns:
+        words = col.lower().split()
+        if words and words[0].rstrip("s:") in _PRODUCT_COLUMNS:
+            return col
+    return row.name_column
+
+
 def _row_product(row: TableRow) -> str:
     """The product a row is about: its product column's cell (else its first), without a
     bracketed qualifier ("Corvid Reason 1 (until March 16, 2026)")."""
-    name_col = row.column(*_PRODUCT_COLUMNS) or row.columns[0]
+    name_col = _product_column(row)
     return re.sub(r"\s*\(.*?\)\s*$", "", row.cells.get(name_col, "")).strip()
 
 
 def _row_prices(
     row: TableRow, date: str | None, dated_by: str, doc: DocNames, ctx: Referents
 ) -> list[RowFact]:
-    name_col = row.column(*_PRODUCT_COLUMNS) or row.columns[0]
+    name_col = _product_column(row)
     product = _row_product(row)
     if not product:
         return []
-    vendor_col = row.column(*_VENDOR_COLUMNS)
+    vendor_col = row.column(*VENDOR_COLUMNS)
     vendor = row.cells.get(vendor_col, "") if vendor_col else ""
     vendor = vendor or doc.vendor_of(product) or ctx.company
     change_col = row.column("change", "cut", "difference")

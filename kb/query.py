@@ -656,6 +656,13 @@ _SUPERLATIVE = re.compile(
     r"w|n|l|d|v|ch|h|j|m|pr|harv|hon|mod|be)est\b)[a-z]{2,}est\b",
     re.I,
 )
+# a telegraphic superlative: "best model on ledgerbench", "biggest cheque in ...",
+# "highest rated transcription tool" (not "top 3 ...": a board's standings)
+SUPERLATIVE_OPENING = re.compile(
+    r"\W*(?:the\s+)?(?:best|worst|biggest|largest|smallest|highest|lowest|cheapest|priciest|"
+    r"most|least|top(?![\s-]+(?:\d|two|three|four|five|ten)\b))\b",
+    re.I,
+)
 _COMPARE = re.compile(
     r"^\s*compare\b|\bcompared?\s+(?:to|with)\b|\b(?:vs\.?|versus)\b|\bdifference between\b|"
     r"\b(?:cheaper|pricier|costlier|bigger|larger|smaller|faster|slower|higher|lower|more "
@@ -783,7 +790,9 @@ def _shape_of_one(text: str, entities: Sequence[Entity]) -> str:
         return "compare"
     if _TIMELINE.search(text):
         return "timeline"
-    if _SUPERLATIVE.search(text) and re.match(r"\s*(?:which|what|who|name)\b", text, re.I):
+    if _SUPERLATIVE.search(text) and (
+        re.match(r"\s*(?:which|what|who|name)\b", text, re.I) or SUPERLATIVE_OPENING.match(text)
+    ):
         return "superlative"
     if _WHAT_HAPPENED.search(text):
         return "what_happened"

@@ -132,10 +132,14 @@ _CELL_NUMBER = re.compile(
 )
 
 
+_RATING_STARS = "★☆⭐✩✪✭✮✯ "  # a review site's stars before the score they draw
+
+
 def cell_number(cell: str) -> float | None:
     """The number a table cell reads as ("$0.40" -> 0.4, "256 GB" -> 256.0, "117B" -> 1.17e11,
-    "-47% (September 2025)" -> -47.0), None for text, dates and years-as-dates."""
-    text = cell.strip()
+    "-47% (September 2025)" -> -47.0, "★★★★☆ 4.4/5" -> 4.4), None for text, dates and
+    years-as-dates; a struck-through figure ("~~4.2/5~~") is no longer the row's."""
+    text = cell.strip().lstrip(_RATING_STARS).strip()
     if not text or re.search(rf"^{MONTH_RE}", text, re.I) or parse_date(text) == text[:10]:
         return None
     m = _CELL_NUMBER.match(text)
@@ -162,6 +166,7 @@ def cell_date(cell: str) -> str | None:
 
 # --- tables -----------------------------------------------------------------------------------
 
+_RANK_CELL = re.compile(r"^\s*(?:#|No\.\s?)?\d{1,3}\.?\s*$|^\s*[-–—]?\s*$", re.I)
 _KEY_CELL = re.compile(r"^(?P<key>[^:|]{1,40}?):\s*(?P<value>.*)$")
 _SEPARATOR = re.compile(r"^:?-{2,}:?$")
 
@@ -203,7 +208,17 @@ class TableRow:
 
     @property
     def name(self) -> str:
-        return self.cells.get(self.columns[0], "") if self.columns else ""
+        """What the row is about: its first cell, after any leading rank cells ("#", "1",
+        "No. 2", "–") a ranked table starts with."""
+        return self.cells.get(self.name_column, "") if self.columns else ""
+
+    @property
+    def name_column(self) -> str:
+        """The column of the row's name (see `name`)."""
+        for column in self.columns:
+            if not _RANK_CELL.match(self.cells.get(column, "")):
+                return column
+        return self.columns[0] if self.columns else ""
 
     def numbers(self) -> dict[str, float]:
         out = {}

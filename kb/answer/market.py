@@ -18,16 +18,21 @@ from kb.answer.scope import (
     KIND_CUES as _KIND_CUE_PATTERNS,
 )
 from kb.answer.scope import (
+    QUALITY_COLUMNS,
     Scope,
     Table,
     about,
     column_for,
+    columns_named,
     in_places,
     kinds_of,
+    less_is_better,
+    named_document,
     named_places,
     named_values,
     number_in,
     places_in,
+    reference_row,
     row_name,
     rows_naming,
     scope_of,
@@ -56,6 +61,10 @@ _NARROWING = {
 _MIN_WORDS = re.compile(
     r"\b(?:cheapest|lowest|smallest|least|fewest|shortest|earliest|slowest|less expensive)\b", re.I
 )
+# a superlative of merit rather than of size: "best model", "top-rated tool"
+_QUALITY_WORDS = re.compile(r"\b(?:best|worst|top|leading|rated|rating|winner|wins?)\b", re.I)
+_MORE_WORDS = re.compile(r"\b(?:highest|most|largest|biggest|greatest|max\w*)\b", re.I)
+_WH_OPENING = re.compile(r"\s*(?:which|what|who|name)\b", re.I)
 _DROP_WORDS = re.compile(
     r"\b(?:cut|cuts|drop\w*|fell|fall\w*|decreas\w*|reduc\w*|lower\w*)\b", re.I
 )
@@ -164,11 +173,12 @@ def _item_line(f: StoredFact, asked: Sequence[str] = ()) -> str:
     return line if not item or line.startswith(item) else f"{item}: {line}"
 
 
-def _row_line(row: StoredFact, column: str | None = None) -> str:
+def _row_line(row: StoredFact, column: str | None = None, *more: str) -> str:
     cells = row.fields.get("cells") or {}
     name = row_name(row)
     if column:
-        return f"{name}: {cells.get(column, '')} ({column})"
+        also = "".join(f"; {cells[c]} ({c})" for c in more if cells.get(c))
+        return f"{name}: {cells.get(column, '')} ({column}){also}"
     rest = [f"{k} {v}" for k, v in list(cells.items())[:5] if v and str(v) != name][:4]
     return f"{name}" + (f" ({'; '.join(rest)})" if rest else "")
 
@@ -582,11 +592,21 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     if scope.wants_table or not scope.kinds:
         table, rows = _table_rows(prepared, scope)
         if table is not None:
-            prefer = ("change",) if _DROP_WORDS.search(text) else ("price", "amount", "input")
+            quality = bool(_QUALITY_WORDS.search(text))
+            if _DROP_WORDS.search(text):
+                prefer: tuple[str, ...] = ("change",)
+            elif quality:
+                prefer = QUALITY_COLUMNS  # "best model on ledgerbench": its score
+            else:
+                prefer = ("price", "amount", "input")
             column = column_for(table, scope.words, prefer)
+            if quality and column and not _MORE_WORDS.search(text) and not _MIN_WORDS.search(text):
+                # the best error rate is the lowest, the worst score too
+                worst = bool(re.search(r"\bworst\b", text, re.I))
+                smallest = less_is_better(column) != worst
             values = [(number_in(r, column), r) for r in rows] if column else []
             ranked = sorted(
-                ((v, r) for v, r in values if v is not None),
+                ((v, r) for v, r in values if v is not None and not reference_row(table, r)),
                 key=lambda x: x[0],
                 reverse=not smallest,
             )
@@ -596,6 +616,11 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
                 intro = f'By {column}, in "{table.caption or table.title}":'
                 outro = f"{len(ranked)} rows compared."
                 return _answer(prepared, intro, lines, "superlative", outro=outro)
+    if not _WH_OPENING.match(text) and named_document(text, prepared.hits) is None:
+        # a telegraphic superlative over facts from many articles ("cheapest chinese model
+        # per 1m tokens") is better answered by a sentence that states it; over one named
+        # document's facts ("biggest cheque in cap table weekly 58") it is computed
+        return None
     # one fact per event, the first of the newest (the first of its copies): copies collapse
     kind, facts = _typed(prepared, scope, copies=_copies_collapsed(prepared))
     if not facts:
@@ -719,8 +744,9 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         if table is not None and column:
             named = rows_naming(table, [side])
             row = next((r for r in named if number_in(r, column) is not None), None)
-        if row is not None and column:
-            lines.append((_row_line(row, column), row))
+        if row is not None and column and table is not None:
+            asked = [c for c in columns_named(table, scope.words) if c != column]
+            lines.append((_row_line(row, column, *asked), row))
             values.append(number_in(row, column) or 0.0)
             continue
         kinds = scope.kinds or ("price",)

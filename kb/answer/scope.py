@@ -14,6 +14,7 @@ from typing import Any
 from kb.answer.base import Prepared
 from kb.entities import entity_key
 from kb.factnames import regions_in
+from kb.factrows import VENDOR_COLUMNS
 from kb.factstore import FactQuery, StoredFact, amount_of, row_name_of
 from kb.query import concepts_of
 from kb.text import LOWER_LETTERS, fold_accents, normalize, tokenize
@@ -344,7 +345,7 @@ def scope_of(prepared: Prepared) -> Scope:
         if not any(entity_key(name) in entity_key(n) for n in names):
             names.append(name)
     names += [a for a in aliases_in(text, prepared.hits) if a in prepared.fact_names()]
-    names = _most_specific(list(dict.fromkeys(names)))
+    names = _most_specific(list(dict.fromkeys(names)), text)
     models = [n for n in names if not _is_vendor(n, question)]
     return Scope(
         kinds=kinds_of(cue_text),
@@ -435,13 +436,15 @@ def _is_vendor(name: str, question: object) -> bool:
     return any(e.kind == "vendor" and entity_key(e.name) == entity_key(name) for e in entities)
 
 
-def _most_specific(names: Sequence[str]) -> list[str]:
-    """Names without those another name extends ("Veo" beside "Veo 3")."""
+def _most_specific(names: Sequence[str], text: str) -> list[str]:
+    """Names without those another name extends ("Veo" beside "Veo 3"), unless the text
+    also names it on its own ("juniper-3 vs juniper-3 mini")."""
     keys = [entity_key(n) for n in names]
+    alone = set(names_in(text, sorted(names, key=len, reverse=True)))
     return [
         n
         for n, k in zip(names, keys, strict=True)
-        if not any(o != k and o.startswith(k) for o in keys)
+        if n in alone or not any(o != k and o.startswith(k) for o in keys)
     ]
 
 
@@ -609,6 +612,36 @@ def column_for(table: Table, words: frozenset[str], prefer: Sequence[str] = ()) 
             if p in c.lower():
                 return c
     return numeric[0] if len(numeric) == 1 else None
+
+
+# the columns a "best" question ranks by, most telling first ("Our rating", "Pass@1 (%)")
+QUALITY_COLUMNS = ("rating", "score", "pass", "accuracy", "win", "elo", "%")
+# a column where less is better: an error rate, a latency, a cost, a rank
+_LESS_IS_BETTER = re.compile(r"\b(?:error|latency|cost|price|time|loss|wer|rank)\b|#", re.I)
+
+
+def less_is_better(column: str) -> bool:
+    return bool(_LESS_IS_BETTER.search(column))
+
+
+def reference_row(table: Table, row: StoredFact) -> bool:
+    """A row the table compares its entries against, not an entry: a human baseline or an
+    average, with no vendor in a table that names each entry's vendor."""
+    vendor = next((c for c in table.columns if words_of(c) & set(VENDOR_COLUMNS)), None)
+    if vendor is None:
+        return False
+    cell = str((row.fields.get("cells") or {}).get(vendor) or "")
+    return not cell.strip(" -–—")
+
+
+def columns_named(table: Table, words: frozenset[str]) -> list[str]:
+    """Every numeric column whose header shares a word with the question, in the table's
+    order ("pass rate and cost per 1k tasks": "Pass@1 (%)", "Cost per 1k tasks (USD)")."""
+    return [
+        c
+        for c in table.columns
+        if words_of(c) & words and any(number_in(r, c) is not None for r in table.rows)
+    ]
 
 
 def number_in(row: StoredFact, column: str) -> float | None:

@@ -1,0 +1,87 @@
+"""Questions answered from an article's table: the best entry by the table's own score, two
+entries side by side on the columns asked, a review site's star ratings."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import kb_of_articles
+
+from kb.tablerows import cell_number
+
+RESULTS = """---
+title: "FenBench: evaluating models on freight invoices"
+date: 2026-10-14
+source: arXiv preprint
+---
+
+## Results
+
+**Table 2.** FenBench results (n = 800). Best in **bold**.
+
+| Model | Vendor | Pass@1 (%) | Cost per 1k tasks (USD) | Median latency (s) |
+|---|---|---|---|---|
+| Alder-3 | Quenby AI | **74.2** | 19.40 | 20.1 |
+| Brisk 2 | Holloway Labs | 69.0 | 11.20 | 14.0 |
+| Alder-3 Mini | Quenby AI | 57.5 | **2.90** | **6.1** |
+| *Human clerks (100-task subset)* | – | *92.4* | – | – |
+
+Alder-3 leads overall. Alder-3 Mini is the cheapest to run.
+"""
+
+REVIEWS = """<html><head><title>Best AI note takers, tested (2026) | Plumline Reviews</title>
+<meta name="date" content="2026-09-02"></head><body>
+<h1>Best AI note takers, tested</h1>
+<p>We used every tool for two weeks on real meetings.</p>
+<table>
+<tr><th>#</th><th>Tool</th><th>Our rating</th><th>Free tier</th><th>Error rate (our test)</th></tr>
+<tr><td>1</td><td>Quillet</td><td>★★★★★ 4.8/5</td><td>100 minutes/month</td><td>4.1%</td></tr>
+<tr><td>2</td><td>Murmur Notes</td><td>★★★★☆ 4.3/5</td><td>3 meetings/month</td><td>5.2%</td></tr>
+<tr><td>3</td><td>Tallis</td><td>★★★★☆ 3.9/5</td><td>300 minutes/month</td><td>8.8%</td></tr>
+</table>
+<p>Quillet is our pick for most teams.</p>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory, real_embedder):  # noqa: ANN201
+    return kb_of_articles(
+        tmp_path_factory.mktemp("tables"),
+        real_embedder,
+        {"fenbench-preprint-2026.md": RESULTS, "plumline-note-takers-2026.html": REVIEWS},
+    )
+
+
+def test_a_review_sites_stars_read_as_the_score_they_draw():
+    assert cell_number("★★★★☆ 4.3/5") == 4.3
+    assert cell_number("~~4.2/5~~") is None  # struck through: no longer the tool's
+
+
+def test_best_on_a_benchmark_is_its_top_score_and_a_baseline_row_never_wins(kb):
+    answer = kb.ask("best model on fenbench")
+    first = answer.text.splitlines()[1]
+    assert "Alder-3" in first and "74.2" in first, answer.text
+    assert "Human" not in answer.text
+
+
+def test_highest_rated_reads_the_rating_column_of_a_ranked_table(kb):
+    answer = kb.ask("highest rated ai note taker on plumline")
+    first = answer.text.splitlines()[1]
+    assert "Quillet" in first and "4.8" in first, answer.text
+
+
+def test_the_best_error_rate_is_the_lowest(kb):
+    answer = kb.ask("which note taker has the best error rate")
+    assert "Quillet" in answer.text.splitlines()[1], answer.text
+
+
+def test_a_model_and_its_mini_side_by_side_on_the_columns_asked(kb):
+    answer = kb.ask("alder-3 vs alder-3 mini pass rate and cost per 1k tasks")
+    for figure in ("74.2", "19.40", "57.5", "2.90"):
+        assert figure in answer.text, answer.text
+    assert answer.citations
+
+
+def test_a_table_row_is_named_by_its_tool_not_its_rank(kb):
+    rows = [f for f in kb.facts() if f.kind == "row" and "plumline" in f.chunk.source]
+    assert {r.fields["name"] for r in rows} == {"Quillet", "Murmur Notes", "Tallis"}
