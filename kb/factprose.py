@@ -97,6 +97,7 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
             break
     nominal = None
     roundup = None
+    leader = None
     if trigger is None:
         trigger = _RAISE_ROUND.search(sentence) or _RAISE_FUTURE.search(sentence)
         if trigger is None and (roundup := _ROUNDUP.match(sentence)):
@@ -109,8 +110,12 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
                 return []
             trigger = nominal
     a, b = trigger.start(), trigger.end()
-    if amount is not None and _IN_TOTAL.match(sentence[amount.end :]):
-        return []  # "has now raised $310m in total": all its rounds together, not one
+    if amount is not None and (
+        _IN_TOTAL.match(sentence[amount.end :]) or _TOTAL_FIRST.match(sentence)
+    ):
+        # "has now raised $310m in total", "In total X raised $135.5 million across the three
+        # rounds": all its rounds together, not one
+        return []
     if (
         amount is None
         and trigger.re is _RAISE_FUTURE
@@ -129,9 +134,14 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
             sentence[amount.end if amount else b :],
         )
         named = owner or into
+        # "Copperbeck Capital led a $22 million Series A": an investor's lead, in the round of
+        # the company the text is about
+        leader = _LED_BEFORE.search(sentence[:a])
         if named and not regions_in(named["n"]) and not re.match(MONTH_RE, named["n"], re.I):
             company = doc.fold(canonical(named["n"]))
-        elif not [n for n in names if n.end <= a and n.kind in (*ORG_KINDS, "")]:
+        elif (leader and (ctx.host or ctx.company)) or not [
+            n for n in names if n.end <= a and n.kind in (*ORG_KINDS, "")
+        ]:
             company = ctx.host or ctx.company
         elif lead_name(sentence, names) is None:
             return []
@@ -144,11 +154,19 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
     rnd = rounds[0].group(1) if rounds else ""
     valuation = _valuation_in(sentence, [x for x in money if x is not amount])
     investors = [] if future else _investors_in(sentence, INVESTORS, company, doc)
+    if nominal is not None and leader and company != canonical(leader["n"]):
+        investors = list(dict.fromkeys([canonical(leader["n"]), *investors]))
     fields = _round_fields(company, rnd, amount, valuation, investors)
     return [Found("funding", a, b, fields, (company, *investors))]
 
 
-_IN_TOTAL = re.compile(r"\s*(?:in total|in all|altogether|to date|so far|overall|all told)\b")
+_LED_BEFORE = re.compile(r"(?P<n>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*)\s+(?:co-)?led\s+$")
+_TOTAL_FIRST = re.compile(r"\s*(?:in total|in all|all told|altogether)\b", re.I)
+_IN_TOTAL = re.compile(
+    r"\s*(?:in total|in all|altogether|to date|so far|overall|all told|"
+    r"across (?:its |the |all )?(?:\w+ )?(?:rounds|raises))\b",
+    re.I,
+)
 
 
 def _round_fields(

@@ -974,6 +974,27 @@ def test_a_roundups_lines_each_give_the_round_of_the_company_they_open_with():
     assert all(company != "Quillmere Weekly" for company, _, _ in rounds)
 
 
+def test_an_investor_leading_a_round_leads_the_round_of_the_company_the_story_is_about():
+    facts = extract_facts(
+        _chunks(
+            "Tarrow Labs was founded in 2020 in Denver. A $3.5 million seed round led by "
+            "Fallowby Ventures closed in June 2021. Its app opened a public beta in March 2022, "
+            "and in May 2022 Copperhill Capital led a $22 million Series A. In February 2024 "
+            "Stonewick Partners led a $110 million Series B at a post-money valuation of $1.1 "
+            "billion. In total Tarrow raised $135.5 million across the three rounds.",
+            title="What happened to Tarrow Labs?",
+        )
+    )
+    rounds = [
+        (f.fields["company"], f.fields["round"], f.fields["amount_text"], f.fields["investors"])
+        for f in _of(facts, "funding")
+    ]
+    assert ("Tarrow Labs", "Series A", "$22 million", ["Copperhill Capital"]) in rounds
+    assert ("Tarrow Labs", "Series B", "$110 million", ["Stonewick Partners"]) in rounds
+    # the sum of its rounds is no round of its own
+    assert all(amount != "$135.5 million" for _, _, amount, _ in rounds), rounds
+
+
 def test_a_memos_round_is_the_company_in_the_title_not_the_publisher_or_the_sender():
     chunks = [
         dataclasses.replace(c, publisher="The Quarry Report")
