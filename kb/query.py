@@ -490,6 +490,12 @@ class NameCase:
                 for d in _deletions(word):
                     self._near.setdefault(d, set()).add(word)
         self._words = sorted({k for d in self._near.values() for k in d})
+        # many-word names by their first word, to mend a typo in a later word ("arbala rhae")
+        self._tails: dict[str, list[list[str]]] = {}
+        for key in self.spelling:
+            words = key.split()
+            if len(words) > 1:
+                self._tails.setdefault(words[0], []).append(words)
         alternatives = sorted(self.spelling, key=len, reverse=True)  # longest name first
         self.pattern = (
             re.compile(
@@ -506,9 +512,38 @@ class NameCase:
         # typos first, as the name's lower-case form, so that a many-word name around the
         # mended word is then found whole ("kestel coder 2" -> "Kestle Coder 2")
         text = _LOWER_WORD.sub(lambda m: self.respelt(m.group(0)) or m.group(0), text)
+        text = self._mended_tails(text)
         return self.pattern.sub(
             lambda m: self.spelling[m.group(0)] if m.group(0).islower() else m.group(0), text
         )
+
+    def _mended_tails(self, text: str) -> str:
+        """A many-word name typed whole with a one-letter slip in a later word ("arbala rhae"
+        -> "arbala rhea"): its first word fixes which name is meant, so the slip is mended
+        even in a short word; never in an everyday word ("veo 3 price" is no "Veo 3 Pro")."""
+        tokens = list(re.finditer(r"[^\s?!,;:()]+", text))
+        spans: list[tuple[int, int, str]] = []
+        for i, token in enumerate(tokens):
+            for words in self._tails.get(token.group(0), ()):
+                typed = [t.group(0) for t in tokens[i + 1 : i + len(words)]]
+                if len(typed) != len(words) - 1 or typed == words[1:]:
+                    continue
+                if all(
+                    t == w
+                    or (
+                        t.islower()
+                        and len(w) >= _DOUBLING_MIN
+                        and t not in self.everyday
+                        and t in one_edit(w)
+                    )
+                    for t, w in zip(typed, words[1:], strict=True)
+                ):
+                    end = tokens[i + len(words) - 1].end()
+                    spans.append((tokens[i + 1].start(), end, " ".join(words[1:])))
+                    break
+        for start, end, mended in reversed(spans):
+            text = text[:start] + mended + text[end:]
+        return text
 
     def respelt(self, word: str) -> str | None:
         """The one name a lower-case word is one typo away from, in lower case ("lexmor" ->

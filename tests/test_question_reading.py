@@ -334,6 +334,19 @@ def test_a_lower_case_question_is_read_with_the_corpus_spelling_of_its_names(cor
     assert kb.prepare("what is the flow of money into ai video").question.names == ()
 
 
+def test_a_slip_in_a_later_word_of_a_many_word_name_is_mended():
+    from kb.query import NameCase
+
+    case = NameCase(["Arbala Rhea", "Veo 3 Pro", "Juniper-3 Mini"], frozenset({"price", "mine"}))
+    # the first word says which name: even a short word's transposed letters are mended
+    assert case.restore("who makes arbala rhae") == "who makes Arbala Rhea"
+    assert case.restore("juniper-3 mimi price") == "Juniper-3 Mini price"
+    # never an everyday word, nor a word the user capitalised
+    assert case.restore("veo 3 price") == "veo 3 price"
+    assert case.restore("juniper-3 mine") == "juniper-3 mine"
+    assert case.restore("who makes Arbala Rhae") == "who makes Arbala Rhae"
+
+
 def test_a_versioned_name_is_found_however_its_family_is_spaced():
     from kb.answer.extractive import _names_version
     from kb.query import version_pattern
