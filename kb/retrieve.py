@@ -73,7 +73,7 @@ class Retriever:
         keyword_path = self._beside.submit(self._keyword_candidates, tokens, n, mask)
         nearest = self.store.nearest(vector, n, filters.where(self.keyword.publisher_spellings))
         keyword = keyword_path.result()
-        named = self._naming(names, n, mask)
+        named, named_docs = self._naming(names, n, mask)
         # A candidate's text is needed only if it is a hit, or when phrases are searched for:
         # until then its document, version and entity tags come from the keyword index, so
         # without phrases only the hits are read from Chroma (at 1M chunks, reading 40
@@ -110,7 +110,10 @@ class Retriever:
             )
 
         dense = [(cid, sim) for cid, sim in nearest if admitted(cid)]
-        hits, capped = self._ranked(dense, keyword, by_id, unread, phrases, k, cap, named)
+        # the one document holding the question's rare name may give more of the top k (an
+        # FAQ page's answer is in any of its chunks; no other article can be about the name)
+        sole = next(iter(named_docs)) if len(named_docs) == 1 else None
+        hits, capped = self._ranked(dense, keyword, by_id, unread, phrases, k, cap, named, sole)
         floor = hits[-1].score if hits and len(hits) >= k else None
         maybe = [h for h in capped if floor is not None and h.score > floor]
         wanted = [h.chunk.chunk_id for h in hits + maybe if h.chunk.chunk_id not in by_id]
@@ -127,7 +130,7 @@ class Retriever:
             for chunk in self.store.get_chunks([cid for cid in unread if cid not in by_id]):
                 by_id[chunk.chunk_id] = chunk
             dense = [(cid, sim) for cid, sim in nearest if cid in by_id and admitted(cid)]
-            hits, capped = self._ranked(dense, keyword, by_id, {}, phrases, k, cap, named)
+            hits, capped = self._ranked(dense, keyword, by_id, {}, phrases, k, cap, named, sole)
             floor = hits[-1].score if hits and len(hits) >= k else None
             maybe = [h for h in capped if floor is not None and h.score > floor]
         return _with_neighbours(hits, maybe)
@@ -142,6 +145,7 @@ class Retriever:
         k: int,
         cap: int,
         named: frozenset[str] = frozenset(),
+        sole: str | None = None,
     ) -> tuple[list[Hit], list[Hit]]:
         """Both paths fused by weighted reciprocal rank, live chunks only: the top `k`, at
         most `cap` per document, and the candidates the cap passed over on the way (best
@@ -202,7 +206,9 @@ class Retriever:
         taken_from: dict[str, int] = {}
         for cid in ranked:
             doc_id, content_hash = doc_of(cid)
-            if taken_from.get(doc_id, 0) >= cap:
+            if taken_from.get(doc_id, 0) >= (
+                max(cap, SOLE_DOCUMENT_CAP) if doc_id == sole else cap
+            ):
                 capped.append(hit(cid, doc_id, content_hash))
                 continue
             taken_from[doc_id] = taken_from.get(doc_id, 0) + 1
@@ -211,14 +217,17 @@ class Retriever:
                 break
         return hits, capped
 
-    def _naming(self, names: Sequence[str], n: int, mask: np.ndarray | None) -> frozenset[str]:
+    def _naming(
+        self, names: Sequence[str], n: int, mask: np.ndarray | None
+    ) -> tuple[frozenset[str], frozenset[str]]:
         """Chunks holding one of the question's rare names (tokens in at most 2% of chunks,
-        or 3): a common name ("OpenAI") tells nothing apart."""
+        or 3), and their documents: a common name ("OpenAI") tells nothing apart."""
         index = self.keyword
         rare = [t for t in names if 0 < index.doc_freq.get(t, 0) <= max(3, index.size // 50)]
         if not rare:
-            return frozenset()
-        return frozenset(index.ids[i] for i, _ in index.search_rows(rare, n, mask))
+            return frozenset(), frozenset()
+        rows = [i for i, _ in index.search_rows(rare, n, mask)]
+        return frozenset(index.ids[i] for i in rows), frozenset(index.doc_ids[i] for i in rows)
 
     def _keyword_candidates(
         self, tokens: list[str], n: int, mask: np.ndarray | None
@@ -229,6 +238,10 @@ class Retriever:
             (index.ids[i], s, (index.doc_ids[i], index.content_hashes[i]))
             for i, s in index.search_rows(tokens, n, mask)
         ]
+
+
+# chunks of the one document naming the question's rare name that may be among the top k
+SOLE_DOCUMENT_CAP = 4
 
 
 def _with_neighbours(hits: list[Hit], capped: list[Hit]) -> list[Hit]:

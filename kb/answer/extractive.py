@@ -87,6 +87,12 @@ class Evidence:
     chunk_tokens: frozenset[str]  # the whole chunk with its title
     context_text: str  # the sentence before it (or a table's caption)
     section: frozenset[str] = frozenset()  # the heading it sits under ("5. Vantor V9")
+    # the question the text asked just before it, which it answers (an FAQ's "Is the Legacy
+    # plan still available?", an interviewer's question)
+    asked: str = ""
+    opens_answer: bool = False  # the first sentence after that question: its direct answer
+    opener: str = ""  # that first sentence ("Not for new customers."), when it is not this one
+    with_opener: bool = False  # quoted after its block's first sentence (see `_quoted`)
 
 
 def _type_ok(expects: str, sentence: str, question: str) -> bool:
@@ -593,6 +599,11 @@ def _sentence_tokens(sentence: str) -> frozenset[str]:
 
 
 _FIGURE = re.compile(r"\d")
+# a sentence under a question of the text's this similar to the user's (embeddings' cosine:
+# a paraphrase, not a neighbouring question of the same FAQ) scores this much more, the
+# answer's first sentence twice as much
+ASKED_SIMILARITY = 0.7
+ASKED_BONUS = 0.1
 _FILLER = 12  # characters: "Sure.", "Thanks.", "Right, yes." say nothing of their own
 
 
@@ -610,8 +621,12 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
         section = frozenset(concepts_of(tokenize(heading)))
         header, header_text = previous, previous_text
         post: list[str] = []  # the sentences since the last speaker's label
+        asked = ""  # the question the text last asked
+        opener = ""  # the first sentence after it
+        answering = False  # the sentence before was that question
         for a, b in sentence_spans(text):
             sentence = text[a:b].strip()
+            just_asked, answering = answering, False
             if _SPEAKER.fullmatch(sentence):
                 # "u/lint_trap:" opens a reply: it answers the post before it, all of it
                 if post:
@@ -633,17 +648,26 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 previous, previous_text = header, header_text
             else:
                 header, header_text = tokens, sentence
-            if _is_heading(sentence):
-                section = tokens
-            keep = not sentence.rstrip("\"”’') ").endswith("?") and (
-                is_row
-                or (len(sentence) >= 25 and not _is_heading(sentence))
-                or (sentence[:1].islower() and len(sentence) >= 12)
-                or (
-                    len(sentence) >= 12
-                    and sentence.endswith(".")
-                    and len(sentence.split()) >= 3
-                    and _FIGURE.search(sentence)
+            is_question = sentence.rstrip("\"”’') ").endswith("?")
+            if is_question:
+                asked, opener, answering = sentence, "", True
+            elif _is_heading(sentence):
+                section, asked = tokens, ""
+            elif just_asked:
+                opener = sentence
+            keep = (
+                not is_question
+                and (
+                    is_row
+                    or (len(sentence) >= 25 and not _is_heading(sentence))
+                    or (just_asked and len(sentence) >= _FILLER)  # "Not for new customers."
+                    or (sentence[:1].islower() and len(sentence) >= 12)
+                    or (
+                        len(sentence) >= 12
+                        and sentence.endswith(".")
+                        and len(sentence.split()) >= 3
+                        and _FIGURE.search(sentence)
+                    )
                 )
             )  # list items, short statements of a figure ("We raised $85 million."); a
             # question in the text is never an answer
@@ -659,6 +683,9 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                         chunk_tokens,
                         previous_text,
                         section,
+                        asked,
+                        just_asked,
+                        "" if just_asked else opener,
                     )
                 )
             said = sentence[m.end() :] if (m := SPEAKER_TURN.match(sentence)) else sentence
@@ -800,6 +827,7 @@ class _SentencePicker:
         part_vector: np.ndarray,
         evidence: list[Evidence],
         sentence_vectors: np.ndarray,
+        asked_similarity: np.ndarray | None = None,
     ) -> np.ndarray:
         """Evidence score per sentence: embedding similarity to the question, plus how much of
         the question (idf-weighted, synonyms folded) the sentence covers, with half credit for
@@ -852,6 +880,10 @@ class _SentencePicker:
                 s += 0.1
             if listed:
                 s += 0.08 * min(naming[i], 3) if naming[i] else -0.1
+            if asked_similarity is not None and asked_similarity[i] >= ASKED_SIMILARITY:
+                # the text asks the user's question itself (an FAQ, an interviewer): what
+                # follows answers it, its first sentence most directly
+                s += ASKED_BONUS * (2 if ev.opens_answer else 1)
             scores[i] = s
         return scores
 
@@ -960,17 +992,29 @@ class _SentencePicker:
         unknown = self.outside_corpus(question) if len(parts) == 1 else []
         if unknown:
             return self._abstain(question, hits, [], unused=unknown)
-        vectors = self.embed_texts(
-            [e.sentence for e in evidence] + (parts if len(parts) > 1 else [])
-        )
+        asked_texts = sorted({e.asked for e in evidence if e.asked})
+        extra = parts if len(parts) > 1 else []
+        vectors = self.embed_texts([e.sentence for e in evidence] + extra + asked_texts)
         sentence_vectors = vectors[: len(evidence)]
-        part_vectors = list(vectors[len(evidence) :]) if len(parts) > 1 else [query_vector]
+        part_vectors = (
+            list(vectors[len(evidence) : len(evidence) + len(extra)]) if extra else [query_vector]
+        )
+        asked_vectors = dict(zip(asked_texts, vectors[len(evidence) + len(extra) :], strict=True))
 
         in_a_place = _asks_in_a_place(question)
         priced = bool(PRICE_SIGN.search(question.text))  # "sorrel 3 mini output $ per 1m tok"
         per_part: list[np.ndarray] = []
         for p, (part, part_vector) in enumerate(zip(parts, part_vectors, strict=False)):
-            scores = self.score(question, part, part_vector, evidence, sentence_vectors)
+            similar = np.array(
+                [float(asked_vectors[e.asked] @ part_vector) if e.asked else 0.0 for e in evidence]
+            )
+            scores = self.score(question, part, part_vector, evidence, sentence_vectors, similar)
+            if p == 0:
+                answered = {
+                    e.sentence
+                    for e, x in zip(evidence, similar, strict=True)
+                    if x >= ASKED_SIMILARITY
+                }
             expects = question.expects if len(parts) == 1 else _part_type(part)
             asked = self.asked_words(question, part)
             for i, ev in enumerate(evidence):
@@ -1000,6 +1044,10 @@ class _SentencePicker:
             chosen += self._complement(parts[0], chosen[0], per_part[0], evidence)
         if not chosen:
             return self._abstain(question, hits, [])
+        chosen = [
+            (replace(ev, with_opener=True) if ev.sentence in answered and ev.opener else ev, s)
+            for ev, s in chosen
+        ]
         return self._compose(question, chosen[: self.settings.max_answer_sentences])
 
     def _earlier(
@@ -1187,6 +1235,8 @@ def _quoted(ev: Evidence) -> str:
     subject is a pronoun ("It's also the top of the board") opens with the sentences on its
     line that say who "it" is."""
     quote = _with_next_if_terse(ev) or _with_list(ev)
+    if ev.with_opener and len(ev.opener) < _TERSE and ev.opener not in quote:
+        return f"{ev.opener} [...] {quote}"  # "Not for new customers. [...] If you are ..."
     antecedent = _antecedent(ev)
     return f"{antecedent} {quote}" if antecedent else quote
 
