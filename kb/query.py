@@ -944,7 +944,7 @@ _SYNONYM_GROUPS = [
     "raise rais fund round invest investment investor backer",
     "valuation valu worth",
     "ceo chief executive boss head",
-    "maker make made develop developer creat creator behind own owner",
+    "maker make made develop developer creat creator behind own owner vendor",
     "revenue sal",
     "licence licens license",
     "launch releas unveil introduc debut ship",

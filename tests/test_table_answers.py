@@ -85,3 +85,8 @@ def test_a_model_and_its_mini_side_by_side_on_the_columns_asked(kb):
 def test_a_table_row_is_named_by_its_tool_not_its_rank(kb):
     rows = [f for f in kb.facts() if f.kind == "row" and "plumline" in f.chunk.source]
     assert {r.fields["name"] for r in rows} == {"Quillet", "Murmur Notes", "Tallis"}
+
+
+def test_who_makes_a_model_is_read_from_the_tables_vendor_column(kb):
+    answer = kb.ask("who makes brisk 2")
+    assert "Holloway Labs" in answer.text and not answer.abstained, answer.text

@@ -621,6 +621,8 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
         section = frozenset(concepts_of(tokenize(heading)))
         header, header_text = previous, previous_text
         post: list[str] = []  # the sentences since the last speaker's label
+        columns: frozenset[str] = frozenset()  # the header row of the table being read
+        in_table = False
         asked = ""  # the question the text last asked
         opener = ""  # the first sentence after it
         answering = False  # the sentence before was that question
@@ -644,10 +646,15 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
             post.append(sentence)
             tokens = _sentence_tokens(sentence)
             is_row = " | " in sentence
-            if is_row:  # a table row's context is the caption above the table, not its neighbour
-                previous, previous_text = header, header_text
+            if is_row and not in_table:  # the table's header row: "Model | Vendor | ..."
+                columns, in_table = tokens, True
+            if is_row:
+                # a table row's context is the caption above the table and its header row
+                # ("Vendor" says who makes the row's model), not its neighbour
+                previous, previous_text = header | columns, header_text
             else:
                 header, header_text = tokens, sentence
+                in_table = False
             is_question = sentence.rstrip("\"”’') ").endswith("?")
             if is_question:
                 asked, opener, answering = sentence, "", True
