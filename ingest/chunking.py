@@ -38,12 +38,17 @@ class _Unit:
     heading: bool
 
 
+_CARRY = 3  # headings carried to the next chunk at most (a run of them is no heading)
+
+
 def _is_heading(text: str) -> bool:
-    """A short line that is not a sentence and not a table row ("a | b | c")."""
+    """A short line that is not a sentence and not a table row ("a | b | c"), and does not
+    start in lower case (a video caption's line, a chat message: unpunctuated text)."""
     return (
         len(text) <= 120
         and "\n" not in text
         and " | " not in text
+        and not text[:1].islower()
         and not re.search(r"[.!?:;,|]$", text)
     )
 
@@ -130,7 +135,7 @@ def chunk_document(
         if current and (page_break or too_long or heading_break):
             # a chunk never ends on a heading: carry it over
             carry: list[_Unit] = []
-            while current and current[-1].heading and len(current) > 1:
+            while current and current[-1].heading and len(current) > 1 and len(carry) < _CARRY:
                 carry.insert(0, current.pop())
             groups.append(current)
             if len(groups) > max_chunks:

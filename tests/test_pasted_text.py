@@ -76,3 +76,39 @@ def test_names_spelled_with_an_inner_capital_are_not_split():
     # unlisted: after a comma, inside a sentence; and a name written twice
     assert "GlowCast shipped" in text
     assert text.count("PixelNest") == 2
+
+
+CAPTIONS = "\n".join(
+    [
+        "[00:00]",
+        "what's up everybody caleb here and today we've got three ai laptops on the desk",
+        "the glenmere solstice 14 with the pyxis p-300 chip the corvane book air 13 with its own",
+        "c2 chip and the rookwood zephyr 16 with the brand new teasel t8 elite",
+        "[00:14]",
+        "so battery first the corvane book air 13 lasted 19 hours 10 minutes which is insane",
+        "the glenmere got 17 hours 40 minutes",
+        "and the rookwood only got 11 hours 5 minutes",
+    ]
+    * 6
+)
+
+
+def test_caption_lines_wrapped_mid_sentence_are_one_paragraph_and_chunks_stay_whole():
+    text = _load(CAPTIONS)
+    assert "with its own c2 chip and the rookwood zephyr 16" in text
+    assert "\n\n[00:14]\n\nso battery first" in text  # a timestamp stays its own line
+    assert "17 hours 40 minutes and the rookwood only got" in text
+    doc = Document("d", "paste.txt", "Halvard climbs", text, content_hash="0" * 20)
+    chunks = chunk_document(doc)
+    # unpunctuated lower-case lines are no headings: chunks are full-sized, not one per line
+    assert len(chunks) <= len(text) // 400, [len(c.text) for c in chunks]
+
+
+def test_a_line_wrapped_before_a_capitalised_word_or_after_a_full_stop_is_left_alone():
+    text = _load("Prices rose in October.\nthe next line is its own.\nNvidia said\nNothing.")
+    assert text.split("\n\n") == [
+        "Prices rose in October.",
+        "the next line is its own.",
+        "Nvidia said",
+        "Nothing.",
+    ]

@@ -69,7 +69,8 @@ def load_txt(data: bytes, source: str) -> Loaded:
             used.add(i)
     whole = "\n".join(lines)  # the title too: "... but Europe still has to wait"
     doc = _Written(Counter(_WRITTEN.findall(whole)), whole)
-    body = "\n\n".join(_unglue(line, doc) for i, line in enumerate(lines) if line and i not in used)
+    kept = [(i, line) for i, line in enumerate(lines) if line and i not in used]
+    body = "\n\n".join(_unglue(line, doc) for line in _unwrapped(kept))
     return Loaded(
         title=title or title_from_filename(source),
         text=require_text(body, source),
@@ -79,6 +80,26 @@ def load_txt(data: bytes, source: str) -> Loaded:
         author=author,
         url=url,
     )
+
+
+# a line ending mid-sentence: no closing punctuation (nor a closing bracket or quote)
+_OPEN_END = re.compile(r"[^.!?…:;,)\]\"”’|]$")
+
+
+def _unwrapped(lines: list[tuple[int, str]]) -> list[str]:
+    """Lines broken inside a sentence joined again: a line with no closing punctuation and
+    the line right after it starting in lower case are one sentence wrapped (a video's
+    captions, a mail wrapped at 72 columns: "the corvane book air 13 with corvane's own" /
+    "c2 chip and the rookwood"). A line after a blank one starts a paragraph."""
+    out: list[str] = []
+    last = -2
+    for i, line in lines:
+        if out and i == last + 1 and _OPEN_END.search(out[-1]) and line[:1].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        last = i
+    return out
 
 
 def _unglue(line: str, doc: _Written) -> str:
