@@ -43,12 +43,24 @@ REVIEWS = """<html><head><title>Best AI note takers, tested (2026) | Plumline Re
 """
 
 
+LAPTOPS = """Three AI laptops, two weeks of our test
+Published: 2026-10-18
+We ran our battery test on three AI laptops. The Corvane Book Air 13 lasted 19 hours 10
+minutes, the Glenmere Solstice 14 got 17 hours 40 minutes and the Rookwood Zephyr 16 only 11
+hours 5 minutes.
+"""
+
+
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory, real_embedder):  # noqa: ANN201
     return kb_of_articles(
         tmp_path_factory.mktemp("tables"),
         real_embedder,
-        {"fenbench-preprint-2026.md": RESULTS, "plumline-note-takers-2026.html": REVIEWS},
+        {
+            "fenbench-preprint-2026.md": RESULTS,
+            "plumline-note-takers-2026.html": REVIEWS,
+            "laptops-battery-test-2026.txt": LAPTOPS,
+        },
     )
 
 
@@ -90,3 +102,10 @@ def test_a_table_row_is_named_by_its_tool_not_its_rank(kb):
 def test_who_makes_a_model_is_read_from_the_tables_vendor_column(kb):
     answer = kb.ask("who makes brisk 2")
     assert "Holloway Labs" in answer.text and not answer.abstained, answer.text
+
+
+def test_a_superlative_is_not_ranked_in_a_table_of_another_article(kb):
+    # the note takers' table shares "test" with the question; the laptops article answers
+    answer = kb.ask("which ai laptop lasted longest on battery in the test")
+    assert "Error rate" not in answer.text, answer.text
+    assert {c.chunk.source for c in answer.citations} == {"laptops-battery-test-2026.txt"}

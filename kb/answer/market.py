@@ -33,6 +33,7 @@ from kb.answer.scope import (
     number_in,
     places_in,
     reference_row,
+    relevant_docs,
     row_name,
     rows_naming,
     scope_of,
@@ -591,6 +592,10 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
     smallest = _smallest_first(text)
     if scope.wants_table or not scope.kinds:
         table, rows = _table_rows(prepared, scope)
+        if table is not None and not scope.wants_table and relevant_docs(prepared)[table.doc_id]:
+            # a table of another article than the best match ranks other things ("which
+            # laptop lasted longest": not a transcription tools' table sharing "test")
+            table = None
         if table is not None:
             quality = bool(_QUALITY_WORDS.search(text))
             if _DROP_WORDS.search(text):
