@@ -191,6 +191,7 @@ class Retriever:
             scores[cid] += settings.keyword_weight / (settings.rrf_k + 1)
 
         ranked = sorted(scores, key=lambda cid: -scores[cid])
+        sole_cap = max(cap, k * SOLE_DOCUMENT_SHARE // 3)
 
         def hit(cid: str, doc_id: str, content_hash: str) -> Hit:
             return Hit(
@@ -206,9 +207,7 @@ class Retriever:
         taken_from: dict[str, int] = {}
         for cid in ranked:
             doc_id, content_hash = doc_of(cid)
-            if taken_from.get(doc_id, 0) >= (
-                max(cap, SOLE_DOCUMENT_CAP) if doc_id == sole else cap
-            ):
+            if taken_from.get(doc_id, 0) >= (sole_cap if doc_id == sole else cap):
                 capped.append(hit(cid, doc_id, content_hash))
                 continue
             taken_from[doc_id] = taken_from.get(doc_id, 0) + 1
@@ -240,8 +239,8 @@ class Retriever:
         ]
 
 
-# chunks of the one document naming the question's rare name that may be among the top k
-SOLE_DOCUMENT_CAP = 4
+# thirds of the top k the one document naming the question's rare name may fill (4 of 6)
+SOLE_DOCUMENT_SHARE = 2
 
 
 def _with_neighbours(hits: list[Hit], capped: list[Hit]) -> list[Hit]:
