@@ -948,6 +948,7 @@ _SYNONYM_GROUPS = [
     "revenue sal",
     "licence licens license",
     "launch releas unveil introduc debut ship",
+    "start begin began begun commenc",
     "buy acquir acquisition purchas sell sold",  # a deal has two sides: "sold X to Y"
     "sue sued suing lawsuit su litigation",
     "ban prohibit",

@@ -254,3 +254,41 @@ def test_a_summary_of_one_named_newsletter_issue_summarises_that_issue(tmp_path,
     assert len([line for line in text.splitlines() if line.startswith("- ")]) >= 3
     assert {c.chunk.source for c in answer.citations} == {"fernhall-weekly-12.txt"}
     assert "* " not in text  # list markers are not quoted
+
+
+def test_a_translated_briefing_is_read_for_counts_and_start_dates(tmp_path, real_embedder):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "tarn-compute-briefing-2026.txt": (
+                "Tarn region signs its AI compute contract\n"
+                "Tarnby, Wednesday 14 of October of 2026.\n"
+                "On 30 September the region signed the contract for Lot 1, the training "
+                'cluster it calls "Kestrel". Kestrel will have 4,608 GPUs, and it must be '
+                "operational by 30 June 2027. Four companies presented offers.\n"
+                "The councillor explained that the deployment will begin in January of 2027 "
+                "with a pilot in 14 health centres.\n"
+                "Related news:\n"
+                "- The region convokes the tender of the health assistant (May 2026)\n"
+                "- Data centres multiply in the valley: more than 500 megawatts\n"
+            ),
+            "valley-power-2026.txt": (
+                "Power demand rises in the valley\nPublished: 2026-09-01\n"
+                "Grid operators expect demand from data centres to double by 2028. Two new "
+                "substations will be built next year."
+            ),
+        },
+    )
+    # "gpus", rare in this corpus, is read as a name, yet it is what is counted
+    gpus = kb.ask("how many gpus will the kestrel cluster have")
+    assert "4,608" in body(gpus), gpus.text
+    # "start" is said "begin"; the page's related headlines are not the article
+    start = kb.ask("when does the pilot start")
+    assert "January of 2027" in body(start), start.text
+    (doc,) = [s for s in kb.stats().to_json()["sources"] if s["source"].startswith("tarn")]
+    assert doc["published"] == "2026-10-14"
+    chunks = kb.store.get_chunks(
+        [i for ids, _, _ in kb.store.iter_chunks(include_text=False) for i in ids]
+    )
+    assert not any("Related news" in c.text or "convokes" in c.text for c in chunks)

@@ -69,6 +69,7 @@ def load_txt(data: bytes, source: str) -> Loaded:
             used.add(i)
     whole = "\n".join(lines)  # the title too: "... but Europe still has to wait"
     doc = _Written(Counter(_WRITTEN.findall(whole)), whole)
+    used |= _related_links(lines)
     kept = [(i, line) for i, line in enumerate(lines) if line and i not in used]
     body = "\n\n".join(_unglue(line, doc) for line in _unwrapped(kept))
     return Loaded(
@@ -80,6 +81,31 @@ def load_txt(data: bytes, source: str) -> Loaded:
         author=author,
         url=url,
     )
+
+
+# the label of the links a news page lists after its article, as a paste keeps them
+_RELATED_LABEL = re.compile(
+    r"^(?:related(?: news| stories| articles| coverage| reading| posts)?|read more|read also|"
+    r"also read|see also|more on this(?: story| topic)?|more from \w+(?: \w+)?|most read|"
+    r"recommended(?: for you)?|you may also like)\s*:?$",
+    re.I,
+)
+_LINK_LINE = 160  # characters: a listed headline is shorter than this
+
+
+def _related_links(lines: list[str]) -> set[int]:
+    """The lines of a trailing "Related news:" block: the label and the headlines listed
+    after it, to the end of the text (the page's links, not the article); none when any
+    line after the label reads as prose (a full stop ending a long line)."""
+    for i in range(len(lines) - 1, -1, -1):
+        if _RELATED_LABEL.match(lines[i]):
+            after = [j for j in range(i + 1, len(lines)) if lines[j]]
+            if after and all(
+                len(lines[j]) <= _LINK_LINE and not lines[j].endswith(".") for j in after
+            ):
+                return {i, *after}
+            return set()
+    return set()
 
 
 # a line ending mid-sentence: no closing punctuation (nor a closing bracket or quote)

@@ -474,11 +474,14 @@ def _asks_price(asked: Sequence[str]) -> bool:
     return any(CONCEPTS.get(t) in (CONCEPTS.get("cost"), CONCEPTS.get("paid")) for t in asked)
 
 
+_HOW_MANY = re.compile(r"\b(?:how many|number of|count of|no\. of)\s+([a-z]+)", re.I)
+
+
 def _counted(question: str) -> re.Pattern[str] | None:
     """For "how many X" / "number of X": a number followed closely by X (its stem) in a
     sentence ("will enrol 64 healthy volunteers"), which is then the kind of answer wanted:
     "on 7 October 2026 the first volunteer was dosed" has numbers but not that one."""
-    m = re.search(r"\b(?:how many|number of|count of|no\. of)\s+([a-z]+)", question, re.I)
+    m = _HOW_MANY.search(question)
     if not m:
         return None
     head = stem(m.group(1).lower())
@@ -922,6 +925,11 @@ class _SentencePicker:
         named |= _EVENT_WORDS  # "what's happening to quarry assist": whatever happened
         if (noun := nominal_head(part)) and self.known(noun) and noun not in named:
             return [noun]  # "pairloom annual revenue": revenue, whatever else is annual
+        counted = _HOW_MANY.search(part)
+        if counted and (noun := stem(counted.group(1).lower())) in named and self.known(noun):
+            # "how many gpus will the bursztyn cluster have": the GPUs are counted, though
+            # the word, rare here, was read as a name; "cluster" only says which
+            return [noun]
         return [
             t
             for t in dict.fromkeys(answer_terms(part))
