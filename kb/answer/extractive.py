@@ -926,10 +926,10 @@ class _SentencePicker:
         if (noun := nominal_head(part)) and self.known(noun) and noun not in named:
             return [noun]  # "pairloom annual revenue": revenue, whatever else is annual
         counted = _HOW_MANY.search(part)
-        if counted and (noun := stem(counted.group(1).lower())) in named and self.known(noun):
+        if counted and (thing := stem(counted.group(1).lower())) in named and self.known(thing):
             # "how many gpus will the bursztyn cluster have": the GPUs are counted, though
             # the word, rare here, was read as a name; "cluster" only says which
-            return [noun]
+            return [thing]
         return [
             t
             for t in dict.fromkeys(answer_terms(part))
