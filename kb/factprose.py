@@ -27,7 +27,7 @@ from kb.factnames import (
     vendor_for,
 )
 from kb.tablerows import Money, find_money
-from kb.vocabulary import MONTH_RE
+from kb.vocabulary import MONTH_RE, ROUND_NAME
 
 _RAISE = re.compile(
     rf"\b(?:rais(?:ed|es|e|ing)|secured|secures|landed|pulled in|took in|"
@@ -38,7 +38,6 @@ _CLOSED = re.compile(
     rf"\b(?:closed|closes|completed|announced|finali[sz]ed)\s+{AMOUNT_FILLER}(?=[$€£¥]|(?:USD|"
     rf"EUR|GBP)\s?\d)"
 )
-ROUND_NAME = r"Series [A-K]\d?|pre-seed|seed"  # a funding round's name, as the text writes it
 _NOMINAL_ROUND = re.compile(
     rf"(?:\b(?:[Aa]n?|[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+){AMOUNT_FILLER}(?=(?:[$€£¥]|(?:USD|EUR|GBP)\s?)"
     rf"[\d.,]+\s?(?:million|billion|[mbMB])?\s+(?:{ROUND_NAME})\b)"
@@ -145,6 +144,8 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
             company = ctx.host or ctx.company
         elif lead_name(sentence, names) is None:
             return []
+    if company and re.fullmatch(ROUND_NAME, company, re.I):
+        company = ctx.host or ctx.company  # "Quillet AI: Series A. ... It raised": no company
     if not company:
         return []
     future = trigger.re is _RAISE_FUTURE

@@ -171,3 +171,5 @@ NOT_MODEL_WORDS = frozenset(
     }
 )
 """First words that make "<Word> 2" something other than a model ("Table 2", "May 2024")."""
+
+ROUND_NAME = r"Series [A-K]\d?|pre-seed|seed"  # a funding round's name, as the text writes it

@@ -1008,3 +1008,14 @@ def test_a_memos_round_is_the_company_in_the_title_not_the_publisher_or_the_send
     (round_,) = _of(extract_facts(chunks), "funding")
     assert round_.fields["company"] == "Tansy Labs"
     assert round_.fields["investors"] == ["Ardhaven Capital"]
+
+
+def test_a_round_named_in_a_heading_is_never_the_company():
+    facts = extract_facts(
+        _chunks(
+            "Quillet AI: Series A. Quillet builds agents that reconcile invoices. It raised "
+            "a $22 million Series A led by Brockwell Capital on September 18.",
+            title="Harlow Fund II, Q3 2026 letter",
+        )
+    )
+    assert all(f.fields["company"] != "Series A" for f in _of(facts, "funding"))
