@@ -292,3 +292,32 @@ def test_a_translated_briefing_is_read_for_counts_and_start_dates(tmp_path, real
         [i for ids, _, _ in kb.store.iter_chunks(include_text=False) for i in ids]
     )
     assert not any("Related news" in c.text or "convokes" in c.text for c in chunks)
+
+
+def test_a_figure_of_the_company_before_it_answers_nothing_about_another(
+    tmp_path, real_embedder
+):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "harlow-fund-letter-q3-2026.md": (
+                "---\ntitle: Harlow Fund II, Q3 2026 letter\ndate: 2026-10-28\n---\n"
+                "**Quillet AI: Series A.** Quillet builds agents that reconcile invoices for "
+                "manufacturers. It raised a $22 million Series A led by Brockwell Capital at a "
+                "$120 million post-money valuation on September 18.\n\n"
+                "**Ardwell Labs: first contract.** Ardwell Labs, the Zaragoza start-up whose Series A we "
+                "led in April, won its first public contract this quarter.\n"
+            ),
+            "ardwell-rounds-2026.md": (
+                "---\ntitle: Ardwell Labs's funding so far\ndate: 2026-10-01\n---\n"
+                "| Round | Date | Amount | Lead |\n|---|---|---|---|\n"
+                "| Seed | 2025-03 | €4 million | Cierva Capital |\n"
+                "| Series A | 2026-04 | €26 million | Harlow Fund II |\n"
+            ),
+        },
+    )
+    answer = kb.ask("ardwell labs series a post-money valuation")
+    # "It raised ... at a $120 million post-money valuation" is Quillet's, the sentence
+    # before says so; and a table row named "Series A" names no company
+    assert "$120 million" not in answer.text, answer.text

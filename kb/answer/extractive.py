@@ -293,7 +293,15 @@ def _other_subject(spec: Question, ev: Evidence) -> list[str]:
         return []  # the asked model's vendor, and no other model
     subject = next((e for e in found if e.kind in ("vendor", "model")), None)
     if subject is None:  # a name the curated lists lack, recognised at ingest ("SSI raised")
-        subject = _tagged_subject(ev)
+        subject = _tagged_subject(ev, ev.sentence)
+    if (
+        subject is None
+        and _PRONOUN_SUBJECT.match(ev.sentence)
+        and not any(all(t in ev.context for t in tokenize(e.name)) for e in asked)
+    ):
+        # "It raised a $22 million Series A": the company of the sentence before ("Gorseway
+        # builds agents ..."), when that sentence does not name the one asked about
+        subject = _tagged_subject(ev, ev.context_text)
     if subject is None or any(_related(subject, e) for e in asked):
         return []  # "the company said"; a vendor's model; a model's vendor
     return [asked[0].name]
@@ -310,19 +318,26 @@ def _related(subject: Entity, asked: Entity) -> bool:
     return subject.kind != asked.kind
 
 
-def _tagged_subject(ev: Evidence) -> Entity | None:
+def _tagged_subject(ev: Evidence, sentence: str) -> Entity | None:
     """The vendor or model the chunk's stored entity tags find where a sentence's subject
     stands, in its first four words ("SSI raised $1 billion"): not one named in passing
     ("a board chaired by Bret Taylor, a former chief executive of Salesforce")."""
-    label = SPEAKER_TURN.match(ev.sentence)  # "MK: We're at ...": the speaker, no subject
+    label = SPEAKER_TURN.match(sentence)  # "MK: We're at ...": the speaker, no subject
     start = label.end() if label else 0
-    opening = start + len(" ".join(ev.sentence[start:].split(" ")[:4]))
+    opening = start + len(" ".join(sentence[start:].split(" ")[:4]))
     first: tuple[int, Entity] | None = None
     for tag in ev.hit.chunk.entities:
         entity = untag(tag)
         if entity.kind not in ("vendor", "model"):
             continue
-        at = [a for a in _mentions(ev.sentence, entity.name) if start <= a < opening]
+        # a company by the first word of its name too ("Gorseway builds" for Gorseway AI)
+        short = entity.name.split()[0] if entity.kind == "vendor" and " " in entity.name else ""
+        at = [
+            a
+            for a in _mentions(sentence, entity.name)
+            + (_mentions(sentence, short) if len(short) >= 4 else [])
+            if start <= a < opening
+        ]
         if at and (first is None or at[0] < first[0]):
             first = (at[0], entity)
     return first[1] if first else None
