@@ -294,9 +294,7 @@ def test_a_translated_briefing_is_read_for_counts_and_start_dates(tmp_path, real
     assert not any("Related news" in c.text or "convokes" in c.text for c in chunks)
 
 
-def test_a_figure_of_the_company_before_it_answers_nothing_about_another(
-    tmp_path, real_embedder
-):
+def test_a_figure_of_the_company_before_it_answers_nothing_about_another(tmp_path, real_embedder):
     kb = kb_of_articles(
         tmp_path,
         real_embedder,
@@ -321,3 +319,36 @@ def test_a_figure_of_the_company_before_it_answers_nothing_about_another(
     # "It raised ... at a $120 million post-money valuation" is Quillet's, the sentence
     # before says so; and a table row named "Series A" names no company
     assert "$120 million" not in answer.text, answer.text
+
+
+def test_a_yes_or_no_comes_only_from_a_status_of_the_thing_asked(tmp_path, real_embedder):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "quenby-plans-2026.md": (
+                "---\ntitle: Quenby plans and prices\ndate: 2026-08-04\n---\n"
+                "| Plan | Monthly price | What you get |\n|---|---|---|\n"
+                "| Free | $0 | 40 messages a day |\n| Plus | $15/month | 600 messages a day |\n\n"
+                "Quenby Voice was paused in Austria on June 12, 2026.\n"
+            ),
+            "notetakers-2026.md": (
+                "---\ntitle: Meeting note takers this summer\ndate: 2026-07-10\n---\n"
+                "The flip side of that money: recapper discontinued its free plan on June 30 and "
+                "raised its Business price on July 1.\n"
+            ),
+            "harrowfield-ama-2026.txt": (
+                "AMA: I'm the CEO of Harrowfield Labs\nPublished: 2026-11-12\n"
+                "Harrowfield Labs makes Brume, an assistant for site engineers. Brume 3 is "
+                "delayed. We paused new sign-ups in Turkey in August while we sorted out data "
+                "residency. Sign-ups in Turkey resumed on November 2.\n"
+            ),
+        },
+    )
+    # "free" typed in lower case is the word, not the Free plan's name
+    free = kb.ask("recapper free plan still available?")
+    assert "Quenby" not in free.text and "June 30" in free.text, free.text
+    # Brume 3's delay is no answer to whether Harrowfield's sign-ups are frozen
+    turkey = kb.ask("are harrowfield signups in turkey still frozen")
+    assert not turkey.text.startswith("No. As of"), turkey.text
+    assert "November 2" in turkey.text, turkey.text

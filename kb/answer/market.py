@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import replace
 
 from kb.answer.base import EmbedTexts, Prepared
@@ -950,6 +950,21 @@ def _events_about(
     )
 
 
+def _of_the_asked(f: StoredFact, names: Sequence[str], places: Set[str]) -> bool:
+    """Whether a status is of the thing asked about: its product is one of the names (or of
+    its family), or it names no product and its company is one, or it is the company's
+    product in the place asked about ("ChatGPT: restored in Italy" for OpenAI in Italy);
+    "Brume 3: delayed" says nothing of Ferngate's sign-ups in Turkey."""
+    keys = {entity_key(n) for n in names}
+    if any(f.text.lstrip().lower().startswith(n.lower()) for n in names if n):
+        return True  # its sentence is about it ("Parrotfish, ..., shut down on October 31")
+    product = entity_key(str(f.fields.get("product") or ""))
+    if not product or any(product.startswith(k) for k in keys):
+        return any(f.about(k) for k in keys)
+    region = str(f.fields.get("region") or "")
+    return bool(places and region and places_in(region) & places) and any(f.about(k) for k in keys)
+
+
 def _overlap(f: StoredFact, words: frozenset[str]) -> int:
     return len(set(tokenize(f.text)) & words)
 
@@ -1024,7 +1039,8 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
     chosen.sort(key=lambda f: f.date or "", reverse=True)
     intro = "Newest first:"
     if yes_no:
-        # a status elsewhere ("available in the U.S.") says nothing about the place asked
+        # a status elsewhere ("available in the U.S.") says nothing about the place asked,
+        # nor one of another product of the company asked about
         asked = named_places(prepared.question.text)
         statuses = sorted(
             (
@@ -1032,6 +1048,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
                 for f in events
                 if f.kind == "status"
                 and f.modality == "stated"
+                and _of_the_asked(f, names, asked)
                 and (
                     not asked
                     or not f.fields.get("region")
@@ -1053,6 +1070,8 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
             return None  # "still": later news than the newest status; the sentences say more
         if asked and not statuses and not any(named_places(f.text) & asked for f in chosen):
             return None  # nothing here is about the place asked; the sentences may be
+        if not statuses:
+            return None  # no status of the thing asked about: the sentences may say it
         if statuses:
             newest = statuses[0]
             status = str(newest.fields.get("status") or "")

@@ -20,6 +20,7 @@ from kb.query import concepts_of
 from kb.text import LOWER_LETTERS, fold_accents, normalize, tokenize
 from kb.types import Hit
 from kb.vocabulary import MONTH_WORD, MONTHS
+from kb.wordstats import is_common_word
 
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
@@ -339,7 +340,11 @@ def scope_of(prepared: Prepared) -> Scope:
     for e in question.entities:
         cue_text = re.sub(re.escape(e.name), " ", cue_text, flags=re.I)
     cue_text = " ".join(w for w in cue_text.split() if not names_document(w))
-    names = [n for n in names_in(text, prepared.fact_names()) if not names_document(n)]
+    names = [
+        n
+        for n in names_in(text, prepared.fact_names())
+        if not names_document(n) and not _everyday_in(n, text)
+    ]
     # a recognised name the corpus spells longer ("Corvid" in "Corvid Labs") gives way
     for name in recognised:
         if not any(entity_key(name) in entity_key(n) for n in names):
@@ -434,6 +439,16 @@ def _abbreviates(short: str, long: str) -> bool:
 def _is_vendor(name: str, question: object) -> bool:
     entities = getattr(question, "entities", ())
     return any(e.kind == "vendor" and entity_key(e.name) == entity_key(name) for e in entities)
+
+
+def _everyday_in(name: str, text: str) -> bool:
+    """A known name that is one everyday word, typed in lower case wherever the question has
+    it: the word, not the name ("recapper free plan": no plan named "Free"; "Fenwright Plus"
+    still names the Plus plan)."""
+    if not is_common_word(name):
+        return False
+    typed = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I)
+    return bool(typed) and all(t.islower() for t in typed)
 
 
 def _most_specific(names: Sequence[str], text: str) -> list[str]:
