@@ -304,8 +304,8 @@ def test_a_figure_of_the_company_before_it_answers_nothing_about_another(tmp_pat
                 "**Quillet AI: Series A.** Quillet builds agents that reconcile invoices for "
                 "manufacturers. It raised a $22 million Series A led by Brockwell Capital at a "
                 "$120 million post-money valuation on September 18.\n\n"
-                "**Ardwell Labs: first contract.** Ardwell Labs, the Zaragoza start-up whose Series A we "
-                "led in April, won its first public contract this quarter.\n"
+                "**Ardwell Labs: first contract.** Ardwell Labs, the Zaragoza start-up whose "
+                "Series A we led in April, won its first public contract this quarter.\n"
             ),
             "ardwell-rounds-2026.md": (
                 "---\ntitle: Ardwell Labs's funding so far\ndate: 2026-10-01\n---\n"
