@@ -20,7 +20,7 @@ from kb.factnames import (
     regions_in,
     subject_of,
 )
-from kb.tablerows import find_money
+from kb.tablerows import CURRENCY_SIGN, find_money
 from kb.vocabulary import MONTH_RE
 
 _ACQUIRE = re.compile(
@@ -89,7 +89,7 @@ def acquisition_facts(
 
 _INVEST = re.compile(
     rf"\b(?:invest(?:ed|s|ing)?|spend(?:s|ing)?|committed|commits|"
-    rf"pledged)\s+{AMOUNT_FILLER}(?=[$€£¥]|(?:USD|EUR|GBP)\s?\d)"
+    rf"pledged)\s+{AMOUNT_FILLER}(?={CURRENCY_SIGN}|(?:USD|EUR|GBP)\s?\d)"
 )
 _INVEST_IN = re.compile(r"\binvest(?:ed|s|ing)?\s+(?:heavily\s+|\w+ly\s+)?in\s+(?=[A-Z])")
 _STAKE = re.compile(

@@ -382,6 +382,8 @@ def names_in(sentence: str, doc: DocNames, chunk: Chunk) -> list[Name]:
     found.sort(key=lambda n: (n.start, -(n.end - n.start), n.kind == ""))
     out: list[Name] = []
     for n in found:
+        if sentence[n.end : n.end + 1] == "$":
+            continue  # a currency's letters, not a name: "US$18 million", "CA$4 million"
         if out and n.start < out[-1].end:
             prev = out[-1]
             if n.start == prev.start and n.end == prev.end and not prev.kind and n.kind:

@@ -26,20 +26,20 @@ from kb.factnames import (
     subject_of,
     vendor_for,
 )
-from kb.tablerows import Money, find_money
+from kb.tablerows import CURRENCY_SIGN, Money, find_money
 from kb.vocabulary import MONTH_RE, ROUND_NAME
 
 _RAISE = re.compile(
     rf"\b(?:rais(?:ed|es|e|ing)|secured|secures|landed|pulled in|took in|"
-    rf"brought in)\s+{AMOUNT_FILLER}(?=[$€£¥]|(?:USD|EUR|GBP)\s?\d|\d[\d.,]*\s?(?:million|"
+    rf"brought in)\s+{AMOUNT_FILLER}(?={CURRENCY_SIGN}|(?:USD|EUR|GBP)\s?\d|\d[\d.,]*\s?(?:million|"
     rf"billion|[mbMB])?\s?(?:euros|dollars|pounds))"
 )
 _CLOSED = re.compile(
-    rf"\b(?:closed|closes|completed|announced|finali[sz]ed)\s+{AMOUNT_FILLER}(?=[$€£¥]|(?:USD|"
+    rf"\b(?:closed|closes|completed|announced|finali[sz]ed)\s+{AMOUNT_FILLER}(?={CURRENCY_SIGN}|(?:USD|"
     rf"EUR|GBP)\s?\d)"
 )
 _NOMINAL_ROUND = re.compile(
-    rf"(?:\b(?:[Aa]n?|[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+){AMOUNT_FILLER}(?=(?:[$€£¥]|(?:USD|EUR|GBP)\s?)"
+    rf"(?:\b(?:[Aa]n?|[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+){AMOUNT_FILLER}(?=(?:{CURRENCY_SIGN}|(?:USD|EUR|GBP)\s?)"
     rf"[\d.,]+\s?(?:million|billion|[mbMB])?\s+(?:{ROUND_NAME})\b)"
 )
 _RAISE_ROUND = re.compile(

@@ -36,7 +36,25 @@ MULTIPLIERS = {
     "thousand": 1e3,
     "k": 1e3,
 }
-_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SYMBOLS = {
+    "$": "USD",
+    "us$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    # dollars and reais written with a country's letters: "CA$4 million", "A$5m", "R$0.55"
+    "ca$": "CAD",
+    "c$": "CAD",
+    "au$": "AUD",
+    "a$": "AUD",
+    "hk$": "HKD",
+    "nz$": "NZD",
+    "sg$": "SGD",
+    "s$": "SGD",
+    "nt$": "TWD",
+    "mx$": "MXN",
+    "r$": "BRL",
+}
 _CODES = ("USD", "EUR", "GBP", "CHF", "CNY", "RMB", "JPY", "CAD", "AUD", "INR", "KRW", "NOK", "SEK")
 _WORDS = {
     "us dollars": "USD",
@@ -53,12 +71,15 @@ _WORDS = {
     "kronor": "SEK",
     "cents": "USD",  # "90 cents a resolution": a hundredth of a dollar (see _find_money)
 }
+_DOLLAR_PREFIX = r"(?:US|CA|C|AU|A|HK|NZ|SG|S|NT|MX|R)?"  # "CA$", "HK$", "R$" or a bare "$"
+# the sign an amount starts with, as a lookahead in the fact rules: "$", "CA$", "€", ...
+CURRENCY_SIGN = rf"(?:{_DOLLAR_PREFIX}\$|[€£¥])"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT = r"trillion|billion|million|thousand|bn|tn|mn|[mMbBkKtT]"
 _CODE = "|".join(_CODES)
 _WORD = r"US dollars|dollars|euros?|pounds|yuan|renminbi|yen|won|rupees|kroner|kronor|cents"
 MONEY = re.compile(
-    rf"(?P<pre>US\$|\$|€|£|¥|(?:{_CODE})\s?)(?P<num>{_NUM})(?:\s?(?P<mult>{_MULT})(?![A-Za-z]))?"
+    rf"(?P<pre>(?<![A-Za-z]){_DOLLAR_PREFIX}\$|€|£|¥|(?:{_CODE})\s?)(?P<num>{_NUM})(?:\s?(?P<mult>{_MULT})(?![A-Za-z]))?"
     rf"(?:\s(?P<post>{_WORD})\b)?"
     rf"|(?<![\w.$€£¥])(?P<num2>{_NUM})(?:\s?(?P<mult2>{_MULT})(?![A-Za-z]))?\s(?P<post2>{_WORD}|"
     rf"{_CODE})\b"
@@ -127,7 +148,7 @@ def currency_named(text: str) -> str:
 
 _CELL_NUMBER = re.compile(
     rf"^(?:about|around|roughly|approx\.?|approximately|up to|over|more than|~|≈)?\s*"
-    rf"(?P<sign>[+\-−–])?\s*(?P<cur>US\$|\$|€|£|¥|(?:{_CODE})\s)?\s*(?P<num>{_NUM})"
+    rf"(?P<sign>[+\-−–])?\s*(?P<cur>{_DOLLAR_PREFIX}\$|€|£|¥|(?:{_CODE})\s)?\s*(?P<num>{_NUM})"
     rf"(?:\s?(?P<mult>{_MULT})(?![A-Za-z]))?\s*(?P<pct>%)?"
 )
 

@@ -1019,3 +1019,27 @@ def test_a_round_named_in_a_heading_is_never_the_company():
         )
     )
     assert all(f.fields["company"] != "Series A" for f in _of(facts, "funding"))
+
+
+def test_dollars_and_reais_written_with_a_countrys_letters_keep_their_currency():
+    from kb.tablerows import find_money
+
+    found = [(m.text, m.currency) for m in find_money("CA$62M, A$5 million, R$0.55, US$18m, $4")]
+    assert found == [
+        ("CA$62M", "CAD"),
+        ("A$5 million", "AUD"),
+        ("R$0.55", "BRL"),
+        ("US$18m", "USD"),
+        ("$4", "USD"),
+    ]
+    facts = extract_facts(
+        _chunks(
+            "In March 2022 Cindermoor AI raised a US$18 million seed round led by Larchfield "
+            "Capital.[4] In 2025 Cindermoor AI bought Parlay Audio for CA$62M.",
+            title="Cindermoor AI",
+        )
+    )
+    (round_,) = _of(facts, "funding")
+    assert round_.fields["amount_text"] == "US$18 million", round_.fields
+    (deal,) = _of(facts, "acquisition")
+    assert (deal.fields["amount"], deal.fields["currency"]) == (62_000_000, "CAD")
