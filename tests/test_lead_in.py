@@ -132,6 +132,8 @@ def test_a_raised_price_is_no_funding_round():
 
 def test_a_rare_name_the_question_asks_marks_the_chunks_that_hold_it(chips: KnowledgeBase):
     retriever = chips.views.current().retriever
-    holding = retriever._naming(["meriden"], 40, None)
+    holding, documents = retriever._naming(["meriden"], 40, None)
     assert holding and all("Meriden" in c.text for c in chips.store.get_chunks(sorted(holding)))
-    assert retriever._naming(["chip"], 40, None) == frozenset()  # in every section: common
+    assert len(documents) == 1  # the one document naming it
+    # in every section: common
+    assert retriever._naming(["chip"], 40, None) == (frozenset(), frozenset())

@@ -3,6 +3,7 @@ secrets never leak."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -76,7 +77,8 @@ def test_app_shows_document_markup_as_text(monkeypatch, hostile_store):
     at.chat_input[0].set_value("What was discussed about the TX-9 at the spring chip show?").run()
     assert not at.exception
     rendered = "\n".join(md.value for md in at.markdown)
-    assert "<script>" not in rendered and "<img" not in rendered
+    # no tag reaches the page unescaped: each "<" of the quoted markup is escaped
+    assert not re.search(r"(?<!\\)<(?:script|img)", rendered), rendered
     assert "&lt;script&gt;" in rendered or "\\<script\\>" in rendered
 
 
