@@ -51,6 +51,22 @@ hours 5 minutes.
 """
 
 
+MOVERS = """---
+title: "AI MOVERS: Brisk jumps on a contract, Quarrel sinks on a guidance cut"
+date: 2026-09-29
+source: Tickerlane Wire
+---
+Shares of listed AI companies moved sharply on Tuesday.
+
+| Company | Ticker | Move | Close |
+|---|---|---|---|
+| Brisk Cloud | BRSK | +14.2% | $27.90 |
+| Tamber Systems | TMBR | +4.1% | $112.37 |
+| Holloway Software | HLWY | -9.3% | $41.08 |
+| Quarrel Semiconductor | QRLS | -12.6% | $88.40 |
+"""
+
+
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory, real_embedder):  # noqa: ANN201
     return kb_of_articles(
@@ -60,6 +76,7 @@ def kb(tmp_path_factory, real_embedder):  # noqa: ANN201
             "fenbench-preprint-2026.md": RESULTS,
             "plumline-note-takers-2026.html": REVIEWS,
             "laptops-battery-test-2026.txt": LAPTOPS,
+            "ai-movers-sep-29-2026.md": MOVERS,
         },
     )
 
@@ -109,3 +126,11 @@ def test_a_superlative_is_not_ranked_in_a_table_of_another_article(kb):
     answer = kb.ask("which ai laptop lasted longest on battery in the test")
     assert "Error rate" not in answer.text, answer.text
     assert {c.chunk.source for c in answer.citations} == {"laptops-battery-test-2026.txt"}
+
+
+def test_the_biggest_decliner_is_read_from_a_movers_tables_move_column(kb):
+    answer = kb.ask("biggest decliner among ai stocks on sep 29")
+    first = (answer.text.splitlines() + [""])[1]
+    assert "Quarrel Semiconductor" in first and "-12.6%" in first, answer.text
+    gainer = kb.ask("top gainer among ai stocks on sep 29")
+    assert "Brisk Cloud" in (gainer.text.splitlines() + [""])[1], gainer.text

@@ -15,9 +15,7 @@ from dataclasses import replace
 from kb.answer.base import EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
 from kb.answer.scope import (
-    KIND_CUES as _KIND_CUE_PATTERNS,
-)
-from kb.answer.scope import (
+    CHANGE_COLUMN,
     QUALITY_COLUMNS,
     Scope,
     Table,
@@ -39,6 +37,9 @@ from kb.answer.scope import (
     scope_of,
     select,
     table_for,
+)
+from kb.answer.scope import (
+    KIND_CUES as _KIND_CUE_PATTERNS,
 )
 from kb.entities import entity_key
 from kb.factstore import FactQuery, StoredFact, subject_key, subject_of
@@ -67,9 +68,13 @@ _QUALITY_WORDS = re.compile(r"\b(?:best|worst|top|leading|rated|rating|winner|wi
 _MORE_WORDS = re.compile(r"\b(?:highest|most|largest|biggest|greatest|max\w*)\b", re.I)
 _WH_OPENING = re.compile(r"\s*(?:which|what|who|name)\b", re.I)
 _DROP_WORDS = re.compile(
-    r"\b(?:cut|cuts|drop\w*|fell|fall\w*|decreas\w*|reduc\w*|lower\w*)\b", re.I
+    r"\b(?:cut|cuts|drop\w*|fell|fall\w*|decreas\w*|reduc\w*|lower\w*|declin\w*|losers?)\b",
+    re.I,
 )
-_RISE_WORDS = re.compile(r"\b(?:increas\w*|rais(?:e|ed|es)\b(?! \$)|rise|rose|hike\w*)", re.I)
+_RISE_WORDS = re.compile(
+    r"\b(?:increas\w*|rais(?:e|ed|es)\b(?! \$)|rise|rose|hike\w*|gainers?)", re.I
+)
+
 _YES = {"available", "launched", "restored", "released", "generally available"}
 _NO = {"paused", "blocked", "banned", "discontinued", "shelved", "unavailable", "delayed"}
 
@@ -261,7 +266,7 @@ def _table_rows(prepared: Prepared, scope: Scope) -> tuple[Table | None, list[St
         named = rows_naming(table, names)
         if named:
             rows = named
-    change = next((c for c in table.columns if "change" in c.lower()), None)
+    change = next((c for c in table.columns if CHANGE_COLUMN.search(c)), None)
     if change:
         if _RISE_WORDS.search(text):
             rows = [r for r in rows if (number_in(r, change) or 0) > 0]
@@ -598,8 +603,8 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
             table = None
         if table is not None:
             quality = bool(_QUALITY_WORDS.search(text))
-            if _DROP_WORDS.search(text):
-                prefer: tuple[str, ...] = ("change",)
+            if _DROP_WORDS.search(text) or _RISE_WORDS.search(text):
+                prefer: tuple[str, ...] = ("change", "move", "chg", "delta")
             elif quality:
                 prefer = QUALITY_COLUMNS  # "best model on ledgerbench": its score
             else:

@@ -576,6 +576,15 @@ def tables(rows: Iterable[StoredFact]) -> list[Table]:
     return [Table(d, cap, cols, tuple(rs)) for (d, cap, cols), rs in groups.items()]
 
 
+# a table's column of changes: "Change vs last week", "Move", "Chg %"
+CHANGE_COLUMN = re.compile(r"\b(?:change|move|moves|chg|delta)\b", re.I)
+_CHANGE_ASKED = re.compile(
+    r"\b(?:declin\w*|drop\w*|fell|fall\w*|ris(?:e|es|ing)|rose|gain\w*|losers?|movers?|"
+    r"jump\w*|sink\w*|sank|climb\w*|slump\w*)\b",
+    re.I,
+)
+
+
 def table_for(prepared: Prepared, scope: Scope) -> Table | None:
     """The table the question points at: among the tables of the documents retrieval found,
     the one whose caption, header and document title share most words with the question,
@@ -590,9 +599,18 @@ def table_for(prepared: Prepared, scope: Scope) -> Table | None:
         if len(table.rows) < 2 or ranks[table.doc_id] > 2:
             continue
         words = words_of([table.caption, *table.columns])
-        if not scope.wants_table and not (words - _name_words(scope)) & scope.words:
-            continue  # nothing says the question is about this table ("what do corvids eat")
         title = words_of(table.title) - words
+        if (
+            not scope.wants_table
+            and not (words - _name_words(scope)) & scope.words
+            # a question about changes, a table with a column of them ("biggest decliner
+            # among ai stocks": the movers table's "Move")
+            and not (
+                _CHANGE_ASKED.search(prepared.question.text)
+                and any(CHANGE_COLUMN.search(c) for c in table.columns)
+            )
+        ):
+            continue  # nothing says the question is about this table ("what do corvids eat")
         cells = words_of([v for r in table.rows for v in (r.fields.get("cells") or {}).values()])
         score = (
             2.0 * len(words & scope.words)
