@@ -352,3 +352,44 @@ def test_a_yes_or_no_comes_only_from_a_status_of_the_thing_asked(tmp_path, real_
     turkey = kb.ask("are harrowfield signups in turkey still frozen")
     assert not turkey.text.startswith("No. As of"), turkey.text
     assert "November 2" in turkey.text, turkey.text
+
+
+def test_a_comparison_never_sets_one_statement_against_itself(tmp_path, real_embedder):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "helmwick-story-brantmoor-2026.md": (
+                "---\ntitle: How Brantmoor Energy cut support costs with Helmwick Resolve\n"
+                "date: 2026-10-08\n---\n"
+                "Before the rollout, the cost of handling a ticket was $7.40 on average. Six "
+                "months later it is $2.10. Brantmoor signed an annual contract for the Resolve "
+                "Enterprise plan, which costs $6,000 per month plus $0.85 per resolution.\n"
+            ),
+        },
+    )
+    answer = kb.ask("brantmoor energy cost per ticket before vs after resolve enterprise")
+    # the one contract's price read as both sides' figure compares nothing
+    assert not answer.text.startswith("Side by side"), answer.text
+
+
+def test_a_model_id_typed_in_lower_case_names_its_model(tmp_path, real_embedder):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "marram-sunset-thread-2026.txt": (
+                "marram-2-0524 sunset: what is the shutdown date? · Issue #1482\n"
+                "devon opened this issue on Oct 2, 2026\n"
+                "| Model | Status | Shutdown date | Replacement |\n|---|---|---|---|\n"
+                "| marram-2-0524 | deprecated since 2026-09-29 | December 1, 2026 | marram-3 |\n"
+            ),
+            "dune-grasses-2026.txt": (
+                "Coastal planting guide\nPublished: 2026-05-01\n"
+                "Dunes are stabilised with grasses that trap sand. Volunteers planted "
+                "seedlings along two kilometres of coast this spring."
+            ),
+        },
+    )
+    # "marram" is also an English word (a dune grass); followed by a version it is a name
+    assert "marram" in kb.prepare("when does marram-2-0524 stop working").question.names

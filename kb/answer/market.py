@@ -797,6 +797,10 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         # one side only: the facts do not cover the other; the sentences may say both
         # ("priced at $0.008 per page, against $0.012 per page for Sextant 3")
         return None
+    if len({_statement(fact) for _, fact in lines}) < len(lines):
+        # two sides read off one statement ("Brantwood Energy" and "Resolve" from one
+        # contract's price): that compares nothing; the sentences may
+        return None
     outro = ""
     if len(values) == len(lines) == 2 and min(values) > 0:
         hi, lo = max(values), min(values)
@@ -807,6 +811,12 @@ def compare_answer(prepared: Prepared, scope: Scope) -> Answer | None:
 
 
 _PRICE_CUE = re.compile(r"\b(?:pric\w*|cost\w*|charg\w*|fees?|cheap\w*|dear\w*)\b|\$", re.I)
+
+
+def _statement(fact: StoredFact | Sequence[StoredFact]) -> tuple[str, ...]:
+    """The sentences a compared side's line was read from."""
+    facts = [fact] if isinstance(fact, StoredFact) else list(fact)
+    return tuple(sorted(f"{f.chunk.chunk_id}:{f.text}" for f in facts))
 
 
 def _names_side(f: StoredFact, side: str, sides: Sequence[str]) -> bool:
