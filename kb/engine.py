@@ -422,6 +422,8 @@ def _with_entity_spelling(q: Question, view: StoreView) -> Question:
 RARE_WORD_SHARE = 0.05
 # a word of four or more letters typed in lower case, possessive or not ("lumenfld's")
 _LOWER_CASE_WORD = re.compile(rf"(?<![\w'’-])[{LOWER_LETTERS}]{{4,}}(?![\w-]|['’](?!s\b))")
+# a model's id typed in lower case, its letters then a version: "marram-2-0524", "sorrel-3"
+_MODEL_ID = re.compile(rf"(?<![\w'’-])([{LOWER_LETTERS}]{{3,}})-\d[\w.-]*")
 
 
 def _with_rare_words(q: Question, view: StoreView) -> Question:
@@ -443,6 +445,13 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
             # a name the corpus never mentions ("tessaly"), not a mistyped word ("pricng")
             or (keyword.doc_freq.get(token, 0) == 0 and not maybe_english(word))
         )
+    ]
+    # a model id's letters name it even when they are an English word ("marram" grass)
+    extra += [
+        token
+        for m in _MODEL_ID.finditer(q.text)
+        for token in tokenize(m.group(1))[:1]
+        if token not in q.names and 0 < keyword.doc_freq.get(token, 0) <= ceiling
     ]
     return replace(q, names=q.names + tuple(dict.fromkeys(extra))) if extra else q
 
