@@ -393,3 +393,37 @@ def test_a_model_id_typed_in_lower_case_names_its_model(tmp_path, real_embedder)
     )
     # "marram" is also an English word (a dune grass); followed by a version it is a name
     assert "marram" in kb.prepare("when does marram-2-0524 stop working").question.names
+
+
+def test_a_summary_of_one_article_described_by_its_kind(tmp_path, real_embedder):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "fenbench-freight-invoices-preprint-2026.md": (
+                '---\ntitle: "FenBench: evaluating models on freight invoices"\n'
+                "date: 2026-10-14\nsource: arXiv preprint\n---\n"
+                "We introduce FenBench, a benchmark of 800 freight-invoice tasks. Alder-3 leads "
+                "with a pass rate of 74.2%. Brisk 2 follows at 69.0%, and Alder-3 Mini is the "
+                "cheapest to run at $2.90 per 1,000 tasks. Human clerks pass 92.4% of a "
+                "100-task subset. Brisk 2.1 regressed on multi-currency invoices.\n"
+            ),
+            "freight-ai-funding-2026.md": (
+                "---\ntitle: Freight AI start-ups raise money\ndate: 2026-10-20\n---\n"
+                "Haulby raised $40 million for invoice automation after its model scored 61% "
+                "on FenBench. Cargonaut raised $12 million to check freight bills; it tops "
+                "FenBench among start-ups. Investors now ask every pitch for a FenBench score.\n"
+            ),
+            "invoice-models-market-2026.md": (
+                "---\ntitle: Invoice models are getting cheaper\ndate: 2026-10-25\n---\n"
+                "Prices for invoice-reading models fell by a third this year. Vendors quote "
+                "FenBench pass rates in every deck. Buyers compare FenBench results with their "
+                "own tests before they sign.\n"
+            ),
+        },
+    )
+    answer = kb.ask("tldr of the fenbench preprint")
+    assert answer.text.startswith("FenBench: evaluating models on freight invoices"), answer.text
+    assert {c.chunk.source for c in answer.citations} == {
+        "fenbench-freight-invoices-preprint-2026.md"
+    }

@@ -217,6 +217,12 @@ class DigestAnswerer:
         if issue is not None:
             # "tldr of harwick weekly 88": that one issue, not the newsletter's others
             return _one_document(prepared, issue, embed)
+        described = _described_document(prepared)
+        if described is not None:
+            # "tldr of the ledgerbench preprint": that one article
+            answer = _one_document(prepared, described, embed)
+            if answer is not None:
+                return answer
         titled = _titled_by_names(prepared)
         return self._across_articles(prepared, embed) or (
             _one_document(prepared, titled, embed) if titled is not None else None
@@ -252,6 +258,45 @@ class DigestAnswerer:
             [(items[i], score) for i, score in chosen],
             dated=True,
         )
+
+
+# the kinds of document a summary may be asked of by its kind: "the ledgerbench preprint",
+# "harrier peak's q3 lp letter", "the ai movers brief for sept 29"
+_DOCUMENT_KINDS = (
+    "preprint|paper|letter|brief|report|article|memo|thread|transcript|filing|note|post|"
+    "newsletter|digest|page|faq|review|story|entry|case study|press release|announcement|"
+    "interview|ama|blog|deck|notice|briefing|readme|model card|issue"
+)
+_DESCRIBED = re.compile(
+    rf"\b(?:of|on|from|summari[sz]e|tldr|gist)\s+(?:the\s+|this\s+|that\s+)?"
+    rf"(?P<what>(?:[\w'’.&-]+\s+){{0,6}}?(?:{_DOCUMENT_KINDS}))s?\b",
+    re.I,
+)
+_KIND_WORDS = frozenset(tokenize(_DOCUMENT_KINDS.replace("|", " ")))
+
+
+def _described_document(prepared: Prepared) -> Hit | None:
+    """The retrieved article a summary question describes by its kind and the words of its
+    title or file name ("the ledgerbench preprint"): the best-ranked of the top hits that
+    holds most of those words, at least half of them; None when no such article is among
+    them."""
+    m = _DESCRIBED.search(prepared.question.text)
+    if m is None:
+        return None
+    words = set(tokenize(m.group("what"))) - _KIND_WORDS
+    if not words:
+        return None
+    best: tuple[int, Hit] | None = None
+    for hit in prepared.hits[:DESCRIBED_DOCUMENT_HITS]:
+        name = re.sub(r"[-_.]", " ", hit.chunk.source.rsplit("/", 1)[-1])
+        have = set(tokenize(f"{hit.chunk.title} {name}"))
+        overlap = len(words & have)
+        if 2 * overlap >= len(words) and (best is None or overlap > best[0]):
+            best = (overlap, hit)
+    return best[1] if best else None
+
+
+DESCRIBED_DOCUMENT_HITS = 5
 
 
 def _titled_by_names(prepared: Prepared) -> Hit | None:
