@@ -427,3 +427,25 @@ def test_a_summary_of_one_article_described_by_its_kind(tmp_path, real_embedder)
     assert {c.chunk.source for c in answer.citations} == {
         "fenbench-freight-invoices-preprint-2026.md"
     }
+
+
+def test_a_price_change_answered_without_figures_gets_the_sentence_with_them(
+    tmp_path, real_embedder
+):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "notetakers-update-2026.html": (
+                "<html><head><title>Best AI note takers (2026) | Plumline</title>"
+                '<meta name="date" content="2026-11-12"></head><body><main><article>'
+                "<h1>Best AI note takers</h1><p>Changes in this update: Quillet moves up to "
+                "first place. Murmur Notes' Team plan price went up.</p>"
+                "<h2>Murmur Notes</h2><p>The catch is price: on September 1, 2026 Murmur raised "
+                "the Team plan from $18 to $22 per seat per month, and the free plan is limited "
+                "to 3 files a month.</p></article></main></body></html>"
+            ),
+        },
+    )
+    answer = kb.ask("Did Murmur change the price of its Team plan?")
+    assert "$22" in answer.text, answer.text

@@ -1167,13 +1167,20 @@ class _SentencePicker:
         ev0, best = first
         asked = [t for t in answer_terms(part) if self.term_weight(t) > 1.0]
         uncovered = [t for t in asked if not _matched(t, ev0.tokens)]
-        if not uncovered:
+        # a price asked about and answered without a figure ("Lintel Transcribe's Team plan
+        # price went up."): the sentence that gives the figures says what changed
+        figureless = _asks_price(answer_terms(part)) and not MONEY.search(ev0.sentence)
+        if not uncovered and not figureless:
             return []
         for i in np.argsort(-scores)[1:6]:
             ev, s = eligible[int(i)], float(scores[int(i)])
             if s < max(self.settings.min_evidence, 0.85 * best):
                 break
-            if ev.sentence != ev0.sentence and any(_matched(t, ev.tokens) for t in uncovered):
+            if ev.sentence == ev0.sentence:
+                continue
+            if any(_matched(t, ev.tokens) for t in uncovered) or (
+                figureless and MONEY.search(ev.sentence)
+            ):
                 return [(ev, s)]
         return []
 
