@@ -27,7 +27,7 @@ from kb.factnames import (
     vendor_for,
 )
 from kb.tablerows import CURRENCY_SIGN, Money, find_money
-from kb.vocabulary import MONTH_RE, ROUND_NAME
+from kb.vocabulary import MONTH_RE, ROUND_NAME, is_round_name
 
 _RAISE = re.compile(
     rf"\b(?:rais(?:ed|es|e|ing)|secured|secures|landed|pulled in|took in|"
@@ -144,7 +144,7 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
             company = ctx.host or ctx.company
         elif lead_name(sentence, names) is None:
             return []
-    if company and re.fullmatch(ROUND_NAME, company, re.I):
+    if company and is_round_name(company):
         company = ctx.host or ctx.company  # "Quillet AI: Series A. ... It raised": no company
     if not company:
         return []
@@ -162,10 +162,11 @@ def funding_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocName
 
 
 _LED_BEFORE = re.compile(r"(?P<n>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*)\s+(?:co-)?led\s+$")
-_TOTAL_FIRST = re.compile(r"\s*(?:in total|in all|all told|altogether)\b", re.I)
+_ALL_TOLD = r"in total|in all|all told|altogether"  # "In total X raised ...", "$310m in all"
+_TOTAL_FIRST = re.compile(rf"\s*(?:{_ALL_TOLD})\b", re.I)
 _IN_TOTAL = re.compile(
-    r"\s*(?:in total|in all|altogether|to date|so far|overall|all told|"
-    r"across (?:its |the |all )?(?:\w+ )?(?:rounds|raises))\b",
+    rf"\s*(?:{_ALL_TOLD}|to date|so far|overall|across (?:its |the |all )?(?:\w+ )?"
+    r"(?:rounds|raises))\b",
     re.I,
 )
 

@@ -12,7 +12,7 @@ from kb.factclauses import date_in
 from kb.factfields import fact_fields
 from kb.factnames import DocNames, Referents
 from kb.tablerows import LIFECYCLE_COLUMNS, TableRow, cell_date, currency_named, find_money
-from kb.vocabulary import ROUND_NAME
+from kb.vocabulary import is_round_name
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ VENDOR_COLUMNS = ("vendor", "developer", "company", "maker", "provider", "lab")
 def _row_fact(row: TableRow, date: str | None, dated_by: str) -> RowFact:
     numbers = row.numbers()
     # a funding table's row named by its round ("Series A") is about no entity of that name
-    names = [row.name] if row.name and not re.fullmatch(ROUND_NAME, row.name, re.I) else []
+    names = [row.name] if row.name and not is_round_name(row.name) else []
     for col in (row.column(*VENDOR_COLUMNS), row.column("investor", "lead")):
         if col and row.cells.get(col) and cell_is_name(row.cells[col]):
             names.extend(

@@ -38,7 +38,7 @@ from kb.errors import StoreBusyError
 from kb.factfields import EXTRACTOR_VERSION
 from kb.lock import WriteLock
 from kb.types import Chunk
-from kb.vocabulary import MONTH_WORD, ROUND_NAME
+from kb.vocabulary import MONTH_WORD, is_round_name
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,6 @@ def subject_key(kind: str, fields: Mapping[str, Any], entities: Sequence[str]) -
     return entity_key(subject_of(kind, fields, entities)) or (
         entity_key(entities[0]) if entities else ""
     )
-
-
-_ROUND = re.compile(ROUND_NAME, re.I)
 
 
 @dataclass(frozen=True)
@@ -518,7 +515,7 @@ class FactIndex:
                 return []
             names = {n for n in found if len(n) >= 3 and not DATE_CELL.match(n)}
             # a funding table's row is named by its round ("Series A"): no entity's name
-            names |= {n for n in rows_named if 3 <= len(n) <= 40 and not _ROUND.fullmatch(n)}
+            names |= {n for n in rows_named if 3 <= len(n) <= 40 and not is_round_name(n)}
             self._names = sorted(names, key=lambda n: (-len(n), n))
             self._names_file = file_id
         return self._names

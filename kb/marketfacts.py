@@ -63,7 +63,7 @@ from kb.factrows import RowFact, cell_is_name, table_facts
 from kb.tablerows import TableReader, TableRow
 from kb.text import SPEAKER_TURN, sentence_spans
 from kb.types import Chunk
-from kb.vocabulary import ROUND_NAME
+from kb.vocabulary import is_round_name
 
 KINDS = (
     "funding",
@@ -205,7 +205,7 @@ def _update(ctx: Referents, sentence: str, names: list[Name]) -> None:
         lead
         and lead.kind in (*ORG_KINDS, "")
         and not regions_in(lead.name)
-        and not re.fullmatch(ROUND_NAME, lead.name, re.I)  # "Quillet AI: Series A."
+        and not is_round_name(lead.name)  # "Quillet AI: Series A."
     ):
         ctx.company = lead.name
     elif lead and lead.kind == "place" and re.match(r"[A-Z][\w ]*['’]s ", sentence):

@@ -71,8 +71,11 @@ _WORDS = {
     "kronor": "SEK",
     "cents": "USD",  # "90 cents a resolution": a hundredth of a dollar (see _find_money)
 }
-_DOLLAR_PREFIX = r"(?:US|CA|C|AU|A|HK|NZ|SG|S|NT|MX|R)?"  # "CA$", "HK$", "R$" or a bare "$"
-# the sign an amount starts with, as a lookahead in the fact rules: "$", "CA$", "€", ...
+# "CA$", "HK$", "R$" (the letters _SYMBOLS knows, longest first) or a bare "$"
+_DOLLAR_LETTERS = sorted(
+    (k[:-1].upper() for k in _SYMBOLS if k.endswith("$") and k != "$"), key=len
+)
+_DOLLAR_PREFIX = f"(?:{'|'.join(reversed(_DOLLAR_LETTERS))})?"
 CURRENCY_SIGN = rf"(?:{_DOLLAR_PREFIX}\$|[€£¥])"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT = r"trillion|billion|million|thousand|bn|tn|mn|[mMbBkKtT]"

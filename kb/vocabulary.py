@@ -173,3 +173,9 @@ NOT_MODEL_WORDS = frozenset(
 """First words that make "<Word> 2" something other than a model ("Table 2", "May 2024")."""
 
 ROUND_NAME = r"Series [A-K]\d?|pre-seed|seed"  # a funding round's name, as the text writes it
+_ROUND_NAME = re.compile(ROUND_NAME, re.I)
+
+
+def is_round_name(text: str) -> bool:
+    """Whether a name is only a funding round's ("Series A"): never a company or an entity."""
+    return bool(_ROUND_NAME.fullmatch(text))
