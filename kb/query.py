@@ -691,9 +691,11 @@ _SUPERLATIVE = re.compile(
     r"w|n|l|d|v|ch|h|j|m|pr|harv|hon|mod|be)est\b)[a-z]{2,}est\b",
     re.I,
 )
+# a question opening with a wh-word that asks for a pick: "which", "what", "who", "name"
+WH_OPENING = re.compile(r"\s*(?:which|what|who|name)\b", re.I)
 # a telegraphic superlative: "best model on ledgerbench", "biggest cheque in ...",
 # "highest rated transcription tool" (not "top 3 ...": a board's standings)
-SUPERLATIVE_OPENING = re.compile(
+_SUPERLATIVE_OPENING = re.compile(
     r"\W*(?:the\s+)?(?:best|worst|biggest|largest|smallest|highest|lowest|cheapest|priciest|"
     r"most|least|top(?![\s-]+(?:\d|two|three|four|five|ten)\b))\b",
     re.I,
@@ -825,9 +827,7 @@ def _shape_of_one(text: str, entities: Sequence[Entity]) -> str:
         return "compare"
     if _TIMELINE.search(text):
         return "timeline"
-    if _SUPERLATIVE.search(text) and (
-        re.match(r"\s*(?:which|what|who|name)\b", text, re.I) or SUPERLATIVE_OPENING.match(text)
-    ):
+    if _SUPERLATIVE.search(text) and (WH_OPENING.match(text) or _SUPERLATIVE_OPENING.match(text)):
         return "superlative"
     if _WHAT_HAPPENED.search(text):
         return "what_happened"

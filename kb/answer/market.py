@@ -16,6 +16,7 @@ from kb.answer.base import EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
 from kb.answer.scope import (
     CHANGE_COLUMN,
+    CHANGE_COLUMNS,
     QUALITY_COLUMNS,
     Scope,
     Table,
@@ -44,6 +45,7 @@ from kb.answer.scope import (
 from kb.entities import entity_key
 from kb.factstore import FactQuery, StoredFact, subject_key, subject_of
 from kb.factwords import date_as_written, describe, money, price, when
+from kb.query import WH_OPENING
 from kb.text import sentence_spans, tokenize
 from kb.types import Answer, Citation, Claim
 from kb.vocabulary import MONTH_RE, NOW_CUES
@@ -66,7 +68,6 @@ _MIN_WORDS = re.compile(
 # a superlative of merit rather than of size: "best model", "top-rated tool"
 _QUALITY_WORDS = re.compile(r"\b(?:best|worst|top|leading|rated|rating|winner|wins?)\b", re.I)
 _MORE_WORDS = re.compile(r"\b(?:highest|most|largest|biggest|greatest|max\w*)\b", re.I)
-_WH_OPENING = re.compile(r"\s*(?:which|what|who|name)\b", re.I)
 _DROP_WORDS = re.compile(
     r"\b(?:cut|cuts|drop\w*|fell|fall\w*|decreas\w*|reduc\w*|lower\w*|declin\w*|losers?)\b",
     re.I,
@@ -604,7 +605,7 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
         if table is not None:
             quality = bool(_QUALITY_WORDS.search(text))
             if _DROP_WORDS.search(text) or _RISE_WORDS.search(text):
-                prefer: tuple[str, ...] = ("change", "move", "chg", "delta")
+                prefer: tuple[str, ...] = CHANGE_COLUMNS
             elif quality:
                 prefer = QUALITY_COLUMNS  # "best model on ledgerbench": its score
             else:
@@ -626,7 +627,7 @@ def superlative_answer(prepared: Prepared, scope: Scope) -> Answer | None:
                 intro = f'By {column}, in "{table.caption or table.title}":'
                 outro = f"{len(ranked)} rows compared."
                 return _answer(prepared, intro, lines, "superlative", outro=outro)
-    if not _WH_OPENING.match(text) and named_document(text, prepared.hits) is None:
+    if not WH_OPENING.match(text) and named_document(text, prepared.hits) is None:
         # a telegraphic superlative over facts from many articles ("cheapest chinese model
         # per 1m tokens") is better answered by a sentence that states it; over one named
         # document's facts ("biggest cheque in cap table weekly 58") it is computed
@@ -1083,19 +1084,18 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         ]
         if statuses and newer_news and NOW_CUES.search(prepared.question.text):
             return None  # "still": later news than the newest status; the sentences say more
-        if asked and not statuses and not any(named_places(f.text) & asked for f in chosen):
-            return None  # nothing here is about the place asked; the sentences may be
         if not statuses:
-            return None  # no status of the thing asked about: the sentences may say it
-        if statuses:
-            newest = statuses[0]
-            status = str(newest.fields.get("status") or "")
-            verdict = "No" if status in _NO else "Yes" if status in _YES else ""
-            if verdict:
-                said = describe("status", newest.fields, newest.entities, newest.text)
-                intro = f"{verdict}. As of {_written_date(newest)}, {said}:"
-                if newest not in chosen:
-                    chosen = [newest, *chosen[:3]]
+            # no status of the thing asked about (or of the place asked): the sentences may
+            # say it
+            return None
+        newest = statuses[0]
+        status = str(newest.fields.get("status") or "")
+        verdict = "No" if status in _NO else "Yes" if status in _YES else ""
+        if verdict:
+            said = describe("status", newest.fields, newest.entities, newest.text)
+            intro = f"{verdict}. As of {_written_date(newest)}, {said}:"
+            if newest not in chosen:
+                chosen = [newest, *chosen[:3]]
     lines = [(_event_line(f, prepared), f) for f in chosen]
     return _answer(prepared, intro, lines, "status" if yes_no else "events")
 

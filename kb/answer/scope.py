@@ -577,7 +577,8 @@ def tables(rows: Iterable[StoredFact]) -> list[Table]:
 
 
 # a table's column of changes: "Change vs last week", "Move", "Chg %"
-CHANGE_COLUMN = re.compile(r"\b(?:change|move|moves|chg|delta)\b", re.I)
+CHANGE_COLUMNS = ("change", "move", "chg", "delta")
+CHANGE_COLUMN = re.compile(rf"\b(?:{'|'.join(CHANGE_COLUMNS)}|moves)\b", re.I)
 _CHANGE_ASKED = re.compile(
     r"\b(?:declin\w*|drop\w*|fell|fall\w*|ris(?:e|es|ing)|rose|gain\w*|losers?|movers?|"
     r"jump\w*|sink\w*|sank|climb\w*|slump\w*)\b",
