@@ -186,8 +186,15 @@ def test_entity_page_draws_the_ranking_history(app_url, browser):
     page.get_by_text("Page of").first.wait_for(timeout=60_000)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Page of").click()
-    page.get_by_role("option", name="Kestrel Video 2.5").click()
-    page.get_by_text("Kestrel Video 2.5 · model").wait_for(timeout=60_000)
+    # Type to narrow the list as a person does: the dropdown draws only the options in view,
+    # and a click on an unfiltered list can land on a neighbour while it is still opening.
+    page.keyboard.type("Kestrel Video 2.5")
+    page.get_by_role("option", name="Kestrel Video 2.5", exact=True).click()
+    try:
+        page.get_by_text("Kestrel Video 2.5 · model").wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "entity-page-failed.png"), full_page=True)
+        raise
     page.get_by_role("tab", name="Ranking history").click()
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for(timeout=60_000)
