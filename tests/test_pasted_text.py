@@ -112,3 +112,22 @@ def test_a_line_wrapped_before_a_capitalised_word_or_after_a_full_stop_is_left_a
         "Nvidia said",
         "Nothing.",
     ]
+
+
+def test_a_scanned_pages_running_header_dates_it_and_the_title_comes_after_it():
+    scan = (
+        "28     ORBIT TRADE MONTHLY  |  MARCH 2026               CHIPS\n\n"
+        "A NEW FAB\nFOR THE NORTH\n"
+        "By Ada Lund\n\n"
+        "Kelvar Semiconductor opened its plant in Lulea on 2 March, the company said.\n"
+    )
+    loaded = load_txt(scan.encode(), "orbit-scan.txt")
+    assert loaded.title == "A NEW FAB FOR THE NORTH"
+    assert loaded.published == "2026-03-01"  # the month: no day is printed
+    assert "ORBIT TRADE MONTHLY" not in loaded.text and "FOR THE NORTH" not in loaded.text
+    assert loaded.text.startswith("By Ada Lund")
+
+
+def test_a_first_line_that_only_names_a_month_is_still_the_title():
+    loaded = load_txt(b"March 2026 was a busy month for chips\n\nKelvar opened a plant.\n", "a.txt")
+    assert loaded.title == "March 2026 was a busy month for chips" and loaded.published is None

@@ -12,6 +12,7 @@ from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
 from kb.entities import find_entities
 from kb.text import glued_sentence_ends
+from kb.vocabulary import MONTH_RE, month_number
 from kb.wordstats import is_common_word, zipf
 
 _META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
@@ -20,6 +21,13 @@ _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the t
 _TRAILING_DATE = re.compile(
     r"\s+[·|—–-]\s+((?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})|(?:\d{1,2} [A-Z][a-z]{2,8} \d{4}))\s*$"
 )
+# A scanned page's running header: a page number, the magazine's name and its issue, set apart
+# by a bar or wide gaps ("28     DATA HALL REVIEW  |  OCTOBER 2026          COOLING").
+_LAYOUT_GAP = re.compile(r"\s\|\s|\S\s{3,}\S")
+_ISSUE_DATE = re.compile(
+    rf"(?<![\w-])(?P<month>(?i:{MONTH_RE}))\.?\s+(?P<year>(?:19|20)\d\d)(?![\w-])"
+)
+_TITLE_BLOCK = 3  # lines: a display title set in capitals runs over a few short lines
 # Pasted web articles lose their line breaks, gluing each subheading to the sentence after it:
 # "... to the top of the boardHappyHorse first surfaced". A lower-case word running straight
 # into a capitalised one marks the seam ("DeepSeek", "ByteDance", "iPhone" start otherwise).
@@ -45,8 +53,13 @@ def load_txt(data: bytes, source: str) -> Loaded:
     title = ""
     published = publisher = author = url = None
     used: set[int] = set()
+    if nonempty and (issue := _running_header(lines[nonempty[0]])):
+        # a scan's page header holds the issue's month, and the title comes after it
+        published = issue
+        used.add(nonempty.pop(0))
     if nonempty and len(lines[nonempty[0]]) <= 250:
-        first = lines[nonempty[0]]
+        first, block = _title_block(lines, nonempty)
+        used.update(block)
         # a post's header line: "Teodora Rennick @teo_rennick · Nov 9, 2026"
         if (stamp := _TRAILING_DATE.search(first)) and (found := parse_date(stamp.group(1))):
             published, first = found, first[: stamp.start()]
@@ -81,6 +94,36 @@ def load_txt(data: bytes, source: str) -> Loaded:
         author=author,
         url=url,
     )
+
+
+def _running_header(line: str) -> str | None:
+    """The issue date (its month's first day) of a scanned page's running header, or None
+    when the line is not one: a line laid out in parts (a bar, wide gaps) naming a month and
+    a year and nothing longer ("28  DATA HALL REVIEW | OCTOBER 2026  COOLING")."""
+    if len(line) > 160 or not _LAYOUT_GAP.search(line):
+        return None
+    m = _ISSUE_DATE.search(line)
+    month = month_number(m["month"]) if m else None
+    return f"{m['year']}-{month:02d}-01" if m and month else None
+
+
+def _title_block(lines: list[str], nonempty: list[int]) -> tuple[str, list[int]]:
+    """The first line, and the lines after it while a title set in capitals runs on over
+    several short lines ("COLD COMFORT: LIQUID" / "COOLING HEADS NORTH")."""
+    first = lines[nonempty[0]]
+    if not (first.isupper() and len(first) <= 60):
+        return first, []
+    i = nonempty[0] + 1
+    while (
+        i < len(lines)
+        and i - nonempty[0] < _TITLE_BLOCK
+        and lines[i].isupper()
+        and len(lines[i]) <= 60
+        and not re.search(r"^BY\s|\d", lines[i])  # a by-line, a dateline: not the title
+    ):
+        first += " " + lines[i]
+        i += 1
+    return first, list(range(nonempty[0] + 1, i))
 
 
 # the label of the links a news page lists after its article, as a paste keeps them
