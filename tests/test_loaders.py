@@ -364,6 +364,22 @@ def test_a_wiki_page_is_dated_by_its_last_edit_not_by_a_date_in_its_history():
     assert loaded.published == "2026-11-20" and loaded.publisher == "Wikipedia"
 
 
+def test_a_wiki_pages_infobox_lines_stay_apart_and_its_reference_marks_go():
+    body = "<p>" + "Strathorn Labs builds speech models for call centres in Europe. " * 6
+    body += 'It was founded in Edinburgh.<sup class="reference"><a href="#cite-3">[3]</a></sup>'
+    body += " Its revenue doubled in 2025.<sup>[12]</sup></p>"
+    page = (
+        "<html><head><title>Strathorn Labs - Wikipedia</title></head><body><main>"
+        "<h1>Strathorn Labs</h1><table class='infobox'>"
+        "<tr><th>Founders</th><td>Ewan Leckie<br>Priya Ormond<br/>Callum Dunnet</td></tr>"
+        f"</table>{body}</main></body></html>"
+    )
+    text = load_html(page.encode(), "strathorn.html").text
+    assert "Ewan Leckie; Priya Ormond; Callum Dunnet" in text
+    assert "founded in Edinburgh. Its revenue doubled in 2025." in text
+    assert "[3]" not in text and "[12]" not in text
+
+
 def test_a_pasted_post_is_dated_by_the_date_closing_its_header_line():
     from ingest.loaders.text import load_txt
 

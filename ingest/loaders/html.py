@@ -103,12 +103,26 @@ _ARTICLE = re.compile(r"<article\b.*?</article\s*>", re.IGNORECASE | re.DOTALL)
 _ASIDE_TAG = re.compile(r"<(/?)aside\b", re.IGNORECASE)
 
 
+_CELL = re.compile(r"<t[dh]\b[^>]*>.*?</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A wiki's reference marker: "Mile End.<sup>[3]</sup>", "<sup class="reference"><a>[12]</a></sup>"
+_REFERENCE_MARK = re.compile(
+    r"<sup\b[^>]*>\s*(?:<a\b[^>]*>\s*)?\[(?:\d{1,3}|[a-z]|citation needed|note \d+)\]"
+    r"\s*(?:</a\s*>\s*)?</sup\s*>",
+    re.IGNORECASE,
+)
+
+
 def _with_article_parts(page: str) -> str:
     """The page with the parts of the article that main-content extraction drops kept: the
     text of `<time>` elements ("v4.3 — November 10, 2026") and boxes set aside *inside* the
     `<article>` (a service-status box). An aside outside it (related links, a newsletter
-    box) stays boilerplate."""
+    box) stays boilerplate. Lines of one table cell stay apart ("Odile Brassard<br>Rafael
+    Oyelaran" is two founders, not one name), and a wiki's reference markers ("[3]") go:
+    they would read as the answer's own citation numbers."""
     page = _TIME_ELEMENT.sub(lambda m: m.group(1), page)
+    page = _CELL.sub(lambda m: _LINE_BREAK.sub("; ", m.group(0)), page)
+    page = _REFERENCE_MARK.sub("", page)
     return _ARTICLE.sub(lambda m: _ASIDE_TAG.sub(r"<\1section", m.group(0)), page)
 
 
