@@ -131,3 +131,81 @@ def test_a_scanned_pages_running_header_dates_it_and_the_title_comes_after_it():
 def test_a_first_line_that_only_names_a_month_is_still_the_title():
     loaded = load_txt(b"March 2026 was a busy month for chips\n\nKelvar opened a plant.\n", "a.txt")
     assert loaded.title == "March 2026 was a busy month for chips" and loaded.published is None
+
+
+REPORT_PAGES = """Orbit Compute plc Annual Report 2026
+
+Chair's statement
+
+Group revenue rose 41% to $212.5 million as our Lulea campus filled with reserved
+capacity contracts. The Board recommends a first dividend of 1.2 cents per share.
+Our ten largest customers ac-
+counted for 64% of revenue, and the company employs 412 people across three
+sites. Utilisation averaged 84% and the multi-
+year contracts we signed in 2025 now cover most of the fleet and its power,
+which we buy under long-term agreements with the
+
+Orbit Compute plc | Annual Report 2026 | 4
+________________________________________________________________________________
+Strategic report                                               Segment review
+
+regional hydro producers in northern Sweden and Norway at fixed prices.
+
+Orbit Compute plc | Annual Report 2026 | 5
+________________________________________________________________________________
+"""
+
+
+def test_a_pdf_exports_page_furniture_goes_and_its_hard_wrapped_lines_run_on():
+    text = _load(REPORT_PAGES)
+    assert "Annual Report 2026 |" not in text and "____" not in text
+    assert "Segment review" not in text  # the running head under the page's rule
+    # lines wrapped at the page's width are one paragraph, whatever case the next starts in
+    assert "$212.5 million as our Lulea campus filled with reserved capacity contracts." in text
+    assert "customers accounted for 64%" in text  # a hyphenated word made whole
+    assert "the multi-year contracts" in text  # a compound keeps its hyphen
+    # the sentence a page break cut runs on across the running foot and head
+    assert "long-term agreements with the regional hydro producers" in text
+
+
+SCANNED_COLUMNS = """When Orbit Compute opened the first hall     The cooling contract went to
+of its campus outside Lulea in April, the    Kylverk of Umea, which supplied
+engineers had already chosen liquid          the cold plates and 30 coolant
+cooling for every rack.                      distribution units.
+
+The hall holds 420 racks at up to            Kylverk says 80% of the heat
+110 kW each, three times what an             in each rack leaves through the
+older hall was built for.                    liquid loop.
+
+The region's grid is the limit: a rival paused its own expansion on 2 September.
+"""
+
+
+def test_a_scans_two_columns_are_read_one_after_the_other():
+    text = _load(SCANNED_COLUMNS)
+    paragraphs = text.split("\n\n")
+    assert paragraphs[0] == (
+        "When Orbit Compute opened the first hall of its campus outside Lulea in April, the "
+        "engineers had already chosen liquid cooling for every rack."
+    )
+    assert paragraphs[1].startswith("The hall holds 420 racks at up to 110 kW each")
+    assert (
+        "The cooling contract went to Kylverk of Umea, which supplied the cold plates and 30 "
+        "coolant distribution units." in paragraphs
+    )
+    assert paragraphs[-1].startswith("The region's grid is the limit")
+    # the right column comes after the whole left column, not line by line
+    assert text.index("420 racks") < text.index("Kylverk of Umea")
+
+
+def test_table_rows_and_speaker_lines_are_not_columns_or_page_furniture():
+    text = _load(
+        "Revenue by segment\n"
+        "Segment                     FY2026     FY2025\n"
+        "GPU Cloud                    412.6      228.9\n"
+        "Colocation                   131.4      117.2\n"
+        "Managed Inference             58.3       21.7\n\n"
+        "kvaltonen on Nov 12, 2026\nit's $2.40 now.\n\nkvaltonen on Nov 12, 2026\nstill cheaper.\n"
+    )
+    assert "GPU Cloud                    412.6      228.9" in text
+    assert text.count("kvaltonen on Nov 12, 2026") == 2

@@ -9,6 +9,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ingest.loaders.base import Loaded, decode_text, require_text
+from ingest.loaders.layout import (
+    join_lines,
+    split_columns,
+    without_furniture,
+    wrap_width,
+    wrapped,
+)
 from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
 from kb.entities import find_entities
 from kb.text import glued_sentence_ends
@@ -48,7 +55,9 @@ _PAIR = re.compile(r"(?<![\w'’])([A-Za-z]+)[ \t-]+(?=([A-Za-z]+)(?![\w]))")
 
 def load_txt(data: bytes, source: str) -> Loaded:
     raw = decode_text(data, source)
-    lines = [line.strip() for line in raw.split("\n")]
+    # a printed page's running heads and feet go; a scan's two columns, one after the other
+    laid_out = split_columns(without_furniture(raw.split("\n")))
+    lines = [line.strip() for line in laid_out]
     nonempty = [i for i, line in enumerate(lines) if line]
     title = ""
     published = publisher = author = url = None
@@ -84,7 +93,9 @@ def load_txt(data: bytes, source: str) -> Loaded:
     doc = _Written(Counter(_WRITTEN.findall(whole)), whole)
     used |= _related_links(lines)
     kept = [(i, line) for i, line in enumerate(lines) if line and i not in used]
-    body = "\n\n".join(_unglue(line, doc) for line in _unwrapped(kept))
+    width = wrap_width([line for _, line in kept])
+    known = {w.lower() for w in _WRITTEN.findall(whole)}
+    body = "\n\n".join(_unglue(line, doc) for line in _unwrapped(kept, width, known))
     return Loaded(
         title=title or title_from_filename(source),
         text=require_text(body, source),
@@ -155,19 +166,36 @@ def _related_links(lines: list[str]) -> set[int]:
 _OPEN_END = re.compile(r"[^.!?…:;,)\]\"”’|]$")
 
 
-def _unwrapped(lines: list[tuple[int, str]]) -> list[str]:
+def _unwrapped(
+    lines: list[tuple[int, str]],
+    width: int | None = None,
+    known: frozenset[str] | set[str] = frozenset(),
+) -> list[str]:
     """Lines broken inside a sentence joined again: a line with no closing punctuation and
     the line right after it starting in lower case are one sentence wrapped (a video's
     captions, a mail wrapped at 72 columns: "the corvane book air 13 with corvane's own" /
-    "c2 chip and the rookwood"). A line after a blank one starts a paragraph."""
+    "c2 chip and the rookwood"); in a text hard-wrapped at `width` (a PDF's export), a line
+    the next line's first word would not have fitted on runs on into it, whatever its case.
+    A word hyphenated across the break is whole again. A line after a blank one starts a
+    paragraph."""
     out: list[str] = []
     last = -2
+    previous = ""  # the last line as it was, before any joining
     for i, line in lines:
-        if out and i == last + 1 and _OPEN_END.search(out[-1]) and line[:1].islower():
-            out[-1] = f"{out[-1]} {line}"
+        follows = bool(out) and i == last + 1
+        if (
+            follows
+            and _OPEN_END.search(out[-1])
+            and line[:1].islower()
+            or follows
+            and width
+            and wrapped(previous, line, width)
+            and not previous.isupper()
+        ):
+            out[-1] = join_lines(out[-1], line, known)
         else:
             out.append(line)
-        last = i
+        last, previous = i, line
     return out
 
 
