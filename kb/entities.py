@@ -34,7 +34,7 @@ from kb.wordstats import is_common_word, zipf
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
 # filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 8
+RECOGNISER_VERSION = 9
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),
@@ -365,7 +365,7 @@ INVESTOR_SUFFIXES = frozenset(
 _LEGAL_FORM = re.compile(
     r"(?:,\s*|\s+)(?:Inc\.?|Incorporated|Corp\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|LLP|PLC|plc|GmbH|"
     r"AG|S\.A\.?|SA|S\.L\.|SL|SAS|S\.p\.A\.|SpA|N\.V\.|NV|B\.V\.|BV|AB|ASA|Oy|KK|Pty\.?\s+Ltd\.?|"
-    r"(?:Unipessoal\s+)?Lda\.?)$"
+    r"L\.?P\.?|(?:Unipessoal\s+)?Lda\.?)$"
 )
 
 
@@ -449,7 +449,7 @@ _JUNK_PHRASES = frozenset(
 # Titles before a person's name: "CEO Mara Olsen" -> "Mara Olsen".
 _TITLES = re.compile(
     r"^(?:(?:the|The|CEO|CTO|CFO|COO|Chief|Executive|President|Founder|Co-founder|Dr\.?|Mr\.?|"
-    r"Ms\.?|Mrs\.?|Prof\.?|Professor|Chairman|Chair|Director|Analyst|Senator|Minister)\s+)+"
+    r"Ms\.?|Mrs\.?|Prof\.?|Professor|Chairman|Chair|Director|Analyst|Senator|Minister|Dear)\s+)+"
 )
 # Openers that are no names, beyond the stop words ("Instead, the ...").
 _STARTERS = frozenset(
@@ -458,7 +458,11 @@ _STARTERS = frozenset(
         "still yet while whether unlike like last next early late major most many"
     )
 )
-_CONNECTORS = frozenset(_wordlist("of and & de du la le von van der for the"))
+_CONNECTORS = frozenset(
+    _wordlist(
+        "of and & de du des la le von van der for the e y et da do dos das del della di und für"
+    )
+)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _VERSIONED = re.compile(
     r"(?:[\s-]v?\d+(?:\.\d+)*[a-z]?|-[A-Za-z]*\d[\w.]*|\s[A-Z]{1,2}\d{1,3}[a-z]?)$"  # "Vantor V9"
@@ -617,11 +621,29 @@ _PRODUCT_ENDINGS = frozenset(
 )
 
 
+# A reference marker glued to the last word ("Toronto.[1]", "Kindling[9"): a wiki's footnote.
+_CITATION_TAIL = re.compile(r"\.?\[\d{1,3}\]?$")
+# "Hyderabad-based Lipika Technologies": where a company sits, not its name.
+_BASED_PREFIX = re.compile(r"^[A-Z][\w'’.-]*-based\s+")
+# A job title after a name ("Tobias Hobson, Managing Partners" in a by-line): no name's part.
+# Two title words at least: "Greyfriars Partners" is a firm.
+_TRAILING_TITLE = re.compile(r",?\s+" + _JOB_TITLE + r"(?:\s+" + _JOB_TITLE + r"s?)+$")
+# A stock ticker with its exchange suffix ("BWTR.N", "KTRB.O"): no place, no company name.
+_TICKER = re.compile(r"[A-Z]{1,5}\.[A-Z]{1,2}")
+
+
 def clean_name(text: str) -> str:
     """A recognised span as a name: no leading article or title, no possessive, no stray
-    punctuation; "" when nothing name-like is left."""
+    punctuation, no footnote marker, no "X-based" or trailing job title; "" when nothing
+    name-like is left."""
     name = " ".join(text.split())
+    name = _CITATION_TAIL.sub("", name)
+    name = _BASED_PREFIX.sub("", name)
     name = _TITLES.sub("", name)
+    if " " in name:
+        name = _TRAILING_TITLE.sub("", name)
+    if _TICKER.fullmatch(name):
+        return ""
     name = name.strip(" \t.,;:!?\"'“”‘’()[]{}*-–—")
     name = _POSSESSIVE.sub("", name).rstrip(" .,")
     name = re.sub(r"\s+(?:API|APIs|SDK|app|App)$", "", name)  # "Corvid Studio API": the product
@@ -794,12 +816,45 @@ class _Mention:
     thing: bool = False  # listed among things ("sites such as X"): no person
     place_cue: int = 0  # place votes from the sentences ("state of X", "near X"), not labels
     legal: bool = False  # written with a legal form ("Corrimal Inc."): an organisation
+    defined: bool = False  # spelled out in the text ("the Comissão Nacional ... (CNDA)")
+    example: bool = False  # named as one of a group ("broadcasters, including NRK")
+
+    def _acts(self) -> bool:
+        """Whether any sentence says more of the name than the recogniser's label: it acts,
+        owns, invests, is ranked, placed, listed with names or defined ("NIST said", "shares
+        of UBS", "an EU rule"). An acronym needs it: most written ones are terms ("VAT")."""
+        return bool(
+            self.suffix
+            or self.legal
+            or self.investor
+            or self.product
+            or self.owned
+            or self.possessed
+            or self.org_apposition
+            or self.beside_companies
+            or self.coordinated
+            or self.platform
+            or self.agent
+            or self.org_cue
+            or self.person_cue
+            or self.launched
+            or self.board
+            or self.place_cue
+            or self.defined
+            or self.example
+        )
 
     def kind(self) -> str:
         if self.prior:
             return self.prior
         if self.place:
             return "place"
+        if (
+            _ACRONYM_NAME.fullmatch(self.name)
+            and not self._acts()
+            and not _mostly_place(self.labels)  # "US", "UAE": places are often initials
+        ):
+            return ""  # "VAT", "SSO", "FAQ": an unlisted acronym only the label calls a name
         if self.name in PROGRAMMING_LANGUAGES and not (self.agent or self.org_cue):
             return ""  # "TypeScript SDK": the language a tool is written for
         if self.event and not (self.agent or self.org_cue or self.investor):
@@ -879,6 +934,7 @@ class _Mention:
 
 
 _ACRONYM = re.compile(r"[A-Z]{3,5}")
+_ACRONYM_NAME = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}s?")  # "EU", "VAT", "MoE", "IDs": initials
 _LABEL_KIND = {
     "ORG": "vendor",
     "PRODUCT": "model",
@@ -1380,6 +1436,7 @@ _AGENT_AFTER = re.compile(
     r"acquired|reported|employs|declined|denied|confirmed|agreed|signed|released|launched|"
     r"unveiled|introduced|shipped|plans|expects|builds|makes|sells|develops|was founded|"
     r"is based|is headquartered)\b|"
+    r"\s+[a-z]{3,}\s+its\s+(?!own\b)[a-z]|"  # "KBX cut its forecast": what has an "its" acts
     r"['’]s?\s+(?:(?:own|new|latest|first|flagship)\s+)?(?:[\w-]+\s+){0,2}?(?:models?|"
     r"chatbots?|apps?|API|products?|investors|backers|funding|round)\b)"
 )
@@ -1436,6 +1493,23 @@ def _org_cue_context(sentence: str, name: str) -> bool:
         if _ORG_CUE_AFTER.match(sentence[m.end() : m.end() + 40]):
             return True
     return False
+
+
+# One of a group the sentence names: "broadcasters, including NRK", "regulators such as the
+# CNIL and ...": the name is one of the things the plural noun counts.
+_GROUP_BEFORE = re.compile(
+    r"\b[A-Za-z][a-z]{2,}s(?:\s+(?:in|from|of|at)\s+[A-Z][\w-]*)?,?\s+(?:including|such\s+as|like|"
+    r"among\s+them)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*,?\s+(?:and\s+|or\s+)?(?:the\s+)?)*$"
+)
+
+
+def _example_of_group(sentence: str, name: str) -> bool:
+    """Whether the sentence names the name as one of a group ("broadcasters, including NRK")."""
+    return any(
+        _GROUP_BEFORE.search(sentence[max(0, m.start() - 120) : m.start()])
+        for m in _name_pattern(name).finditer(sentence)
+    )
 
 
 def _agent_context(sentence: str, name: str) -> bool:
@@ -2036,7 +2110,10 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
     _note_datelines(texts, per_text, mentions, in_sentence, vetoed)
 
     def note(s: str, raw: str, label: str) -> None:
-        for part in _split_known(raw, sentences[s]):
+        # "the Comissão Nacional de Dados e Algoritmos (CNDA": a name and its acronym
+        pieces = [p for p in re.split(r"\s*[()]\s*", raw) if p] if "(" in raw else [raw]
+        pieces = [p for piece in pieces for p in _two_names(piece)]
+        for part in (part for piece in pieces for part in _split_known(piece, sentences[s])):
             name = clean_name(part)
             if not name:
                 continue
@@ -2104,11 +2181,14 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
             m.product = True
     # later mentions of the new names, by their spelling (and bare heads, surnames)
     spellings: list[tuple[str, str]] = []
+    short_names = _short_names(mentions)
     for key, m in mentions.items():
         if not m.prior:
             spellings.append((m.name, key))
             if org_head(m.name):
                 spellings.append((org_head(m.name), entity_key(org_head(m.name))))
+            elif key in short_names:  # "Marlpit told me" after "Marlpit Logistics"
+                spellings.append((short_names[key], key))
     for s in sentences:
         for written, key in spellings:
             if (written.split()[0] in s and _name_in(written, s)) or _lower_case_in(written, s):
@@ -2150,8 +2230,10 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 m.place_cue += 2
             if _org_cue_context(s, m.name):
                 m.org_cue += 1  # "shares of UBS", "Jefferies analyst ...": no place or person
-            if m.suffix and _agent_context(s, m.name):
-                m.agent = True  # "Halvard AI said": the company, whatever owns it
+            if (m.suffix or _ACRONYM_NAME.fullmatch(m.name)) and _agent_context(s, m.name):
+                m.agent = True  # "Halvard AI said": the company, whatever owns it; "ZTE said"
+            if _ACRONYM_NAME.fullmatch(m.name) and not m.example:
+                m.example = _example_of_group(s, m.name)
             if not m.suffix and _board_context(s, m.name):
                 m.board += 1  # "placed second on Halcyon": a ranking, not a place
             if not (m.suffix or m.board or m.org_cue):
@@ -2161,14 +2243,22 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                     m.labels["GPE"] += near  # "near Porto Alegre"; "in Curitiba" counts less
                     m.place_cue += near
 
+    for s in sentences:
+        if "(" in s:
+            for m_ in _DEFINED_ACRONYM.finditer(s):
+                if (acronym := mentions.get(entity_key(m_["short"]))) is not None:
+                    acronym.defined = True
     vetoed |= _ordinary_words(mentions, in_sentence)  # "Media reports", "the Times"
     vetoed |= _headline_phrases(mentions, in_sentence, lower_words)  # "Shares Slip"
     vetoed |= _headings_only(mentions, in_sentence)  # "Background", "FAQ": a section's name
+    vetoed |= _everyday_phrases(mentions, texts)  # "Dear Limited Partners" / "our limited partners"
     for k, m in mentions.items():
         head = org_head(m.name)
         if not m.prior and head and entity_key(head) in vetoed and m.name.endswith(" AI"):
             vetoed.add(k)  # "Chinese AI": a group of companies, not one
     kinds = {k: ("" if k in vetoed and not m.prior else m.kind()) for k, m in mentions.items()}
+    for k in _numbered_parts(mentions):
+        kinds[k] = ""  # "Slide 1" ... "Slide 12", "Retrieved 3": a document's parts, no models
     _note_coordination(mentions, in_sentence, kinds)
     models = [m.name for k, m in mentions.items() if kinds[k] == "model"]
     for k, m in mentions.items():
@@ -2241,6 +2331,87 @@ def recognise(texts: Sequence[str], ner: Any = None) -> list[list[Entity]]:
                 here.setdefault(key, Entity(mentions[key].name, kind, makers.get(key, "")))
         out.append(list(here.values()))
     return out
+
+
+_PHRASE_ZIPF = 4.0  # "limited" 4.9, "partners" 4.6; "tack" 3.0, "lathe" 2.6
+
+
+def _everyday_phrases(mentions: dict[str, _Mention], texts: Sequence[str]) -> set[str]:
+    """Keys of unlisted names of two or more everyday words that the batch also writes in
+    lower case as a plain phrase ("Dear Limited Partners," beside "our limited partners"): a
+    phrase capitalised by a salutation or a heading, not a name. A forum's lower-case "tack
+    pro" is no such phrase: "tack" is no everyday word."""
+    out: set[str] = set()
+    lowered: str | None = None
+    for k, m in mentions.items():
+        words = _words(m.name)
+        if m.prior or len(words) < 2 or not all(w.isalpha() for w in words):
+            continue
+        if not all(zipf(w.lower()) >= _PHRASE_ZIPF for w in words):
+            continue
+        lowered = lowered if lowered is not None else "\n".join(texts)
+        phrase = m.name.lower()
+        if phrase in lowered and re.search(
+            r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", lowered
+        ):
+            out.add(k)
+    return out
+
+
+_NUMBERED = re.compile(r"(?P<head>[A-Z][a-z]+) (?P<number>\d+(?:\.\d+)?)")
+_NUMBERED_PARTS = 3  # distinct numbers after one everyday word: a numbered series
+_PART_ZIPF = 3.5  # "slide" 4.3, "retrieved" 3.8; model families are rarer ("heron" 3.1)
+
+
+def _two_names(span: str) -> list[str]:
+    """A span that joins two many-word names with "and" as the two ("Pipit Health and Pyxis
+    Micro"); a firm named for two people stays one ("Procter and Gamble", "Hartigan & Vale")."""
+    left, sep, right = span.partition(" and ")
+    if sep and len(left.split()) >= 2 and len(right.split()) >= 2 and right[:1].isupper():
+        return [left, right]
+    return [span]
+
+
+def _short_names(mentions: dict[str, _Mention]) -> dict[str, str]:
+    """key -> the first word a batch may call a many-word name by, when that word is no
+    English word and starts no other name of the batch ("Marlpit" for "Marlpit Logistics",
+    "Tallyhawk" for "Tallyhawk Sheets"); names with an organisation's suffix have their head
+    for it already (see `org_head`)."""
+    firsts: dict[str, list[str]] = {}
+    for k, m in mentions.items():
+        words = _words(m.name)
+        if len(words) >= 2:
+            firsts.setdefault(words[0], []).append(k)
+    return {
+        ks[0]: first
+        for first, ks in firsts.items()
+        if len(ks) == 1
+        and not mentions[ks[0]].prior
+        and not org_head(mentions[ks[0]].name)
+        and first.isalpha()
+        and first[0].isupper()
+        and no_english_word(first)
+    }
+
+
+def _numbered_parts(mentions: dict[str, _Mention]) -> set[str]:
+    """Keys of "Word N" names that number a document's parts, not a product's versions: an
+    everyday word followed by three or more numbers in one batch ("Slide 1" to "Slide 12" of a
+    deck, a wiki's "Retrieved 3 March" reference list, "Item 1.01"), unless the curated lists
+    know the family. A model family rarely shows three versions in one article, and when it
+    does its name is seldom an everyday word."""
+    series: dict[str, set[str]] = {}
+    for k, m in mentions.items():
+        if (hit := _NUMBERED.fullmatch(m.name)) and hit["head"] not in MODEL_FAMILIES:
+            series.setdefault(hit["head"], set()).add(k)
+    return {
+        k
+        for head, ks in series.items()
+        if len(ks) >= _NUMBERED_PARTS
+        and zipf(head.lower()) >= _PART_ZIPF
+        and entity_key(head) not in _KNOWN
+        for k in ks
+    }
 
 
 # A list of names: "the United States and the European Union", "Amazon Bedrock, Google
@@ -2554,7 +2725,8 @@ def _folds(mentions: dict[str, _Mention], kinds: dict[str, str]) -> dict[str, st
 
 # "the Cyberspace Administration of China (CAC)", "Britain's Financial Conduct Authority (FCA)"
 _DEFINED_ACRONYM = re.compile(
-    r"(?P<long>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|for|on|the|&|de|du|des)){1,8})"
+    r"(?P<long>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|for|on|the|&|de|du|des|e|y|et|"
+    r"und|für|da|do|dos|das|del|della|di)){1,8})"
     r"\s+\((?P<short>[A-Z][A-Za-z]{1,7})\)"
 )
 

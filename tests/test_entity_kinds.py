@@ -224,6 +224,9 @@ def test_an_acronym_is_a_place_only_where_a_sentence_puts_something_there():
     from kb.entities import _Mention
 
     assert _Mention("QBR", labels=Counter({"GPE": 2})).kind() == "vendor"
+    # an organisation's label alone makes no name of an acronym: most are terms ("VAT")
+    assert _Mention("QBR", labels=Counter({"ORG": 2})).kind() == ""
+    assert _Mention("QBR", labels=Counter({"ORG": 2}), org_cue=1).kind() == "vendor"
     assert _Mention("UAE", labels=Counter({"GPE": 2}), place_cue=2).kind() == "place"
 
 
@@ -364,3 +367,39 @@ def test_a_cue_word_in_capitals_still_lets_its_cue_be_searched():
     role_cue = next(c for c, words in _CUE_WORDS.items() if "officer" in words)
     assert _may_match(role_cue, "Paulo Trevanion -- Chief Financial Officer: It's small.")
     assert not _may_match(role_cue, "Revenue came in at $412.6 million.")
+
+
+def test_a_decks_numbered_slides_and_a_wikis_retrieved_dates_are_no_models():
+    found = kinds(
+        "Slide 1 — Tally Nest raises a seed round. Slide 2 — The problem. Slide 3 — Our "
+        "product, Nestwise 2, reconciles invoices. Slide 4 — The team.",
+        "Retrieved 3 March 2026. Retrieved 12 April 2026. Retrieved 30 May 2026.",
+    )
+    assert not [n for n in found if n.startswith(("Slide", "Retrieved"))], found
+    assert found.get("Nestwise 2") == "model"  # a product's one version is still a model
+
+
+def test_an_unlisted_acronym_needs_a_sentence_that_makes_it_a_name():
+    found = kinds(
+        "Prices exclude VAT. Single sign-on (SSO) costs extra on the Team plan, and the FAQ "
+        "lists the regions. Regulators, including the KVTA, asked Marrowfen AI for its data. "
+        "The Comissão Nacional de Dados e Algoritmos (CNDA) fined Marrowfen AI. QRX said on "
+        "Monday that it would buy Marrowfen AI."
+    )
+    assert not {"VAT", "SSO", "FAQ"} & set(found), found
+    assert found.get("KVTA") and found.get("QRX") == "vendor"
+    # a spelled-out name and its acronym are one entity, under the full name
+    assert "Comissão Nacional de Dados e Algoritmos" in found and "CNDA" not in found
+
+
+def test_salutations_titles_footnotes_and_based_are_no_parts_of_a_name():
+    found = kinds(
+        "Dear Limited Partners, our limited partners backed Fund II this quarter. "
+        "Hyderabad-based Lipika Technologies raised $20 million led by Larchfield Capital.[4] "
+        "The round was signed by Tobias Hobson, Managing Partners of Harrow Peak Ventures.",
+        "Lipika Technologies said it would hire in Toronto.[1] Shares of LPKT.N rose.",
+    )
+    assert "Lipika Technologies" in found and "Larchfield Capital" in found
+    assert "Tobias Hobson" in found and "Toronto" in found
+    assert not [n for n in found if "Limited Partners" in n or "[" in n or "-based" in n]
+    assert "LPKT.N" not in found
