@@ -134,3 +134,30 @@ def test_the_biggest_decliner_is_read_from_a_movers_tables_move_column(kb):
     assert "Quarrel Semiconductor" in first and "-12.6%" in first, answer.text
     gainer = kb.ask("top gainer among ai stocks on sep 29")
     assert "Brisk Cloud" in (gainer.text.splitlines() + [""])[1], gainer.text
+
+
+FUNDING_HISTORY = """<html><head><title>Tarnwick Labs - Wikipedia</title>
+<meta name="date" content="2026-11-02"></head><body><main><h1>Tarnwick Labs</h1>
+<p>Tarnwick Labs is a Scottish company that builds speech models for call centres.</p>
+<h2>Funding</h2>
+<table>
+<tr><th>Date</th><th>Round</th><th>Amount</th><th>Lead investor</th><th>Other investors</th></tr>
+<tr><td>March 2024</td><td>Seed</td><td>$6 million</td><td>Corrie Ventures</td>
+<td>Ashwell Angels</td></tr>
+<tr><td>October 2026</td><td>Series A</td><td>$40 million</td><td>Brindle Capital</td>
+<td>Saltire Growth; Kinloss Capital</td></tr>
+</table></main></body></html>
+"""
+
+
+def test_a_tables_row_of_column_names_is_never_the_answer(tmp_path, real_embedder):
+    from kb.answer.extractive import _column_names
+
+    assert _column_names("Date | Round | Amount | Lead investor | Other investors")
+    assert not _column_names("Founders | Ada Lund; Bo Berg")  # two cells: a fact
+    assert not _column_names("October 2026 | Series A | $40 million | Brindle Capital")
+    kb = kb_of_articles(tmp_path, real_embedder, {"tarnwick.html": FUNDING_HISTORY})
+    for question in ("tarnwick lead investor", "what are tarnwick's other investors"):
+        answer = kb.ask(question)
+        assert "Lead investor |" not in answer.text, answer.text
+        assert "Corrie Ventures" in answer.text or "Brindle Capital" in answer.text

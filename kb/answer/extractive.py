@@ -573,6 +573,16 @@ def _first_word(text: str, token: str) -> bool:
     )
 
 
+def _column_names(row: str) -> bool:
+    """Whether a table's first row only names its columns: three cells or more, each a short
+    label, no figure ("Date | Round | Amount | Lead investor"); a two-cell row is a fact
+    ("Founders | Ada Lund; Bo Berg")."""
+    cells = [c.strip() for c in row.strip(" |").split("|")]
+    return (
+        len(cells) >= 3 and not _FIGURE.search(row) and all(0 < len(c.split()) <= 3 for c in cells)
+    )
+
+
 def _is_heading(sentence: str) -> bool:
     """A title-like line (not a statement, a list item or a table row)."""
     return (
@@ -664,8 +674,10 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
             post.append(sentence)
             tokens = _sentence_tokens(sentence)
             is_row = " | " in sentence
+            header_row = False
             if is_row and not in_table:  # the table's header row: "Model | Vendor | ..."
                 columns, in_table = tokens, True
+                header_row = _column_names(sentence)
             if is_row:
                 # a table row's context is the caption above the table and its header row
                 # ("Vendor" says who makes the row's model), not its neighbour
@@ -682,6 +694,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 opener = sentence
             keep = (
                 not is_question
+                and not header_row  # "Date | Round | Amount": the columns' names say nothing
                 and (
                     is_row
                     or (len(sentence) >= 25 and not _is_heading(sentence))
