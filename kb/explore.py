@@ -202,13 +202,18 @@ def _names_something(name: str) -> bool:
 def name_case(view: StoreView) -> NameCase:
     """How the store's entities are spelt, to read lower-case questions by, and the first
     word of each many-word name. A one-word name that is an everyday English word ("Flow",
-    "Arena") is left out: "the flow of money" names nothing."""
+    "Arena") is left out: "the flow of money" names nothing. A typed word that is English or
+    that the corpus writes is never mended to a name one typo away."""
 
     def build() -> NameCase:
         names = [e.name for e in entities(view)]
         # a company is often typed by its first word ("cardale" for Cardale Silicon)
         leading = [n.split()[0] for n in names if " " in n and n[:1].isupper()]
-        return NameCase((n for n in [*names, *leading] if _names_something(n)), english_words())
+        # a word the corpus itself writes is no typo of a name ("marlpit" is no "marit")
+        written = frozenset(view.keyword.doc_freq)
+        return NameCase(
+            (n for n in [*names, *leading] if _names_something(n)), english_words() | written
+        )
 
     return view.remember("name_case", build)
 

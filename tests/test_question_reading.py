@@ -833,6 +833,29 @@ def test_a_long_name_with_two_typos_or_a_doubled_letter_typed_once_is_mended():
     assert case.restore("skit price") == "skit price"  # a short word: only a doubled letter
 
 
+def test_a_word_the_corpus_writes_is_never_mended_to_a_name_two_letters_off(
+    tmp_path, real_embedder
+):
+    from conftest import kb_of_articles
+
+    from kb.explore import name_case
+
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "churn.txt": "Churn at Dunnock AI\nPublished: 2026-10-06\nMarlpit told us on Friday "
+            "that it will leave. Stripe shows the subscription of Marlpit ending on October 31.",
+            "cooling.txt": "Cold comfort\nPublished: 2026-10-01\nBy Marit Tveitane, our "
+            "reporter. Marit Tveitane visited the Kirkhaugh campus near Narvik in October.",
+        },
+    )
+    case = name_case(kb.views.current())
+    # "marlpit" is two letters from the name "Marit", but the corpus writes it: no typo
+    assert case.restore("marlpit churn") == "marlpit churn"
+    assert case.restore("marrit tveitane") == "Marit Tveitane"  # a typo the corpus never wrote
+
+
 def test_a_word_the_corpus_never_uses_is_read_as_the_rare_word_it_mistypes():
     from types import SimpleNamespace
 
