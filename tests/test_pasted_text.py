@@ -198,7 +198,7 @@ def test_a_scans_two_columns_are_read_one_after_the_other():
     assert text.index("420 racks") < text.index("Kylverk of Umea")
 
 
-def test_table_rows_and_speaker_lines_are_not_columns_or_page_furniture():
+def test_table_rows_and_speaker_lines_are_no_columns_or_page_furniture():
     text = _load(
         "Revenue by segment\n"
         "Segment                     FY2026     FY2025\n"
@@ -207,5 +207,20 @@ def test_table_rows_and_speaker_lines_are_not_columns_or_page_furniture():
         "Managed Inference             58.3       21.7\n\n"
         "kvaltonen on Nov 12, 2026\nit's $2.40 now.\n\nkvaltonen on Nov 12, 2026\nstill cheaper.\n"
     )
-    assert "GPU Cloud                    412.6      228.9" in text
+    assert "GPU Cloud | 412.6 | 228.9" in text  # a table's row, not two columns of prose
     assert text.count("kvaltonen on Nov 12, 2026") == 2
+
+
+def test_a_table_laid_out_in_spaced_columns_becomes_a_tables_rows():
+    text = _load(
+        "Revenue by segment ($m)\n"
+        "Segment                     FY2026     FY2025     Change\n"
+        "GPU Cloud                    412.6      228.9       +80%\n"
+        "Managed Inference             58.3       21.7      +169%\n\n"
+        "| Model        | Status      |\n"
+        "| marram-2     | deprecated  |\n"
+        "| marram-3     | live        |\n"
+    )
+    assert "Segment | FY2026 | FY2025 | Change" in text
+    assert "GPU Cloud | 412.6 | 228.9 | +80%" in text
+    assert "| marram-2     | deprecated  |" in text  # a table already between bars is kept

@@ -118,6 +118,36 @@ def _trim(lines: list[str]) -> list[str]:
     return lines
 
 
+_CELL_GAP = re.compile(r"\s{2,}")  # cells of a table laid out with spaces
+_MIN_TABLE_ROWS = 3  # rows, a header included, before aligned lines are read as a table
+_MIN_CELLS = 3
+
+
+def aligned_tables(lines: list[str]) -> list[str]:
+    """The lines with each table laid out in spaced columns written as a table's rows, cells
+    between bars ("GPU Cloud    412.6    228.9    +80%" -> "GPU Cloud | 412.6 | 228.9 |
+    +80%"), as the Markdown and PDF readers write theirs: a run of three lines or more that
+    split into the same number of cells (three or more) at gaps of two spaces or more."""
+    # a row already between bars ("| marram-2 |   deprecated   |") is left as written
+    cells = [
+        _CELL_GAP.split(line.strip()) if line.strip() and "|" not in line else [] for line in lines
+    ]
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        n = len(cells[i])
+        j = i
+        while j < len(lines) and len(cells[j]) == n and n >= _MIN_CELLS:
+            j += 1
+        if j - i >= _MIN_TABLE_ROWS and any(re.search(r"\d", lines[k]) for k in range(i, j)):
+            for k in range(i, j):
+                out[k] = " | ".join(cells[k])
+            i = j
+        else:
+            i += 1
+    return out
+
+
 def without_furniture(lines: list[str]) -> list[str]:
     """The lines without a printed page's furniture: rules across the page, the lines that
     run along a rule (a running foot above it, a running head below it: "Corrandale plc |

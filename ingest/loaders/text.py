@@ -10,6 +10,7 @@ from functools import cached_property
 
 from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.loaders.layout import (
+    aligned_tables,
     join_lines,
     split_columns,
     without_furniture,
@@ -56,7 +57,7 @@ _PAIR = re.compile(r"(?<![\w'’])([A-Za-z]+)[ \t-]+(?=([A-Za-z]+)(?![\w]))")
 def load_txt(data: bytes, source: str) -> Loaded:
     raw = decode_text(data, source)
     # a printed page's running heads and feet go; a scan's two columns, one after the other
-    laid_out = split_columns(without_furniture(raw.split("\n")))
+    laid_out = aligned_tables(split_columns(without_furniture(raw.split("\n"))))
     lines = [line.strip() for line in laid_out]
     nonempty = [i for i, line in enumerate(lines) if line]
     title = ""
