@@ -10,7 +10,9 @@ __all__ = ["DATE_LINE", "as_text", "clean_title", "parse_date", "title_from_file
 
 # "Published: 2026-07-21", "Date - July 21, 2026", "Published on 21 July 2026"
 DATE_LINE = re.compile(
-    r"^\s*(?:published(?:\s+on)?|date|posted(?:\s+on)?|updated|first published)\s*[:\-–]?\s*(.+)$",
+    r"^\s*(?:published(?:\s+on)?|date|posted(?:\s+on)?|updated|first published|"
+    # a Korean news site's "Input 2026.11.04 06:12" (입력), a chat export's "Exported: ..."
+    r"input|exported(?:\s+on)?|last updated|last modified)\s*[:\-–]?\s*(.+)$",
     re.IGNORECASE,
 )
 

@@ -20,6 +20,9 @@ _DAY_FIRST = re.compile(
     r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?(?:,|\s+of)?\s+(\d{4})"
 )
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})(\d{2})")
+# "11/20/2026" (an American export), "20/11/2026", "04.11.2026" (dots: day first, as Europe
+# writes it). A slashed date whose day and month could be swapped is not guessed at.
+_NUMERIC = re.compile(r"(?<![\w/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?![\d/.])")
 
 DATE_IN_TEXT = re.compile(
     rf"\b{MONTH_RE}\s+\d{{1,2}},?\s+\d{{4}}\b"
@@ -57,6 +60,12 @@ def parse_date(value: object) -> str | None:
         return _valid(int(m[3]), month, int(m[2]))
     if (m := _DAY_FIRST.search(text)) and (month := month_number(m[2])):
         return _valid(int(m[3]), month, int(m[1]))
+    if m := _NUMERIC.search(text):
+        first, second, year = int(m[1]), int(m[3]), int(m[4])
+        if m[2] == "." or first > 12:
+            return _valid(year, second, first)  # day first
+        if second > 12:
+            return _valid(year, first, second)  # month first
     return None
 
 

@@ -110,3 +110,21 @@ def test_a_fact_date_is_shown_as_its_source_writes_it_ordinals_too():
     assert date_as_written("2026-12-15", text, "2026-10-28") == "December 15th"
     assert date_as_written("2026-06-09", "on June 9, 2026 it", None) == "June 9, 2026"
     assert date_as_written("2026-03-03", "no date here", None) == "2026-03-03"
+
+
+def test_numeric_dates_are_read_when_day_and_month_cannot_be_swapped():
+    assert parse_date("11/20/2026 (after 09/01/2026)") == "2026-11-20"  # month first
+    assert parse_date("20/11/2026") == "2026-11-20"  # day first
+    assert parse_date("04.11.2026") == "2026-11-04"  # dots: day first, as Europe writes it
+    assert parse_date("03/04/2026") is None  # either way round: not guessed
+    assert parse_date("v1.2.2026") is None  # a version, not a date
+
+
+def test_a_news_sites_input_line_and_a_chat_exports_date_line_date_a_paste():
+    from ingest.loaders.text import load_txt
+
+    korean = "Gaon-3 takes first place\nInput 2026.11.04 06:12 | Modified 2026.11.04 09:47\n"
+    chat = "Driftlight - #announcements\n=====\nExported: 11/20/2026 (after 09/01/2026)\n=====\n"
+    body = "Saebyeok AI said on Tuesday that its model leads the benchmark. " * 4
+    assert load_txt((korean + body).encode(), "k.txt").published == "2026-11-04"
+    assert load_txt((chat + body).encode(), "d.txt").published == "2026-11-20"
