@@ -390,3 +390,14 @@ def test_a_pasted_post_is_dated_by_the_date_closing_its_header_line():
     # a title that merely ends in a year is no date line
     other = load_txt(b"Outlook for 2026\n\n" + b"Prices fell again this year. " * 20, "o.txt")
     assert other.published is None and other.title == "Outlook for 2026"
+
+
+def test_markdown_footnote_markers_go_and_footnotes_read_as_text():
+    from ingest.loaders.markdown import markdown_to_text
+
+    text, _ = markdown_to_text(
+        "On Timbre Arena, the leaderboard,[^3] Cantora v5 is third.\n\n"
+        "[^3]: Timbre Arena is run by volunteers."
+    )
+    assert "leaderboard, Cantora v5 is third." in text
+    assert "Timbre Arena is run by volunteers." in text and "[^" not in text

@@ -30,6 +30,11 @@ _PARKED = re.compile("[\ue000-\ue07f]")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")  # an escaped "\|" is a pipe inside a cell
 
 
+# A footnote's marker in the text ("[^3]"), and the label opening the footnote ("[^3]: ...")
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)")
+_FOOTNOTE_LABEL = re.compile(r"^\[\^[^\]\s]+\]:\s*")
+
+
 def _inline(text: str) -> str:
     """Markdown inline markup to plain text: links keep their words, images go, escaped
     characters stay as written."""
@@ -39,6 +44,7 @@ def _inline(text: str) -> str:
 
 
 def _markup_to_text(text: str) -> str:
+    text = _FOOTNOTE_MARK.sub("", text)  # "leaderboard,[^3] the November 3 update"
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)
@@ -83,7 +89,7 @@ def markdown_to_text(body: str) -> tuple[str, str | None]:
             if heading:
                 blocks.append(heading)
             continue
-        stripped = line.strip()
+        stripped = _FOOTNOTE_LABEL.sub("", line.strip())  # a footnote reads as its text
         if stripped.startswith(">"):
             stripped = stripped.lstrip("> ").strip()
         if _TABLE_RULE.match(stripped) and "-" in stripped:
