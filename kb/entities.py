@@ -226,6 +226,9 @@ def _find_entities(text: str) -> tuple[Entity, ...]:
     shaped = "Arena" in text or "Leaderboard" in text or "Index" in text
     for m in _BOARD_SHAPE.finditer(text) if shaped else ():  # the shape ends in one of them
         name = m.group(0)
+        first, _, rest = name.partition(" ")
+        if first.lower() in STOPWORDS and " " in rest:
+            name = rest  # "On Timbre Arena": a sentence's preposition, not the board's name
         if not any(
             entity_key(a) in entity_key(name) for aliases in LEADERBOARDS.values() for a in aliases
         ) and name.split()[0] not in ("The", "A", "An", "Its"):

@@ -29,6 +29,15 @@ from kb.vocabulary import (
 )
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# a fiscal year as finance writes it: "FY2027", "fy26", "FY '25"
+_FISCAL_YEAR = re.compile(r"\b(?i:fy)\s?['’]?(20\d\d|\d\d)\b")
+
+
+def fiscal_years(text: str) -> list[str]:
+    """The years of the fiscal years a text names ("fy26" -> "2026", "FY2027" -> "2027")."""
+    return [y if len(y) == 4 else f"20{y}" for y in _FISCAL_YEAR.findall(text)]
+
+
 _QUARTER = re.compile(
     r"\b(?:Q([1-4])|([1-4])(?:st|nd|rd|th)[ -]quarter|([1-4])Q|(first|second|third|fourth)"
     r"[ -]quarter)\b"
@@ -918,7 +927,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
         months=tuple(dict.fromkeys(months)),
         history=tuple(history or ()),
         context_terms=tuple(context),
-        years=tuple(dict.fromkeys(_YEAR.findall(text))),
+        years=tuple(dict.fromkeys(_YEAR.findall(text) + fiscal_years(text))),
         quarters=tuple(dict.fromkeys(quarters)),
         versions=tuple(dict.fromkeys(versions)),
         expects=expected_type(history[-1]) if swapped else expected_type(text),

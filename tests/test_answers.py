@@ -449,3 +449,46 @@ def test_a_price_change_answered_without_figures_gets_the_sentence_with_them(
     )
     answer = kb.ask("Did Murmur change the price of its Team plan?")
     assert "$22" in answer.text, answer.text
+
+
+def test_corrections_deals_leaderboards_and_fiscal_years_are_read_as_an_analyst_would(
+    tmp_path, real_embedder
+):
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "tessel-notes-voice-2026.md": (
+                "---\ntitle: Voice APIs are getting cheap\ndate: 2026-11-10\n---\n"
+                "> **Update (November 12, 2026):** An earlier version of this post said "
+                "Murrow's Studio plan costs $99 per month. The correct figure is $79 per month."
+                "\n\nOn October 1, Murrow cut the API price of Murrow v5 from $45 to $30 per 1M "
+                "characters. On Cadence Arena, the blind listening leaderboard, the November 3 "
+                "update put Halo 2 first and Murrow v5 third. Murrow v5 had held first place "
+                "since May; it has now slipped to third.\n"
+            ),
+            "timeline-korean-voice-2026.md": (
+                "---\ntitle: Timeline of Korean voice AI\ndate: 2026-11-27\n---\n"
+                "- 14 October 2026 – Dallim Telecom agrees to acquire Sorivoice for ₩210 "
+                "billion. The acquisition is completed on 20 November 2026 and Sorivoice "
+                "becomes a wholly owned subsidiary.\n"
+            ),
+            "kelvar-annual-report-2026.md": (
+                "---\ntitle: Kelvar Compute annual report 2026\ndate: 2026-11-18\n---\n"
+                "Our largest customer accounted for 34% of Group revenue in FY2026 (FY2025: "
+                "22%). Legacy hosting contributed $3.2 million of revenue in FY2026 (FY2025: "
+                "$7.9 million). We expect capital expenditure of $700 million in FY2027.\n"
+            ),
+        },
+    )
+    # what a corrected post used to say is no answer; the correction is
+    price = kb.ask("murrow studio plan price per month").text
+    assert "$79" in price and "$99" not in price, price
+    # "The acquisition is completed ...": the sentence before says whose
+    assert "Dallim Telecom" in kb.ask("who owns sorivoice now").text
+    # what happened on a leaderboard is its ranking there, not the model's price cut
+    board = kb.ask("what happened to murrow v5 on cadence arena").text
+    assert "third" in board and "$30" not in board, board
+    # "fy2027" pins a year: FY2026's and FY2025's figures are no FY2027 figure
+    assert kb.ask("kelvar largest customer % of revenue fy2027").abstained
+    assert "34%" in kb.ask("kelvar largest customer % of revenue fy26").text

@@ -33,6 +33,7 @@ from kb.query import (
     answer_terms,
     concepts_of,
     expected_type,
+    fiscal_years,
     listed_kind,
     nominal_head,
     parse_question,
@@ -148,7 +149,7 @@ def specifier_gaps(
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
     # a sentence that states its own years is about them: its context's years do not count
-    stated = set(_YEARS.findall(ev.sentence))
+    stated = set(_YEARS.findall(ev.sentence)) | set(fiscal_years(ev.sentence))  # "FY25"
     gaps += [
         y
         for y in spec.years
@@ -573,6 +574,19 @@ def _first_word(text: str, token: str) -> bool:
     )
 
 
+# A correction's account of the error: "An earlier version of this post said the plan costs
+# $99", "This article previously misstated ...", "incorrectly reported that ...". What it
+# quotes is what the article no longer says; the sentence after it gives the right figure.
+_RETRACTED = re.compile(
+    r"\b(?:(?:an\s+)?earlier\s+version\s+of\s+this\s+(?:post|article|story|report|piece|page|"
+    r"newsletter|note)|(?:this|the)\s+(?:post|article|story|report|piece)\s+(?:previously|"
+    r"originally))\s+(?:said|stated|reported|misstated|gave|listed|described|claimed|"
+    r"put|quoted)\b|\b(?:incorrectly|wrongly|mistakenly|erroneously)\s+(?:said|stated|reported|"
+    r"gave|listed|described|claimed)\b",
+    re.I,
+)
+
+
 def _column_names(row: str) -> bool:
     """Whether a table's first row only names its columns: three cells or more, each a short
     label, no figure ("Date | Round | Amount | Lead investor"); a two-cell row is a fact
@@ -654,6 +668,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
         asked = ""  # the question the text last asked
         opener = ""  # the first sentence after it
         answering = False  # the sentence before was that question
+        corrected: frozenset[str] = frozenset()  # what a correction's sentence was about
         for a, b in sentence_spans(text):
             sentence = text[a:b].strip()
             just_asked, answering = answering, False
@@ -673,6 +688,13 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 post = []
             post.append(sentence)
             tokens = _sentence_tokens(sentence)
+            retracted = bool(_RETRACTED.search(sentence))
+            if corrected and not retracted:
+                # "The correct figure is $79 per month.": the figure of the thing the
+                # retracted sentence named ("... said Murrow's Studio plan costs $99")
+                tokens, corrected = tokens | corrected, frozenset()
+            if retracted:
+                corrected = tokens
             is_row = " | " in sentence
             header_row = False
             if is_row and not in_table:  # the table's header row: "Model | Vendor | ..."
@@ -695,6 +717,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
             keep = (
                 not is_question
                 and not header_row  # "Date | Round | Amount": the columns' names say nothing
+                and not retracted  # what a corrected article used to say
                 and (
                     is_row
                     or (len(sentence) >= 25 and not _is_heading(sentence))
@@ -1291,7 +1314,12 @@ def _quoted(ev: Evidence) -> str:
     return f"{antecedent} {quote}" if antecedent else quote
 
 
-_PRONOUN_SUBJECT = re.compile(r"(?:It|They|He|She)\b")  # "It's", "They're" too
+# "It's", "They're" too; and a deal named only by its kind ("The acquisition is completed on
+# 20 November"): the sentence before says whose it is
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:It|They|He|She)\b|(?:The|This|That)\s+(?:acquisition|deal|merger|purchase|takeover|"
+    r"transaction|sale|round|investment|agreement)\b"
+)
 _ANTECEDENT_LIMIT = 2  # sentences read back for the name a pronoun stands for
 
 

@@ -42,7 +42,7 @@ from kb.answer.scope import (
 from kb.answer.scope import (
     KIND_CUES as _KIND_CUE_PATTERNS,
 )
-from kb.entities import entity_key
+from kb.entities import entity_key, mentions
 from kb.factstore import FactQuery, StoredFact, subject_key, subject_of
 from kb.factwords import date_as_written, describe, money, price, when
 from kb.query import WH_OPENING
@@ -1031,6 +1031,10 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         return None  # "Does Anthropic still charge $3 ...?" asks about a price, not a status
     kinds = ["status", "legal", "launch"] if yes_no else _EVENT_KINDS
     events = _events_about(prepared, scope, kinds, names, unconfirmed=True)
+    boards = [e for e in prepared.question.entities if e.kind == "leaderboard"]
+    if boards:
+        # "what happened to Cantora v5 on Timbre Arena": what happened there, not its price
+        events = [f for f in events if any(mentions(b.name, f.text) for b in boards)]
     region_named = in_places(events, prepared.question.text)
     if region_named and len(region_named) < len(events):
         # the region asked about, and what holds everywhere (no region)
