@@ -38,6 +38,7 @@ from kb.text import LOWER_LETTERS, one_edit, tokenize
 from kb.types import Answer, Chunk, Hit, chunk_id
 from kb.view import VIEW_TRIES, StoreView, StoreViews
 from kb.vocabulary import CHAT_SHORTHAND
+from kb.wordstats import zipf
 
 log = logging.getLogger(__name__)
 
@@ -456,10 +457,14 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
     return replace(q, names=q.names + tuple(dict.fromkeys(extra))) if extra else q
 
 
+_COMMON_ZIPF = 3.5  # "happened" 5.2, "available" 5.1, "cheapest" 3.8: words a question asks by
+
+
 def _with_corpus_spelling(question: str, view: StoreView) -> str:
     """The question with each lower-case word the corpus never uses, and no English word,
     spelt as the one rare corpus word a typo away ("skif" -> "skiff", as a forum writes a
-    product the entity index does not know)."""
+    product the entity index does not know), or else as the one common English word a typo
+    away ("what happend to ..." -> "happened": the question's shape is read by such words)."""
     keyword = view.keyword
     ceiling = max(1.0, RARE_WORD_SHARE * keyword.size)
 
@@ -478,7 +483,11 @@ def _with_corpus_spelling(question: str, view: StoreView) -> str:
         # a doubled letter typed once is the likeliest slip ("skif" for "skiff", not "skip")
         doubled = {w for w in meant if len(w) == len(word) + 1 and undoubled(w) == word}
         if not doubled and maybe_english(word):
-            return word  # a mistyped or inflected English word ("steepest"), not a name
+            # a mistyped or inflected English word ("steepest"), not a name: a slip in an
+            # everyday word is mended when one common word is a typo away ("happend")
+            common = [w for w in one_edit(word) if w.isalpha() and zipf(w) >= _COMMON_ZIPF]
+            # a letter left out is the commonest slip ("happend": "happened", not "happen")
+            return max(common, key=lambda w: (len(w) > len(word), zipf(w)), default=word)
         meant = doubled or meant
         return meant.pop() if len(meant) == 1 else word
 

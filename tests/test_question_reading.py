@@ -867,6 +867,10 @@ def test_a_word_the_corpus_never_uses_is_read_as_the_rare_word_it_mistypes():
     # an inflected English word is no typo of a rare one; a known word is left alone
     assert _with_corpus_spelling("the steepest cut", view) == "the steepest cut"
     assert _with_corpus_spelling("skip price", view) == "skip price"
+    # a slip in an everyday word is mended to the common word a letter away, so that the
+    # question's shape is read ("what happend to" asks what happened)
+    assert _with_corpus_spelling("what happend to skiff", view) == "what happened to skiff"
+    assert _with_corpus_spelling("is skiff still availble", view).endswith("available")
 
 
 def test_the_first_quarter_where_something_happened_is_not_q1():
