@@ -473,6 +473,11 @@ def test_corrections_deals_leaderboards_and_fiscal_years_are_read_as_an_analyst_
                 "billion. The acquisition is completed on 20 November 2026 and Sorivoice "
                 "becomes a wholly owned subsidiary.\n"
             ),
+            "tarnvale-wiki-2026.md": (
+                "---\ntitle: Tarnvale AI\ndate: 2026-11-14\n---\n## 2024\n\nIn April 2024 "
+                "Tarnvale raised a $275 million Series B led by Pembrook Capital. On 12 November "
+                "2024 it launched Kindwell, a free assistant app for iOS, Android and the web.\n"
+            ),
             "kelvar-annual-report-2026.md": (
                 "---\ntitle: Kelvar Compute annual report 2026\ndate: 2026-11-18\n---\n"
                 "Our largest customer accounted for 34% of Group revenue in FY2026 (FY2025: "
@@ -486,6 +491,8 @@ def test_corrections_deals_leaderboards_and_fiscal_years_are_read_as_an_analyst_
     assert "$79" in price and "$99" not in price, price
     # "The acquisition is completed ...": the sentence before says whose
     assert "Dallim Telecom" in kb.ask("who owns sorivoice now").text
+    # "On 12 November 2024 it launched Kindwell": the sentence before says who "it" is
+    assert "Tarnvale" in kb.ask("who makes the kindwell assistant app").text
     # what happened on a leaderboard is its ranking there, not the model's price cut
     board = kb.ask("what happened to murrow v5 on cadence arena").text
     assert "third" in board and "$30" not in board, board

@@ -1318,7 +1318,10 @@ def _quoted(ev: Evidence) -> str:
 # 20 November"): the sentence before says whose it is
 _PRONOUN_SUBJECT = re.compile(
     r"(?:It|They|He|She)\b|(?:The|This|That)\s+(?:acquisition|deal|merger|purchase|takeover|"
-    r"transaction|sale|round|investment|agreement)\b"
+    r"transaction|sale|round|investment|agreement)\b|"
+    # after a time or place put first: "On 12 November 2024 it launched Kindling"
+    r"(?:On|In|By|Since|From|After|Before|Later|Then|Earlier)\s+[^,.;:]{1,25}?,?\s+"
+    r"(?:it|they|he|she)\s+(?!is\b|was\b|will\b|would\b)[a-z]"
 )
 _ANTECEDENT_LIMIT = 2  # sentences read back for the name a pronoun stands for
 
