@@ -499,3 +499,13 @@ def test_corrections_deals_leaderboards_and_fiscal_years_are_read_as_an_analyst_
     # "fy2027" pins a year: FY2026's and FY2025's figures are no FY2027 figure
     assert kb.ask("kelvar largest customer % of revenue fy2027").abstained
     assert "34%" in kb.ask("kelvar largest customer % of revenue fy26").text
+
+
+def test_a_price_per_one_unit_is_not_answered_by_a_price_per_another():
+    from kb.answer.extractive import _price_per_another_unit as other_unit
+
+    monthly = "Veo 3 came to subscribers of a new plan priced at $249.99 a month."
+    assert other_unit("Compare the price per second of Sora and Veo 3.", monthly)
+    assert not other_unit("veo 3 price per second", "Veo 3 costs $0.75 per second of video.")
+    assert not other_unit("how much is the plan", monthly)  # no unit asked
+    assert not other_unit("cost per month of the plan", monthly)

@@ -410,6 +410,24 @@ def _amount_of_another(spec: Question, ev: Evidence) -> bool:
     return True
 
 
+_UNIT = (
+    r"(?:1m\s+|1k\s+|one\s+|a\s+)?(?:million\s+|thousand\s+)?(second|minute|hour|day|week|month|"
+    r"year|token|character|word|image|video|clip|seat|user|request|query|page|gpu-hour|call)s?\b"
+)
+_ASKED_UNIT = re.compile(r"\b(?:per|a|an|/)\s*" + _UNIT, re.I)
+_PRICE_UNIT = re.compile(r"[$€£¥₩]\s?\d[\d,.]*\s*(?:[a-z]+\s+)?(?:per|a|an|/)\s*" + _UNIT, re.I)
+
+
+def _price_per_another_unit(part: str, sentence: str) -> bool:
+    """Whether the question asks a price per one unit ("price per second") and the sentence
+    prices only per others ("a plan priced at $249.99 a month"): another price."""
+    asked = {m.group(1).lower() for m in _ASKED_UNIT.finditer(part)}
+    if not asked or not re.search(r"\b(?:price|pric\w+|cost\w*|charge\w*|fee|rate)\b|\$", part):
+        return False
+    said = {m.group(1).lower() for m in _PRICE_UNIT.finditer(sentence)}
+    return bool(said) and not said & asked
+
+
 def _amount_of_another_year(spec: Question, sentence: str) -> bool:
     """Whether every amount of the kind asked belongs to another year than the one asked,
     in a sentence that states several: "revenue more than tripled in fiscal 2024 and more
@@ -1094,6 +1112,8 @@ class _SentencePicker:
                     scores[i] = -1.0  # its figures are another product's
                 elif len(parts) == 1 and _amount_of_another_year(question, ev.sentence):
                     scores[i] = -1.0  # its figures are another year's
+                elif _price_per_another_unit(part, ev.sentence):
+                    scores[i] = -1.0  # "$249.99 a month" is no price per second
             per_part.append(scores)
         if len(parts) == 1 and NOW_CUES.search(question.text):
             per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
