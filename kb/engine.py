@@ -38,7 +38,7 @@ from kb.text import LOWER_LETTERS, one_edit, tokenize
 from kb.types import Answer, Chunk, Hit, chunk_id
 from kb.view import VIEW_TRIES, StoreView, StoreViews
 from kb.vocabulary import CHAT_SHORTHAND
-from kb.wordstats import zipf
+from kb.wordstats import web_zipf, zipf
 
 log = logging.getLogger(__name__)
 
@@ -457,6 +457,7 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
     return replace(q, names=q.names + tuple(dict.fromkeys(extra))) if extra else q
 
 
+_TYPO_GAP = 2.0  # Zipf points (a hundredfold) between a slip and the word it mistypes
 _COMMON_ZIPF = 3.5  # "happened" 5.2, "available" 5.1, "cheapest" 3.8: words a question asks by
 
 
@@ -485,7 +486,13 @@ def _with_corpus_spelling(question: str, view: StoreView) -> str:
         if not doubled and maybe_english(word):
             # a mistyped or inflected English word ("steepest"), not a name: a slip in an
             # everyday word is mended when one common word is a typo away ("happend")
-            common = [w for w in one_edit(word) if w.isalpha() and zipf(w) >= _COMMON_ZIPF]
+            # ... a hundred times as common as what was typed: "expiry" is a word of its own
+            typed = web_zipf(word)
+            common = [
+                w
+                for w in one_edit(word)
+                if w.isalpha() and zipf(w) >= _COMMON_ZIPF and web_zipf(w) >= typed + _TYPO_GAP
+            ]
             # a letter left out is the commonest slip ("happend": "happened", not "happen")
             return max(common, key=lambda w: (len(w) > len(word), zipf(w)), default=word)
         meant = doubled or meant

@@ -871,6 +871,8 @@ def test_a_word_the_corpus_never_uses_is_read_as_the_rare_word_it_mistypes():
     # question's shape is read ("what happend to" asks what happened)
     assert _with_corpus_spelling("what happend to skiff", view) == "what happened to skiff"
     assert _with_corpus_spelling("is skiff still availble", view).endswith("available")
+    # a rare word of its own is no slip of a commoner one a letter away ("expire")
+    assert _with_corpus_spelling("hsr expiry date", view) == "hsr expiry date"
 
 
 def test_the_first_quarter_where_something_happened_is_not_q1():
