@@ -509,3 +509,32 @@ def test_a_price_per_one_unit_is_not_answered_by_a_price_per_another():
     assert not other_unit("veo 3 price per second", "Veo 3 costs $0.75 per second of video.")
     assert not other_unit("how much is the plan", monthly)  # no unit asked
     assert not other_unit("cost per month of the plan", monthly)
+
+
+def test_a_summary_of_a_post_named_by_its_topic_gives_its_news_before_its_authors_view(
+    tmp_path, real_embedder
+):
+    news = (
+        "---\ntitle: Freight AI start-ups raise money\ndate: 2026-10-20\n---\n"
+        "Haulby raised $40 million for invoice automation. Cargonaut raised $12 million to "
+        "check freight bills. Investors now ask every pitch for a benchmark score.\n"
+    )
+    post = (
+        "---\ntitle: Invoice models are becoming a commodity\ndate: 2026-11-10\n"
+        "author: Ada Lund\n---\n"
+        "Prices for invoice-reading models fell by a third this year. On October 1, Quenby "
+        "cut the price of Alder-3 from $45 to $30 per 1,000 invoices. Brisk 2 launched at $18 "
+        "and has not moved since. Quenby still holds 41% of the market, down from 55%. "
+        "I expect Quenby to cut again, to $20, by the middle of 2027. My estimate is that the "
+        "market is worth about $1.4 billion. I think the moat is the custom-model catalogue.\n"
+    )
+    kb = kb_of_articles(
+        tmp_path, real_embedder, {"freight-ai-funding-2026.md": news, "ada-lund-post.md": post}
+    )
+    answer = kb.ask("tldr of ada lunds post on invoice models becoming a commodity")
+    assert answer.text.startswith("Invoice models are becoming a commodity"), answer.text
+    assert {c.chunk.source for c in answer.citations} == {"ada-lund-post.md"}
+    # every reported figure before the author's forecasts: one of three at most fills the list
+    assert all(f in answer.text for f in ("$30", "$18", "41%")), answer.text
+    views = ("I expect", "My estimate", "I think")
+    assert sum(v in answer.text for v in views) <= 1, answer.text

@@ -33,6 +33,17 @@ OFF_SUBJECT = 0.1  # penalty for a sentence naming none of the companies the que
 LEAD = 0.08  # bonus for an article's opening sentences (news tells its news first)
 LEAD_SENTENCES = 2
 TOPICALITY_SPREAD = 0.25  # articles whose best sentence is this far below the best article's
+# an article's own news before its author's view: a forecast or an opinion in the first
+# person ("I expect", "my estimate") counts less, a sentence stating a figure a little more
+OPINION = 0.2
+STATES_A_FIGURE = 0.05
+_OPINION = re.compile(
+    r"\b(?:I|we)\s+(?:expect|think|believe|suspect|estimate|guess|reckon|bet|predict|doubt)\b|"
+    r"\bmy\s+(?:estimate|guess|view|bet|forecast|take|sense)\b|\bin\s+my\s+(?:view|opinion)\b|"
+    r"\bI['’]d\s+(?:put|say|argue|bet)\b",
+    re.I,
+)
+_FIGURE = re.compile(r"\d")
 ONE_ARTICLE_QUESTION = 0.5  # weight of the question against the headline in one article's summary
 HEADLINE = 0.3  # weight of a sentence's likeness to its article's headline (the news in it)
 _PRONOUN_START = re.compile(
@@ -269,7 +280,9 @@ _DOCUMENT_KINDS = (
 )
 _DESCRIBED = re.compile(
     rf"\b(?:of|on|from|summari[sz]e|tldr|gist)\s+(?:the\s+|this\s+|that\s+)?"
-    rf"(?P<what>(?:[\w'’.&-]+\s+){{0,6}}?(?:{_DOCUMENT_KINDS}))s?\b",
+    rf"(?P<what>(?:[\w'’.&-]+\s+){{0,6}}?(?:{_DOCUMENT_KINDS}))s?\b"
+    # and what it is about: "post on voice becoming a commodity"
+    r"(?:\s+(?:on|about|regarding|re)\s+(?P<topic>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,7}))?",
     re.I,
 )
 _KIND_WORDS = frozenset(tokenize(_DOCUMENT_KINDS.replace("|", " ")))
@@ -283,7 +296,7 @@ def _described_document(prepared: Prepared) -> Hit | None:
     m = _DESCRIBED.search(prepared.question.text)
     if m is None:
         return None
-    words = set(tokenize(m.group("what"))) - _KIND_WORDS
+    words = set(tokenize(f"{m.group('what')} {m.group('topic') or ''}")) - _KIND_WORDS
     if not words:
         return None
     best: tuple[int, Hit] | None = None
@@ -333,6 +346,8 @@ def _one_document(prepared: Prepared, hit: Hit, embed: EmbedTexts) -> Answer | N
             float(relevance[i])
             - REDUNDANCY * max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
             - (LEANS_ON_CONTEXT if _PRONOUN_START.match(items[i].text) else 0.0)
+            - (OPINION if _OPINION.search(items[i].text) else 0.0)
+            + (STATES_A_FIGURE if _FIGURE.search(items[i].text) else 0.0)
             for i in range(len(items))
         ]
         best = max((i for i in range(len(items)) if i not in chosen), key=lambda i: scores[i])
