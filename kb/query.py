@@ -87,7 +87,8 @@ DURATION = re.compile(
     r"quarter)s?\b|\buntil\b|\bthrough\b",
     re.IGNORECASE,
 )
-DATE = re.compile(rf"\b{MONTH_WORD}\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
+# a year, not one inside a reference code ("RV-2026-0412")
+DATE = re.compile(rf"\b{MONTH_WORD}\b|(?<![-/])\b(?:19|20)\d\d\b(?!-\d{{3,}})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -375,8 +376,38 @@ def answer_terms(text: str) -> list[str]:
     return _as_role(text, (t for t in tokenize(text) if t not in kinds and t not in TIME_CUE_WORDS))
 
 
+# "gyeol voice market pipc probe, pause and reopening dates", "vattermark tender key dates:
+# notice, bid deadline, award": the dates of several events of one subject
+_DATES_OF_EVENTS = re.compile(
+    r"^(?P<subject>.+?)(?:\s+(?:key\s+)?dates?\s*[:-]\s*|\s+)"
+    r"(?P<items>[\w'-]+(?:\s*,\s*[\w'-]+(?:\s+[\w'-]+)?)*"
+    r"(?:\s*,\s*|,?\s+(?:and|&)\s+|\s*/\s*)[\w'-]+(?:\s+[\w'-]+)?)"
+    r"(?:\s+dates?)?\s*\??$",
+    re.I,
+)
+
+
+def _dates_of_events(text: str) -> list[str]:
+    """The parts of a question for the dates of several events of one subject, one per
+    event ("X probe date", "X pause date", "X reopening date"), or [] when it is none."""
+    if not re.search(r"\bdates?\b", text, re.I):
+        return []
+    m = _DATES_OF_EVENTS.match(text.strip())
+    if not m:
+        return []
+    items = [i.strip() for i in re.split(r"\s*,\s*|,?\s+(?:and|&)\s+|\s*/\s*", m["items"])]
+    items = [re.sub(r"\s+dates?$", "", i, flags=re.I) for i in items if i]
+    if len(items) < 3 or any(len(i.split()) > 2 for i in items):
+        return []
+    subject = re.sub(r"\s+(?:key\s+)?dates?$", "", m["subject"], flags=re.I)
+    return [f"{subject} {item} date" for item in items]
+
+
 def split_parts(text: str) -> list[str]:
-    """A two-part question ("which company, and how much did it raise?") as its parts."""
+    """A two-part question ("which company, and how much did it raise?") as its parts; the
+    dates of several events of one subject as one part per event."""
+    if events := _dates_of_events(text):
+        return events
     pieces = re.split(
         r"(?:,\s*|\s+)(?:and|also)\s+(?=(?:how|what|when|who|which|why|where|"
         r"did|does|is|was)\b)|\?\s+(?=\S)",
@@ -961,6 +992,8 @@ _SYNONYM_GROUPS = [
     "buy acquir acquisition purchas sell sold",  # a deal has two sides: "sold X to Y"
     "sue sued suing lawsuit su litigation",
     "ban prohibit",
+    "investigat investigation probe inquiry enquiry",
+    "reopen resum restor relaunch",
     "parameter param",
     "chip accelerator gpu",
     "discontinu shut withdr paus shelv halt availabl availability retir unavailabl status "

@@ -1154,3 +1154,26 @@ def test_a_transcripts_speaker_label_is_not_the_subject_of_what_is_said():
     q = replace(parse_question("wickmoor run rate"), entities=(Entity("Wickmoor", "vendor"),))
     (ev,) = [e for e in _candidates(q, [hit]) if "run-rate" in e.sentence]
     assert specifier_gaps(q, ev, ev.chunk_tokens, lambda t: t) == ()
+
+
+def test_the_dates_of_several_events_of_one_subject_are_one_part_each():
+    from kb.query import CONCEPTS, DATE, split_parts, tokenize
+
+    assert split_parts("gyeol voice market pipc probe, pause and reopening dates") == [
+        "gyeol voice market pipc probe date",
+        "gyeol voice market pipc pause date",
+        "gyeol voice market pipc reopening date",
+    ]
+    assert split_parts("vattermark tender key dates: notice, bid deadline, award") == [
+        "vattermark tender notice date",
+        "vattermark tender bid deadline date",
+        "vattermark tender award date",
+    ]
+    assert split_parts("tack 3, lathe 2 and skiff prices") == ["tack 3, lathe 2 and skiff prices"]
+    assert split_parts("sora launch date") == ["sora launch date"]
+    # a probe is an investigation, a reopening a resumption
+    concept = CONCEPTS.get
+    assert concept(tokenize("probe")[0]) == concept(tokenize("investigation")[0]) is not None
+    assert concept(tokenize("reopening")[0]) == concept(tokenize("resumed")[0]) is not None
+    # a year inside a reference code is no date
+    assert not DATE.search("quoting RV-2026-0412") and DATE.search("on 2026-03-02")
