@@ -33,14 +33,20 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _FISCAL_YEAR = re.compile(r"\b(?i:fy)\s?['’]?(20\d\d|\d\d)\b")
 
 
+# a quarter with its year's last two digits: "3Q26", "Q1'26", "1q26"
+_QUARTER_YEAR = re.compile(r"\b(?:Q[1-4]|[1-4]Q)\s?['’]?(\d\d)\b", re.I)
+
+
 def fiscal_years(text: str) -> list[str]:
-    """The years of the fiscal years a text names ("fy26" -> "2026", "FY2027" -> "2027")."""
-    return [y if len(y) == 4 else f"20{y}" for y in _FISCAL_YEAR.findall(text)]
+    """The years of the fiscal years a text names ("fy26" -> "2026", "FY2027" -> "2027"), and
+    of its quarters written with two digits ("3Q26" -> "2026")."""
+    years = _FISCAL_YEAR.findall(text) + _QUARTER_YEAR.findall(text)
+    return [y if len(y) == 4 else f"20{y}" for y in years]
 
 
 _QUARTER = re.compile(
     r"\b(?:Q([1-4])|([1-4])(?:st|nd|rd|th)[ -]quarter|([1-4])Q|(first|second|third|fourth)"
-    r"[ -]quarter)\b"
+    r"[ -]quarter)(?:\b|(?=['’]?\d\d\b))"  # "3Q26", "Q3'26": the year's last two digits after
     # "the first quarter where Forge was a third of revenue": the first ever, not Q1
     r"(?!\s+(?:where|when|that|in\s+which|ever|since)\b)",
     re.IGNORECASE,

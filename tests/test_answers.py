@@ -538,3 +538,25 @@ def test_a_summary_of_a_post_named_by_its_topic_gives_its_news_before_its_author
     assert all(f in answer.text for f in ("$30", "$18", "41%")), answer.text
     views = ("I expect", "My estimate", "I think")
     assert sum(v in answer.text for v in views) <= 1, answer.text
+
+
+def test_the_other_side_of_a_token_price_another_plan_and_a_handle_are_no_answer():
+    from kb.answer.extractive import _HANDLE_LINE, _another_plan, _another_side
+
+    input_only = "A smaller version, Guara 2 Mini, costs $0.10 per million input tokens."
+    assert _another_side("guara 2 mini output price", input_only)
+    assert not _another_side("guara 2 mini input price", input_only)
+    assert not _another_side("guara 2 mini price", input_only)  # no side asked
+    enterprise = "Brantwood signed for the Resolve Enterprise plan, which costs $6,000 per month."
+    assert _another_plan("resolve growth plan price per month", enterprise)
+    assert not _another_plan("resolve enterprise plan price", enterprise)
+    assert _HANDLE_LINE.fullmatch("u/pip_ferngate [verified · CEO, Ferngate Labs]")
+    assert not _HANDLE_LINE.fullmatch("Ferngate Labs raised $40 million.")
+
+
+def test_a_quarter_written_with_its_years_last_digits_pins_both():
+    from kb.query import parse_question, quarters_in
+
+    question = parse_question("kitefin b200 price in 1q26")
+    assert question.quarters == ("q1",) and question.years == ("2026",)
+    assert quarters_in("Our 3Q26 price check, down from $3.40 in 2Q26") == ["q3", "q2"]

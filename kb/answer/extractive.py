@@ -428,6 +428,59 @@ def _price_per_another_unit(part: str, sentence: str) -> bool:
     return bool(said) and not said & asked
 
 
+_SIDES = re.compile(r"\b(input|output)s?\b", re.I)
+
+
+def _another_side(part: str, sentence: str) -> bool:
+    """Whether the question asks one side of a token price ("output price") and the sentence
+    names only the other ("costs $0.55 per million input tokens")."""
+    asked = {m.lower() for m in _SIDES.findall(part)}
+    said = {m.lower() for m in _SIDES.findall(sentence)}
+    return len(asked) == 1 and bool(said) and not said & asked
+
+
+_PLAN_NAME = re.compile(r"\b([\w-]+)\s+(?:plan|tier)s?\b", re.I)
+_NO_PLAN_NAME = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "our",
+        "your",
+        "this",
+        "that",
+        "which",
+        "what",
+        "each",
+        "every",
+        "per",
+        "price",
+        "pricing",
+        "current",
+        "new",
+        "old",
+        "cheapest",
+        "top",
+        "base",
+        "paid",
+    ]
+)
+
+
+def _plan_names(text: str) -> set[str]:
+    return {w.lower() for w in _PLAN_NAME.findall(text)} - _NO_PLAN_NAME
+
+
+def _another_plan(part: str, sentence: str) -> bool:
+    """Whether the question names a plan ("growth plan") and the sentence names only others
+    ("the Resolve Enterprise plan ... $6,000 per month")."""
+    asked = _plan_names(part)
+    said = _plan_names(sentence)
+    return bool(asked) and bool(said) and not asked & said
+
+
 def _amount_of_another_year(spec: Question, sentence: str) -> bool:
     """Whether every amount of the kind asked belongs to another year than the one asked,
     in a sentence that states several: "revenue more than tripled in fiscal 2024 and more
@@ -734,6 +787,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 opener = sentence
             keep = (
                 not is_question
+                and not _HANDLE_LINE.fullmatch(sentence)  # "u/pip_ferngate [verified · CEO]"
                 and not header_row  # "Date | Round | Amount": the columns' names say nothing
                 and not retracted  # what a corrected article used to say
                 and (
@@ -1114,6 +1168,8 @@ class _SentencePicker:
                     scores[i] = -1.0  # its figures are another year's
                 elif _price_per_another_unit(part, ev.sentence):
                     scores[i] = -1.0  # "$249.99 a month" is no price per second
+                elif _another_side(part, ev.sentence) or _another_plan(part, ev.sentence):
+                    scores[i] = -1.0  # the input price for the output's; another plan's
             per_part.append(scores)
         if len(parts) == 1 and NOW_CUES.search(question.text):
             per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
@@ -1318,6 +1374,9 @@ _SPEAKER = re.compile(
     r"(?:[\w.-]*[/@_][\w./@-]+|[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|\([^()]{1,40}\))){0,4}):"
 )
 
+
+# a forum user's handle on its own line, with the flair the site shows beside it
+_HANDLE_LINE = re.compile(r"(?:u/|@)?[\w.-]*[_/@][\w.-]+(?:\s*\[[^\]\n]{1,80}\])?")
 
 _TERSE = 40  # characters: a sentence shorter than this is read with the next on its line
 
