@@ -2345,17 +2345,17 @@ def _everyday_phrases(mentions: dict[str, _Mention], texts: Sequence[str]) -> se
     phrase capitalised by a salutation or a heading, not a name. A forum's lower-case "tack
     pro" is no such phrase: "tack" is no everyday word."""
     out: set[str] = set()
-    lowered: str | None = None
+    written: str | None = None  # the batch as written, searched for the lower-case phrase
     for k, m in mentions.items():
         words = _words(m.name)
         if m.prior or len(words) < 2 or not all(w.isalpha() for w in words):
             continue
         if not all(zipf(w.lower()) >= _PHRASE_ZIPF for w in words):
             continue
-        lowered = lowered if lowered is not None else "\n".join(texts)
+        written = written if written is not None else "\n".join(texts)
         phrase = m.name.lower()
-        if phrase in lowered and re.search(
-            r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", lowered
+        if phrase in written and re.search(
+            r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", written
         ):
             out.add(k)
     return out
