@@ -228,13 +228,24 @@ def expected_type(text: str) -> str:
 _ASKS_IN_FULL = re.compile(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b")
 
 
+_WHAT_MONEY = re.compile(
+    r"^what(?:['’]s|\s+(?:is|was|were|are))\s+[^?]*?\b(revenue|revenues|valuation|sales|"
+    r"turnover|profit|income|earnings|capex|budget)\b"
+    r"(?:\s+(?:in|for|during|as of|at|after|before|of|since)\b[^?]*)?\s*\??$"
+)
+
+
 def nominal_head(text: str) -> str | None:
     """The noun a nominal money question asks for, as a token: "pairloom annual revenue" ->
     "revenu", "codewren monthly price now" -> "price"; None for any other question. The
     words before it only qualify it: a sentence saying "annual" does not answer it."""
     lower = _LEADING_FILLER.sub("", text.lower().strip())
     if _WH.match(lower) or _ASKS_IN_FULL.match(lower):
-        return None
+        # "what was nvidia's data-centre revenue in fiscal 2026?": the revenue, though a
+        # sentence about a data-centre hall says "data-centre"
+        asked = _WHAT_MONEY.match(lower)
+        head = tokenize(asked.group(1)) if asked else []
+        return head[0] if head else None
     m = _NOMINAL_MONEY.search(lower)
     head = tokenize(m.group(1)) if m else []
     return head[0] if head else None

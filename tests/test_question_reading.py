@@ -787,6 +787,11 @@ def test_a_nominal_money_question_asks_for_its_last_noun():
     assert nominal_head("pairloom annual revenue") == tokenize("revenue")[0]
     assert nominal_head("codewren monthly price now") == tokenize("price")[0]
     assert nominal_head("what is the price of Orvo") is None  # a wh-question: not nominal
+    # ... but a "what was X's <qualified> revenue in <when>" asks for the revenue, not for
+    # whatever else the qualifier says ("data-centre")
+    asked = "What was Nvidia's data-centre revenue in fiscal 2026?"
+    assert nominal_head(asked) == tokenize("revenue")[0]
+    assert nominal_head("What was Pelorus's Q3 revenue and how fast did it grow?") is None
 
 
 def test_a_rare_lower_case_word_that_is_no_english_word_names_something():
