@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Collection
 
+from kb.vocabulary import MONTH_RE, month_number
 from kb.wordstats import zipf
 
 _GAP = re.compile(r"\S( {3,})(?=\S)")  # a gutter between two columns: three spaces or more
@@ -16,6 +17,12 @@ _EDGE_SLACK = 2  # characters a right column's edge may wander in a scan
 _RULE = re.compile(r"[_=\-–—*·.\s]{10,}")  # a rule across the page: "______", "- - - -"
 _PAGE_DIGITS = re.compile(r"\d+")
 _RUNNING_MAX = 120  # characters: a running head or foot is one short line
+_LAID_OUT = re.compile(r"\s\|\s|\S\s{3,}\S")  # parts of a line set apart by a bar or wide gaps
+# an issue's month in a scan's running header: "OCTOBER 2026"
+_ISSUE_DATE = re.compile(
+    rf"(?<![\w-])(?P<month>(?i:{MONTH_RE}))\.?\s+(?P<year>(?:19|20)\d\d)(?![\w-])"
+)
+_HEADER_MAX = 160  # characters: a page header, not a paragraph that names a month
 _WRAP_LINES = 10  # non-empty lines a text needs before its wrap width is trusted
 _WRAP_SHARE = 0.5  # share of the lines that must end near the widest to call it hard-wrapped
 _WRAP_BAND = 12  # characters: a wrapped line ends within a long word of the width
@@ -33,7 +40,7 @@ def split_columns(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        if _right_part(lines[i], edge) is None:
+        if _right_start(lines[i], edge) is None:
             out.append(lines[i])
             i += 1
             continue
@@ -41,10 +48,10 @@ def split_columns(lines: list[str]) -> list[str]:
         right: list[str] = []
         while i < len(lines):
             line = lines[i]
-            part = _right_part(line, edge)
-            if part is not None:
-                left.append(line[: part[0]].rstrip())
-                right.append(line[part[0] :].strip())
+            start = _right_start(line, edge)
+            if start is not None:
+                left.append(line[:start].rstrip())
+                right.append(line[start:].strip())
             elif len(line.rstrip()) < edge:
                 left.append(line.rstrip())  # the left column alone, or a blank line
                 right.append("")
@@ -90,18 +97,18 @@ def _right_edge(lines: list[str]) -> int | None:
     return best if count >= _MIN_COLUMN_LINES and best >= 20 else None
 
 
-def _right_part(line: str, edge: int) -> tuple[int, int] | None:
-    """(start, end) of the right column's text in a line, if it has text at the edge after a
+def _right_start(line: str, edge: int) -> int | None:
+    """Where the right column's text starts in a line, if it has text at the edge after a
     gutter (or after nothing but spaces)."""
     gaps = list(_GAP.finditer(line))
     if len(gaps) > 1:
         return None  # a table's row: cells apart, not two columns of prose
     for m in gaps:
         if m.start(1) <= edge and m.end(1) >= edge - _EDGE_SLACK:
-            return m.end(1), len(line)  # the gutter spans the edge, wherever the text starts
+            return m.end(1)  # the gutter spans the edge, wherever the text starts
     lead = len(line) - len(line.lstrip(" "))
     if line.strip() and abs(lead - edge) <= _EDGE_SLACK + 4 and lead >= 20:
-        return lead, len(line)
+        return lead
     return None
 
 
@@ -198,8 +205,18 @@ def _furniture_lines(lines: list[str]) -> set[int]:
 
 def _set_out(line: str) -> bool:
     """Whether a short line is laid out in parts, by bars or wide gaps."""
-    text = line.strip()
-    return len(line) <= _RUNNING_MAX and bool(re.search(r"\s\|\s|\S\s{3,}\S", text))
+    return len(line) <= _RUNNING_MAX and bool(_LAID_OUT.search(line.strip()))
+
+
+def issue_date(line: str) -> str | None:
+    """The issue date (its month's first day) of a scanned page's running header, or None
+    when the line is not one: a line laid out in parts (a bar, wide gaps) naming a month and
+    a year ("28  DATA HALL REVIEW | OCTOBER 2026  COOLING")."""
+    if len(line) > _HEADER_MAX or not _LAID_OUT.search(line):
+        return None
+    m = _ISSUE_DATE.search(line)
+    month = month_number(m["month"]) if m else None
+    return f"{m['year']}-{month:02d}-01" if m and month else None
 
 
 def _numbered(line: str) -> bool:

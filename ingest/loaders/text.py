@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 
 from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.loaders.layout import (
     aligned_tables,
+    issue_date,
     join_lines,
     split_columns,
     without_furniture,
@@ -20,7 +22,6 @@ from ingest.loaders.layout import (
 from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
 from kb.entities import find_entities
 from kb.text import glued_sentence_ends
-from kb.vocabulary import MONTH_RE, month_number
 from kb.wordstats import is_common_word, zipf
 
 _META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
@@ -28,12 +29,6 @@ _HEADER_LINES = 8  # metadata is looked for this many non-empty lines from the t
 # a date closing the first line after a separator, as social posts print it ("· Nov 9, 2026")
 _TRAILING_DATE = re.compile(
     r"\s+[·|—–-]\s+((?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})|(?:\d{1,2} [A-Z][a-z]{2,8} \d{4}))\s*$"
-)
-# A scanned page's running header: a page number, the magazine's name and its issue, set apart
-# by a bar or wide gaps ("28     DATA HALL REVIEW  |  OCTOBER 2026          COOLING").
-_LAYOUT_GAP = re.compile(r"\s\|\s|\S\s{3,}\S")
-_ISSUE_DATE = re.compile(
-    rf"(?<![\w-])(?P<month>(?i:{MONTH_RE}))\.?\s+(?P<year>(?:19|20)\d\d)(?![\w-])"
 )
 _TITLE_BLOCK = 3  # lines: a display title set in capitals runs over a few short lines
 # Pasted web articles lose their line breaks, gluing each subheading to the sentence after it:
@@ -63,7 +58,7 @@ def load_txt(data: bytes, source: str) -> Loaded:
     title = ""
     published = publisher = author = url = None
     used: set[int] = set()
-    if nonempty and (issue := _running_header(lines[nonempty[0]])):
+    if nonempty and (issue := issue_date(lines[nonempty[0]])):
         # a scan's page header holds the issue's month, and the title comes after it
         published = issue
         used.add(nonempty.pop(0))
@@ -95,7 +90,7 @@ def load_txt(data: bytes, source: str) -> Loaded:
     used |= _related_links(lines)
     kept = [(i, line) for i, line in enumerate(lines) if line and i not in used]
     width = wrap_width([line for _, line in kept])
-    known = {w.lower() for w in _WRITTEN.findall(whole)}
+    known = {w.lower() for w in doc.counts}
     body = "\n\n".join(_unglue(line, doc) for line in _unwrapped(kept, width, known))
     return Loaded(
         title=title or title_from_filename(source),
@@ -106,17 +101,6 @@ def load_txt(data: bytes, source: str) -> Loaded:
         author=author,
         url=url,
     )
-
-
-def _running_header(line: str) -> str | None:
-    """The issue date (its month's first day) of a scanned page's running header, or None
-    when the line is not one: a line laid out in parts (a bar, wide gaps) naming a month and
-    a year and nothing longer ("28  DATA HALL REVIEW | OCTOBER 2026  COOLING")."""
-    if len(line) > 160 or not _LAYOUT_GAP.search(line):
-        return None
-    m = _ISSUE_DATE.search(line)
-    month = month_number(m["month"]) if m else None
-    return f"{m['year']}-{month:02d}-01" if m and month else None
 
 
 def _title_block(lines: list[str], nonempty: list[int]) -> tuple[str, list[int]]:
@@ -168,9 +152,7 @@ _OPEN_END = re.compile(r"[^.!?…:;,)\]\"”’|]$")
 
 
 def _unwrapped(
-    lines: list[tuple[int, str]],
-    width: int | None = None,
-    known: frozenset[str] | set[str] = frozenset(),
+    lines: list[tuple[int, str]], width: int | None = None, known: Collection[str] = ()
 ) -> list[str]:
     """Lines broken inside a sentence joined again: a line with no closing punctuation and
     the line right after it starting in lower case are one sentence wrapped (a video's
@@ -184,15 +166,14 @@ def _unwrapped(
     previous = ""  # the last line as it was, before any joining
     for i, line in lines:
         follows = bool(out) and i == last + 1
-        if (
+        run_on = follows and bool(_OPEN_END.search(out[-1])) and line[:1].islower()
+        hard_wrapped = (
             follows
-            and _OPEN_END.search(out[-1])
-            and line[:1].islower()
-            or follows
-            and width
+            and width is not None
             and wrapped(previous, line, width)
             and not previous.isupper()
-        ):
+        )
+        if run_on or hard_wrapped:
             out[-1] = join_lines(out[-1], line, known)
         else:
             out.append(line)
