@@ -209,10 +209,12 @@ def name_case(view: StoreView) -> NameCase:
         names = [e.name for e in entities(view)]
         # a company is often typed by its first word ("cardale" for Cardale Silicon)
         leading = [n.split()[0] for n in names if " " in n and n[:1].isupper()]
-        # a word the corpus itself writes is no typo of a name ("marlpit" is no "marit")
-        written = frozenset(view.keyword.doc_freq)
+        # a word the corpus itself writes is no typo of a name ("marlpit" is no "marit"):
+        # looked up in the keyword index's own table, not copied
         return NameCase(
-            (n for n in [*names, *leading] if _names_something(n)), english_words() | written
+            (n for n in [*names, *leading] if _names_something(n)),
+            english_words(),
+            view.keyword.doc_freq,
         )
 
     return view.remember("name_case", build)

@@ -4,7 +4,7 @@ what kind of answer it wants, and its parts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from kb.entities import Entity, find_entities, maybe_english
@@ -533,13 +533,19 @@ class NameCase:
     carefully as a capitalised one: its versions, names and entities. Built once per store
     view from its entity index."""
 
-    def __init__(self, names: Iterable[str], everyday: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        names: Iterable[str],
+        everyday: frozenset[str] = frozenset(),
+        written: Container[str] = frozenset(),
+    ) -> None:
         self.spelling = {n.lower(): n for n in names if n.lower() != n}
         for low, name in list(self.spelling.items()):  # "guara 2" for "Guará 2"
             self.spelling.setdefault(fold_accents(low), name)
         # one-word names by their one-letter deletions, to find the name a typo meant
         # ("lexmor" -> "Lexmoor"); `everyday` words are never read as typos of a name
         self.everyday = everyday
+        self.written = written  # the corpus's own words ("marlpit"): no typos of a name either
         self._near: dict[str, set[str]] = {}
         for key in self.spelling:
             word = key.split()[0]  # a many-word name by its first word ("marrowind 3")
@@ -590,7 +596,7 @@ class NameCase:
                     or (
                         t.islower()
                         and len(w) >= _DOUBLING_MIN
-                        and t not in self.everyday
+                        and not self._a_word(t)
                         and t in one_edit(w)
                     )
                     for t, w in zip(typed, words[1:], strict=True)
@@ -602,11 +608,15 @@ class NameCase:
             text = text[:start] + mended + text[end:]
         return text
 
+    def _a_word(self, word: str) -> bool:
+        """Whether a typed word is a word of its own: English, or written in the corpus."""
+        return word in self.everyday or word in self.written
+
     def respelt(self, word: str) -> str | None:
         """The one name a lower-case word is one typo away from, in lower case ("lexmor" ->
         "lexmoor", "ternwel" -> "ternwell"), if exactly one is; never for an everyday word or
         a short one, where a typo cannot be told from another word."""
-        if len(word) < _DOUBLING_MIN or word in self.spelling or word in self.everyday:
+        if len(word) < _DOUBLING_MIN or word in self.spelling or self._a_word(word):
             return None
         if len(word) < _TYPO_MIN:  # "skif" for "Skiff": only a doubled letter typed once
             singled = [k for k in self._near.get(word, ()) if undoubled(k) == word]
