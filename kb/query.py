@@ -37,9 +37,9 @@ _FISCAL_YEAR = re.compile(r"\b(?i:fy)\s?['’]?(20\d\d|\d\d)\b")
 _QUARTER_YEAR = re.compile(r"\b(?:Q[1-4]|[1-4]Q)\s?['’]?(\d\d)\b", re.I)
 
 
-def fiscal_years(text: str) -> list[str]:
-    """The years of the fiscal years a text names ("fy26" -> "2026", "FY2027" -> "2027"), and
-    of its quarters written with two digits ("3Q26" -> "2026")."""
+def finance_years(text: str) -> list[str]:
+    """The years a text names as finance writes them: fiscal years ("fy26" -> "2026",
+    "FY2027" -> "2027") and quarters with two digits ("3Q26" -> "2026")."""
     years = _FISCAL_YEAR.findall(text) + _QUARTER_YEAR.findall(text)
     return [y if len(y) == 4 else f"20{y}" for y in years]
 
@@ -228,9 +228,10 @@ def expected_type(text: str) -> str:
 _ASKS_IN_FULL = re.compile(r"(?:what|which|who|is|are|was|were|do|does|did|can)\b")
 
 
+# what a company reports or is worth, asked for by name however the question is put
+_REPORTED_MONEY = r"revenue|revenues|valuation|sales|turnover|profit|income|earnings|capex|budget"
 _WHAT_MONEY = re.compile(
-    r"^what(?:['’]s|\s+(?:is|was|were|are))\s+[^?]*?\b(revenue|revenues|valuation|sales|"
-    r"turnover|profit|income|earnings|capex|budget)\b"
+    rf"^what(?:['’]s|\s+(?:is|was|were|are))\s+[^?]*?\b({_REPORTED_MONEY})\b"
     r"(?:\s+(?:in|for|during|as of|at|after|before|of|since)\b[^?]*)?\s*\??$"
 )
 
@@ -278,8 +279,8 @@ _NOMINAL_ENTITY = re.compile(
     r"\s*\??$|\b(?:first|lead|main|biggest|largest|top) (?:customer|investor|partner|buyer)\b"
 )
 _NOMINAL_MONEY = re.compile(
-    r"\b(price|prices|pricing|cost|costs|valuation|funding|revenue|revenues|sales|"
-    r"turnover|profit|income|earnings|capex|budget|damages|contract value|deal value)"
+    rf"\b(price|prices|pricing|cost|costs|funding|damages|contract value|deal value|"
+    rf"{_REPORTED_MONEY})"
     r"(?:\s+(?:guidance|forecast|outlook|amount|figure))?"
     r"(?:\s+(?:now|today|currently|nowadays|rn|these days))?\s*\??$"
 )
@@ -985,7 +986,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
         months=tuple(dict.fromkeys(months)),
         history=tuple(history or ()),
         context_terms=tuple(context),
-        years=tuple(dict.fromkeys(_YEAR.findall(text) + fiscal_years(text))),
+        years=tuple(dict.fromkeys(_YEAR.findall(text) + finance_years(text))),
         quarters=tuple(dict.fromkeys(quarters)),
         versions=tuple(dict.fromkeys(versions)),
         expects=expected_type(history[-1]) if swapped else expected_type(text),

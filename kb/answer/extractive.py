@@ -33,7 +33,7 @@ from kb.query import (
     answer_terms,
     concepts_of,
     expected_type,
-    fiscal_years,
+    finance_years,
     listed_kind,
     nominal_head,
     parse_question,
@@ -149,7 +149,7 @@ def specifier_gaps(
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
     # a sentence that states its own years is about them: its context's years do not count
-    stated = set(_YEARS.findall(ev.sentence)) | set(fiscal_years(ev.sentence))  # "FY25"
+    stated = set(_YEARS.findall(ev.sentence)) | set(finance_years(ev.sentence))  # "FY25"
     gaps += [
         y
         for y in spec.years
