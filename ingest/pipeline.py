@@ -13,6 +13,10 @@ A recogniser upgrade (kb.entities.RECOGNISER_VERSION) re-tags the documents stor
 it, at the end of the next ingest, from their stored chunk texts: their vectors and ids stay.
 Tags are rewritten in place first, then each record is stamped with the version, then the
 manifest once all are done; a crash leaves the rest to the next run (see kb.store).
+
+A reader upgrade (ingest.loaders.READER_VERSION) re-reads the documents an older reader
+stored, on the next ingest of their files: one that reads the same is only stamped with the
+version; one that reads otherwise is stored again like an edited file.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import numpy as np
 
 from ingest.chunking import chunk_document, entity_tags
 from ingest.http import FetchPolicy
-from ingest.loaders import Loaded, load_url, loader_for
+from ingest.loaders import READER_VERSION, Loaded, load_url, loader_for
 from ingest.sources import Input, Skipped, discover, doc_id_for
 from ingest.timing import StageTimer, stage, switch_stage
 from kb.dates import dateline_date
@@ -509,6 +513,7 @@ class Ingestor:
         if (
             old
             and old.raw_hash == raw_hash
+            and old.reader == READER_VERSION
             and (
                 old.status == "stored"
                 or self._original_hash(old) == (old.original_hash or old.content_hash)
@@ -554,7 +559,13 @@ class Ingestor:
             ingested_at=_now(),
             date_inferred=inferred is not None,
             recogniser=RECOGNISER_VERSION,
+            reader=READER_VERSION,
         )
+        if old and _read_alike(old, record):  # an older reader read the same: stamp it
+            stamped = replace(old, raw_hash=raw_hash, path=path, reader=READER_VERSION)
+            self.store.put_document(stamped)
+            self.registry[doc_id] = stamped
+            return FileResult(item.source, "unchanged", chunks=old.chunks, title=old.title)
         original = self.registry.stored_with_hash(content_hash, exclude=doc_id)
         similar = 1.0
         minhash = signature(doc.text)
@@ -818,6 +829,19 @@ class Ingestor:
         """Save a whole index; the delta of the one it replaces no longer applies."""
         index.save(self.settings.keyword_dir())
         delta_path(self.settings.keyword_dir()).unlink(missing_ok=True)
+
+
+# what a reader gives a document: a re-read that gives the same needs no new chunks
+_READ_FIELDS = ("content_hash", "title", "published", "publisher", "author", "url", "format")
+
+
+def _read_alike(old: DocRecord, new: DocRecord) -> bool:
+    """Whether a stored document, read again (by a newer reader), reads the same."""
+    return (
+        old.status == "stored"
+        and old.date_inferred == new.date_inferred
+        and all(getattr(old, f) == getattr(new, f) for f in _READ_FIELDS)
+    )
 
 
 def _read_facts(chunks: list[Chunk]) -> tuple[str, list]:

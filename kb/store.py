@@ -90,6 +90,7 @@ class DocRecord:
     rankings: str = ""  # its ranking facts as JSON ("" when stored before they were extracted)
     date_inferred: bool = False  # `published` read from the text's opening, not a date line
     recogniser: int = 0  # the kb.entities.RECOGNISER_VERSION its chunks were tagged by (0: older)
+    reader: int = 0  # the ingest.loaders.READER_VERSION that read its text (0: older)
 
     def to_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "doc_id"}

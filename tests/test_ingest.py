@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -525,3 +526,37 @@ def test_stage_seconds_go_to_the_stage_switched_to_until_the_block_ends():
         time.sleep(0.05)  # the block's last stretch, after the switch
     assert timer.seconds["extract"] >= 0.05
     assert timer.seconds["parse"] < 0.05
+
+
+def test_a_reader_upgrade_rereads_stored_documents_without_a_rebuild(
+    settings, embedder, articles, monkeypatch
+):
+    """A loader fix reaches documents stored by an older reader on the next ingest: one the
+    new reader reads the same is only stamped, one it reads otherwise is stored again."""
+    import ingest.loaders.html as html
+    import ingest.pipeline as pipeline
+
+    run(settings, embedder, [articles])
+    embedded = embedder.texts
+    monkeypatch.setattr(pipeline, "READER_VERSION", pipeline.READER_VERSION + 1)
+    same = run(settings, embedder, [articles])
+    counts = same.to_json()["documents"]
+    assert (counts["unchanged"], counts["duplicates"], same.chunks_added) == (6, 1, 0)
+    assert embedder.texts == embedded, "a re-read that reads the same embeds nothing"
+    stamped = ChromaStore(settings).documents().values()
+    assert {r.reader for r in stamped} == {pipeline.READER_VERSION}
+
+    monkeypatch.setattr(pipeline, "READER_VERSION", pipeline.READER_VERSION + 1)
+    read_before = html.load_html
+
+    def fixed_reader(data: bytes, source: str):
+        loaded = read_before(data, source)
+        return replace(loaded, text=loaded.text + "\n\nA caption the new reader keeps.")
+
+    monkeypatch.setitem(pipeline.loader_for.__globals__["LOADERS"], ".htm", fixed_reader)
+    again = _statuses(run(settings, embedder, [articles]))
+    assert again["tessellate-chip.htm"] == "updated"
+    assert again["kestrel-video-launch.txt"] == "unchanged"
+    chunks = all_chunks(settings)
+    texts = [text for _, text, meta in chunks if meta["source"] == "tessellate-chip.htm"]
+    assert any("the new reader keeps" in t for t in texts)

@@ -14,6 +14,11 @@ from kb.errors import UnsupportedFormatError
 
 Loader = Callable[[bytes, str], Loaded]
 
+# Raise when a loader reads the same bytes into other text, title or date: the next ingest
+# re-reads every document an older reader stored (kb.store.DocRecord.reader), so a reader fix
+# reaches the store without `--rebuild`. 2: print layout, HTML cells and footnotes (session 13).
+READER_VERSION = 2
+
 LOADERS: dict[str, Loader] = {
     ".txt": load_txt,
     ".text": load_txt,
@@ -52,6 +57,7 @@ def sniff_matches(name: str, data: bytes) -> bool:
 
 __all__ = [
     "LOADERS",
+    "READER_VERSION",
     "SUPPORTED_SUFFIXES",
     "Loaded",
     "Loader",
