@@ -401,3 +401,48 @@ def test_markdown_footnote_markers_go_and_footnotes_read_as_text():
     )
     assert "leaderboard, Cantora v5 is third." in text
     assert "Timbre Arena is run by volunteers." in text and "[^" not in text
+
+
+def _discussion_page(comments: str, article: str = "") -> bytes:
+    return f"""<html><head><title>Quillmoss | Launch Board</title></head><body>
+<nav><a href="/">Home</a> <a href="/launches">Launches</a></nav>
+<main><section class="post-header"><h1>Quillmoss</h1>
+<p>Made by Arla Venn and Toby Skerritt, Company: Pennock Labs</p>{article}</section>
+<section class="comments"><h3>Discussion (48)</h3>{comments}</section></main>
+<footer>About · Careers · Terms</footer></body></html>""".encode()
+
+
+_MAKER_COMMENT = """<article class="comment maker"><p class="author">Arla Venn · 1d ago</p>
+<p>Hi all, Arla here, co-founder of Pennock Labs. Quillmoss drafts grant reports from your
+lab notebook and cites every figure back to the notebook page it came from.</p>
+<p><strong>What changed since the beta:</strong></p>
+<ul><li>Removed: the email digest. Hardly anyone opened it, so we cut it.</li>
+<li>New: a Word add-in for the final report.</li></ul>
+<p><strong>Pricing:</strong> Solo is $18/month and Lab is $12 per seat per month. Launch
+code QUILLDAY takes 40% off the first two months of Solo.</p></article>
+<article class="comment"><p class="author">Mirela Dascalu · 1d ago</p>
+<p>I was paying $25 a month for Draftwell, which only does the writing, not the citing. The
+notebook links are what sold me; the Word add-in is a nice extra for our grants office.</p>
+</article>"""
+
+
+def test_a_page_that_is_mostly_its_discussion_is_read_with_its_comments():
+    """A launch page's maker comment holds its prices and changes: main-content extraction
+    drops comments as boilerplate, which left such a page only its header."""
+    loaded = load_html(_discussion_page(_MAKER_COMMENT), "quillmoss-launch.html")
+    assert "Made by Arla Venn" in loaded.text  # the header stays, in its place
+    assert loaded.text.index("Made by") < loaded.text.index("Solo is $18/month")
+    assert "QUILLDAY" in loaded.text and "Draftwell" in loaded.text
+    assert "Removed: the email digest" in loaded.text  # the comment's list kept
+    assert "Careers" not in loaded.text
+
+
+def test_an_articles_comment_section_stays_out_of_its_text():
+    article = "".join(
+        f"<p>Pennock Labs said on Tuesday that its grant-writing tool Quillmoss now serves "
+        f"{n} research groups in its {n}th month, with billing by seat from the spring.</p>"
+        for n in range(11, 19)
+    )
+    loaded = load_html(_discussion_page(_MAKER_COMMENT, article), "quillmoss-news.html")
+    assert "serves 11 research groups" in loaded.text
+    assert "QUILLDAY" not in loaded.text and "Draftwell" not in loaded.text

@@ -16,8 +16,9 @@ Loader = Callable[[bytes, str], Loaded]
 
 # Raise when a loader reads the same bytes into other text, title or date: the next ingest
 # re-reads every document an older reader stored (kb.store.DocRecord.reader), so a reader fix
-# reaches the store without `--rebuild`. 2: print layout, HTML cells and footnotes (session 13).
-READER_VERSION = 2
+# reaches the store without `--rebuild`. 2: print layout, HTML cells and footnotes (session 13);
+# 3: a page that is mostly its discussion is read with its comments.
+READER_VERSION = 3
 
 LOADERS: dict[str, Loader] = {
     ".txt": load_txt,

@@ -126,6 +126,65 @@ def _with_article_parts(page: str) -> str:
     return _ARTICLE.sub(lambda m: _ASIDE_TAG.sub(r"<\1section", m.group(0)), page)
 
 
+# a class or id that marks a page's comments ("comment", "comments-list", id="comment-12")
+_COMMENT_MARK = re.compile(r"((?:class|id)\s*=\s*[\"'][^\"']*?)comment", re.IGNORECASE)
+
+
+def _main_text(page: str, url: str | None, *, comments: bool = False) -> str:
+    import trafilatura
+
+    return (
+        trafilatura.extract(
+            page,
+            url=url,
+            output_format="markdown",
+            include_tables=True,
+            include_comments=comments,
+            include_links=False,
+            include_images=False,
+            favor_precision=True,
+            deduplicate=False,
+        )
+        or ""
+    )
+
+
+def _with_discussion(body: str, page: str, url: str | None) -> str:
+    """A page that is mostly its discussion (a launch page's maker comments, a forum's
+    replies) read with its discussion as content: main-content extraction drops comments
+    as boilerplate, which leaves such a page its header. When the comments hold more than
+    the article does, the page is read again with them as article text (lists and all,
+    which trafilatura's own comment reading flattens), and the header's lines that reading
+    drops are kept where they stood."""
+    if not _COMMENT_MARK.search(page):
+        return body
+    with_comments = _main_text(page, url, comments=True)
+    if len(with_comments.split()) < 2 * len(body.split()):
+        return body  # an article with a comment section: the article is the content
+    discussion = _main_text(_COMMENT_MARK.sub(r"\1entry", page), url)
+    return _merged_paragraphs(body, discussion)
+
+
+def _merged_paragraphs(first: str, second: str) -> str:
+    """`second`'s paragraphs, with those only `first` has inserted after the paragraph that
+    comes before them in `first`."""
+
+    def key(paragraph: str) -> str:
+        return " ".join(paragraph.strip("#* ").split()).lower()
+
+    merged = [p for p in second.split("\n\n") if p.strip()]
+    keys = [key(p) for p in merged]
+    at = 0
+    for paragraph in (p for p in first.split("\n\n") if p.strip()):
+        if key(paragraph) in keys:
+            at = keys.index(key(paragraph)) + 1
+        else:
+            merged.insert(at, paragraph)
+            keys.insert(at, key(paragraph))
+            at += 1
+    return "\n\n".join(merged)
+
+
 def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
     import trafilatura
 
@@ -134,17 +193,8 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
     ld = [d for d in _json_ld(page) if "headline" in d or "datePublished" in d]
     try:
         meta = trafilatura.extract_metadata(page, default_url=url)
-        body = trafilatura.extract(
-            _with_article_parts(page),
-            url=url,
-            output_format="markdown",
-            include_tables=True,
-            include_comments=False,
-            include_links=False,
-            include_images=False,
-            favor_precision=True,
-            deduplicate=False,
-        )
+        readable = _with_article_parts(page)
+        body = _with_discussion(_main_text(readable, url), readable, url)
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise LoadError(source, f"the HTML page cannot be parsed: {exc}") from exc
     text, h1 = markdown_to_text(body or "")
