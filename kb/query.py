@@ -44,6 +44,14 @@ def finance_years(text: str) -> list[str]:
     return [y if len(y) == 4 else f"20{y}" for y in years]
 
 
+def _years_as_written(terms: list[str]) -> list[str]:
+    """Fiscal-year terms as the year the text writes ("fy2026" -> "2026": a report writes
+    "fiscal 2026"), once each."""
+    return list(
+        dict.fromkeys(finance_years(t)[0] if _FISCAL_YEAR.fullmatch(t) else t for t in terms)
+    )
+
+
 _QUARTER = re.compile(
     r"\b(?:Q([1-4])|([1-4])(?:st|nd|rd|th)[ -]quarter|([1-4])Q|(first|second|third|fourth)"
     r"[ -]quarter)(?:\b|(?=['’]?\d\d\b))"  # "3Q26", "Q3'26": the year's last two digits after
@@ -126,7 +134,9 @@ class Question:
 
     @property
     def search_text(self) -> str:
-        return " ".join([self.text, *self.context_terms])
+        # "fy2026" is searched as the reports write it too: "fiscal 2026"
+        spelled = [f"fiscal {y}" for y in finance_years(self.text)]
+        return " ".join([self.text, *spelled, *self.context_terms])
 
 
 def versions_in(text: str) -> list[str]:
@@ -391,7 +401,8 @@ def answer_terms(text: str) -> list[str]:
     only names the kind of answer ("which *company* released X?")."""
     kinds = {tokenize(m.group(1))[0] for m in _WH_NOUN.finditer(text) if tokenize(m.group(1))}
     kinds |= CHAT_SHORTHAND  # "tldr of ...": how it is asked, not what
-    return _as_role(text, (t for t in tokenize(text) if t not in kinds and t not in TIME_CUE_WORDS))
+    terms = _years_as_written(tokenize(text))
+    return _as_role(text, (t for t in terms if t not in kinds and t not in TIME_CUE_WORDS))
 
 
 # "gyeol voice market pipc probe, pause and reopening dates", "vattermark tender key dates:
@@ -980,7 +991,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     entities = tuple(find_entities(text))
     return Question(
         text=text,
-        terms=tuple(_as_role(text, content_terms(text))),
+        terms=tuple(_as_role(text, _years_as_written(content_terms(text)))),
         names=tuple(names),
         rounds=tuple(dict.fromkeys(rounds)),
         months=tuple(dict.fromkeys(months)),

@@ -484,6 +484,13 @@ def test_corrections_deals_leaderboards_and_fiscal_years_are_read_as_an_analyst_
                 "22%). Legacy hosting contributed $3.2 million of revenue in FY2026 (FY2025: "
                 "$7.9 million). We expect capital expenditure of $700 million in FY2027.\n"
             ),
+            "brindle-cloud-s-1-summary-2026.md": (
+                "---\ntitle: Brindle Cloud, Inc. Form S-1 (Prospectus Summary)\ndate: "
+                "2026-11-09\n---\nBrindle Cloud rents GPU clusters to media-model developers "
+                "and was founded in 2021.\n\nOur Financial Performance\n\n- Revenue was "
+                "$41.6 million in fiscal 2026, compared with $18.3 million in fiscal 2025.\n"
+                "- Net loss was $(9.4) million in fiscal 2026.\n"
+            ),
         },
     )
     # what a corrected post used to say is no answer; the correction is
@@ -499,6 +506,9 @@ def test_corrections_deals_leaderboards_and_fiscal_years_are_read_as_an_analyst_
     # "fy2027" pins a year: FY2026's and FY2025's figures are no FY2027 figure
     assert kb.ask("kelvar largest customer % of revenue fy2027").abstained
     assert "34%" in kb.ask("kelvar largest customer % of revenue fy26").text
+    # "fy2026" is how the asker writes it, "fiscal 2026" how the filing does
+    revenue = kb.ask("brindle rev fy2026 vs fy2025").text
+    assert "$41.6 million" in revenue and "$18.3 million" in revenue, revenue
 
 
 def test_a_price_per_one_unit_is_not_answered_by_a_price_per_another():
