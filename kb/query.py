@@ -396,11 +396,15 @@ def _as_role(text: str, terms: Iterable[str]) -> list[str]:
     ]
 
 
+_PASSIVE_AUXILIARIES = frozenset({"got", "gotten"})
+
+
 def answer_terms(text: str) -> list[str]:
     """Content tokens the evidence should contain: the question's terms minus the noun that
     only names the kind of answer ("which *company* released X?")."""
     kinds = {tokenize(m.group(1))[0] for m in _WH_NOUN.finditer(text) if tokenize(m.group(1))}
     kinds |= CHAT_SHORTHAND  # "tldr of ...": how it is asked, not what
+    kinds |= _PASSIVE_AUXILIARIES  # "the models that got enjoined": were enjoined
     terms = _years_as_written(tokenize(text))
     return _as_role(text, (t for t in terms if t not in kinds and t not in TIME_CUE_WORDS))
 
@@ -795,7 +799,7 @@ _TIMELINE = re.compile(
     re.I,
 )
 _WHAT_HAPPENED = re.compile(
-    r"\bwhat(?: happened| became| has happened| is happening|'?s happening)\b|"
+    r"\bwhat(?:ever)?(?: happened| became| has happened| is happening|'?s happening)\b|"
     r"\bwhat(?:'s| is) (?:new|the latest) (?:with|on|about)\b|\blatest (?:on|news|about)\b|"
     r"\bwhat(?:'?s| is) (?:going on|up) with\b|\bany news (?:on|about)\b|\bupdate on\b|"
     r"\b(?:news|updates?|latest)\W*$|\bnews (?:on|about|from)\b|"  # "sentrawl news?"

@@ -40,7 +40,8 @@ def month_number(word: str) -> int | None:
 
 NOW_CUES = re.compile(
     r"\b(now|currently|current|latest|newest|most recent|still|today|these days|"
-    r"at the moment|as of now|presently|rn|atm)\b",  # "rn", "atm": right now, at the moment
+    r"at the moment|as of now|presently|rn|atm|yet|anymore|any more|any longer)\b",
+    # "rn", "atm": right now, at the moment; "GA yet", "sold anymore": the state now
     re.IGNORECASE,
 )
 """Words that ask for the value that holds now ("still", "latest")."""
@@ -109,8 +110,10 @@ GENERIC_ACRONYMS = frozenset(
 
 CHAT_SHORTHAND = frozenset(
     {"tldr", "eli5", "fyi", "asap", "imo", "imho", "tbh", "afaik", "iirc", "pls", "plz", "thx"}
+    | {"whatever", "whichever", "whoever"}  # "whatever happened to X": what happened to X
 )
-"""What people type in a chat box around a question ("tldr of ..."): never a name."""
+"""What people type in a chat box around a question ("tldr of ..."): never a name, never
+what is asked about."""
 
 NOT_QUESTION_NAMES = (
     QUESTION_WORDS | GENERIC_ACRONYMS | CHAT_SHORTHAND | {n.lower() for n in FULL_MONTH_NAMES}

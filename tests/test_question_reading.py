@@ -1182,3 +1182,11 @@ def test_the_dates_of_several_events_of_one_subject_are_one_part_each():
     assert concept(tokenize("reopening")[0]) == concept(tokenize("resumed")[0]) is not None
     # a year inside a reference code is no date
     assert not DATE.search("quoting RV-2026-0412") and DATE.search("on 2026-03-02")
+
+
+def test_whatever_happened_to_is_what_happened_to():
+    from kb.query import answer_terms, parse_question
+
+    question = parse_question("whatever happened to nettlebed ai")
+    assert question.shape == "what_happened"
+    assert "whatever" not in answer_terms(question.text)
