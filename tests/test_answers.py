@@ -519,6 +519,10 @@ def test_a_price_per_one_unit_is_not_answered_by_a_price_per_another():
     assert not other_unit("veo 3 price per second", "Veo 3 costs $0.75 per second of video.")
     assert not other_unit("how much is the plan", monthly)  # no unit asked
     assert not other_unit("cost per month of the plan", monthly)
+    # units as people write them: "annual plan price", "$24/mo"
+    assert other_unit("tallyhawk annual plan price", "I paid for Gridwise at $24/mo.")
+    assert not other_unit("gridwise monthly price", "I paid for Gridwise at $24/mo.")
+    assert not other_unit("tallyhawk annual plan price", "The annual plan is $290 a year.")
 
 
 def test_a_summary_of_a_post_named_by_its_topic_gives_its_news_before_its_authors_view(
@@ -570,3 +574,81 @@ def test_a_quarter_written_with_its_years_last_digits_pins_both():
     question = parse_question("kitefin b200 price in 1q26")
     assert question.quarters == ("q1",) and question.years == ("2026",)
     assert quarters_in("Our 3Q26 price check, down from $3.40 in 2Q26") == ["q3", "q2"]
+
+
+def test_a_sentence_that_continues_the_one_before_is_read_and_quoted_with_it(
+    tmp_path, real_embedder
+):
+    """ "There 85 posts are cut": the place and company are the sentence before's; the
+    answer quotes both."""
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "werkstatt-holmvik-ai-restructuring-2026.txt": (
+                "Holmvik AI raises 90 Mio. Euro and trims its services arm\n"
+                "Published 12. November 2026\n\n"
+                "Holmvik AI has raised 90 Mio. Euro in a Series B led by Nordkap Ventures. At "
+                "the same time the company is shrinking its consulting subsidiary Holmvik "
+                "Services in Bremen. There 85 positions are to be cut, which corresponds to "
+                "around 9 Prozent of the total workforce. The consulting arm will focus on "
+                "rolling out the company's own models.\n"
+            ),
+        },
+    )
+    answer = kb.ask("how many jobs is holmvik cutting in bremen")
+    assert not answer.abstained and "85" in answer.text, answer.text
+    assert "Holmvik Services in Bremen" in answer.text, answer.text
+
+
+def test_a_post_is_dated_by_its_own_date_else_by_the_header_above_it():
+    """Of one article's sentences, "now" questions take the one said latest: a channel
+    export's posts and a changelog's entries are dated by the lines above them."""
+    from types import SimpleNamespace
+
+    from kb.answer.extractive import _said_when
+    from kb.vocabulary import NOW_CUES
+
+    text = (
+        "[10/06/2026 8:47 PM] mara | Staff\n\nRill 2 is paused for all users.\n\n"
+        "November 4, 2026\n\nPricing\n\nThe Team plan rises to $39.\n\n"
+        "Rill 3 ships in March 2027."
+    )
+
+    def said(sentence: str) -> str:
+        chunk = SimpleNamespace(text=text, published="2026-11-20")
+        return _said_when(
+            SimpleNamespace(
+                sentence=sentence, start=text.index(sentence), hit=SimpleNamespace(chunk=chunk)
+            )
+        )
+
+    assert said("Rill 2 is paused for all users.") == "2026-10-06"
+    assert said("The Team plan rises to $39.") == "2026-11-04"
+    assert said("Rill 3 ships in March 2027.") == "2027-03"  # its own date first
+    assert all(NOW_CUES.search(q) for q in ("is it GA yet", "is it sold anymore"))
+
+
+def test_the_site_a_question_names_is_where_its_pages_sentences_were_said():
+    """ "tallyhawk price w/ the product hunt launch code": a launch page's sentences were
+    said on its site, which the page's text need not name."""
+    from kb.answer.extractive import _candidates
+    from kb.query import parse_question
+    from kb.types import Chunk, Hit
+
+    text = "For launch week, code QUILLDAY gives 40% off Solo, so $10.80/month."
+    chunk = Chunk(
+        "c0",
+        "d0",
+        0,
+        text,
+        0,
+        len(text),
+        "quillmoss.html",
+        "Quillmoss",
+        "2026-09-15",
+        "Launch Board",
+    )
+    question = parse_question("quillmoss solo price w/ the launch board launch code")
+    (evidence,) = _candidates(question, [Hit(chunk, 1.0)])
+    assert {"board", "quillmoss"} <= evidence.chunk_tokens

@@ -16,7 +16,7 @@ from kb.answer.base import CorpusStats, EmbedTexts, Prepared
 from kb.answer.compose import cited_answer
 from kb.answer.scope import known_places
 from kb.answer.support import numbers_in
-from kb.dates import stated_date
+from kb.dates import parse_date, stated_date
 from kb.embedders import english_words
 from kb.entities import Entity, entity_key, find_entities, untag
 from kb.lead_in import split_lead_in
@@ -411,20 +411,42 @@ def _amount_of_another(spec: Question, ev: Evidence) -> bool:
 
 
 _UNIT = (
-    r"(?:1m\s+|1k\s+|one\s+|a\s+)?(?:million\s+|thousand\s+)?(second|minute|hour|day|week|month|"
-    r"year|token|character|word|image|video|clip|seat|user|request|query|page|gpu-hour|call)s?\b"
+    r"(?:1m\s+|1k\s+|one\s+|a\s+)?(?:million\s+|thousand\s+)?"
+    r"(?:(?:input|output|cached|prompt|completion)\s+)?(second|minute|hour|day|week|month|"
+    r"year|token|character|word|image|video|clip|seat|user|request|query|page|gpu-hour|call|"
+    r"task|mo|yr|hr|sec|min)s?\b"
 )
 _ASKED_UNIT = re.compile(r"\b(?:per|a|an|/)\s*" + _UNIT, re.I)
 _PRICE_UNIT = re.compile(r"[$€£¥₩]\s?\d[\d,.]*\s*(?:[a-z]+\s+)?(?:per|a|an|/)\s*" + _UNIT, re.I)
+# "annual plan price": a price per year asked by its adjective; "$24/mo": per month
+_ASKED_BY_ADJECTIVE = re.compile(r"\b(annual|annually|yearly|monthly|hourly|weekly|daily)\b", re.I)
+_UNIT_OF = {
+    "mo": "month",
+    "yr": "year",
+    "hr": "hour",
+    "sec": "second",
+    "min": "minute",
+    "annual": "year",
+    "annually": "year",
+    "yearly": "year",
+    "monthly": "month",
+    "hourly": "hour",
+    "weekly": "week",
+    "daily": "day",
+}
+
+
+def _units(pattern: re.Pattern[str], text: str) -> set[str]:
+    return {_UNIT_OF.get(u, u) for u in (m.group(1).lower() for m in pattern.finditer(text))}
 
 
 def _price_per_another_unit(part: str, sentence: str) -> bool:
     """Whether the question asks a price per one unit ("price per second") and the sentence
     prices only per others ("a plan priced at $249.99 a month"): another price."""
-    asked = {m.group(1).lower() for m in _ASKED_UNIT.finditer(part)}
+    asked = _units(_ASKED_UNIT, part) | _units(_ASKED_BY_ADJECTIVE, part)
     if not asked or not re.search(r"\b(?:price|pric\w+|cost\w*|charge\w*|fee|rate)\b|\$", part):
         return False
-    said = {m.group(1).lower() for m in _PRICE_UNIT.finditer(sentence)}
+    said = _units(_PRICE_UNIT, sentence)
     return bool(said) and not said & asked
 
 
@@ -724,7 +746,11 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
     out: list[Evidence] = []
     for rank, hit in enumerate(hits):
         text = hit.chunk.text
-        chunk_tokens = frozenset(concepts_of(tokenize(f"{hit.chunk.title} {hit.lead_in} {text}")))
+        # where it was said counts as said there ("tallyhawk price on product hunt")
+        where = hit.chunk.publisher or ""
+        chunk_tokens = frozenset(
+            concepts_of(tokenize(f"{hit.chunk.title} {where} {hit.lead_in} {text}"))
+        )
         # the first sentence leans on what the chunk continues (else on the title)
         heading, before = split_lead_in(hit.lead_in)
         previous_text = before or hit.chunk.title
@@ -856,10 +882,54 @@ def _prefer_newest(
     if oldest:
         pick = min(close, key=lambda i: (when[i], -float(scores[i])))
     else:
-        pick = max(close, key=lambda i: (evidence[i].hit.chunk.published or "", float(scores[i])))
+        # of one article's, the one said latest (a channel's or changelog's newer post), when
+        # each is dated: an undated one may be the newest entry as well as the oldest
+        said_at = {i: _said_when(evidence[i]) for i in close}
+        dated = all(said_at.values())
+        pick = max(
+            close,
+            key=lambda i: (
+                evidence[i].hit.chunk.published or "",
+                said_at[i] if dated else "",
+                float(scores[i]),
+            ),
+        )
     boosted = scores.copy()
     boosted[pick] = best + 0.01
     return boosted
+
+
+# "is it available again": of the sentences that answer, the one said latest (not a "now"
+# cue for the market answers: a status restored is their answer, later news or not)
+_AGAIN = re.compile(r"\bagain\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+_POSTED_BEFORE = 400  # characters read back for the date a post or entry is headed with
+
+
+def _said_when(ev: Evidence) -> str:
+    """When a sentence was said, as far as its chunk tells: the date it states, else the
+    last date written on the lines above it (a post's "[10/14/2026 6:00 PM]", a changelog
+    entry's "November 4, 2026" heading); "" when none."""
+    published = ev.hit.chunk.published
+    if said := stated_date(ev.sentence, published):
+        return said
+    text = ev.hit.chunk.text
+    above = text[max(0, ev.start - _POSTED_BEFORE) : text.rfind("\n", 0, ev.start) + 1]
+    for line in reversed(above.splitlines()):
+        numeric = _NUMERIC_DATE.search(line)
+        if when := (_numeric_date(numeric.group(0)) if numeric else stated_date(line, published)):
+            return when
+    return ""
+
+
+def _numeric_date(value: str) -> str | None:
+    """A numeric date; "10/06/2026", which could be either, read month first, as the chat
+    and export tools that stamp posts so write it (only the order of one article's posts
+    rests on it)."""
+    if when := parse_date(value):
+        return when
+    month, day, year = (int(x) for x in value.split("/")) if "/" in value else (0, 0, 0)
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def _changes_over_time(question: Question) -> bool:
@@ -898,7 +968,8 @@ def _recency(evidence: Sequence[Evidence]) -> list[float]:
 # The noun after "which"/"what" names the kind of answer wanted ("which company is behind X")
 _WH_HEAD = re.compile(r"^\W*(?:and\s+)?(?:which|what)\s+([a-z]+)\b", re.I)
 # Concepts a sentence says by saying another: a maker by launching or releasing the product
-_IMPLIED = {"maker": frozenset({"~launch"})}
+# (who launched a model made it; a product restored or resumed is available again)
+_IMPLIED = {"maker": frozenset({"~launch"}), "discontinu": frozenset({"~reopen"})}
 
 
 def _matched(term: str, tokens: frozenset[str]) -> bool:
@@ -996,8 +1067,10 @@ class _SentencePicker:
                     near += weight
                 if _matched(term, ev.chunk_tokens):
                     in_chunk += weight
-            # a table row's caption is its real context ("prices per million tokens")
-            coverage = (own + (1.0 if " | " in ev.sentence else 0.5) * near) / total
+            # a table row's caption is its real context ("prices per million tokens"), and so
+            # is the sentence a pronoun-led one continues ("There 140 positions are cut")
+            leans = " | " in ev.sentence or bool(_PRONOUN_SUBJECT.match(ev.sentence))
+            coverage = (own + (1.0 if leans else 0.5) * near) / total
             s = self.settings.dense_share * float(dense[i]) + (1 - self.settings.dense_share) * (
                 0.7 * coverage + 0.3 * in_chunk / total
             )
@@ -1171,7 +1244,7 @@ class _SentencePicker:
                 elif _another_side(part, ev.sentence) or _another_plan(part, ev.sentence):
                     scores[i] = -1.0  # the input price for the output's; another plan's
             per_part.append(scores)
-        if len(parts) == 1 and NOW_CUES.search(question.text):
+        if len(parts) == 1 and (NOW_CUES.search(question.text) or _AGAIN.search(question.text)):
             per_part[0] = _prefer_newest(per_part[0], evidence, self.settings.min_evidence)
         elif len(parts) == 1 and question.expects == "date" and _FIRST_CUES.search(question.text):
             per_part[0] = _prefer_newest(
@@ -1396,7 +1469,10 @@ def _quoted(ev: Evidence) -> str:
 # "It's", "They're" too; and a deal named only by its kind ("The acquisition is completed on
 # 20 November"): the sentence before says whose it is
 _PRONOUN_SUBJECT = re.compile(
-    r"(?:It|They|He|She)\b|(?:The|This|That)\s+(?:acquisition|deal|merger|purchase|takeover|"
+    r"(?:It|They|He|She)\b|"
+    # a place or set the sentence before named: "There 140 positions are to be cut", "Of
+    # these, 22 are joining"
+    r"(?:There|Here|Of\s+(?:these|those|them|which))\b(?!\s+(?:is|are|was|were|will|has|have)\b)|(?:The|This|That)\s+(?:acquisition|deal|merger|purchase|takeover|"
     r"transaction|sale|round|investment|agreement)\b|"
     # after a time or place put first: "On 12 November 2024 it launched Kindling"
     r"(?:On|In|By|Since|From|After|Before|Later|Then|Earlier)\s+[^,.;:]{1,25}?,?\s+"
