@@ -446,3 +446,50 @@ def test_an_articles_comment_section_stays_out_of_its_text():
     loaded = load_html(_discussion_page(_MAKER_COMMENT, article), "quillmoss-news.html")
     assert "serves 11 research groups" in loaded.text
     assert "QUILLDAY" not in loaded.text and "Draftwell" not in loaded.text
+
+
+def _changelog_entry(day: str, title: str, body: str) -> str:
+    return f'<section class="entry" id="{day}"><h2>{day}</h2><h3>{title}</h3>{body}</section>'
+
+
+_CHANGELOG = (
+    '<html><head><title>Changelog | Wrenfield API Docs</title><meta property="og:site_name"'
+    ' content="Wrenfield API Docs"></head><body><aside class="sidebar"><ul><li><a href="/q">'
+    "Quickstart</a></li><li><a href='/c'>Changelog</a></li></ul></aside>"
+    '<main class="content"><h1>Changelog</h1><p>Notable changes, newest first.</p>'
+    + _changelog_entry(
+        "November 18, 2026",
+        "tern-5 is available",
+        "<ul><li><code>tern-latest</code> now resolves to tern-5-2026-11-12 (previously "
+        "tern-4-2026-06-03).</li><li>Pricing for tern-5: $2.40 per 1M input tokens and $9.60 "
+        "per 1M output tokens.</li></ul>",
+    )
+    + _changelog_entry(
+        "October 21, 2026",
+        "Higher rate limits for Tiers 2 to 4",
+        "<p>We raised requests-per-minute limits for tern-4 and tern-4-mini. The new limits "
+        "apply automatically and no action is needed from you.</p><table><thead><tr><th>Tier"
+        "</th><th>RPM before</th><th>RPM now</th></tr></thead><tbody><tr><td>Tier 1</td>"
+        "<td>500</td><td>500</td></tr><tr><td>Tier 2</td><td>1,000</td><td>2,000</td></tr>"
+        "<tr><td>Tier 3</td><td>2,000</td><td>5,000</td></tr></tbody></table>",
+    )
+    + _changelog_entry(
+        "October 7, 2026",
+        "Batch API is generally available",
+        "<p>The Batch API, in beta since April 22, 2026, is now generally available and is "
+        "covered by the uptime SLA. Batches keep the 50% discount and the 24-hour window.</p>",
+    )
+    + "</main><footer>Status · Terms · Privacy</footer></body></html>"
+)
+
+
+def test_a_changelog_of_sections_keeps_its_tables_rows_and_its_first_entry():
+    """trafilatura's main extractor reads only the first of such entries, its fallback reads
+    all of them but flattens a table into one paragraph per cell and drops the first entry's
+    heading and date; both are put back."""
+    text = load_html(_CHANGELOG.encode(), "wrenfield-changelog.html").text
+    assert "Tier 3 | 2,000 | 5,000" in text, text
+    assert "Tier | RPM before | RPM now" in text
+    assert "November 18, 2026" in text and "tern-5 is available" in text
+    assert text.index("November 18, 2026") < text.index("tern-latest now resolves")
+    assert "is now generally available" in text and "Quickstart" not in text

@@ -17,8 +17,9 @@ Loader = Callable[[bytes, str], Loaded]
 # Raise when a loader reads the same bytes into other text, title or date: the next ingest
 # re-reads every document an older reader stored (kb.store.DocRecord.reader), so a reader fix
 # reaches the store without `--rebuild`. 2: print layout, HTML cells and footnotes (session 13);
-# 3: a page that is mostly its discussion is read with its comments.
-READER_VERSION = 3
+# 3: a page that is mostly its discussion is read with its comments; 4: a table flattened by
+# trafilatura's fallback extractor is put back into rows.
+READER_VERSION = 4
 
 LOADERS: dict[str, Loader] = {
     ".txt": load_txt,

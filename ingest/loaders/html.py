@@ -130,7 +130,7 @@ def _with_article_parts(page: str) -> str:
 _COMMENT_MARK = re.compile(r"((?:class|id)\s*=\s*[\"'][^\"']*?)comment", re.IGNORECASE)
 
 
-def _main_text(page: str, url: str | None, *, comments: bool = False) -> str:
+def _main_text(page: str, url: str | None, *, comments: bool = False, fallback: bool = True) -> str:
     import trafilatura
 
     return (
@@ -143,10 +143,20 @@ def _main_text(page: str, url: str | None, *, comments: bool = False) -> str:
             include_links=False,
             include_images=False,
             favor_precision=True,
+            fast=not fallback,
             deduplicate=False,
         )
         or ""
     )
+
+
+def _with_main_parts(body: str, page: str, url: str | None) -> str:
+    """The text with what trafilatura's main extractor found put back, when its fallback
+    extractor gave the text: the fallback, taken when the main one finds too little (a
+    changelog whose entries are sections: the main one reads only the first), reads the whole
+    page but can drop that first part's heading and date."""
+    main = _main_text(page, url, fallback=False)
+    return body if not main or main == body else _merged_lines(main, body)
 
 
 def _with_discussion(body: str, page: str, url: str | None) -> str:
@@ -162,27 +172,85 @@ def _with_discussion(body: str, page: str, url: str | None) -> str:
     if len(with_comments.split()) < 2 * len(body.split()):
         return body  # an article with a comment section: the article is the content
     discussion = _main_text(_COMMENT_MARK.sub(r"\1entry", page), url)
-    return _merged_paragraphs(body, discussion)
+    return _merged_lines(body, discussion)
 
 
-def _merged_paragraphs(first: str, second: str) -> str:
-    """`second`'s paragraphs, with those only `first` has inserted after the paragraph that
-    comes before them in `first`."""
-
-    def key(paragraph: str) -> str:
-        return " ".join(paragraph.strip("#* ").split()).lower()
-
-    merged = [p for p in second.split("\n\n") if p.strip()]
-    keys = [key(p) for p in merged]
+def _merged_lines(first: str, second: str) -> str:
+    """`second`, with the lines only `first` has inserted, each as a paragraph of its own,
+    after the line that comes before them in `first` (lines compared without their Markdown
+    marks: one extractor writes "`orvel-latest`", the other "orvel-latest")."""
+    out = second.split("\n")
+    keys = [_line_key(line) for line in out]
     at = 0
-    for paragraph in (p for p in first.split("\n\n") if p.strip()):
-        if key(paragraph) in keys:
-            at = keys.index(key(paragraph)) + 1
+    for line in first.split("\n"):
+        key = _line_key(line)
+        if not key:
+            continue
+        if key in keys:
+            later = [i for i in range(at, len(keys)) if keys[i] == key]
+            at = (later[0] if later else keys.index(key)) + 1
         else:
-            merged.insert(at, paragraph)
-            keys.insert(at, key(paragraph))
-            at += 1
-    return "\n\n".join(merged)
+            out[at:at] = ["", line, ""]
+            keys[at:at] = ["", key, ""]
+            at += 3
+    return "\n".join(out)
+
+
+_MARKDOWN_MARKS = re.compile(r"[`*_#>\\]|^\s*(?:[-+]|\d{1,3}\.)\s+")
+
+
+def _line_key(line: str) -> str:
+    return " ".join(_MARKDOWN_MARKS.sub("", line).split()).lower()
+
+
+_TABLE = re.compile(r"<table\b[^>]*>(.*?)</table\s*>", re.IGNORECASE | re.DOTALL)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_CELL_TEXT = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SMALLEST_TABLE = 4  # cells: fewer could be any short paragraphs
+
+
+def _tables_as_rows(text: str, page: str) -> str:
+    """The page's tables as rows ("Tier 3 | 2,000 | 5,000"), where the text has them one
+    paragraph per cell. trafilatura's fallback extractor, which it takes when its main one
+    finds too little (a changelog whose entries are sections), reads a table that way, and
+    the table reader cannot tell a row from the next; the cells are found in the text in the
+    table's order and put back into their rows."""
+    paragraphs = text.split("\n\n")
+    keys = [_cell_key(p) for p in paragraphs]
+    for table in _TABLE.finditer(page):
+        rows = [[_cell_key(c) for c in _CELL_TEXT.findall(r)] for r in _ROW.findall(table[1])]
+        rows = [r for r in rows if any(r)]
+        cells = [c for r in rows for c in r if c]
+        if len(cells) < _SMALLEST_TABLE:
+            continue
+        at = _find_run(keys, cells)
+        if at is None:
+            continue
+        shown = paragraphs[at : at + len(cells)]  # the cells as the text writes them
+        lines, n = [], 0
+        for row in rows:
+            line = []
+            for cell in row:
+                line.append(shown[n].strip() if cell else "")
+                n += bool(cell)
+            lines.append(" | ".join(line))
+        paragraphs[at : at + len(cells)] = ["\n".join(lines)]
+        keys[at : at + len(cells)] = [""]
+    return "\n\n".join(paragraphs)
+
+
+def _cell_key(cell: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", cell)).split()).lower()
+
+
+def _find_run(keys: list[str], cells: list[str]) -> int | None:
+    """Where the cells stand in the paragraphs one after another, or None."""
+    first = cells[0]
+    for i in range(len(keys) - len(cells) + 1):
+        if keys[i] == first and keys[i : i + len(cells)] == cells:
+            return i
+    return None
 
 
 def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
@@ -194,10 +262,12 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
     try:
         meta = trafilatura.extract_metadata(page, default_url=url)
         readable = _with_article_parts(page)
-        body = _with_discussion(_main_text(readable, url), readable, url)
+        body = _with_main_parts(_main_text(readable, url), readable, url)
+        body = _with_discussion(body, readable, url)
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise LoadError(source, f"the HTML page cannot be parsed: {exc}") from exc
     text, h1 = markdown_to_text(body or "")
+    text = _tables_as_rows(text, readable)
     require_text(text, source, "page")
 
     published = None
