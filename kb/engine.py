@@ -442,9 +442,18 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
         and (
             # a rare word of the corpus, unless two common words run together ("headcount");
             # a typo of a common word may be a name here ("skiff" is one from "stiff")
-            (0 < keyword.doc_freq.get(token, 0) <= ceiling and not maybe_english(word, typos=False))
+            (
+                0 < keyword.doc_freq.get(token, 0) <= ceiling
+                and not maybe_english(word, typos=False)
+                # a verb's form the web knows ("enjoined") is no name: products are nouns
+                and not (word.endswith(("ed", "ing")) and web_zipf(word) >= _WEB_WORD_ZIPF)
+            )
             # a name the corpus never mentions ("tessaly"), not a mistyped word ("pricng")
-            or (keyword.doc_freq.get(token, 0) == 0 and not maybe_english(word))
+            or (
+                keyword.doc_freq.get(token, 0) == 0
+                and not maybe_english(word)
+                and web_zipf(word) < _WEB_WORD_ZIPF  # "enjoined", "rebrand": rare words
+            )
         )
     ]
     # a model id's letters name it even when they are an English word ("marram" grass)
@@ -457,6 +466,9 @@ def _with_rare_words(q: Question, view: StoreView) -> Question:
     return replace(q, names=q.names + tuple(dict.fromkeys(extra))) if extra else q
 
 
+# a word the web's large word list counts this often is a word, not an unknown name:
+# "enjoined" 2.4, "rebrand" 2.9; invented names ("tessaly", "nettlebed") 0
+_WEB_WORD_ZIPF = 2.0
 _TYPO_GAP = 2.0  # Zipf points (a hundredfold) between a slip and the word it mistypes
 _COMMON_ZIPF = 3.5  # "happened" 5.2, "available" 5.1, "cheapest" 3.8: words a question asks by
 

@@ -800,7 +800,7 @@ def test_a_rare_lower_case_word_that_is_no_english_word_names_something():
     from kb.engine import _with_rare_words
 
     # the keyword index's figures: chunks, and the chunks each token is in
-    stats = {"codewren": 3, "pric": 40, "honey": 2, "zorblat": 30}
+    stats = {"codewren": 3, "pric": 40, "honey": 2, "zorblat": 30, "enjoin": 1}
     view = SimpleNamespace(keyword=SimpleNamespace(size=100, doc_freq=stats))
     assert _with_rare_words(parse_question("codewren price now"), view).names == ("codewren",)
     # an English word, however rare here; a word in many chunks; a mistyped English word the
@@ -811,6 +811,9 @@ def test_a_rare_lower_case_word_that_is_no_english_word_names_something():
         "pricng of codewren",
         "cheapest codewren plan",
         "codewren topline",
+        # rare words the web knows: a verb's form here once, a word the corpus lacks
+        "codewren models that got enjoined",
+        "when did codewren rebrand",
     ):
         assert set(_with_rare_words(parse_question(question), view).names) <= {"codewren"}
     # a name the corpus never mentions is still a name: nothing here is about it
