@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from kb import explore
 from kb.answer.base import Answerer, CorpusStats, Prepared, StreamingAnswerer
 from kb.answer.llm import LLMAnswerer
 from kb.answer.routes import OfflineAnswerer
+from kb.bridge import joined, named_by, read_bridge
 from kb.embedders import Embedder, load_embedder
 from kb.entities import entity_key, find_entities, maybe_english, no_english_word
 from kb.errors import KBError
@@ -255,9 +257,32 @@ class KnowledgeBase:
 
         `answerer` (else the answerer of `mode`) writes the answer. An LLM that fails raises
         LLMError, unless `fallback` is set: then the offline answer comes back with the
-        failure in its warnings."""
+        failure in its warnings. A bridge question ("the lab that signed the lease: what
+        does it owe?") is asked as two, when both are answered (kb.bridge)."""
         if not _has_words(question):
             return _please_ask(question)
+        one = partial(
+            self._ask_one, filters=filters, k=k, mode=mode, answerer=answerer, fallback=fallback
+        )
+        if not history and (bridge := read_bridge(question)) is not None:
+            first = one(bridge.find, ())
+            name = None if first.abstained else named_by(first, bridge)
+            second = one(bridge.ask.replace("{}", name), ()) if name else None
+            if second is not None and not second.abstained:
+                return replace(joined(first, second), question=clean_question(question)[0])
+        return one(question, history)
+
+    def _ask_one(
+        self,
+        question: str,
+        history: Sequence[str],
+        *,
+        filters: Filters | None,
+        k: int | None,
+        mode: str | None,
+        answerer: Answerer | None,
+        fallback: bool,
+    ) -> Answer:
         prepared = self.prepare(question, history=history, filters=filters, k=k)
         started = time.perf_counter()
         offline = answerer is self.offline or (
