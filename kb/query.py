@@ -134,9 +134,8 @@ class Question:
 
     @property
     def search_text(self) -> str:
-        # "fy2026" is searched as the reports write it too: "fiscal 2026"
-        spelled = [f"fiscal {y}" for y in finance_years(self.text)]
-        return " ".join([self.text, *spelled, *self.context_terms])
+        # "rev fy2026" is searched as the reports write it too: "revenue fiscal 2026"
+        return " ".join([self.text, *spelled_out(self.text), *self.context_terms])
 
 
 def versions_in(text: str) -> list[str]:
@@ -335,34 +334,50 @@ _FRAMING_WORDS = frozenset(
 
 
 # business shorthand as people type it, read as the word it stands for
-_SHORTHAND = {
-    t: tokenize(word)[0]
-    for t, word in {
-        "qtr": "quarter",
-        "qtrs": "quarter",
-        "yr": "year",
-        "yrs": "year",
-        "mkt": "market",
-        "rev": "revenue",
-        "yoy": "year",  # "year over year"
-        "hr": "hour",  # "per agent-hr", "$/hr"
-        "hrs": "hour",
-        "mo": "month",  # "$20/mo"
-        "mos": "month",
-        "cos": "company",  # "which ai cos"
-        "wk": "week",  # "who's #1 this wk"
-        "wks": "week",
-        "tok": "token",  # "$ per 1m tok"
-        "toks": "token",
-        "guide": "guidance",  # "new FY guide?"
-        "govt": "government",
-        "intl": "international",
-        "mgmt": "management",
-        "acq": "acquisition",
-        "ppl": "people",
-        "ppls": "people",
-    }.items()
+_SHORTHAND_WRITTEN = {
+    "qtr": "quarter",
+    "qtrs": "quarter",
+    "yr": "year",
+    "yrs": "year",
+    "mkt": "market",
+    "rev": "revenue",
+    "yoy": "year",  # "year over year"
+    "hr": "hour",  # "per agent-hr", "$/hr"
+    "hrs": "hour",
+    "mo": "month",  # "$20/mo"
+    "mos": "month",
+    "cos": "company",  # "which ai cos"
+    "wk": "week",  # "who's #1 this wk"
+    "wks": "week",
+    "tok": "token",  # "$ per 1m tok"
+    "toks": "token",
+    "guide": "guidance",  # "new FY guide?"
+    "govt": "government",
+    "intl": "international",
+    "mgmt": "management",
+    "acq": "acquisition",
+    "ppl": "people",
+    "ppls": "people",
 }
+_SHORTHAND = {t: tokenize(word)[0] for t, word in _SHORTHAND_WRITTEN.items()}
+
+
+# finance acronyms a filing writes out ("the initial public offering price")
+_ACRONYMS_WRITTEN = {
+    "ipo": "initial public offering",
+    "arr": "annual recurring revenue",
+    "ebitda": "earnings before interest",
+    "capex": "capital expenditure",
+}
+
+
+def spelled_out(text: str) -> list[str]:
+    """The words a text's shorthand stands for, as written ("rev" -> "revenue", "ipo" ->
+    "initial public offering"), and its fiscal years as reports write them ("fy2026" ->
+    "fiscal 2026"): searched for too."""
+    written = _SHORTHAND_WRITTEN | _ACRONYMS_WRITTEN
+    words = [written[t] for t in tokenize(text) if t in written]
+    return list(dict.fromkeys(words + [f"fiscal {y}" for y in finance_years(text)]))
 
 
 # phrases that ask for a role or an event in other words, each with the word of it that is

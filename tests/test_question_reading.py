@@ -1193,3 +1193,16 @@ def test_whatever_happened_to_is_what_happened_to():
     question = parse_question("whatever happened to nettlebed ai")
     assert question.shape == "what_happened"
     assert "whatever" not in answer_terms(question.text)
+
+
+def test_shorthand_and_fiscal_years_are_searched_as_reports_write_them():
+    search = parse_question("greywether rev fy2026 vs fy25").search_text
+    assert "revenue" in search and "fiscal 2026" in search and "fiscal 2025" in search
+
+
+def test_an_acronym_typed_in_lower_case_is_spelled_out_by_the_filing():
+    filing = "We currently expect the initial public offering price to be between $24 and $27."
+    assert _spells_out("greywether ipo price range per share", "ipo", filing)
+    assert _spells_out("greywether IPO price range per share", "ipo", filing)
+    # an everyday word is no acronym, however its letters fall
+    assert not _spells_out("price cut", "cut", "costs under targets")

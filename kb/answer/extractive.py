@@ -45,6 +45,7 @@ from kb.settings import Settings
 from kb.text import SPEAKER_TURN, normalize, one_edit, sentence_spans, stem, tokenize
 from kb.types import Answer, Citation, Claim, Hit
 from kb.vocabulary import FULL_MONTH_NAMES, MONTH_NAMES, MONTH_RE, NOW_CUES, PRICE_WORDS
+from kb.wordstats import zipf
 
 _REASON = re.compile(
     r"\b(because|after|following|due to|amid|as a result|since|so that|"
@@ -607,16 +608,26 @@ def _counted(question: str) -> re.Pattern[str] | None:
 def _spells_out(question: str, token: str, text: str) -> bool:
     """Whether an all-capitals word of the question ("NYT", "GA") is the initials of words
     in a row in the text: capitalised ("New York Times"), or long lower-case words ("general
-    availability"; short ones would spell too much by chance)."""
+    availability"; short ones would spell too much by chance). Typed in lower case ("ipo"),
+    only the lower-case words count ("initial public offering"; "nyt" is not the Times)."""
     written = re.search(rf"\b({re.escape(token)})\b", question, re.I)
-    if not written or not written.group(1).isupper() or not 2 <= len(token) <= 6:
+    if not written or not 2 <= len(token) <= 6 or not _typed_as_acronym(written.group(1)):
         return False
-    initials = written.group(1)
-    capitalised = r"\s+".join(rf"{c}[a-z][\w'-]*" for c in initials)
+    initials = written.group(1).upper()
     lower = r"\s+".join(rf"{c.lower()}[a-z]{{5,}}" for c in initials)
+    if written.group(1).islower():  # "ipo": words in lower case ("initial public offering")
+        return re.search(rf"\b{lower}\b", text) is not None
+    capitalised = r"\s+".join(rf"{c}[a-z][\w'-]*" for c in initials)
     return re.search(rf"\b(?:{capitalised}|{lower})\b", text) is not None
 
 
+def _typed_as_acronym(word: str) -> bool:
+    """Written in capitals ("NYT"), or in lower case as chat writes them and no everyday
+    word ("ipo", "eol", "tvpi"; not "cut" or "ceo", whose words would be matched anyway)."""
+    return word.isupper() or (word.islower() and len(word) >= 3 and zipf(word) < _EVERYDAY_ZIPF)
+
+
+_EVERYDAY_ZIPF = 4.0
 _COMPARISON_WORDS = frozenset(t for w in ("vs", "versus", "compared") for t in tokenize(w))
 # words that ask what happened to the subject, whatever it was: no topic of their own
 _EVENT_WORDS = frozenset(
@@ -1055,7 +1066,12 @@ class _SentencePicker:
         if counted is not None and not any(counted.search(ev.sentence) for ev in evidence):
             counted = None  # no sentence counts them: any number will do, as before
         # acronyms as written ("GA"), said by their words ("general availability")
-        acronyms = [t for t in weights if re.search(rf"\b{re.escape(t.upper())}\b", question.text)]
+        acronyms = [
+            t
+            for t in weights
+            if (typed := re.search(rf"\b{re.escape(t)}\b", question.text, re.I))
+            and _typed_as_acronym(typed.group(0))
+        ]
         for i, ev in enumerate(evidence):
             own = near = in_chunk = 0.0
             for term, weight in weights.items():
