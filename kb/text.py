@@ -58,6 +58,14 @@ _ABBREVIATIONS = {
     "ed",
     "op",
     "cf",
+    # amounts as German, French and finance write them: "420 Mio. Euro", "2,1 Mrd. Euro"
+    "mio",
+    "mrd",
+    "mds",
+    "tsd",
+    "bzw",
+    "ca",
+    "nr",
 }
 
 # A letter that labels something ends a sentence before a capital: "a Series C. Pallas ..."
