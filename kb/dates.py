@@ -49,7 +49,7 @@ def parse_date(value: object) -> str | None:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip()
+    text = _in_english(str(value).strip())
     if not text:
         return None
     if m := _PDF_DATE.match(text):
@@ -67,6 +67,43 @@ def parse_date(value: object) -> str | None:
         if second > 12:
             return _valid(year, first, second)  # month first
     return None
+
+
+# month names of the languages whose papers are pasted here (French, German, Spanish,
+# Italian, Portuguese, Dutch), for a date line: "Publié le mardi 13 octobre 2026", "3. März"
+_FOREIGN_MONTHS = {
+    "january": "janvier enero gennaio janeiro januari januar jänner",
+    "february": "février fevrier febrero febbraio fevereiro februari februar",
+    "march": "mars marzo março maart märz maerz",
+    "april": "avril abril aprile",
+    "may": "mai mayo maggio maio mei",
+    "june": "juin junio giugno junho juni",
+    "july": "juillet julio luglio julho juli",
+    "august": "août aout agosto augustus",
+    "september": "septembre septiembre settembre setembro",
+    "october": "octobre octubre ottobre outubro oktober",
+    "november": "novembre noviembre novembro",
+    "december": "décembre decembre diciembre dicembre dezembro dezember",
+}
+_FOREIGN_MONTH = {w: english for english, ws in _FOREIGN_MONTHS.items() for w in ws.split()}
+_FOREIGN_MONTH_WORD = re.compile(
+    r"(?<![\w])(" + "|".join(sorted(_FOREIGN_MONTH, key=len, reverse=True)) + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _in_english(text: str) -> str:
+    """A date line with its month named in English and its day without an ordinal mark
+    ("13 octobre 2026" -> "13 october 2026", "3. März" -> "3 march", "1er mai" -> "1 may")."""
+    text = _FOREIGN_MONTH_WORD.sub(lambda m: _FOREIGN_MONTH[m.group(1).lower()], text)
+    text = _SPANISH_OF.sub(r"\1 \2 \3", text)  # "5 de mayo de 2026"
+    return _MARKED_DAY.sub(r"\1 ", text)
+
+
+_SPANISH_OF = re.compile(r"\b(\d{1,2})\s+de\s+([A-Za-z]+)\s+de\s+(\d{4})\b", re.IGNORECASE)
+
+
+_MARKED_DAY = re.compile(r"\b(\d{1,2})(?:\.|er|º|°)\s+(?=[A-Za-z])")
 
 
 def stated_date(text: str, published: str | None) -> str | None:
@@ -171,12 +208,28 @@ def dateline_date(text: str, name: str = "") -> str | None:
     the file's name or URL). None when the opening states no date, or nothing gives its year."""
     m = _DATELINE.search(text[:DATELINE_WINDOW])
     if not m:
-        return _yearless_dateline(text, name)
+        return _yearless_dateline(text, name) or _newest_entry(text)
     if m[1]:
         month, day, year = month_number(m[1]), int(m[2]), int(m[3])
     else:
         month, day, year = month_number(m[5]), int(m[4]), int(m[6])
     return _valid(year, month, day) if month else None
+
+
+# A log's entry, opened by its full date: "- **[2026-11-20]** v2.1 ...", "- 2026-09-02: ..."
+_ENTRY_DATE = re.compile(
+    r"^[ \t]*(?:[-*+•][ \t]*)?(?:\*\*|__)?\[?(\d{4}-\d{2}-\d{2})\]?(?:\*\*|__)?"
+    r"[ \t]*[:\-–—]?[ \t]+\S",
+    re.MULTILINE,
+)
+_LOG_ENTRIES = 3  # a log, not a list that mentions a date
+
+
+def _newest_entry(text: str) -> str | None:
+    """The newest date of a log of dated entries (a README's "News", a changelog's list): a
+    document kept up to date is as new as its newest entry. None without such a log."""
+    dates = [d for d in (_valid(*map(int, x.split("-"))) for x in _ENTRY_DATE.findall(text)) if d]
+    return max(dates) if len(dates) >= _LOG_ENTRIES else None
 
 
 # A dateline opening a line, with a day and no year: "BENGALURU, Sept 3 (Lattice Wire) -",

@@ -56,11 +56,13 @@ def test_corpus_has_the_formats_users_have():
     assert kinds[".md"] >= 20 and kinds[".html"] >= 6 and kinds[".pdf"] >= 6 and kinds[".txt"] >= 3
 
 
-def test_corpus_articles_are_250_to_1100_words():
+def test_corpus_articles_are_250_to_1500_words():
+    # an earnings call runs long, and so does a benchmark's README with its tables (the
+    # unseen-style briefs ask for 600 to 1,400 words of text plus the genre's own furniture)
     for path in corpus_files():
         if path.suffix in (".md", ".txt"):
             words = len(path.read_text(encoding="utf-8").split())
-            assert 250 <= words <= 1100, (path.name, words)  # an earnings call runs long
+            assert 250 <= words <= 1500, (path.name, words)
 
 
 @pytest.mark.parametrize(

@@ -128,3 +128,24 @@ def test_a_news_sites_input_line_and_a_chat_exports_date_line_date_a_paste():
     body = "Saebyeok AI said on Tuesday that its model leads the benchmark. " * 4
     assert load_txt((korean + body).encode(), "k.txt").published == "2026-11-04"
     assert load_txt((chat + body).encode(), "d.txt").published == "2026-11-20"
+
+
+def test_a_log_of_dated_entries_is_as_new_as_its_newest_entry():
+    readme = (
+        "# Quaybench\n\nAn open benchmark for agents.\n\n## News\n\n"
+        "- **[2026-11-20]** Tern-5 enters the leaderboard.\n"
+        "- **[2026-11-06]** We removed one entry for contamination.\n"
+        "- **[2026-10-15]** v2.1: twelve graders fixed.\n"
+    )
+    assert dateline_date(readme, "quaybench-readme.md") == "2026-11-20"
+    # two dates in a list are no log
+    assert dateline_date("- 2026-01-02 one thing\n- 2026-03-04 another", "notes.md") is None
+
+
+def test_a_pasted_page_is_dated_by_the_date_field_of_its_header_line():
+    from ingest.loaders.text import load_txt
+
+    body = "Kelderby Systems is building a data centre in Magdeburg, the company said. " * 8
+    header = "Rechenblatt Online | Wirtschaft | 3. März 2026, 14:32 Uhr | Von A. Berg"
+    text = f"Kelderby builds in Magdeburg\n\n{header}\n\n{body}\n"
+    assert load_txt(text.encode(), "rechenblatt-kelderby-2026.txt").published == "2026-03-03"

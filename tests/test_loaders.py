@@ -57,6 +57,12 @@ def test_raw_txt_title_date_and_glued_sentences():
         ("21 July 2026", "2026-07-21"),
         ("Jul. 21 2026", "2026-07-21"),
         ("D:20240815000000Z", "2024-08-15"),
+        # as French, German and Spanish papers write them on their date lines
+        ("mardi 13 octobre 2026 à 07h12", "2026-10-13"),
+        ("1er octobre 2026", "2026-10-01"),
+        ("3. März 2026", "2026-03-03"),
+        ("17. November 2026, 14:32 Uhr", "2026-11-17"),
+        ("5 de mayo de 2026", "2026-05-05"),
         ("2026-02-30", None),
         ("soon", None),
     ],
@@ -351,6 +357,11 @@ def test_an_html_page_without_site_metadata_takes_its_publisher_from_its_title()
     # a title with no site after a separator names no publisher
     plain = page.replace(" | Oxmoor Evals", "")
     assert load_html(plain.encode(), "board.html").publisher is None
+    # a store's page names the store last: "Cairnbench: Agent Scores on the App Store"
+    store = page.replace(
+        "Cairnbench Leaderboard — week 48 | Oxmoor Evals", "Cairnbench on the App Store"
+    )
+    assert load_html(store.encode(), "app.html").publisher == "App Store"
 
 
 def test_a_wiki_page_is_dated_by_its_last_edit_not_by_a_date_in_its_history():
@@ -493,3 +504,17 @@ def test_a_changelog_of_sections_keeps_its_tables_rows_and_its_first_entry():
     assert "November 18, 2026" in text and "tern-5 is available" in text
     assert text.index("November 18, 2026") < text.index("tern-latest now resolves")
     assert "is now generally available" in text and "Quickstart" not in text
+
+
+def test_a_spreadsheet_export_is_dated_by_the_export_field_of_its_header_line():
+    rows = "\n".join(
+        f"Vendor {n},Plan {n},per seat,{n}.00,USD,2026-10-0{n % 9 + 1}" for n in range(40)
+    )
+    text = (
+        "Model price tracker - Procurement, Kelderby Group\n"
+        'Sheet: "Prices" | exported 2026-11-24 09:15 CET by R. Amadi | file: tracker_v3.xlsx\n\n'
+        "vendor,product,plan,unit,price,currency,effective date\n" + rows + "\n"
+    )
+    loaded = load_txt(text.encode(), "kelderby-price-tracker-2026.txt")
+    assert loaded.published == "2026-11-24"
+    assert "exported 2026-11-24" not in loaded.text

@@ -18,8 +18,9 @@ Loader = Callable[[bytes, str], Loaded]
 # re-reads every document an older reader stored (kb.store.DocRecord.reader), so a reader fix
 # reaches the store without `--rebuild`. 2: print layout, HTML cells and footnotes (session 13);
 # 3: a page that is mostly its discussion is read with its comments; 4: a table flattened by
-# trafilatura's fallback extractor is put back into rows.
-READER_VERSION = 4
+# trafilatura's fallback extractor is put back into rows; 5: an export header's "| exported <date>"
+# field dates a paste, "<X> on the App Store" names the store as publisher.
+READER_VERSION = 5
 
 LOADERS: dict[str, Loader] = {
     ".txt": load_txt,

@@ -330,7 +330,12 @@ def _site_in_title(page: str) -> str | None:
     found = _TITLE_TAG.search(page)
     if not found:
         return None
-    site = _SITE_SUFFIX.search(html.unescape(found.group(1)).strip())
+    title = html.unescape(found.group(1)).strip()
+    site = _SITE_SUFFIX.search(title) or _ON_THE_SITE.search(title)
     if not site or len(site.group(1).split()) > 4 or not site.group(1)[:1].isupper():
         return None
     return site.group(1).strip()
+
+
+# "Orbwell: AI Voice Journal on the App Store": a store's page names the store last
+_ON_THE_SITE = re.compile(r"\son\s+the\s+((?:[A-Z][\w&'-]*\s?){1,3})$")

@@ -19,7 +19,14 @@ from ingest.loaders.layout import (
     wrap_width,
     wrapped,
 )
-from ingest.metadata import DATE_LINE, as_text, clean_title, parse_date, title_from_filename
+from ingest.metadata import (
+    DATE_FIELD,
+    DATE_LINE,
+    as_text,
+    clean_title,
+    parse_date,
+    title_from_filename,
+)
 from kb.entities import find_entities
 from kb.text import glued_sentence_ends
 from kb.wordstats import is_common_word, zipf
@@ -49,6 +56,20 @@ _WRITTEN = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w-])")
 _PAIR = re.compile(r"(?<![\w'’])([A-Za-z]+)[ \t-]+(?=([A-Za-z]+)(?![\w]))")
 
 
+# a header field that is a date: "Rechenwerk Online | Economy | 17. November 2026, 14:32 Uhr"
+_DATE_STARTS = re.compile(r"(?:\d{1,2}(?:\.|st|nd|rd|th|er)?\s+[^\W\d]{3,}|[A-Z][a-z]{2,}\.?\s+\d)")
+
+
+def _date_field(line: str) -> str | None:
+    """The date a site's header line of fields gives in a field of its own, or None."""
+    if line.count("|") < 2:
+        return None
+    for field in (f.strip() for f in line.split("|")):
+        if _DATE_STARTS.match(field) and len(field) <= 40 and (found := parse_date(field)):
+            return found
+    return None
+
+
 def load_txt(data: bytes, source: str) -> Loaded:
     raw = decode_text(data, source)
     # a printed page's running heads and feet go; a scan's two columns, one after the other
@@ -73,7 +94,8 @@ def load_txt(data: bytes, source: str) -> Loaded:
     for i in nonempty[:_HEADER_LINES]:
         if i in used or len(lines[i]) > 200:
             continue
-        if (m := DATE_LINE.match(lines[i])) and (found := parse_date(m.group(1))):
+        m = DATE_LINE.match(lines[i]) or ("|" in lines[i] and DATE_FIELD.search(lines[i]))
+        if (m and (found := parse_date(m.group(1)))) or (found := _date_field(lines[i])):
             published = published or found
             used.add(i)
         elif m := _META_LINE.match(lines[i]):
