@@ -284,7 +284,7 @@ def _round_list_facts(
 _UNIT = re.compile(
     r"^\s*(?:per|a|an|/|each|for each)\s*(?P<unit>"
     r"(?:1M|1 ?million|million|one million|M)\s+(?:(?P<io>input|output|prompt|"
-    r"completion)\s+)?(?:tokens?|characters)"
+    r"completion)(?:\s*/\s*(?:input|output|completion))?\s+)?(?:tokens?|characters)"
     r"|(?:1,000|1K|1k|thousand|one thousand)\s+(?:(?P<io2>input|output)\s+)?(?:tokens?|characters)"
     r"|(?:[\w-]+\s+){0,2}?(?:second|minute|hour|image|month|year|request|call|query|seat|user|"
     r"page|task|GB|TB|clip|video)s?"
@@ -336,8 +336,19 @@ def price_facts(sentence: str, names: list[Name], ctx: Referents, doc: DocNames)
         if i + 1 < len(money) and (conv := _conversion(sentence, m, money[i + 1])):
             converted[m.start], unit_at = money[i + 1], conv
         u = _UNIT.match(sentence[unit_at:])
-        if u:
-            priced.append((m, _unit(u), u, unit_at))
+        pair = i + 1 < len(money) and re.fullmatch(r"\s*/\s*", sentence[m.end : money[i + 1].start])
+        if not u and pair and (shared := _UNIT.match(sentence[money[i + 1].end :])):
+            # "$6 / $24 per million input / output tokens": the first is the input price
+            unit = _unit(shared)
+            if "tokens" in unit:
+                unit = re.sub(r" (?:input |output )?tokens", " input tokens", unit)
+            priced.append((m, unit, None, unit_at))
+        elif u:
+            unit = _unit(u)
+            after_pair = i > 0 and re.fullmatch(r"\s*/\s*", sentence[money[i - 1].end : m.start])
+            if after_pair and "tokens" in unit and "input" in unit:
+                unit = unit.replace("input", "output")  # the second of the pair
+            priced.append((m, unit, u, unit_at))
         elif i + 1 < len(money) and re.fullmatch(r"\s*to\s*", sentence[m.end : money[i + 1].start]):
             continue  # "from $0.12 to $0.08 per second": the unit follows the second amount
     if not priced:

@@ -359,10 +359,15 @@ def extract_facts(chunks: Sequence[Chunk]) -> list[MarketFact]:
                 triggered = _TRIGGERS.search(sentence) is not None
                 if not triggered and not re.search(r"[A-Z]", sentence[1:]):
                     continue
-                names = [  # a transcript's speaker label ("MK: ...") is nobody the text is about
+                names = [  # a transcript's speaker label ("MK: ...") is nobody the text is
+                    # about; a versioned name before a colon is a list's item ("Lodestar 4: $6")
                     n
                     for n in names_in(sentence, doc, chunk)
-                    if not (n.start == 0 and sentence[n.end : n.end + 1] == ":")
+                    if not (
+                        n.start == 0
+                        and sentence[n.end : n.end + 1] == ":"
+                        and not re.search(r"\d", n.name)
+                    )
                 ]
                 if triggered:
                     found = _sentence_facts(sentence, chunk, a, ctx, doc, names)

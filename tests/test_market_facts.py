@@ -126,6 +126,20 @@ def test_token_prices_per_million_input_and_output():
     assert units == {"1M input tokens": 1.5, "1M output tokens": 6.0}
 
 
+def test_a_pair_of_token_prices_shares_its_unit():
+    """ "$6 / $24 per million input / output tokens", as a keynote's summary writes it."""
+    facts = extract_facts(
+        _chunks("Lodestone 4: $6 / $24 per million input / output tokens, GA today in the US.")
+    )
+    prices = {
+        (f.fields["product"], f.fields["unit"]): f.fields["value"] for f in _of(facts, "price")
+    }
+    assert prices == {
+        ("Lodestone 4", "1M input tokens"): 6.0,
+        ("Lodestone 4", "1M output tokens"): 24.0,
+    }
+
+
 def test_launch_with_regions_and_platform():
     facts = extract_facts(
         _chunks(
