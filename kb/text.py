@@ -272,6 +272,17 @@ def _append_span(text: str, spans: list[tuple[int, int]], a: int, b: int) -> Non
         spans.append((a, b))
 
 
+_MENU_ITEM = re.compile(r"[a-z]{2,12}")
+_MENU_ITEMS = 3
+
+
+def menu_line(line: str) -> bool:
+    """A page's menu set out with bars, not a table's row or a title: three cells or more
+    that are each one lower-case word ("Hacker News new | past | comments | ask | show")."""
+    cells = [c.strip() for c in line.split("|")]
+    return sum(bool(_MENU_ITEM.fullmatch(c)) for c in cells) >= _MENU_ITEMS
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 

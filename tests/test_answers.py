@@ -652,3 +652,13 @@ def test_the_site_a_question_names_is_where_its_pages_sentences_were_said():
     question = parse_question("quillmoss solo price w/ the launch board launch code")
     (evidence,) = _candidates(question, [Hit(chunk, 1.0)])
     assert {"board", "quillmoss"} <= evidence.chunk_tokens
+
+
+def test_words_a_table_writes_by_their_initials_match_its_column():
+    """ "requests per minute" is the table's "RPM" column; "is it a" spells nothing."""
+    from kb.answer.extractive import _initialised, _initialisms
+
+    runs = _initialisms("wrenfield tier 3 requests per minute before vs after")
+    assert _initialised(runs, frozenset({"tier", "rpm", "befor"})) == {"request", "minut"}
+    assert _initialised(runs, frozenset({"tier", "befor"})) == frozenset()
+    assert "iia" not in _initialisms("is it a good plan")

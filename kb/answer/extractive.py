@@ -42,7 +42,16 @@ from kb.query import (
     versions_in,
 )
 from kb.settings import Settings
-from kb.text import SPEAKER_TURN, normalize, one_edit, sentence_spans, stem, tokenize
+from kb.text import (
+    SPEAKER_TURN,
+    STOPWORDS,
+    menu_line,
+    normalize,
+    one_edit,
+    sentence_spans,
+    stem,
+    tokenize,
+)
 from kb.types import Answer, Citation, Claim, Hit
 from kb.vocabulary import FULL_MONTH_NAMES, MONTH_NAMES, MONTH_RE, NOW_CUES, PRICE_WORDS
 from kb.wordstats import zipf
@@ -621,6 +630,29 @@ def _spells_out(question: str, token: str, text: str) -> bool:
     return re.search(rf"\b(?:{capitalised}|{lower})\b", text) is not None
 
 
+_INITIALISM_WORDS = (2, 3, 4)  # words in a row a text may write by their initials
+
+
+def _initialisms(question: str) -> dict[str, frozenset[str]]:
+    """The initials of each run of two to four words of the question, with the terms of the
+    run ("requests per minute" -> "rpm": request, minut); runs of everyday short words
+    ("is it a") spell nothing worth reading."""
+    words = re.findall(r"[A-Za-z][\w'-]*", question)
+    out: dict[str, frozenset[str]] = {}
+    for n in _INITIALISM_WORDS:
+        for i in range(len(words) - n + 1):
+            run = words[i : i + n]
+            terms = frozenset(concepts_of(tokenize(" ".join(run))))
+            if len(terms) >= 2 and run[0].lower() not in STOPWORDS:
+                out.setdefault("".join(w[0] for w in run).lower(), terms)
+    return out
+
+
+def _initialised(initialisms: dict[str, frozenset[str]], tokens: frozenset[str]) -> frozenset[str]:
+    """The terms of the runs whose initials the tokens hold ("rpm" -> request, minut)."""
+    return frozenset(t for short, terms in initialisms.items() if short in tokens for t in terms)
+
+
 def _typed_as_acronym(word: str) -> bool:
     """Written in capitals ("NYT"), or in lower case as chat writes them and no everyday
     word ("ipo", "eol", "tvpi"; not "cut" or "ceo", whose words would be matched anyway)."""
@@ -825,6 +857,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
             keep = (
                 not is_question
                 and not _HANDLE_LINE.fullmatch(sentence)  # "u/pip_ferngate [verified · CEO]"
+                and not (is_row and menu_line(sentence))  # "new | past | comments | ask"
                 and not header_row  # "Date | Round | Amount": the columns' names say nothing
                 and not retracted  # what a corrected article used to say
                 and (
@@ -1072,14 +1105,21 @@ class _SentencePicker:
             if (typed := re.search(rf"\b{re.escape(t)}\b", question.text, re.I))
             and _typed_as_acronym(typed.group(0))
         ]
+        # words of the question a text writes by their initials: "requests per minute" is a
+        # table's "RPM" column
+        initialisms = _initialisms(part)
         for i, ev in enumerate(evidence):
             own = near = in_chunk = 0.0
+            said, nearby = ev.tokens, ev.context | ev.section
+            if initialisms:
+                said = said | _initialised(initialisms, said)
+                nearby = nearby | _initialised(initialisms, nearby)
             for term, weight in weights.items():
-                if _matched(term, ev.tokens) or (
+                if _matched(term, said) or (
                     term in acronyms and _spells_out(question.text, term, ev.sentence)
                 ):
                     own += weight
-                elif _matched(term, ev.context) or _matched(term, ev.section):
+                elif _matched(term, nearby):
                     near += weight
                 if _matched(term, ev.chunk_tokens):
                     in_chunk += weight
