@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from kb.modelnames import model_shaped
+from kb.text import STOPWORDS
 from kb.types import Answer, Citation, Claim
 
 # the kind a description's head noun asks for (entity kinds as tagged at ingest)
@@ -131,6 +132,35 @@ def named_by(answer: Answer, bridge: Bridge) -> str | None:
 
 # a model's id as an API writes it: "orvel-3-mini", "tern-4.5-2026-11-12"
 _MODEL_ID = re.compile(r"\b[a-z][a-z]+(?:-[a-z]+)*-\d[\w.]*(?:-[a-z0-9.]+)*\b")
+
+
+_CARRIED_KINDS = ("vendor", "model", "person", "investor")
+_MAX_CARRIED = 2
+
+
+def answer_names(answer: Answer, asked: str) -> tuple[str, ...]:
+    """The names an answer gave that its question did not ask by: entities tagged on its
+    cited passages and quoted in it, first two in the order the answer says them ("who is
+    hiring the Pondlark team?" -> Heronsgate)."""
+    text, asked_low = answer.text, asked.lower()
+    found: dict[str, int] = {}
+    for citation in answer.citations:
+        for tag in citation.chunk.entities:
+            kind, _, name = tag.partition(":")
+            at = text.find(name) if kind in _CARRIED_KINDS and name else -1
+            own = [w for w in re.split(r"[\s-]+", name.lower()) if len(w) > 2]
+            if at >= 0 and not any(w in asked_low for w in own):
+                found.setdefault(name, at)
+    if not found:  # a name the recogniser missed: a capitalised word not opening a sentence
+        for m in _CAPITALISED.finditer(text):
+            word = m.group(1)
+            if word.lower() not in asked_low and word.lower() not in STOPWORDS:
+                found.setdefault(word, m.start(1))
+    return tuple(sorted(found, key=found.__getitem__)[:_MAX_CARRIED])
+
+
+# a capitalised word inside a sentence (after a lower-case word): "is joining Heronsgate"
+_CAPITALISED = re.compile(r"(?<=[a-z,;] )([A-Z][a-z][\w-]{2,})")
 
 
 _MARKER = re.compile(r"\[(\d+)\]")

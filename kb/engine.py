@@ -25,14 +25,14 @@ from kb import explore
 from kb.answer.base import Answerer, CorpusStats, Prepared, StreamingAnswerer
 from kb.answer.llm import LLMAnswerer
 from kb.answer.routes import OfflineAnswerer
-from kb.bridge import joined, named_by, read_bridge
+from kb.bridge import answer_names, joined, named_by, read_bridge
 from kb.embedders import Embedder, load_embedder
 from kb.entities import entity_key, find_entities, maybe_english, no_english_word
 from kb.errors import KBError
 from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
 from kb.lead_in import lead_in
-from kb.query import Question, parse_question, shape_of, undoubled
+from kb.query import Question, is_what_about, needs_context, parse_question, shape_of, undoubled
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
@@ -119,11 +119,13 @@ class KnowledgeBase:
         history: Sequence[str] = (),
         filters: Filters | None = None,
         k: int | None = None,
+        carried: Sequence[str] = (),
     ) -> Prepared:
         """Everything an answerer needs, done once: the question cleaned and parsed with the
         conversation's earlier questions (oldest first), a filtered entity made its subject,
         the query embedded, and the top `k` hits (default `settings.top_k`) from one
-        consistent store view, restricted by `filters`."""
+        consistent store view, restricted by `filters`. `carried` are names the earlier
+        answer gave (what a follow-up's "them" may have gone to), read as context."""
         started = time.perf_counter()
         filters = filters or Filters()
         text, warnings = clean_question(question)
@@ -136,6 +138,9 @@ class KnowledgeBase:
         asked = _with_corpus_spelling(asked, reading)
         q = _with_corpus_entities(parse_question(asked, earlier), reading)
         q = _with_rare_words(_with_entity_spelling(q, reading), reading)
+        if carried:
+            extra = [t for name in carried for t in tokenize(name) if t not in q.context_terms]
+            q = replace(q, context_terms=q.context_terms + tuple(dict.fromkeys(extra)))
         if k is None and q.shape in ("summary", "count"):  # these draw on more articles
             k = max(self.settings.top_k, SUMMARY_K)
         vector = self.embed_query(q.search_text)
@@ -264,6 +269,12 @@ class KnowledgeBase:
         one = partial(
             self._ask_one, filters=filters, k=k, mode=mode, answerer=answerer, fallback=fallback
         )
+        if history and _leans(question, history):
+            # a follow-up that leans on the earlier turn reads that turn's answer too: "and
+            # how many of them are going over?" after "who is hiring the team?" (Heronsgate)
+            earlier = one(history[-1], tuple(history[:-1]))
+            carried = () if earlier.abstained else answer_names(earlier, history[-1])
+            return one(question, history, carried=carried)
         if not history and (bridge := read_bridge(question)) is not None:
             first = one(bridge.find, ())
             name = None if first.abstained else named_by(first, bridge)
@@ -282,8 +293,9 @@ class KnowledgeBase:
         mode: str | None,
         answerer: Answerer | None,
         fallback: bool,
+        carried: Sequence[str] = (),
     ) -> Answer:
-        prepared = self.prepare(question, history=history, filters=filters, k=k)
+        prepared = self.prepare(question, history=history, filters=filters, k=k, carried=carried)
         started = time.perf_counter()
         offline = answerer is self.offline or (
             answerer is None and (mode or self.settings.answer_mode) != "llm"
@@ -547,6 +559,13 @@ def _typed_in_lower_case(question: str) -> bool:
         any(c.isupper() for c in w) and not (w[:1].isdigit() or w.replace(".", "").isupper())
         for w in words
     )
+
+
+def _leans(question: str, history: Sequence[str]) -> bool:
+    """A follow-up that leans on the earlier turn's subject ("and how many of them ..."), not
+    one that swaps it ("what about Google?": the earlier answer's names are not its)."""
+    text = clean_question(question)[0]
+    return needs_context(text, history) and not is_what_about(text)
 
 
 def _has_words(question: str) -> bool:

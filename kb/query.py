@@ -473,7 +473,7 @@ def needs_context(text: str, history: Sequence[str] = ()) -> bool:
     words = text.split()
     # a name of its own, not a role or a common acronym ("who is the CEO?" still leans)
     has_name = bool(names_of(" ".join(words[1:]))) or bool(versions_in(text))
-    if _is_what_about(text):
+    if is_what_about(text):
         # "what about Google?" leans on the last question; "what about Kairo's KS-2, when
         # was it sampled?" asks its own
         return not re.search(r",\s*(?:what|when|who|how|where|which|is|was|did|does)\b", text, re.I)
@@ -491,7 +491,7 @@ _WHAT_ABOUT = re.compile(
 )
 
 
-def _is_what_about(text: str) -> bool:
+def is_what_about(text: str) -> bool:
     """ "what about Google?", "and how about GPT-4.5?": the earlier question, about another."""
     return bool(_WHAT_ABOUT.match(text))
 
@@ -978,7 +978,7 @@ def parse_question(text: str, history: Sequence[str] | None = None) -> Question:
     text = _spelt_out_shorthand(" ".join(text.split()))
     context: list[str] = []
     leans = bool(history) and needs_context(text, history)  # on the previous turn
-    swapped = leans and _is_what_about(text)
+    swapped = leans and is_what_about(text)
     if swapped and (rewritten := _swap_subject(history[-1], text)):
         # "When did OpenAI release GPT-4.1?" + "and what about GPT-4.5?": asked in full
         return replace(parse_question(rewritten), history=tuple(history))

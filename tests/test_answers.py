@@ -662,3 +662,28 @@ def test_words_a_table_writes_by_their_initials_match_its_column():
     assert _initialised(runs, frozenset({"tier", "rpm", "befor"})) == {"request", "minut"}
     assert _initialised(runs, frozenset({"tier", "befor"})) == frozenset()
     assert "iia" not in _initialisms("is it a good plan")
+
+
+def test_a_follow_up_reads_the_earlier_answer_as_context(tmp_path, real_embedder):
+    """ "and how many of them are going over?" after "who is hiring the Quillbarn team?": the
+    earlier answer (Fenmoor) says where "over" is."""
+    kb = kb_of_articles(
+        tmp_path,
+        real_embedder,
+        {
+            "quillbarn-shutdown-thread-2026.txt": (
+                "Quillbarn is shutting down; most of the team is joining Fenmoor\n"
+                "Published November 17, 2026\n\n"
+                "Today we are announcing that Quillbarn will shut down, and that Fenmoor is "
+                "hiring most of the team. Workspaces become "
+                "read-only on December 8, 2026. We are 31 people today. 22 of us are joining "
+                "Fenmoor. The other 9 get 16 weeks of severance and our help finding the next "
+                "thing. Our seed round in 2022 was $3.2 million from 12 angels. Nothing is "
+                "going to change for existing invoices before then.\n"
+            ),
+        },
+    )
+    history = ["who is hiring the quillbarn team"]
+    assert "Fenmoor" in kb.ask(history[0]).text
+    answer = kb.ask("and how many of them are going over?", history=history)
+    assert "22" in answer.text, answer.text
