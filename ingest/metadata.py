@@ -26,7 +26,7 @@ DATE_FIELD = re.compile(
 
 
 def clean_title(title: str | None, max_len: int = 300) -> str:
-    title = re.sub(r"\s+", " ", title or "").strip().strip("#").strip()
+    title = re.sub(r"\s+", " ", title or "").strip().strip("#▲►•").strip()
     return title[:max_len]
 
 

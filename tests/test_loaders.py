@@ -518,3 +518,16 @@ def test_a_spreadsheet_export_is_dated_by_the_export_field_of_its_header_line():
     loaded = load_txt(text.encode(), "kelderby-price-tracker-2026.txt")
     assert loaded.published == "2026-11-24"
     assert "exported 2026-11-24" not in loaded.text
+
+
+def test_a_pasted_pages_menu_line_is_neither_its_title_nor_its_text():
+    comment = "I used it for two years and the export worked fine, for what it is worth. " * 6
+    text = (
+        "Hacker News new | past | comments | ask | show | jobs | submit login\n"
+        "▲ Quillbarn is shutting down; the team is joining Fenmoor (quillbarn.com)\n"
+        "288 points by ottar 5 hours ago | hide | past | favorite | 96 comments\n\n"
+        f"▲ wend 4 hours ago [-]\n\n{comment}\n"
+    )
+    loaded = load_txt(text.encode(), "hn-quillbarn-2026.txt")
+    assert loaded.title.startswith("Quillbarn is shutting down")
+    assert "submit login" not in loaded.text

@@ -19,8 +19,9 @@ Loader = Callable[[bytes, str], Loaded]
 # reaches the store without `--rebuild`. 2: print layout, HTML cells and footnotes (session 13);
 # 3: a page that is mostly its discussion is read with its comments; 4: a table flattened by
 # trafilatura's fallback extractor is put back into rows; 5: an export header's "| exported <date>"
-# field dates a paste, "<X> on the App Store" names the store as publisher.
-READER_VERSION = 5
+# field dates a paste, "<X> on the App Store" names the store as publisher; 6: a pasted page's
+# menu line ("new | past | comments") is neither its title nor its text.
+READER_VERSION = 6
 
 LOADERS: dict[str, Loader] = {
     ".txt": load_txt,

@@ -28,7 +28,7 @@ from ingest.metadata import (
     title_from_filename,
 )
 from kb.entities import find_entities
-from kb.text import glued_sentence_ends
+from kb.text import glued_sentence_ends, menu_line
 from kb.wordstats import is_common_word, zipf
 
 _META_LINE = re.compile(r"^\s*(source|publisher|by|author|url)\s*:\s*(.+)$", re.IGNORECASE)
@@ -82,6 +82,10 @@ def load_txt(data: bytes, source: str) -> Loaded:
     if nonempty and (issue := issue_date(lines[nonempty[0]])):
         # a scan's page header holds the issue's month, and the title comes after it
         published = issue
+        used.add(nonempty.pop(0))
+    if nonempty and menu_line(lines[nonempty[0]]):
+        # a site's menu copied with the page ("Hacker News new | past | comments | ask"):
+        # neither its title nor its text
         used.add(nonempty.pop(0))
     if nonempty and len(lines[nonempty[0]]) <= 250:
         first, block = _title_block(lines, nonempty)
