@@ -981,6 +981,12 @@ def _of_the_asked(f: StoredFact, names: Sequence[str], places: Set[str]) -> bool
     return bool(places and region and places_in(region) & places) and any(f.about(k) for k in keys)
 
 
+def _names_all(f: StoredFact, tokens: Sequence[str]) -> bool:
+    """Whether a fact's sentence or product says every one of the name tokens."""
+    said = set(tokenize(f.text)) | set(tokenize(str(f.fields.get("product") or "")))
+    return all(t in said for t in tokens)
+
+
 def _overlap(f: StoredFact, words: frozenset[str]) -> int:
     return len(set(tokenize(f.text)) & words)
 
@@ -1062,6 +1068,10 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         # a status elsewhere ("available in the U.S.") says nothing about the place asked,
         # nor one of another product of the company asked about
         asked = named_places(prepared.question.text)
+        # every name the question asks by ("Can Orbwell users in Italy still use Voice
+        # Echo?"): a status that says only the company's is of another of its products
+        in_place = {t for p in asked for t in tokenize(p)}
+        also_named = [t for n in names for t in tokenize(n) if t not in in_place]
         statuses = sorted(
             (
                 f
@@ -1069,6 +1079,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
                 if f.kind == "status"
                 and f.modality == "stated"
                 and _of_the_asked(f, names, asked)
+                and _names_all(f, also_named)
                 and (
                     not asked
                     or not f.fields.get("region")
@@ -1083,6 +1094,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
             for f in _events_about(prepared, scope, _EVENT_KINDS, names)
             if statuses
             and (f.date or "") > (statuses[0].date or "")
+            and _names_all(f, also_named)  # news of another of the company's products
             # a price page's row, dated only by the page, is a listing, not news
             and not (f.dated_by == "article" and " | " in f.text)
         ]
@@ -1098,6 +1110,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         if verdict:
             said = describe("status", newest.fields, newest.entities, newest.text)
             intro = f"{verdict}. As of {_written_date(newest)}, {said}:"
+            chosen = [f for f in chosen if _names_all(f, also_named)]  # not another product's
             if newest not in chosen:
                 chosen = [newest, *chosen[:3]]
     lines = [(_event_line(f, prepared), f) for f in chosen]
