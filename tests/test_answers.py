@@ -429,6 +429,20 @@ def test_a_summary_of_one_article_described_by_its_kind(tmp_path, real_embedder)
     }
 
 
+def test_a_summary_of_a_keynote_is_of_its_live_blog():
+    """ "tl;dr of the cadmara ascent keynote": a keynote, a talk or a live blog is a kind of
+    document a summary is asked of, as a preprint is."""
+    from kb.answer.digest import _DESCRIBED
+
+    for asked, what in (
+        ("tl;dr of the cadmara ascent keynote", "cadmara ascent keynote"),
+        ("gist of the taverly changelog", "taverly changelog"),
+        ("summarise the fenmoor app store listing", "fenmoor app store listing"),
+    ):
+        m = _DESCRIBED.search(asked)
+        assert m is not None and m.group("what").endswith(what), asked
+
+
 def test_a_price_change_answered_without_figures_gets_the_sentence_with_them(
     tmp_path, real_embedder
 ):
