@@ -291,6 +291,8 @@ _NOMINAL_MONEY = re.compile(
     rf"\b(price|prices|pricing|cost|costs|funding|damages|contract value|deal value|"
     rf"{_REPORTED_MONEY})"
     r"(?:\s+(?:guidance|forecast|outlook|amount|figure))?"
+    # "price in euros", "cost in won": the currency it is asked in
+    r"(?:\s+in\s+(?:euros?|dollars?|pounds?|yen|won|yuan|rupees?|[a-z]{3}|[€$£¥₩]))?"
     r"(?:\s+(?:now|today|currently|nowadays|rn|these days))?\s*\??$"
 )
 

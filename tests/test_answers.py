@@ -539,6 +539,21 @@ def test_a_price_per_one_unit_is_not_answered_by_a_price_per_another():
     assert not other_unit("tallyhawk annual plan price", "The annual plan is $290 a year.")
 
 
+def test_an_amount_asked_in_one_currency_is_not_answered_in_another():
+    from kb.answer.extractive import _in_another_currency as other_currency
+
+    node = "Cadmara Node on-prem appliance: $189,000, ships March 2027 (US first)"
+    assert other_currency("cadmara node price in euros", node)
+    assert not other_currency("cadmara node price in euros", "In Europe it costs €170,000.")
+    assert not other_currency("cadmara node price", node)  # no currency asked
+    converted = "Jinseong will invest 350 billion won (about $260 million)."
+    assert not other_currency("jinseong investment in dollars", converted)
+    # a sentence with no amount in the currency asked is no answer either, unless it writes
+    # the amount its own way
+    assert other_currency("cadmara node price in euros", "4.2 million developers build on it.")
+    assert not other_currency("sennfeld series c in euros", "Series C: 420 Mio. Euro")
+
+
 def test_a_summary_of_a_post_named_by_its_topic_gives_its_news_before_its_authors_view(
     tmp_path, real_embedder
 ):

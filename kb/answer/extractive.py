@@ -42,6 +42,7 @@ from kb.query import (
     versions_in,
 )
 from kb.settings import Settings
+from kb.tablerows import find_money
 from kb.text import (
     SPEAKER_TURN,
     STOPWORDS,
@@ -458,6 +459,38 @@ def _price_per_another_unit(part: str, sentence: str) -> bool:
         return False
     said = _units(_PRICE_UNIT, sentence)
     return bool(said) and not said & asked
+
+
+# a currency a question asks its amount in: "cadmara node price in euros"
+_ASKED_CURRENCY = {
+    "EUR": r"euros?|eur|€",
+    "USD": r"dollars?|usd|us\$",
+    "GBP": r"pounds?|sterling|gbp|£",
+    "JPY": r"yen|jpy",
+    "KRW": r"won|krw",
+    "CNY": r"yuan|rmb|renminbi|cny",
+    "INR": r"rupees?|inr",
+    "CHF": r"swiss francs?|chf",
+}
+_IN_CURRENCY = re.compile(
+    r"\b(?:in|into|as)\s+(?:(?P<code>"
+    + "|".join(f"(?P<{code}>{words})" for code, words in _ASKED_CURRENCY.items())
+    + r"))(?![\w])",
+    re.I,
+)
+
+
+def _in_another_currency(part: str, sentence: str) -> bool:
+    """Whether the question asks an amount in one currency ("price in euros") and the
+    sentence gives none in it ("$189,000"; a conversion beside it counts)."""
+    asked = _IN_CURRENCY.search(part)
+    if asked is None:
+        return False
+    code = next(c for c in _ASKED_CURRENCY if asked.group(c))
+    if code in {m.currency for m in find_money(sentence)}:
+        return False
+    # no amount in it, unless its own way of writing one names it ("420 Mio. Euro")
+    return not re.search(rf"(?<![\w])(?:{_ASKED_CURRENCY[code]})(?![\w])", sentence, re.I)
 
 
 _SIDES = re.compile(r"\b(input|output)s?\b", re.I)
@@ -1297,6 +1330,8 @@ class _SentencePicker:
                     scores[i] = -1.0  # its figures are another year's
                 elif _price_per_another_unit(part, ev.sentence):
                     scores[i] = -1.0  # "$249.99 a month" is no price per second
+                elif _in_another_currency(part, ev.sentence):
+                    scores[i] = -1.0  # "$189,000" is no price in euros
                 elif _another_side(part, ev.sentence) or _another_plan(part, ev.sentence):
                     scores[i] = -1.0  # the input price for the output's; another plan's
             per_part.append(scores)
