@@ -32,7 +32,15 @@ from kb.errors import KBError
 from kb.factstore import FactQuery, StoredFact
 from kb.filters import Filters
 from kb.lead_in import lead_in
-from kb.query import Question, is_what_about, needs_context, parse_question, shape_of, undoubled
+from kb.query import (
+    Question,
+    expected_type,
+    is_what_about,
+    needs_context,
+    parse_question,
+    shape_of,
+    undoubled,
+)
 from kb.rankings import RankingFact
 from kb.settings import Settings
 from kb.store import ChromaStore, DocRecord
@@ -269,9 +277,10 @@ class KnowledgeBase:
         one = partial(
             self._ask_one, filters=filters, k=k, mode=mode, answerer=answerer, fallback=fallback
         )
-        if history and _leans(question, history):
-            # a follow-up that leans on the earlier turn reads that turn's answer too: "and
-            # how many of them are going over?" after "who is hiring the team?" (Heronsgate)
+        if history and _leans(question, history) and expected_type(history[-1]) == "entity":
+            # a follow-up that leans on an earlier "who"/"which" turn reads that turn's answer
+            # too: "and how many of them are going over?" after "who is hiring the team?"
+            # (Heronsgate); after "what is Lumen-4?" its answer's other names are incidental
             earlier = one(history[-1], tuple(history[:-1]))
             carried = () if earlier.abstained else answer_names(earlier, history[-1])
             return one(question, history, carried=carried)
