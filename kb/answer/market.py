@@ -981,10 +981,18 @@ def _of_the_asked(f: StoredFact, names: Sequence[str], places: Set[str]) -> bool
     return bool(places and region and places_in(region) & places) and any(f.about(k) for k in keys)
 
 
-def _names_all(f: StoredFact, tokens: Sequence[str]) -> bool:
-    """Whether a fact's sentence or product says every one of the name tokens."""
+def _names_all(f: StoredFact, names: Sequence[Sequence[str]]) -> bool:
+    """Whether a fact is about, or its sentence or product says, every one of the things
+    the names stand for (each name given as its tokens, the place asked about left out;
+    names that share a word, "Reel 2" and "Vellacourt Reel", are one thing: either will do)."""
     said = set(tokenize(f.text)) | set(tokenize(str(f.fields.get("product") or "")))
-    return all(t in said for t in tokens)
+
+    def says(n: Sequence[str]) -> bool:
+        return f.about(entity_key(" ".join(n))) or set(n) <= said
+
+    return all(
+        says(n) or any(says(m) for m in names if m is not n and set(m) & set(n)) for n in names
+    )
 
 
 def _overlap(f: StoredFact, words: frozenset[str]) -> int:
@@ -1071,7 +1079,7 @@ def what_happened_answer(prepared: Prepared, scope: Scope, *, yes_no: bool) -> A
         # every name the question asks by ("Can Orbwell users in Italy still use Voice
         # Echo?"): a status that says only the company's is of another of its products
         in_place = {t for p in asked for t in tokenize(p)}
-        also_named = [t for n in names for t in tokenize(n) if t not in in_place]
+        also_named = [[t for t in tokenize(n) if t not in in_place] for n in names]
         statuses = sorted(
             (
                 f
