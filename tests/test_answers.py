@@ -441,6 +441,8 @@ def test_a_summary_of_a_keynote_is_of_its_live_blog():
     ):
         m = _DESCRIBED.search(asked)
         assert m is not None and m.group("what").endswith(what), asked
+    # a market is no document: "the state of the AI video market" spans articles
+    assert _DESCRIBED.search("Summarize the state of the AI video market in 2026.") is None
 
 
 def test_a_price_change_answered_without_figures_gets_the_sentence_with_them(

@@ -277,9 +277,9 @@ _DOCUMENT_KINDS = (
     "preprint|paper|letter|brief|report|article|memo|thread|transcript|filing|note|post|"
     "newsletter|digest|page|faq|review|story|entry|case study|press release|announcement|"
     "interview|ama|blog|deck|notice|briefing|readme|model card|issue|keynote|talk|live blog|"
-    "liveblog|presentation|podcast|episode|video|changelog|release notes|listing|profile|"
-    "ruling|judgment|decision|prospectus|export|tracker|email|update"
-)
+    "liveblog|presentation|podcast|episode|changelog|release notes|listing|profile|"
+    "ruling|judgment|decision|prospectus|export|tracker|email"
+)  # not "video" or "update": "the state of the AI video market", "the latest update"
 _DESCRIBED = re.compile(
     rf"\b(?:of|on|from|summari[sz]e|tldr|gist)\s+(?:the\s+|this\s+|that\s+)?"
     rf"(?P<what>(?:[\w'’.&-]+\s+){{0,6}}?(?:{_DOCUMENT_KINDS}))s?\b"
