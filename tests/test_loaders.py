@@ -531,3 +531,15 @@ def test_a_pasted_pages_menu_line_is_neither_its_title_nor_its_text():
     loaded = load_txt(text.encode(), "hn-quillbarn-2026.txt")
     assert loaded.title.startswith("Quillbarn is shutting down")
     assert "submit login" not in loaded.text
+
+
+def test_a_pages_headline_is_not_its_publisher():
+    """No site metadata: trafilatura may guess the headline as the site's name; the title's
+    "| Site" names it instead."""
+    headline = "Judge Awards Ferrowyn Labs $87.4M From Altmore AI in Trade Secret Fight"
+    body = "<p>" + "A federal judge found the rival AI developer used a copied pipeline. " * 8
+    page = (
+        f"<html><head><title>{headline} | Gavelpost</title></head><body><main><article>"
+        f"<h1>{headline}</h1>{body}</p></article></main></body></html>"
+    )
+    assert load_html(page.encode(), "ruling.html").publisher == "Gavelpost"

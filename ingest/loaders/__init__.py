@@ -20,8 +20,9 @@ Loader = Callable[[bytes, str], Loaded]
 # 3: a page that is mostly its discussion is read with its comments; 4: a table flattened by
 # trafilatura's fallback extractor is put back into rows; 5: an export header's "| exported <date>"
 # field dates a paste, "<X> on the App Store" names the store as publisher; 6: a pasted page's
-# menu line ("new | past | comments") is neither its title nor its text.
-READER_VERSION = 6
+# menu line ("new | past | comments") is neither its title nor its text; 7: a page's headline is
+# not its publisher.
+READER_VERSION = 7
 
 LOADERS: dict[str, Loader] = {
     ".txt": load_txt,

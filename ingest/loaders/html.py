@@ -296,6 +296,8 @@ def load_html(data: bytes, source: str, url: str | None = None) -> Loaded:
     publisher = as_text(tags.get("og:site_name")) or (
         as_text(meta.sitename) if meta is not None else None
     )
+    if publisher and title and publisher.strip() in (title.strip(), str(h1 or "").strip()):
+        publisher = None  # trafilatura's guess can be the headline itself
     if not publisher:
         for item in ld:
             pub = item.get("publisher")
