@@ -103,7 +103,7 @@ _ARTICLE = re.compile(r"<article\b.*?</article\s*>", re.IGNORECASE | re.DOTALL)
 _ASIDE_TAG = re.compile(r"<(/?)aside\b", re.IGNORECASE)
 
 
-_CELL = re.compile(r"<t[dh]\b[^>]*>.*?</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # A wiki's reference marker: "Mile End.<sup>[3]</sup>", "<sup class="reference"><a>[12]</a></sup>"
 _REFERENCE_MARK = re.compile(
@@ -205,7 +205,6 @@ def _line_key(line: str) -> str:
 
 _TABLE = re.compile(r"<table\b[^>]*>(.*?)</table\s*>", re.IGNORECASE | re.DOTALL)
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
-_CELL_TEXT = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SMALLEST_TABLE = 4  # cells: fewer could be any short paragraphs
 
@@ -219,7 +218,7 @@ def _tables_as_rows(text: str, page: str) -> str:
     paragraphs = text.split("\n\n")
     keys = [_cell_key(p) for p in paragraphs]
     for table in _TABLE.finditer(page):
-        rows = [[_cell_key(c) for c in _CELL_TEXT.findall(r)] for r in _ROW.findall(table[1])]
+        rows = [[_cell_key(c) for c in _CELL.findall(r)] for r in _ROW.findall(table[1])]
         rows = [r for r in rows if any(r)]
         cells = [c for r in rows for c in r if c]
         if len(cells) < _SMALLEST_TABLE:
