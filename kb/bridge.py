@@ -11,6 +11,7 @@ makes one cited answer of the two.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kb.modelnames import model_shaped
@@ -111,16 +112,7 @@ def named_by(answer: Answer, bridge: Bridge) -> str | None:
     not itself name; the first such in the answer's text."""
     text = answer.text
     described = bridge.described.lower() + " " + bridge.find.lower()
-    found: list[tuple[int, str]] = []
-    for citation in answer.citations:
-        for tag in citation.chunk.entities:
-            kind, _, name = tag.partition(":")
-            if kind != bridge.kind or not name:
-                continue
-            at = text.find(name)
-            own_words = [w for w in re.split(r"[\s-]+", name.lower()) if len(w) > 2]
-            if at >= 0 and not any(w in described for w in own_words):
-                found.append((at, name))
+    found = _quoted_entities(answer, (bridge.kind,), described)
     if not found and bridge.kind == "model":  # a model the recogniser missed: by its shape
         found = [
             (m.start(), m.group(0))
@@ -128,6 +120,21 @@ def named_by(answer: Answer, bridge: Bridge) -> str | None:
             if m.group(0).lower() not in described
         ]
     return min(found)[1] if found else None
+
+
+def _quoted_entities(answer: Answer, kinds: Sequence[str], asked: str) -> list[tuple[int, str]]:
+    """The entities of the kinds tagged at ingest on an answer's cited passages that the
+    answer quotes and the question (`asked`, lower case) does not name by any of their words,
+    each with where the answer says it, in citation order."""
+    found = []
+    for citation in answer.citations:
+        for tag in citation.chunk.entities:
+            kind, _, name = tag.partition(":")
+            at = answer.text.find(name) if kind in kinds and name else -1
+            own_words = [w for w in re.split(r"[\s-]+", name.lower()) if len(w) > 2]
+            if at >= 0 and not any(w in asked for w in own_words):
+                found.append((at, name))
+    return found
 
 
 # a model's id as an API writes it: "orvel-3-mini", "tern-4.5-2026-11-12"
@@ -144,13 +151,8 @@ def answer_names(answer: Answer, asked: str) -> tuple[str, ...]:
     hiring the Pondlark team?" -> Heronsgate)."""
     text, asked_low = answer.text, asked.lower()
     found: dict[str, int] = {}
-    for citation in answer.citations:
-        for tag in citation.chunk.entities:
-            kind, _, name = tag.partition(":")
-            at = text.find(name) if kind in _CARRIED_KINDS and name else -1
-            own = [w for w in re.split(r"[\s-]+", name.lower()) if len(w) > 2]
-            if at >= 0 and not any(w in asked_low for w in own):
-                found.setdefault(name, at)
+    for at, name in _quoted_entities(answer, _CARRIED_KINDS, asked_low):
+        found.setdefault(name, at)
     if not found:  # a name the recogniser missed: a capitalised word not opening a sentence
         for m in _CAPITALISED.finditer(text):
             word = m.group(1)
