@@ -6,21 +6,14 @@ import re
 
 from kb.dates import parse_date
 
-__all__ = ["DATE_FIELD", "DATE_LINE", "as_text", "clean_title", "parse_date", "title_from_filename"]
+__all__ = ["DATE_LINE", "as_text", "clean_title", "parse_date", "title_from_filename"]
 
 # "Published: 2026-07-21", "Date - July 21, 2026", "Published on 21 July 2026"
 DATE_LINE = re.compile(
     r"^\s*(?:published(?:\s+on)?|date|posted(?:\s+on)?|updated|first published|"
     # a Korean news site's "Input 2026.11.04 06:12" (입력), a chat export's "Exported: ..."
-    r"input|exported(?:\s+on)?|last updated|last modified)\s*[:\-–]?\s*(.+)$",
-    re.IGNORECASE,
-)
-
-
-# a date in one field of a header line of fields: 'Sheet: "Prices" | exported 2026-11-24 09:15'
-DATE_FIELD = re.compile(
-    r"(?:^|\|)\s*(?:exported|generated|created|updated|last updated|as of)(?:\s+on)?"
-    r"\s*[:\-–]?\s*([^|]+)",
+    r"input|exported(?:\s+on)?|generated|created|as of|last updated|last modified)"
+    r"\s*[:\-–]?\s*(.+)$",
     re.IGNORECASE,
 )
 

@@ -20,7 +20,6 @@ from ingest.loaders.layout import (
     wrapped,
 )
 from ingest.metadata import (
-    DATE_FIELD,
     DATE_LINE,
     as_text,
     clean_title,
@@ -61,11 +60,16 @@ _DATE_STARTS = re.compile(r"(?:\d{1,2}(?:\.|st|nd|rd|th|er)?\s+[^\W\d]{3,}|[A-Z]
 
 
 def _date_field(line: str) -> str | None:
-    """The date a site's header line of fields gives in a field of its own, or None."""
-    if line.count("|") < 2:
+    """The date a header line of fields gives in a field of its own: labelled like a date
+    line ('Sheet: "Prices" | exported 2026-11-24 09:15'), or bare among three fields or more
+    ("Rechenwerk Online | Economy | 17. November 2026, 14:32 Uhr"); else None."""
+    if "|" not in line:
         return None
     for field in (f.strip() for f in line.split("|")):
-        if _DATE_STARTS.match(field) and len(field) <= 40 and (found := parse_date(field)):
+        if (m := DATE_LINE.match(field)) and (found := parse_date(m.group(1))):
+            return found
+        bare = line.count("|") >= 2 and _DATE_STARTS.match(field) and len(field) <= 40
+        if bare and (found := parse_date(field)):
             return found
     return None
 
@@ -98,7 +102,7 @@ def load_txt(data: bytes, source: str) -> Loaded:
     for i in nonempty[:_HEADER_LINES]:
         if i in used or len(lines[i]) > 200:
             continue
-        m = DATE_LINE.match(lines[i]) or ("|" in lines[i] and DATE_FIELD.search(lines[i]))
+        m = DATE_LINE.match(lines[i])
         if (m and (found := parse_date(m.group(1)))) or (found := _date_field(lines[i])):
             published = published or found
             used.add(i)
