@@ -348,10 +348,10 @@ def serve_queries(overrides: dict, *, answer: bool = True) -> dict:
 
 
 def raw_torch_encode_s(
-    texts: list[str], scratch: Path, embedder: str, batch_size: int = 32
+    texts: list[str], scratch: Path, embedder: str, batch_size: int = 32, rounds: int = ROUNDS
 ) -> float:
     """Seconds for plain sentence-transformers (torch; its default batch size is 32) to encode
-    `texts` (the fastest of ROUNDS encodes), in a fresh process so nothing of this one (ONNX
+    `texts` (the fastest of `rounds` encodes), in a fresh process so nothing of this one (ONNX
     Runtime's threads, memory) slows it; the model load and one warm-up batch stay outside
     the timing."""
     scratch.write_text(json.dumps(texts), encoding="utf-8")
@@ -361,7 +361,7 @@ def raw_torch_encode_s(
         f"texts=json.load(open({str(scratch)!r}));"
         f"m=SentenceTransformer(resolve_model({embedder!r})[1],device='cpu');"
         f"b={batch_size};m.encode(texts[:32],batch_size=b,normalize_embeddings=True);best=1e9\n"
-        f"for _ in range({ROUNDS}):\n"
+        f"for _ in range({rounds}):\n"
         " t=time.perf_counter();m.encode(texts,batch_size=b,normalize_embeddings=True)\n"
         " best=min(best,time.perf_counter()-t)\n"
         "print(best)"
@@ -502,6 +502,15 @@ def main(argv: list[str] | None = None) -> int:
         "copies of them instead of building again (their build throughput is then not "
         "measured; delete DIR after changing how stores are written)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=ROUNDS,
+        choices=range(1, 11),
+        metavar="N",
+        help=f"time each short measure (corpus ingest, raw encodes, one more article) N "
+        f"times and keep the fastest (default {ROUNDS}; 1 for a quick check of the output)",
+    )
     args = parser.parse_args(argv)
     if args.store_1m is not None and "1m" not in args.sizes:
         parser.error("--store-1m needs --sizes with 1m")
@@ -523,7 +532,11 @@ def main(argv: list[str] | None = None) -> int:
 
     embedder = load_embedder(base)
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
-    result: dict = {"embed_backend": base.embed_backend, "cores": os.cpu_count()}
+    result: dict = {
+        "embed_backend": base.embed_backend,
+        "cores": os.cpu_count(),
+        "rounds": args.rounds,
+    }
     try:
         # 1. pipeline ingest of the corpus vs raw encodes of the same chunks
         chunks = corpus_chunks(base)
@@ -540,12 +553,12 @@ def main(argv: list[str] | None = None) -> int:
         list(load_ner().spans(["Acme Labs released Nova 2 in Paris."]))  # spaCy and its weights
         # The ceiling: the pipeline's own embedder on the same chunks, in this process. On a
         # shared machine one timing can catch a busy moment, so the encode and the ingest
-        # (into a fresh store each time) alternate for ROUNDS rounds and the fastest of each
+        # (into a fresh store each time) alternate for `--rounds` rounds and the fastest of each
         # counts; the stage seconds are the fastest ingest's.
         # Each round also ingests the corpus with the curated tagging alone (no statistical
         # recogniser), so the cost of entity recognition is measured in the same conditions.
         raw_s, ingest_s, plain_s = float("inf"), float("inf"), float("inf")
-        for round_ in range(ROUNDS):
+        for round_ in range(args.rounds):
             started = time.perf_counter()
             vectors = embedder.embed(texts)
             raw_s = min(raw_s, time.perf_counter() - started)
@@ -576,12 +589,14 @@ def main(argv: list[str] | None = None) -> int:
         # curated tagging alone (1.0: free; issue 16 asks for at least 1 / 1.3)
         result["ingest_curated_tagging_chunks_per_s"] = report.chunks_added / plain_s
         result["ingest_vs_curated_tagging"] = plain_s / ingest_s
-        raw_s = raw_torch_encode_s(texts, work / "texts.json", base.embedder)
+        raw_s = raw_torch_encode_s(
+            texts, work / "texts.json", base.embedder, rounds=args.rounds
+        )
         result["raw_encode_chunks_per_s"] = len(texts) / raw_s
         result["ingest_vs_raw"] = result["ingest_chunks_per_s"] / result["raw_encode_chunks_per_s"]
         # torch at the pipeline's own batch size, which suits a CPU better than 32
         small_s = raw_torch_encode_s(
-            texts, work / "texts.json", base.embedder, base.embed_batch_size
+            texts, work / "texts.json", base.embedder, base.embed_batch_size, args.rounds
         )
         result["raw_encode_same_batch_chunks_per_s"] = len(texts) / small_s
         result["ingest_vs_raw_same_batch"] = (
@@ -697,10 +712,10 @@ def main(argv: list[str] | None = None) -> int:
             # other work on a shared machine slows every timing: the 1-minute load average
             result["load_average"][label] = os.getloadavg()[0]
             # what a user waits for when one new article goes into a store of this size: the
-            # fastest of ROUNDS articles, each added in a run of its own (not into a kept
+            # fastest of `--rounds` articles, each added in a run of its own (not into a kept
             # store: that would change it, and a second run would find the articles there)
             result["add_one_doc_s"][label] = float("inf")
-            for round_ in range(0 if kept_1m else ROUNDS):
+            for round_ in range(0 if kept_1m else args.rounds):
                 extra = work / f"one-more-{label}-{round_}.md"
                 source = ROOT / "corpus" / sources_md[round_ % len(sources_md)]
                 extra.write_text(source.read_text(encoding="utf-8"))

@@ -71,7 +71,17 @@ def big_corpus(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("kill_after", [2.0, 4.0, 6.0, 9.0])
+# Each kill and re-ingest takes about a minute: one moment runs in `make test`, the other
+# moments (early, late, near the end) in `make test-slow`.
+@pytest.mark.parametrize(
+    "kill_after",
+    [
+        pytest.param(2.0, marks=pytest.mark.slow),
+        4.0,
+        pytest.param(6.0, marks=pytest.mark.slow),
+        pytest.param(9.0, marks=pytest.mark.slow),
+    ],
+)
 def test_kill_9_mid_ingest_then_rerun_leaves_a_consistent_store(tmp_path, big_corpus, kill_after):
     store = tmp_path / "store"
     proc = subprocess.Popen(
