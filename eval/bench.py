@@ -589,9 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         # curated tagging alone (1.0: free; issue 16 asks for at least 1 / 1.3)
         result["ingest_curated_tagging_chunks_per_s"] = report.chunks_added / plain_s
         result["ingest_vs_curated_tagging"] = plain_s / ingest_s
-        raw_s = raw_torch_encode_s(
-            texts, work / "texts.json", base.embedder, rounds=args.rounds
-        )
+        raw_s = raw_torch_encode_s(texts, work / "texts.json", base.embedder, rounds=args.rounds)
         result["raw_encode_chunks_per_s"] = len(texts) / raw_s
         result["ingest_vs_raw"] = result["ingest_chunks_per_s"] / result["raw_encode_chunks_per_s"]
         # torch at the pipeline's own batch size, which suits a CPU better than 32
