@@ -384,13 +384,17 @@ def spelled_out(text: str) -> list[str]:
 
 # phrases that ask for a role or an event in other words, each with the word of it that is
 # read as the one the corpus uses: "who is X up against" (its rivals), "did X get the green
-# light" (approved), "who picked up X" (acquired), "when does it get switched off" (shut)
+# light" (approved), "who picked up X" (acquired), "when does it get switched off" (shut),
+# "when did it come out" (released)
 _PHRASES = (
     (re.compile(r"\bup\s+(against)\b", re.I), "rival"),
     (re.compile(r"\bgreen[- ]?(light)", re.I), "approv"),
     (re.compile(r"\b(pick|snap|scoop|buy|bought)(?:s|ed|ing|ped|ping)?\s+up\b", re.I), "acquir"),
     (re.compile(r"\b(switch|turn|shut)(?:es|s|ed|ing|ting)?\s+off\b", re.I), "shut"),
     (re.compile(r"\b(pull)(?:s|ed|ing)?\s+the\s+plug\b", re.I), "shut"),
+    # "when did v2.0 come out", "when does it go live": released, launched
+    (re.compile(r"\b(come|comes|came|coming)\s+out\b", re.I), "releas"),
+    (re.compile(r"\b(go|goes|went|gone|going)\s+live\b", re.I), "launch"),
 )
 
 
@@ -1044,7 +1048,9 @@ _SYNONYM_GROUPS = [
     "raise rais fund round invest investment investor backer",
     "valuation valu worth",
     "ceo chief executive boss head",
-    "maker make made develop developer creat creator behind own owner vendor",
+    # a leaderboard's "Organisation" or "Provider" column says who made the row's model
+    "maker make made develop developer creat creator behind own owner vendor "
+    "organisation organization provider",
     "revenue sal",
     "licence licens license",
     "launch releas unveil introduc debut ship",

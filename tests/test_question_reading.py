@@ -709,6 +709,8 @@ def test_analyst_shorthand_and_idioms_are_read_as_what_they_ask():
     assert "approv" in answer_terms("did Zentha-4 get the green light")
     assert "acquir" in answer_terms("who picked up Quovex")
     assert "shut" in answer_terms("when does the old one get switched off")
+    assert "releas" in answer_terms("when did quorvane v2.0 come out")
+    assert "launch" in answer_terms("when does the zentha api go live")
     assert tokenize("Region Vättermark, São Paulo") == tokenize("region vattermark, sao paulo")
     # "GA" stands for general availability, spelt out in lower case; two short words by
     # chance do not spell an acronym
