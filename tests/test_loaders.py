@@ -295,6 +295,17 @@ def test_markdown_escapes_are_the_characters_themselves():
     assert "A *literal* star, tok_live_key, $20 and <br> as text; bold still" in doc.text
 
 
+def test_a_readmes_badges_leave_no_empty_links():
+    doc = load_markdown(
+        b"# Harbench\n\n[![License: MIT](https://img.shields.io/badge/license-MIT.svg)](LICENSE)\n"
+        b"[![Tasks](https://img.shields.io/badge/tasks-412.svg)](tasks/)\n\n"
+        b"See the [leaderboard](#board) and ![a chart](chart.png) below.\n",
+        "README.md",
+    )
+    assert "[]" not in doc.text and "LICENSE" not in doc.text
+    assert "See the leaderboard and  below." in doc.text
+
+
 @pytest.mark.parametrize(
     ("source", "title"),
     [

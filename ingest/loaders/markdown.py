@@ -36,8 +36,8 @@ _FOOTNOTE_LABEL = re.compile(r"^\[\^[^\]\s]+\]:\s*")
 
 
 def _inline(text: str) -> str:
-    """Markdown inline markup to plain text: links keep their words, images go, escaped
-    characters stay as written."""
+    """Markdown inline markup to plain text: links keep their words, images (and links that
+    held only an image) go, escaped characters stay as written."""
     text = _ESCAPED.sub(lambda m: chr(0xE000 + ord(m.group(1))), text)
     text = _markup_to_text(text)
     return _PARKED.sub(lambda m: chr(ord(m.group(0)) - 0xE000), text)
@@ -46,6 +46,8 @@ def _inline(text: str) -> str:
 def _markup_to_text(text: str) -> str:
     text = _FOOTNOTE_MARK.sub("", text)  # "leaderboard,[^3] the November 3 update"
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", text)
+    # a link whose only words were its image (a README's badge "[![License](...)](LICENSE)")
+    text = re.sub(r"\[\s*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)
     text = re.sub(r"<[^>\n]+>", "", text)
