@@ -657,6 +657,15 @@ def test_a_post_is_dated_by_its_own_date_else_by_the_header_above_it():
     assert said("Rill 2 is paused for all users.") == "2026-10-06"
     assert said("The Team plan rises to $39.") == "2026-11-04"
     assert said("Rill 3 ships in March 2027.") == "2027-03"  # its own date first
+    # a sheet's record is dated by its own effective date, not by the record above it
+    text = (
+        "Brightmoor,GPU H200,On-demand,GPU-hour,3.10,USD,2026-10-15,current,was 3.65\n\n"
+        "Brightmoor,GPU H200,On-demand,GPU-hour,3.65,USD,2026-04-01,old price,superseded"
+    )
+    assert said("Brightmoor,GPU H200,On-demand,GPU-hour,3.10,USD,2026-10-15,current,was 3.65") == (
+        "2026-10-15"
+    )
+    assert said(text.split("\n\n")[1]) == "2026-04-01"
     assert all(NOW_CUES.search(q) for q in ("is it GA yet", "is it sold anymore"))
 
 
@@ -718,3 +727,25 @@ def test_a_follow_up_reads_the_earlier_answer_as_context(tmp_path, real_embedder
     assert "Fenmoor" in kb.ask(history[0]).text
     answer = kb.ask("and how many of them are going over?", history=history)
     assert "22" in answer.text, answer.text
+
+
+def test_a_rows_later_sentences_and_a_sheets_records_are_rows_not_captions():
+    """A changelog row's cell with two sentences ("... 1.2 added. Sparrowhawk 4.5 added.")
+    stays one row: its second sentence is no caption lending its words to the rows below. A
+    comma-separated record is no heading, so it can answer."""
+    from kb.answer.extractive import _candidates, _is_heading
+    from kb.query import parse_question
+    from kb.types import Chunk, Hit
+
+    text = (
+        "Date | Editor | Change\n\n"
+        "2026-09-01 | S. Holm | Kerlann Agent 1.1 discontinued, 1.2 added. Wrenhawk 4.5 added.\n\n"
+        "2026-06-15 | R. Fairbairn | Sheet created (v1, 18 rows)."
+    )
+    chunk = Chunk("c0", "d0", 0, text, 0, len(text), "tracker.txt", "Tracker", "2026-11-24", "")
+    question = parse_question("which company is behind wrenhawk 4.5")
+    evidence = {e.sentence: e for e in _candidates(question, [Hit(chunk, 1.0)])}
+    created = evidence["2026-06-15 | R. Fairbairn | Sheet created (v1, 18 rows)."]
+    assert "wrenhawk" not in created.context
+    assert not _is_heading("Brightmoor Compute,GPU cloud H200,On-demand,GPU-hour,3.10,USD")
+    assert _is_heading("Prices, plans and limits")

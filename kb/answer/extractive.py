@@ -767,13 +767,18 @@ def _column_names(row: str) -> bool:
 
 
 def _is_heading(sentence: str) -> bool:
-    """A title-like line (not a statement, a list item or a table row)."""
+    """A title-like line (not a statement, a list item, a table row or a record of
+    comma-separated values: "Brightlake Compute,GPU cloud H200,On-demand,GPU-hour,3.10,USD")."""
     return (
         len(sentence) < 90
         and sentence[:1].isupper()
         and not re.search(r"[.!?\"”):;]$", sentence)
         and "$" not in sentence
+        and len(_RECORD_COMMA.findall(sentence)) < 3
     )
+
+
+_RECORD_COMMA = re.compile(r",(?=\S)")  # a comma with no space after it separates fields
 
 
 _DAY_OF_MONTH = re.compile(rf"\b({MONTH_RE})\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
@@ -868,7 +873,13 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 tokens, corrected = tokens | corrected, frozenset()
             if retracted:
                 corrected = tokens
-            is_row = " | " in sentence
+            # a row's cell may hold several sentences ("... 1.2 added. Sparrowhawk 4.5 added."):
+            # the later ones are still the row's, not a caption for the rows below
+            line_start = text.rfind("\n", 0, a) + 1
+            line_end = text.find("\n", a)
+            is_row = " | " in sentence or (
+                line_start < a and " | " in text[line_start : line_end if line_end >= 0 else None]
+            )
             header_row = False
             if is_row and not in_table:  # the table's header row: "Model | Vendor | ..."
                 columns, in_table = tokens, True
@@ -984,11 +995,14 @@ _POSTED_BEFORE = 400  # characters read back for the date a post or entry is hea
 
 
 def _said_when(ev: Evidence) -> str:
-    """When a sentence was said, as far as its chunk tells: the date it states, else the
-    last date written on the lines above it (a post's "[10/14/2026 6:00 PM]", a changelog
-    entry's "November 4, 2026" heading); "" when none."""
+    """When a sentence was said, as far as its chunk tells: the date it states (a record's own
+    numeric date too), else the last date written on the lines above it (a post's
+    "[10/14/2026 6:00 PM]", a changelog entry's "November 4, 2026" heading); "" when none."""
     published = ev.hit.chunk.published
     if said := stated_date(ev.sentence, published):
+        return said
+    # a record's own numeric date ("...,3.10,USD,2026-10-15,current"), before any above it
+    if (own := _NUMERIC_DATE.search(ev.sentence)) and (said := _numeric_date(own.group(0))):
         return said
     text = ev.hit.chunk.text
     above = text[max(0, ev.start - _POSTED_BEFORE) : text.rfind("\n", 0, ev.start) + 1]
