@@ -176,12 +176,19 @@ _PERCENT_WORDS = re.compile(
     r"growth|grew|rise|rose)\b"
 )
 _LEADING_FILLER = re.compile(r"^(?:and|so|but|also|ok|okay|then|well|now)[,\s]+", re.I)
+# a topic put before the question with a dash or colon: "chatterwell fine - how much of it ..."
+_TOPIC_FIRST = re.compile(r"^([^?\n]{2,60}?)(?:\s+[-–—]|:)\s+(?=\w)")
 
 
 def expected_type(text: str) -> str:
     """The kind of answer a question wants: money, percent, number, duration, date, entity,
     reason, place, rank (a position on a board), or "" when it could be anything."""
     lower = _LEADING_FILLER.sub("", text.lower().strip())
+    topic = _TOPIC_FIRST.match(lower)
+    if topic and not _WH.match(lower) and _WH.match(lower[topic.end() :]):
+        # "chatterwell fine - how much of it was for training": the question after the topic,
+        # the topic kept after it (its words say what kind of amount)
+        lower = f"{lower[topic.end() :]} {topic.group(1)}"
     trailing = _TRAILING_WH.search(lower)
     if trailing and not _WH.match(lower):  # telegraphic: "nvidia drop deepseek how much"
         lower = f"{trailing.group(1)} {lower[: trailing.start()]}"

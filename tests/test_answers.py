@@ -749,3 +749,23 @@ def test_a_rows_later_sentences_and_a_sheets_records_are_rows_not_captions():
     assert "wrenhawk" not in created.context
     assert not _is_heading("Brightmoor Compute,GPU cloud H200,On-demand,GPU-hour,3.10,USD")
     assert _is_heading("Prices, plans and limits")
+
+
+def test_a_labelled_figure_leans_on_its_list_items_heading():
+    """ "Fine: €11.2 million." closing a list item is the fine for what the item's first
+    sentence names, though the sentence just before it does not say so."""
+    from kb.answer.extractive import _candidates
+    from kb.query import parse_question
+    from kb.types import Chunk, Hit
+
+    text = (
+        "No legal basis for training (Article 6 GDPR). Quillmere relied on legitimate "
+        "interest and offered no way to object. Fine: €11.2 million.\n\n"
+        "Too little transparency (Articles 12-13). Users were not told. Fine: €7.4 million."
+    )
+    chunk = Chunk("c0", "d0", 0, text, 0, len(text), "ap.html", "AP fines Quillmere", "", "")
+    question = parse_question("quillmere fine - how much of it was for training")
+    evidence = {e.sentence: e for e in _candidates(question, [Hit(chunk, 1.0)])}
+    assert {"train", "legal"} <= evidence["Fine: €11.2 million."].context
+    assert "train" not in evidence["Fine: €7.4 million."].context
+    assert "No legal basis" in evidence["Fine: €11.2 million."].context_text

@@ -18,6 +18,10 @@ def test_nominal_questions_say_what_they_want():
     assert expected_type("nordhavn gpu pricing") == "money"
     assert expected_type("halvard kestrel price per second of video") == "money"
     assert expected_type("orrery or-7 power draw") == "number"
+    # a topic put first, then the question: the topic's words say what kind of amount
+    assert expected_type("quillmere fine - how much of it was for profiling") == "money"
+    assert expected_type("lodestar 9: when is it GA in the eu") == "date"
+    assert expected_type("state-of-the-art boards: how many are open") == "number"
     assert expected_type("lattice forge number of engineers") == "number"
     assert expected_type("first customer of the tx-9") == "entity"
     # a plain topic is not narrowed, and wh-questions keep their own reading

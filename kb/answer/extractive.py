@@ -766,6 +766,21 @@ def _column_names(row: str) -> bool:
     )
 
 
+# a short labelled statement of a figure: "Fine: €11.2 million.", "Price: $189,000 per unit"
+_LABELLED = re.compile(r"[A-Z][\w'’&/-]*(?:\s+[\w'’&/-]+){0,2}:\s+\S")
+
+
+def _labelled(sentence: str) -> bool:
+    """A short "Label: figure" statement, which says whose figure only with the sentences
+    before it on its line (a list item's heading) and leans on them."""
+    return (
+        len(sentence) <= 120
+        and bool(_LABELLED.match(sentence))
+        and bool(_FIGURE.search(sentence))
+        and not SPEAKER_TURN.match(sentence)
+    )
+
+
 def _is_heading(sentence: str) -> bool:
     """A title-like line (not a statement, a list item, a table row or a record of
     comma-separated values: "Brightlake Compute,GPU cloud H200,On-demand,GPU-hour,3.10,USD")."""
@@ -847,6 +862,7 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
         opener = ""  # the first sentence after it
         answering = False  # the sentence before was that question
         corrected: frozenset[str] = frozenset()  # what a correction's sentence was about
+        paragraph: list[str] = []  # the sentences before this one on its line
         for a, b in sentence_spans(text):
             sentence = text[a:b].strip()
             just_asked, answering = answering, False
@@ -858,6 +874,8 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                 post = []
                 continue
             at_line_start = a == 0 or text[a - 1] == "\n"
+            if at_line_start:
+                paragraph = []
             if at_line_start and post and SPEAKER_TURN.match(sentence):
                 # "RAFAEL OSTRANDER: Sure. We raised $85 million.": a new turn answers the
                 # turn before it, all of it
@@ -919,6 +937,11 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
             )  # list items, short statements of a figure ("We raised $85 million."); a
             # question in the text is never an answer
             if keep:
+                context, context_text = previous, previous_text
+                if paragraph and _labelled(sentence):
+                    # "Fine: €11.2 million." closing a list item: the item says whose fine
+                    context_text = " ".join(paragraph)
+                    context = previous | frozenset(concepts_of(tokenize(context_text)))
                 out.append(
                     Evidence(
                         hit,
@@ -926,15 +949,16 @@ def _candidates(question: Question, hits: Sequence[Hit]) -> list[Evidence]:
                         sentence,
                         a,
                         tokens,
-                        previous,
+                        context,
                         chunk_tokens,
-                        previous_text,
+                        context_text,
                         section,
                         asked,
                         just_asked,
                         "" if just_asked else opener,
                     )
                 )
+            paragraph.append(sentence)
             said = sentence[m.end() :] if (m := SPEAKER_TURN.match(sentence)) else sentence
             if len(said) < _FILLER and not is_row and not _is_heading(sentence):
                 # "Sure.", "RAFAEL OSTRANDER: Sure.": a filler leans on what came before
@@ -1172,7 +1196,11 @@ class _SentencePicker:
                     in_chunk += weight
             # a table row's caption is its real context ("prices per million tokens"), and so
             # is the sentence a pronoun-led one continues ("There 140 positions are cut")
-            leans = " | " in ev.sentence or bool(_PRONOUN_SUBJECT.match(ev.sentence))
+            leans = (
+                " | " in ev.sentence
+                or bool(_PRONOUN_SUBJECT.match(ev.sentence))
+                or _labelled(ev.sentence)
+            )
             coverage = (own + (1.0 if leans else 0.5) * near) / total
             s = self.settings.dense_share * float(dense[i]) + (1 - self.settings.dense_share) * (
                 0.7 * coverage + 0.3 * in_chunk / total
