@@ -33,8 +33,10 @@ from kb.wordstats import is_common_word, zipf
 # Bump by hand whenever `recognise` (or what it reads: the lists, rules, the NER model) can
 # give other entities for the same text: the next ingest then re-tags every stored chunk
 # from its stored text (ingest.pipeline), without re-embedding, so entity pages, the entity
-# filter and timelines see the new recogniser's names in documents stored before it.
-RECOGNISER_VERSION = 9
+# filter and timelines see the new recogniser's names in documents stored before it. A re-tag
+# also re-reads each document's ranking facts (kept in its record) from the fresh tags, so it
+# is bumped for a change of the ranking reader too (10: ranked Markdown and pasted tables).
+RECOGNISER_VERSION = 10
 
 VENDORS: dict[str, tuple[str, ...]] = {
     "OpenAI": ("OpenAI",),

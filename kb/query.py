@@ -715,6 +715,9 @@ _QUALIFIED = re.compile(
     re.I,
 )
 _WHO = re.compile(r"^\s*(?:who|which|what)\b", re.I)
+_TELEGRAPHIC_LEADER = re.compile(
+    r"\s*(?:the\s+)?(?:top|#1|no\.\s?1|number one|leading|current\s+(?:leader|#1))\b", re.I
+)
 _TOP_N_ASKED = re.compile(r"\btop\s+(?:\d{1,2}|two|three|four|five|ten)\b", re.I)
 
 SHAPES = {
@@ -923,7 +926,8 @@ def _shape_of_one(text: str, entities: Sequence[Entity]) -> str:
     if (
         "leaderboard" in named
         and not subjects
-        and _WHO.search(text)
+        # "who leads X", or telegraphic: "top model on X", "#1 on X lite"
+        and (_WHO.search(text) or _TELEGRAPHIC_LEADER.match(text))
         and _LEADER_WORDS.search(text)
         and not _QUALIFIED.search(text)  # "the first non-OpenAI No. 1" is not "who leads"
     ):

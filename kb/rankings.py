@@ -27,6 +27,7 @@ from kb.modelnames import model_shaped
 from kb.render import board_label
 from kb.text import sentence_spans
 from kb.types import Chunk
+from kb.wordstats import is_common_word
 
 _ORDINALS = {
     "first": 1,
@@ -87,7 +88,7 @@ _MODEL_KEYS = ("model", "leader", "name", "top model", "no. 1")
 _RANK_KEYS = ("rank", "position", "place", "#")
 _VENDOR_KEYS = ("vendor", "developer", "company", "lab", "organisation", "organization")
 _DATE_KEYS = ("period", "date", "as of", "month", "when")
-_SCORE_KEYS = ("score", "elo", "rating", "arena score")
+_SCORE_KEYS = ("score", "elo", "rating", "arena score", "overall")
 
 # The vendor behind each model family, for "how did Google do on the arena?"
 FAMILY_VENDOR = {
@@ -222,6 +223,8 @@ def _leaderboards(text: str) -> list[str]:
         name = re.sub(
             r"^(?:(?:On|In|At|For|By|From|With|The|And|Of)\s+)+", "", m.group("a") or m.group("b")
         )
+        if is_common_word(name):
+            continue  # "enters the Full leaderboard": one board of the document's, not a name
         if name and name not in named and not any(name in n or n in name for n in named):
             named.append(name)
     return named
@@ -261,14 +264,51 @@ def category_of(text: str, leaderboard: str = "") -> str | None:
     return words.pop() if len(words) == 1 else None
 
 
+_SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff\ufe0f]")  # arrows, emoji
+
+
+def _column_key(cell: str) -> str:
+    """A header cell as the row readers' keys: "Model / agent" -> "model", "Rank" -> "rank"."""
+    return re.split(r"\s*[/(]", cell.strip().lower(), maxsplit=1)[0].strip()
+
+
+def _ranked_header(keys: Sequence[str]) -> bool:
+    """A table's header line that ranks models: a rank column and a model column."""
+    return any(k in _RANK_KEYS for k in keys) and any(k in _MODEL_KEYS for k in keys)
+
+
+# a table's caption that names one board of several in a document: "Lite (120 tasks)"
+_CAPTION = re.compile(r"(?P<name>[A-Z][\w-]*(?:\s+[\w-]+){0,2})(?:\s*\([^()]*\))?")
+_NOT_A_BOARD = re.compile(r"\b(?:leaderboards?|rankings?|results|table|standings|scores?)\b", re.I)
+
+
+def _caption_category(caption: str, board: str | None) -> str | None:
+    """The board a ranked table's caption names within its leaderboard ("Lite (120 tasks)"
+    under PortageBench -> "lite"), None for a caption that only says it is a ranking."""
+    m = _CAPTION.fullmatch(caption.strip())
+    if not m or _NOT_A_BOARD.search(m["name"]) or (board and m["name"].lower() in board.lower()):
+        return None
+    return category_of(caption) or m["name"].lower()
+
+
 def _row_fact(
-    line: str, chunk: Chunk, start: int, board: str | None, category: str | None, when: str | None
+    line: str,
+    chunk: Chunk,
+    start: int,
+    board: str | None,
+    category: str | None,
+    when: str | None,
+    text: str | None = None,
 ) -> RankingFact | None:
+    """A ranking fact from a row whose cells carry their column's name ("Rank: 1 | Model:
+    o3"); `text` is the row as the document writes it, when that is another line."""
     cells = {}
     for cell in line.split("|"):
         key, _, value = cell.partition(":")
         cells[key.strip().lower()] = value.strip()
     model = next((cells[k] for k in _MODEL_KEYS if cells.get(k)), None)
+    if model:
+        model = _SYMBOLS.sub("", model).strip()  # "Givre-2 Pro 🆕": the badge is no name
     rank_cell = next((cells[k] for k in _RANK_KEYS if cells.get(k)), None)
     if not board or not model or (rank_cell is None and "leader" not in cells):
         return None
@@ -287,7 +327,7 @@ def _row_fact(
         rank=rank or None,
         date=date or when or chunk.published or "",
         chunk=chunk,
-        text=line.strip(),
+        text=(text or line).strip(),
         start=start,
         vendor=next((cells[k] for k in _VENDOR_KEYS if cells.get(k)), None) or vendor_of(model),
         score=score,
@@ -370,7 +410,11 @@ def extract_rankings(chunks: Sequence[Chunk]) -> list[RankingFact]:
     """Ranking facts stated in one document's chunks (given in order), title included."""
     if not chunks:
         return []
-    first_board = next((b for c in chunks for b in _leaderboards(c.text)), None)
+    first_board = next((b for c in chunks for b in _leaderboards(c.text)), None) or next(
+        # a board no list knows, which the recogniser tagged at ingest ("PortageBench")
+        (t.partition(":")[2] for c in chunks for t in c.entities if t.startswith("leaderboard:")),
+        None,
+    )
     first_named = next(
         (
             (c, " ".join(c.text[a:b].split()), a)
@@ -386,6 +430,8 @@ def extract_rankings(chunks: Sequence[Chunk]) -> list[RankingFact]:
     ]
     ctx = _Context()
     seen = {(f.text, f.model) for f in facts}
+    header: list[str] = []  # the ranked table being read: its header's column keys
+    table_category: str | None = None  # ... and the board its caption names
     for chunk in chunks:
         previous = ""
         for a, b in sentence_spans(chunk.text):
@@ -394,7 +440,26 @@ def extract_rankings(chunks: Sequence[Chunk]) -> list[RankingFact]:
             here = _Context(
                 ctx.board or first_board, ctx.category, ctx.model, ctx.date, ctx.named_in
             )
-            if "|" in sentence and _ROW.match(sentence):
+            cells = [c.strip() for c in sentence.split("|")] if " | " in sentence else []
+            if cells and not _ROW.match(sentence):
+                # a Markdown or pasted table: a header line ("Rank | Model / agent | ..."),
+                # then rows that say their columns only through it
+                keys = [_column_key(c) for c in cells]
+                found = []
+                if _ranked_header(keys):
+                    header, table_category = keys, _caption_category(previous, here.board)
+                elif header and len(cells) == len(header):
+                    named_cells = " | ".join(
+                        f"{k}: {c}" for k, c in zip(header, cells, strict=True) if k and c
+                    )
+                    category = table_category or here.category
+                    row = _row_fact(
+                        named_cells, chunk, a, here.board, category, here.date, sentence
+                    )
+                    found = [row] if row else []
+                else:
+                    header = []
+            elif "|" in sentence and _ROW.match(sentence):
                 row = _row_fact(sentence, chunk, a, here.board, here.category, here.date)
                 found = [row] if row else []
             else:

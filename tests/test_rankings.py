@@ -242,3 +242,50 @@ def test_top_n_lists_the_boards_newest_places_in_order():
     )
     one = leader_answer(parse_question("Who leads RungList?"), facts, "RungList")
     assert one is not None and "Brennick Code 3 leads RungList" in one.text
+
+
+def test_a_readmes_ranked_tables_each_under_its_caption():
+    """A benchmark README's Markdown tables: a header line, then rows that say their columns
+    only through it; each table's caption ("Lite (120 tasks)") names its board; "the Full
+    leaderboard" is one of those boards, not a leaderboard's name; a badge is no name."""
+    from kb.answer.rankings import leader_answer
+    from kb.query import shape_of
+
+    text = (
+        "Quokka-2 enters the Full leaderboard at #2 (61.8) and takes #1 on Lite (67.5).\n\n"
+        "Full (412 tasks)\n\n"
+        "Rank | Model / agent | Organisation | Overall | Submitted\n\n"
+        "1 | Keelwort-3 Agent | Amberlyn Labs | 63.4 | 2026-10-02\n\n"
+        "2 | Quokka-2 Pro 🆕 | Orvane | 61.8 | 2026-11-14\n\n"
+        "Lite (120 tasks)\n\n"
+        "Rank | Model / agent | Organisation | Overall | Submitted\n\n"
+        "1 | Quokka-2 Pro 🆕 | Orvane | 67.5 | 2026-11-14\n\n"
+        "2 | Keelwort-3 Agent | Amberlyn Labs | 66.0 | 2026-10-02\n"
+    )
+    tagged = Chunk(
+        "c0",
+        "d0",
+        0,
+        text,
+        0,
+        len(text),
+        "README.md",
+        "HarborBench",
+        "2026-11-20",
+        entities=("leaderboard:HarborBench",),
+    )
+    facts = extract_rankings([tagged])
+    rows = [(f.leaderboard, f.category, f.rank, f.model, f.vendor, f.score) for f in facts]
+    assert ("HarborBench", "full", 1, "Keelwort-3 Agent", "Amberlyn Labs", 63.4) in rows
+    assert ("HarborBench", "lite", 1, "Quokka-2 Pro", "Orvane", 67.5) in rows
+    assert all(f.leaderboard == "HarborBench" for f in facts)
+    assert shape_of("top model on harborbench lite", _board("HarborBench")) == "leader"
+    answer = leader_answer(parse_question("top model on harborbench lite"), facts, "HarborBench")
+    assert answer is not None
+    assert answer.text == "As of 2026-11-20, Quokka-2 Pro leads HarborBench (lite) [1]."
+
+
+def _board(name: str):
+    from kb.entities import Entity
+
+    return [Entity(name=name, kind="leaderboard", maker="")]

@@ -124,8 +124,20 @@ def _top_answer(question: Question, pool: Sequence[RankingFact], board: str) -> 
     return _answer(question, text, used)
 
 
+def _asked_category(question: Question, facts: Sequence[RankingFact], board: str) -> str | None:
+    """The board of an arena the question names: a known one ("video"), or one of the
+    boards this leaderboard's tables are captioned with ("portagebench lite")."""
+    if category := category_of(question.text):
+        return category
+    captioned = {
+        f.category for f in facts if f.category and board_key(board) == entity_key(f.leaderboard)
+    }
+    asked = [c for c in captioned if re.search(rf"\b{re.escape(c)}\b", question.text, re.I)]
+    return asked[0] if len(asked) == 1 else None
+
+
 def leader_answer(question: Question, facts: Sequence[RankingFact], board: str) -> Answer | None:
-    category = category_of(question.text)
+    category = _asked_category(question, facts, board)
     pool = [f for f in facts if category is None or f.category in (None, category)]
     period = _asked_period(question)
     if not period and (top := _top_answer(question, pool, board)):
@@ -174,7 +186,13 @@ def leader_answer(question: Question, facts: Sequence[RankingFact], board: str) 
     else:
         text = f"{_as_of(newest.date)}, {newest.model} leads {newest.board} [[0]]"
     previous = next(
-        (f for f in standings[1:] if entity_key(f.model) != entity_key(newest.model)), None
+        (
+            f
+            for f in standings[1:]
+            # an earlier leader: on the same date another model leads another of its boards
+            if entity_key(f.model) != entity_key(newest.model) and f.date < newest.date
+        ),
+        None,
     )
     if previous is not None:
         used.append(previous)
