@@ -282,7 +282,7 @@ def test_a_readmes_ranked_tables_each_under_its_caption():
     assert shape_of("top model on harborbench lite", _board("HarborBench")) == "leader"
     answer = leader_answer(parse_question("top model on harborbench lite"), facts, "HarborBench")
     assert answer is not None
-    assert answer.text == "As of 2026-11-20, Quokka-2 Pro leads HarborBench (lite) [1]."
+    assert answer.text == "As of 2026-11-20, Quokka-2 Pro leads HarborBench (lite) with 67.5 [1]."
 
 
 def _board(name: str):

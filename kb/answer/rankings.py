@@ -184,7 +184,9 @@ def leader_answer(question: Question, facts: Sequence[RankingFact], board: str) 
         when = newest.when
         text = f"{when[:1].upper()}{when[1:]}, {newest.model} led {newest.board} [[0]]."
     else:
-        text = f"{_as_of(newest.date)}, {newest.model} leads {newest.board} [[0]]"
+        # its score, when the source gives one ("with 67.5"), as the board writes scores
+        scored = f" with {newest.score:,g}" if newest.score is not None else ""
+        text = f"{_as_of(newest.date)}, {newest.model} leads {newest.board}{scored} [[0]]"
     previous = next(
         (
             f
