@@ -392,13 +392,15 @@ def spelled_out(text: str) -> list[str]:
 # phrases that ask for a role or an event in other words, each with the word of it that is
 # read as the one the corpus uses: "who is X up against" (its rivals), "did X get the green
 # light" (approved), "who picked up X" (acquired), "when does it get switched off" (shut),
-# "when did it come out" (released)
+# "when did it come out" (released), "who's on the cap table" (the investors)
 _PHRASES = (
     (re.compile(r"\bup\s+(against)\b", re.I), "rival"),
     (re.compile(r"\bgreen[- ]?(light)", re.I), "approv"),
     (re.compile(r"\b(pick|snap|scoop|buy|bought)(?:s|ed|ing|ped|ping)?\s+up\b", re.I), "acquir"),
     (re.compile(r"\b(switch|turn|shut)(?:es|s|ed|ing|ting)?\s+off\b", re.I), "shut"),
     (re.compile(r"\b(pull)(?:s|ed|ing)?\s+the\s+plug\b", re.I), "shut"),
+    # "who's on the cap table": the investors
+    (re.compile(r"\b(cap)\s+table\b", re.I), "investor"),
     # "when did v2.0 come out", "when does it go live": released, launched
     (re.compile(r"\b(come|comes|came|coming)\s+out\b", re.I), "releas"),
     (re.compile(r"\b(go|goes|went|gone|going)\s+live\b", re.I), "launch"),
@@ -412,15 +414,17 @@ def _as_role(text: str, terms: Iterable[str]) -> list[str]:
     verb = _WHO_VERB.match(text)
     said = tokenize(verb.group(1))[0] if verb else ""
     role = _ROLE_OF_VERB.get(said, "")
+    rest: set[str] = set()  # the phrase's other words ("plug" of "pull the plug"): no topic
     if not role:
         for pattern, meant in _PHRASES:
             if (m := pattern.search(text)) and (words := tokenize(m.group(1))):
                 said, role = words[0], meant
+                rest = set(tokenize(m.group(0))) - {said}
                 break
     return [
         (role if role and t == said else _SHORTHAND.get(t, t))
         for t in terms
-        if t not in _FRAMING_WORDS
+        if t not in _FRAMING_WORDS and t not in rest
     ]
 
 
