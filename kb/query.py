@@ -85,6 +85,10 @@ _WH = re.compile(
 MONEY = re.compile(
     r"(?:[$€£]\s?\d[\d,.]*\s*(?:[kmb]n?|million|billion|trillion)?\b)|"
     r"\b\d[\d,.]*\s*(?:dollars|euros|usd|eur|cents)\b|"
+    # amounts as other languages and their translations write them: "4,2 milliards d'euros",
+    # "420 Mio. Euro", "2,1 Mrd. Euro", "180 M€", "1.200 millones de euros"
+    r"\b\d[\d,.]*\s*(?:(?:milliards?|millions?|millones|miliardi|milioni|bilh(?:ões|oes)|"
+    r"milh(?:ões|oes)|mrd\.?|mio\.?|md|[kmb]n?)\s*)?(?:d['’]\s*|de\s+)?(?:€|(?:euros?|eur)\b)|"
     # "40 million euros" is money, "2.3 million of its licensed photos" a count
     r"\b\d[\d,.]*\s*(?:million|billion|trillion)\b(?!\s+(?:of\s+)?(?:(?:its|their|the|our)\s+)?"
     r"(?:[a-z-]+\s+)?(?!dollars|euros|pounds|yen|yuan|rupees|francs)[a-z]+s\b)",

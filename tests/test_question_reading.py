@@ -633,6 +633,10 @@ def test_a_count_in_millions_is_not_money():
     assert MONEY.search("Brannock raised 40 million euros.")
     assert MONEY.search("Revenue was 2.41 billion in the quarter.")
     assert MONEY.search("It charges $2 per million tokens.")
+    # as other languages and their machine translations write amounts
+    for amount in ("4,2 milliards d'euros", "420 Mio. Euro", "2,1 Mrd. Euro", "180 M€"):
+        assert MONEY.search(f"The round values it at {amount}."), amount
+    assert not MONEY.search("In 2026 the euro rose.")
 
 
 def test_of_two_rounds_asked_one_named_will_do():
