@@ -769,3 +769,21 @@ def test_a_labelled_figure_leans_on_its_list_items_heading():
     assert {"train", "legal"} <= evidence["Fine: €11.2 million."].context
     assert "train" not in evidence["Fine: €7.4 million."].context
     assert "No legal basis" in evidence["Fine: €11.2 million."].context_text
+
+
+def test_a_summary_leaves_out_a_readmes_commands():
+    """A README's command lines are no digest material; its prose and news are."""
+    from kb.answer.digest import _sentences
+    from kb.types import Chunk, Hit
+
+    text = (
+        "Run the harness with portage run --suite full --agent your_agent.yaml --seed 0.\n\n"
+        "portage doctor # checks Docker and the sandbox images (about 14 GB)\n\n"
+        "$ pip install portagebench-harness==2.1.0 (Python 3.11 or newer).\n\n"
+        "Quokka-2 Pro enters the Full leaderboard at #2 (61.8) and takes #1 on Lite (67.5)."
+    )
+    chunk = Chunk("c0", "d0", 0, text, 0, len(text), "README.md", "HarborBench", "2026-11-20", "")
+    picked = [s.text for s in _sentences([Hit(chunk, 1.0)])]
+    assert picked == [
+        "Quokka-2 Pro enters the Full leaderboard at #2 (61.8) and takes #1 on Lite (67.5)."
+    ]

@@ -52,6 +52,9 @@ _PRONOUN_START = re.compile(
 
 
 _BULLET = re.compile(r"^(?:[*•·-]|\d{1,2}[.)])\s+")  # a list item's marker
+# a command line from a README's code block: "portage doctor  # checks Docker",
+# "... run --suite full --seed 0", "$ pip install x"
+_CODE_LINE = re.compile(r"(?:^|\s)--[a-z][\w-]*|\s#\s|^\$\s")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ def _sentences(hits: Sequence[Hit]) -> list[_Sentence]:
             s = _BULLET.sub("", " ".join(text[a:b].split()))
             if len(s) < 40 or s.endswith("?") or " | " in s or not re.search(r"[.!\"”)]$", s):
                 continue  # headings, questions and table rows are not digest material
+            if _CODE_LINE.search(s):
+                continue  # nor a README's commands
             out.append(_Sentence(hit, s, a, hit.chunk.index == 0 and kept < LEAD_SENTENCES))
             kept += 1
     return out
