@@ -89,6 +89,8 @@ MONEY = re.compile(
     # "420 Mio. Euro", "2,1 Mrd. Euro", "180 M€", "1.200 millones de euros"
     r"\b\d[\d,.]*\s*(?:(?:milliards?|millions?|millones|miliardi|milioni|bilh(?:ões|oes)|"
     r"milh(?:ões|oes)|mrd\.?|mio\.?|md|[kmb]n?)\s*)?(?:d['’]\s*|de\s+)?(?:€|(?:euros?|eur)\b)|"
+    # a table's amount with its currency in the next column ("3.10 | USD")
+    r"\b\d[\d,.]*\s*\|\s*(?:usd|eur|gbp|chf|jpy|cny|cad|aud|inr|krw)\b|"
     # "40 million euros" is money, "2.3 million of its licensed photos" a count
     r"\b\d[\d,.]*\s*(?:million|billion|trillion)\b(?!\s+(?:of\s+)?(?:(?:its|their|the|our)\s+)?"
     r"(?:[a-z-]+\s+)?(?!dollars|euros|pounds|yen|yuan|rupees|francs)[a-z]+s\b)",

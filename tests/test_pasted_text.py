@@ -224,3 +224,20 @@ def test_a_table_laid_out_in_spaced_columns_becomes_a_tables_rows():
     assert "Segment | FY2026 | FY2025 | Change" in text
     assert "GPU Cloud | 412.6 | 228.9 | +80%" in text
     assert "| marram-2     | deprecated  |" in text  # a table already between bars is kept
+
+
+def test_a_spreadsheets_comma_separated_rows_become_a_tables_rows():
+    text = _load(
+        "AI vendor price tracker\n"
+        "vendor,product,unit,price,currency,effective_date,status,notes\n"
+        "Brightmoor,GPU H200,GPU-hour,3.10,USD,2026-10-15,current,was 3.65\n"
+        'Kerlow,Kerlow Agent 1.1,user/month,27.00,EUR,2026-01-15,discontinued,"no new seats, '
+        'replaced by 1.2"\n'
+        "Wrenfield,Wren API,1M input tokens,0.18,USD,2026-08-30,current,\n\n"
+        "In 2026, the team, which buys for six countries, met twice, in May and June, to agree.\n"
+    )
+    assert "vendor | product | unit | price | currency | effective_date | status | notes" in text
+    assert "Brightmoor | GPU H200 | GPU-hour | 3.10 | USD | 2026-10-15 | current | was 3.65" in text
+    assert "| discontinued | no new seats, replaced by 1.2" in text  # a quoted field whole
+    assert "| 0.18 | USD | 2026-08-30 | current | -" in text  # an empty cell shows as one
+    assert "In 2026, the team, which buys for six countries" in text  # prose keeps its commas

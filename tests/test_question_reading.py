@@ -637,6 +637,8 @@ def test_a_count_in_millions_is_not_money():
     for amount in ("4,2 milliards d'euros", "420 Mio. Euro", "2,1 Mrd. Euro", "180 M€"):
         assert MONEY.search(f"The round values it at {amount}."), amount
     assert not MONEY.search("In 2026 the euro rose.")
+    assert MONEY.search("Brightmoor | GPU H200 | GPU-hour | 3.10 | USD | current")  # its column
+    assert not MONEY.search("Rank | 3 | Wren 2 | 57.2")
 
 
 def test_of_two_rounds_asked_one_named_will_do():

@@ -21,8 +21,9 @@ Loader = Callable[[bytes, str], Loaded]
 # trafilatura's fallback extractor is put back into rows; 5: an export header's "| exported <date>"
 # field dates a paste, "<X> on the App Store" names the store as publisher; 6: a pasted page's
 # menu line ("new | past | comments") is neither its title nor its text; 7: a page's headline is
-# not its publisher; 8: a Markdown link that held only an image (a README badge) goes.
-READER_VERSION = 8
+# not its publisher; 8: a Markdown link that held only an image (a README badge) goes; 9: a
+# text's comma-separated rows (a spreadsheet export) are a table's.
+READER_VERSION = 9
 
 LOADERS: dict[str, Loader] = {
     ".txt": load_txt,

@@ -4,6 +4,7 @@ words hyphenated across the break. Each is undone here so that the loader sees s
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from collections.abc import Collection
@@ -149,6 +150,46 @@ def aligned_tables(lines: list[str]) -> list[str]:
         if j - i >= _MIN_TABLE_ROWS and any(re.search(r"\d", lines[k]) for k in range(i, j)):
             for k in range(i, j):
                 out[k] = " | ".join(cells[k])
+            i = j
+        else:
+            i += 1
+    return out
+
+
+_MIN_FIELDS = 4  # fields a line of comma-separated values has before it is read as a record
+_FIELD = 80  # characters: a longer field is prose with commas, not a spreadsheet's cell
+
+
+def _fields(line: str) -> list[str]:
+    """A line's comma-separated fields (quoted ones may hold commas), or [] when it does not
+    read as a record: too few fields, a long one, or its commas followed by spaces as prose
+    writes them ("In 2026, the company, which ...")."""
+    if line.count(",") < _MIN_FIELDS - 1 or "|" in line:
+        return []
+    fields = next(csv.reader([line.strip()]), [])
+    bare = len(re.findall(r",(?=\S)", line))
+    if len(fields) < _MIN_FIELDS or bare < (len(fields) - 1) / 2:
+        return []
+    return fields if all(len(f) <= _FIELD for f in fields) else []
+
+
+def comma_tables(lines: list[str]) -> list[str]:
+    """The lines with each block of comma-separated values (a spreadsheet exported or pasted
+    as text) written as a table's rows, cells between bars ("Brightlake Compute,GPU cloud
+    H200,On-demand,GPU-hour,3.10,USD" -> "Brightlake Compute | GPU cloud H200 | ... | USD"),
+    as the Markdown and PDF readers write theirs: a run of three lines or more with the same
+    number of fields (four or more), its first line the header."""
+    fields = [_fields(line) for line in lines]
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        n = len(fields[i])
+        j = i
+        while j < len(lines) and n and len(fields[j]) == n:
+            j += 1
+        if j - i >= _MIN_TABLE_ROWS:
+            for k in range(i, j):
+                out[k] = " | ".join(f.strip() or "-" for f in fields[k])
             i = j
         else:
             i += 1

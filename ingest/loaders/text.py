@@ -12,6 +12,7 @@ from functools import cached_property
 from ingest.loaders.base import Loaded, decode_text, require_text
 from ingest.loaders.layout import (
     aligned_tables,
+    comma_tables,
     issue_date,
     join_lines,
     split_columns,
@@ -77,7 +78,8 @@ def _date_field(line: str) -> str | None:
 def load_txt(data: bytes, source: str) -> Loaded:
     raw = decode_text(data, source)
     # a printed page's running heads and feet go; a scan's two columns, one after the other
-    laid_out = aligned_tables(split_columns(without_furniture(raw.split("\n"))))
+    # (and a spreadsheet's comma-separated rows, as a table's)
+    laid_out = comma_tables(aligned_tables(split_columns(without_furniture(raw.split("\n")))))
     lines = [line.strip() for line in laid_out]
     nonempty = [i for i, line in enumerate(lines) if line]
     title = ""
