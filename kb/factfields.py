@@ -11,7 +11,7 @@ from kb.tablerows import Money
 # Bumped whenever extraction changes what it reads from the same text: a fact index stamped
 # with another version is rebuilt from the stored chunks (kb.factstore), so an upgrade
 # re-reads old documents instead of serving what the old extractor made of them.
-EXTRACTOR_VERSION = 27
+EXTRACTOR_VERSION = 28
 
 
 def fact_fields(kind: str, **values: Any) -> dict[str, Any]:

@@ -188,12 +188,22 @@ _DEPRECATED = "deprecat"
 _ENDS_COLUMNS = tuple(c for c in LIFECYCLE_COLUMNS if c != _DEPRECATED)
 
 
+# a status column's word for where a product stands ("discontinued", "on hold", "current")
+_STATUS_CELLS = (
+    ("discontinued", re.compile(r"discontinued|retired|withdrawn|eol|end of life|sunset", re.I)),
+    ("paused", re.compile(r"paused|on hold|suspended", re.I)),
+    ("available", re.compile(r"current|available|active|live|ga", re.I)),
+)
+
+
 def _row_status(row: TableRow, doc: DocNames) -> list[RowFact]:
     """A product table's row with the date it shuts down ("Sorrel 2 | ... | Shutdown date:
-    December 15, 2026"), else the date it was deprecated: the product is discontinued then."""
+    December 15, 2026"), else the date it was deprecated: the product is discontinued then.
+    Else a status column's word ("discontinued", "on hold"): the product stands so as of the
+    document's date (a price tracker's export)."""
     col = row.column(*_ENDS_COLUMNS) or row.column(_DEPRECATED)
     if not col:
-        return []
+        return _status_cell(row, doc)
     date = cell_date(row.cells.get(col, ""))
     product = _row_product(row)
     if not date or not product or not cell_is_name(product):
@@ -204,6 +214,22 @@ def _row_status(row: TableRow, doc: DocNames) -> list[RowFact]:
     )
     entities = tuple(x for x in (product, vendor) if x)
     return [RowFact("status", date, "text", entities, fields, row)]
+
+
+def _status_cell(row: TableRow, doc: DocNames) -> list[RowFact]:
+    col = row.column("status", "state", "availability")
+    cell = row.cells.get(col, "").strip() if col else ""
+    status = next((name for name, word in _STATUS_CELLS if word.fullmatch(cell)), None)
+    product = _row_product(row)
+    published = row.chunk.published
+    if not status or not product or not cell_is_name(product) or not published:
+        return []
+    vendor = doc.vendor_of(product) or ""
+    fields = fact_fields(
+        "status", product=product, vendor=vendor, status=status, region="", reason=""
+    )
+    entities = tuple(x for x in (product, vendor) if x)
+    return [RowFact("status", published, "article", entities, fields, row)]
 
 
 def _row_funding(row: TableRow, date: str | None, dated_by: str) -> list[RowFact]:

@@ -229,6 +229,29 @@ def test_a_deprecation_table_gives_both_prices_and_the_shutdown_as_a_status():
     assert status.date == "2026-12-15"
 
 
+def test_a_trackers_status_column_says_where_each_product_stands_as_of_the_sheet():
+    text = (
+        "vendor | product | plan | unit | price | currency | effective_date | status | notes\n\n"
+        "Kerlow | Kerlow Agent 1.2 | Pro | user/month | 32.00 | EUR | 2026-09-01 | current | -\n\n"
+        "Kerlow | Kerlow Agent 1.1 | Pro | user/month | 27.00 | EUR | 2026-01-15 | discontinued "
+        "| replaced by 1.2\n\n"
+        "Chatmere | Chatmere for Work | Business | user/month | 18.00 | EUR | 2026-01-01 | on hold "
+        "| legal hold\n\n"
+        "Kerlow | Kerlow API | Standard | 1M input tokens | 0.60 | EUR | 2026-02-01 | old price "
+        "| -\n"
+    )
+    tags = ("model:Kerlow Agent 1.2", "model:Kerlow Agent 1.1", "model:Chatmere for Work")
+    chunks = [dataclasses.replace(c, entities=tags) for c in _chunks(text, published="2026-11-24")]
+    status = {
+        (f.fields["product"], f.fields["status"], f.date)
+        for f in _of(extract_facts(chunks), "status")
+    }
+    assert ("Kerlow Agent 1.1", "discontinued", "2026-11-24") in status
+    assert ("Chatmere for Work", "paused", "2026-11-24") in status
+    assert ("Kerlow Agent 1.2", "available", "2026-11-24") in status
+    assert not any(product == "Kerlow API" for product, _, _ in status)  # "old price" is no status
+
+
 def test_shut_it_down_is_the_product_spoken_of_dated_by_its_clause():
     chunks = _chunks(
         "We are shutting down Lumenfold Canvas. Existing users can keep working in it until "
