@@ -656,6 +656,29 @@ def test_of_two_rounds_asked_one_named_will_do():
     assert gaps("Brannock valuation at its Series D") == ("Series D",)
 
 
+def test_a_table_row_is_about_the_version_its_first_naming_cell_gives():
+    from kb.answer.extractive import Evidence, specifier_gaps
+    from kb.text import tokenize
+
+    rows = [
+        "Furzel | Wrenfield 4 API | 1M input tokens | 2.00 | USD | discontinued | replaced by "
+        "Wrenfield 4.5",
+        "Furzel | Wrenfield 4.5 API | 1M input tokens | 2.50 | USD | current | -",
+    ]
+    text = "\n\n".join(rows)
+    chunk = Chunk("d:0", "d", 0, text, 0, len(text), "d.txt", "Tracker", "2026-11-24")
+    question = parse_question("What does Wrenfield 4.5 cost per 1M input tokens?")
+
+    def gaps(row: str) -> tuple[str, ...]:
+        ev = Evidence(
+            Hit(chunk, 1.0), 0, row, text.index(row), frozenset(), frozenset(), frozenset(), ""
+        )
+        return specifier_gaps(question, ev, frozenset(tokenize(text)), str)
+
+    assert gaps(rows[0]) == ("wrenfield 4.5",)
+    assert gaps(rows[1]) == ()
+
+
 def test_what_about_a_place_asks_the_earlier_question_there():
     from kb.answer.scope import named_places
     from kb.query import _swap_subject

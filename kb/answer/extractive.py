@@ -157,6 +157,15 @@ def specifier_gaps(
         if not _names_version(v, text)
         or (heading is not None and _release_of(v) not in (None, heading))
     ]
+    if " | " in ev.sentence:
+        # a table row is about the version its first naming cell gives ("Kerlann Agent 1.1 |
+        # ... | replaced by 1.2" is 1.1's row, not 1.2's)
+        row = normalize(ev.sentence)
+        for v in spec.versions:
+            family, _, code = v.partition(" ")
+            first = re.search(rf"(?<![\w-]){re.escape(family)}[\s-]?#?(\d+(?:\.\d+)*)\b", row)
+            if first and code and first.group(1) != code and v not in gaps:
+                gaps.append(v)
     local = normalize(f"{ev.context_text} {ev.sentence}")
     year_of_doc = (chunk.published or "")[:4]
     # a sentence that states its own years is about them: its context's years do not count
