@@ -51,6 +51,8 @@ def bench(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+# About two and a half minutes (a corpus ingest, a 1k store, torch encodes): `make test-slow`
+@pytest.mark.slow
 def test_bench_json_is_one_object_with_every_figure(tmp_path):
     chart = tmp_path / "bench.svg"
     # one round of each short timing: the figures' shape is checked, not their speed
@@ -91,6 +93,7 @@ def test_bench_reuses_a_built_store_only_for_the_1m_size(tmp_path):
     assert done.returncode == 2 and "--store-1m needs --sizes with 1m" in done.stderr
 
 
+@pytest.mark.slow  # builds a store from copies of the corpus's chunks: about 45 s
 def test_the_synthetic_store_is_a_real_store_the_engine_answers_from(
     tmp_path, real_embedder, settings, monkeypatch
 ):

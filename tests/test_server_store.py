@@ -56,6 +56,7 @@ def start_chroma(path, port):
     pytest.fail("chroma run did not start")
 
 
+@pytest.mark.slow  # a Chroma server stopped mid-ingest and started again: about 50 s
 def test_server_going_away_mid_ingest_is_a_clear_error_and_loses_nothing(tmp_path):
     from tests.test_reliability import CORPUS, consistent
 
