@@ -208,12 +208,7 @@ def _row_status(row: TableRow, doc: DocNames) -> list[RowFact]:
     product = _row_product(row)
     if not date or not product or not cell_is_name(product):
         return []
-    vendor = doc.vendor_of(product) or ""
-    fields = fact_fields(
-        "status", product=product, vendor=vendor, status="discontinued", region="", reason=""
-    )
-    entities = tuple(x for x in (product, vendor) if x)
-    return [RowFact("status", date, "text", entities, fields, row)]
+    return [_status_fact(row, doc, product, "discontinued", date, "text")]
 
 
 def _status_cell(row: TableRow, doc: DocNames) -> list[RowFact]:
@@ -224,12 +219,19 @@ def _status_cell(row: TableRow, doc: DocNames) -> list[RowFact]:
     published = row.chunk.published
     if not status or not product or not cell_is_name(product) or not published:
         return []
+    return [_status_fact(row, doc, product, status, published, "article")]
+
+
+def _status_fact(
+    row: TableRow, doc: DocNames, product: str, status: str, date: str, dated_by: str
+) -> RowFact:
+    """A row's product status fact, with the vendor the document names for it."""
     vendor = doc.vendor_of(product) or ""
     fields = fact_fields(
         "status", product=product, vendor=vendor, status=status, region="", reason=""
     )
     entities = tuple(x for x in (product, vendor) if x)
-    return [RowFact("status", published, "article", entities, fields, row)]
+    return RowFact("status", date, dated_by, entities, fields, row)
 
 
 def _row_funding(row: TableRow, date: str | None, dated_by: str) -> list[RowFact]:
